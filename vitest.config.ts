@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages resolve to their TypeScript source through the `tokenward-source`
+// export condition, so tests never need a build (see README "Working on tokenward").
+const conditions = ['tokenward-source', 'node', 'import', 'module', 'default'];
+
+const project = (name: string, root: string, extra: { include?: string[]; testTimeout?: number } = {}) => ({
+  extends: true as const,
+  test: {
+    name,
+    root,
+    include: extra.include ?? ['test/**/*.test.ts'],
+    testTimeout: extra.testTimeout ?? 20_000,
+  },
+});
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    hookTimeout: 30_000,
+    projects: [
+      project('core', 'packages/core'),
+      project('issuer', 'packages/issuer'),
+      project('express', 'packages/express'),
+      project('fastify', 'packages/fastify'),
+      project('cli', 'packages/cli'),
+      project('integration', 'test', { include: ['**/*.test.ts'], testTimeout: 60_000 }),
+    ],
+  },
+});
