@@ -1,0 +1,193 @@
+/**
+ * The one error type tokenward throws or rejects with. Every failure carries a stable `code`,
+ * the HTTP answer an API should give (`status`/`statusCode`, `headers`), and the OAuth error
+ * name, so Express's final handler and Fastify's default error handler already reply correctly.
+ */
+
+/** Codes answered with 401 and `error="invalid_token"` (RFC 6750 §3.1, RFC 9068 §4). */
+export type InvalidTokenCode =
+  | 'ERR_TOKEN_MALFORMED'
+  | 'ERR_TOKEN_TOO_LARGE'
+  | 'ERR_ALG_NOT_ALLOWED'
+  | 'ERR_CRIT_UNSUPPORTED'
+  | 'ERR_KEY_NOT_FOUND'
+  | 'ERR_SIGNATURE_INVALID'
+  | 'ERR_TOKEN_EXPIRED'
+  | 'ERR_TOKEN_NOT_YET_VALID'
+  | 'ERR_ISSUER_MISMATCH'
+  | 'ERR_ORG_SERVER_TOKEN'
+  | 'ERR_AUDIENCE_MISMATCH'
+  | 'ERR_TYPE_INVALID'
+  | 'ERR_CLAIM_MISSING'
+  | 'ERR_CLAIM_INVALID'
+  | 'ERR_NONCE_MISMATCH'
+  | 'ERR_AT_HASH_MISMATCH'
+  | 'ERR_C_HASH_MISMATCH'
+  | 'ERR_AUTH_TIME_TOO_OLD';
+
+/** Codes answered with 503 and `Retry-After`: the API cannot verify right now; the token may be fine. */
+export type UpstreamCode =
+  | 'ERR_DISCOVERY_FAILED'
+  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
+  | 'ERR_JWKS_FETCH_FAILED'
+  | 'ERR_JWKS_INVALID';
+
+export type ErrorCode =
+  | 'ERR_TOKEN_MISSING'
+  | 'ERR_INVALID_REQUEST'
+  | InvalidTokenCode
+  | 'ERR_INSUFFICIENT_SCOPE'
+  | UpstreamCode
+  | 'ERR_CONFIG';
+
+/** The OAuth error name sent in `WWW-Authenticate`, or `undefined` for a bare challenge. */
+export type OAuthErrorName =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'temporarily_unavailable';
+
+interface HttpMeaning {
+  readonly status: 400 | 401 | 403 | 500 | 503;
+  readonly oauthError: OAuthErrorName | undefined;
+}
+
+const UPSTREAM: HttpMeaning = { status: 503, oauthError: 'temporarily_unavailable' };
+const INVALID_TOKEN: HttpMeaning = { status: 401, oauthError: 'invalid_token' };
+
+const MEANINGS: Record<ErrorCode, HttpMeaning> = {
+  // RFC 6750 §3.1: a request without credentials gets a challenge with no error attribute.
+  ERR_TOKEN_MISSING: { status: 401, oauthError: undefined },
+  ERR_INVALID_REQUEST: { status: 400, oauthError: 'invalid_request' },
+  ERR_TOKEN_MALFORMED: INVALID_TOKEN,
+  ERR_TOKEN_TOO_LARGE: INVALID_TOKEN,
+  ERR_ALG_NOT_ALLOWED: INVALID_TOKEN,
+  ERR_CRIT_UNSUPPORTED: INVALID_TOKEN,
+  ERR_KEY_NOT_FOUND: INVALID_TOKEN,
+  ERR_SIGNATURE_INVALID: INVALID_TOKEN,
+  ERR_TOKEN_EXPIRED: INVALID_TOKEN,
+  ERR_TOKEN_NOT_YET_VALID: INVALID_TOKEN,
+  ERR_ISSUER_MISMATCH: INVALID_TOKEN,
+  ERR_ORG_SERVER_TOKEN: INVALID_TOKEN,
+  ERR_AUDIENCE_MISMATCH: INVALID_TOKEN,
+  ERR_TYPE_INVALID: INVALID_TOKEN,
+  ERR_CLAIM_MISSING: INVALID_TOKEN,
+  ERR_CLAIM_INVALID: INVALID_TOKEN,
+  ERR_NONCE_MISMATCH: INVALID_TOKEN,
+  ERR_AT_HASH_MISMATCH: INVALID_TOKEN,
+  ERR_C_HASH_MISMATCH: INVALID_TOKEN,
+  ERR_AUTH_TIME_TOO_OLD: INVALID_TOKEN,
+  ERR_INSUFFICIENT_SCOPE: { status: 403, oauthError: 'insufficient_scope' },
+  ERR_DISCOVERY_FAILED: UPSTREAM,
+  ERR_DISCOVERY_ISSUER_MISMATCH: UPSTREAM,
+  ERR_JWKS_FETCH_FAILED: UPSTREAM,
+  ERR_JWKS_INVALID: UPSTREAM,
+  // A misconfiguration is the server's fault, never the client's: if one ever reaches a request
+  // it must not look like a 401.
+  ERR_CONFIG: { status: 500, oauthError: undefined },
+};
+
+/** Seconds a client should wait before retrying after an upstream (503) failure. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 30;
+
+const BRAND = Symbol.for('tokenward.error');
+
+export interface TokenwardErrorOptions {
+  /** The underlying failure (network error, parse error, ...). */
+  cause?: unknown;
+  /** Scopes the route needs, for `ERR_INSUFFICIENT_SCOPE` (sent as `scope="..."`). */
+  requiredScopes?: readonly string[];
+  /** `realm` for the `WWW-Authenticate` challenge. */
+  realm?: string;
+  /** Seconds for `Retry-After` on 503 answers. */
+  retryAfter?: number;
+}
+
+export class TokenwardError extends Error {
+  override readonly name = 'TokenwardError';
+  readonly code: ErrorCode;
+  /** HTTP status an API should answer with. */
+  readonly status: number;
+  /** Same as `status`; the property Fastify's and Express's error handlers read. */
+  readonly statusCode: number;
+  /** The OAuth error name (`WWW-Authenticate` `error` attribute), if any. */
+  readonly oauthError: OAuthErrorName | undefined;
+  /** Response headers: `WWW-Authenticate` (RFC 6750 §3) and, for 503, `Retry-After`. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Scopes the route required, for `ERR_INSUFFICIENT_SCOPE`. */
+  readonly requiredScopes: readonly string[] | undefined;
+  /** Lets Express's final handler send `message` only for 4xx (it reads `expose`). */
+  readonly expose: boolean;
+
+  constructor(code: ErrorCode, message: string, options: TokenwardErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const meaning = MEANINGS[code];
+    this.code = code;
+    this.status = meaning.status;
+    this.statusCode = meaning.status;
+    this.oauthError = meaning.oauthError;
+    this.requiredScopes = options.requiredScopes;
+    this.expose = meaning.status < 500;
+    this.headers = buildHeaders(code, meaning, message, options);
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** A copy with a different realm in its challenge (adapters set their realm). */
+  withRealm(realm: string): TokenwardError {
+    const copy = new TokenwardError(this.code, this.message, {
+      cause: this.cause,
+      requiredScopes: this.requiredScopes,
+      realm,
+    });
+    copy.stack = this.stack;
+    return copy;
+  }
+}
+
+/** True for any tokenward error, even one thrown by another installed copy of the package. */
+export function isTokenwardError(value: unknown): value is TokenwardError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** The HTTP status that goes with a code. */
+export function statusForCode(code: ErrorCode): number {
+  return MEANINGS[code].status;
+}
+
+function buildHeaders(
+  code: ErrorCode,
+  meaning: HttpMeaning,
+  message: string,
+  options: TokenwardErrorOptions,
+): Record<string, string> {
+  if (code === 'ERR_CONFIG') return {};
+  const params: string[] = [];
+  if (options.realm !== undefined) params.push(`realm=${quote(options.realm)}`);
+  if (meaning.status === 503) {
+    // RFC 6750 has no code for "cannot verify right now"; a bare challenge plus Retry-After
+    // keeps clients from discarding a token that may be valid (security-requirements §0).
+    const retryAfter = String(options.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
+    return { 'WWW-Authenticate': challenge(params), 'Retry-After': retryAfter };
+  }
+  if (meaning.oauthError !== undefined) {
+    params.push(`error=${quote(meaning.oauthError)}`);
+    params.push(`error_description=${quote(message)}`);
+  }
+  if (code === 'ERR_INSUFFICIENT_SCOPE' && options.requiredScopes && options.requiredScopes.length > 0) {
+    params.push(`scope=${quote(options.requiredScopes.join(' '))}`);
+  }
+  return { 'WWW-Authenticate': challenge(params) };
+}
+
+function challenge(params: string[]): string {
+  return params.length === 0 ? 'Bearer' : `Bearer ${params.join(', ')}`;
+}
+
+/**
+ * RFC 6750 §3: attribute values are quoted strings whose characters are limited to
+ * %x20-21 / %x23-5B / %x5D-7E, so quotes and backslashes (and anything outside
+ * printable ASCII) are replaced rather than escaped.
+ */
+function quote(value: string): string {
+  return `"${value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, "'")}"`;
+}

@@ -1,0 +1,84 @@
+/**
+ * The two places where the default (web-standard) entry and the Node entry differ: how key
+ * material is fetched, and which signature primitive checks a signature (DESIGN.md "Runtime split").
+ * Everything else in core is shared and written against these interfaces.
+ */
+
+/** A response read in full (the body already capped at the requested size). */
+export interface TransportResponse {
+  readonly status: number;
+  /** Lower-case header lookup. */
+  header(name: string): string | undefined;
+  readonly body: Uint8Array;
+}
+
+export interface TransportRequest {
+  /** Refuse (reject) a body larger than this many bytes, without reading the rest. */
+  readonly maxBytes: number;
+  /** Abort the whole exchange (connect, headers, body) after this many milliseconds. */
+  readonly timeoutMs: number;
+  /** Extra request headers (e.g. `cache-control: no-cache` on a kid-miss refresh). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Fetches key material. Implementations never follow redirects (a 3xx is returned as is),
+ * enforce `timeoutMs` by aborting, and reject with a `TransportError` describing what happened.
+ */
+export interface Transport {
+  get(url: string, request: TransportRequest): Promise<TransportResponse>;
+}
+
+export type TransportFailure = 'timeout' | 'network' | 'too_large';
+
+/** Raised by transports; callers wrap it as the `cause` of a `TokenwardError`. */
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(
+    readonly reason: TransportFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** An imported public key, opaque outside the primitive that made it. */
+export type VerificationKey = unknown;
+
+/** The signature primitive: WebCrypto through jose (default entry) or node:crypto (Node entry). */
+export interface SignaturePrimitive {
+  /** Imports a public JWK for exactly one algorithm (RFC 8725 §3.1: one key, one algorithm). */
+  importKey(jwk: JsonWebKeyLike, alg: string): Promise<VerificationKey>;
+  /**
+   * Verifies `signature` over `signingInput` (the ASCII bytes of `header.payload`).
+   * The Node primitive answers synchronously; callers must handle both.
+   */
+  verify(
+    alg: string,
+    key: VerificationKey,
+    signingInput: Uint8Array,
+    signature: Uint8Array,
+  ): boolean | Promise<boolean>;
+}
+
+/** A JWK as published in a key set (public members only are used). */
+export interface JsonWebKeyLike {
+  readonly kty?: unknown;
+  readonly kid?: unknown;
+  readonly alg?: unknown;
+  readonly use?: unknown;
+  readonly key_ops?: unknown;
+  readonly crv?: unknown;
+  readonly n?: unknown;
+  readonly e?: unknown;
+  readonly x?: unknown;
+  readonly y?: unknown;
+  readonly [member: string]: unknown;
+}
+
+export interface Runtime {
+  readonly signatures: SignaturePrimitive;
+  /** The transport used when the caller injects none. */
+  createTransport(options: { fetch?: typeof globalThis.fetch }): Transport;
+}
