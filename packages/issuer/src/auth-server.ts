@@ -1,0 +1,95 @@
+import { KeyRing, type SigningKey } from './lib/keys.js';
+import { accessTokenClaims, idTokenClaims, signToken } from './lib/mint.js';
+import type { AuthServer, IdTokenMintOptions, MintOptions, PublishedJwk, SigningAlg } from './types.js';
+
+/** Construction parameters of one authorization server. */
+export interface AuthServerConfig {
+  kind: 'org' | 'custom';
+  /** Custom server id; ignored for the org server (whose id is `'org'`). */
+  id: string;
+  origin: string;
+  alg: SigningAlg;
+  rotationOverlap: number;
+}
+
+/** One authorization server: its URLs, its own key ring, and token minting. */
+export class ReferenceAuthServer implements AuthServer {
+  readonly kind: 'org' | 'custom';
+  readonly id: string;
+  readonly origin: string;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly discoveryUrl: string;
+  readonly oauthMetadataUrl: string;
+  readonly jwksUri: string;
+  readonly tokenEndpoint: string;
+  readonly authorizationEndpoint: string;
+  readonly introspectionEndpoint: string;
+  readonly userinfoEndpoint: string;
+  /** Internal: the server's keys; not part of the public `AuthServer` interface. */
+  readonly keyRing: KeyRing;
+
+  constructor(config: AuthServerConfig) {
+    this.kind = config.kind;
+    this.origin = config.origin;
+    if (config.kind === 'org') {
+      this.id = 'org';
+      this.issuer = config.origin;
+      this.audience = config.origin;
+    } else {
+      this.id = config.id;
+      this.issuer = `${config.origin}/oauth2/${config.id}`;
+      this.audience = `api://${config.id}`;
+    }
+    // The org server's OAuth endpoints live under /oauth2/v1 although its issuer is the bare origin.
+    const endpointBase = config.kind === 'org' ? `${config.origin}/oauth2/v1` : `${this.issuer}/v1`;
+    this.discoveryUrl = `${this.issuer}/.well-known/openid-configuration`;
+    this.oauthMetadataUrl = `${this.issuer}/.well-known/oauth-authorization-server`;
+    this.jwksUri = `${endpointBase}/keys`;
+    this.tokenEndpoint = `${endpointBase}/token`;
+    this.authorizationEndpoint = `${endpointBase}/authorize`;
+    this.introspectionEndpoint = `${endpointBase}/introspect`;
+    this.userinfoEndpoint = `${endpointBase}/userinfo`;
+    this.keyRing = new KeyRing(config.alg, config.rotationOverlap);
+  }
+
+  get activeKid(): string {
+    return this.keyRing.active().kid;
+  }
+
+  async mintAccessToken(claims: Record<string, unknown> = {}, options: MintOptions = {}): Promise<string> {
+    const key = this.#signingKey(options);
+    return signToken(accessTokenClaims(this, claims, options), options, undefined, key);
+  }
+
+  async mintIdToken(claims: Record<string, unknown> = {}, options: IdTokenMintOptions = {}): Promise<string> {
+    const key = this.#signingKey(options);
+    return signToken(idTokenClaims(this, claims, options, key), options, 'JWT', key);
+  }
+
+  rotateKeys(): { kid: string } {
+    return { kid: this.keyRing.rotate().kid };
+  }
+
+  retireKey(kid: string): void {
+    this.keyRing.retire(kid);
+  }
+
+  addKey(alg: SigningAlg): { kid: string } {
+    return { kid: this.keyRing.add(alg).kid };
+  }
+
+  jwks(): { keys: PublishedJwk[] } {
+    return { keys: this.keyRing.published().map((key) => ({ ...key.jwk })) };
+  }
+
+  #signingKey(options: MintOptions): SigningKey {
+    const { signWith, alg } = options;
+    if (signWith === undefined) return this.keyRing.active(alg);
+    if (signWith === 'unpublished') return this.keyRing.unpublished(alg);
+    if (!(signWith instanceof ReferenceAuthServer)) {
+      throw new Error('signWith: pass a server of this reference issuer or "unpublished"');
+    }
+    return signWith.keyRing.active(alg);
+  }
+}

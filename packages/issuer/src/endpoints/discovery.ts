@@ -1,0 +1,71 @@
+import type { EndpointContext } from '../lib/context.js';
+import { sendJson, sendMethodNotAllowed, setCorsHeaders } from '../lib/http.js';
+
+const BASE_SCOPES = ['openid', 'profile', 'email'];
+
+const CLAIMS_SUPPORTED = [
+  'iss',
+  'sub',
+  'aud',
+  'iat',
+  'exp',
+  'jti',
+  'auth_time',
+  'amr',
+  'idp',
+  'nonce',
+  'at_hash',
+  'c_hash',
+  'name',
+  'preferred_username',
+  'email',
+  'email_verified',
+  'ver',
+  'cid',
+  'uid',
+  'scp',
+];
+
+/** Scopes advertised: the OIDC ones plus every scope registered for a client of this server. */
+function scopesSupported(context: EndpointContext): string[] {
+  const scopes = new Set(BASE_SCOPES);
+  for (const client of context.state.clients.all()) {
+    if (client.servers && !client.servers.includes(context.server.id)) continue;
+    for (const scope of client.scopes ?? []) scopes.add(scope);
+  }
+  return [...scopes];
+}
+
+/**
+ * OIDC Discovery §3 / RFC 8414 §2 metadata. Both documents carry the same values (RFC 9068 §4);
+ * only the OIDC one names the userinfo endpoint.
+ */
+export function metadataDocument(context: EndpointContext): Record<string, unknown> {
+  const { server } = context;
+  return {
+    issuer: context.issuerOverride ?? server.issuer,
+    authorization_endpoint: server.authorizationEndpoint,
+    token_endpoint: server.tokenEndpoint,
+    jwks_uri: server.jwksUri,
+    introspection_endpoint: server.introspectionEndpoint,
+    ...(context.metadata === 'openid' ? { userinfo_endpoint: server.userinfoEndpoint } : {}),
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'client_credentials'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: server.keyRing.publishedAlgs(),
+    scopes_supported: scopesSupported(context),
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
+    claims_supported: CLAIMS_SUPPORTED,
+    authorization_response_iss_parameter_supported: true,
+  };
+}
+
+export async function handleDiscovery(context: EndpointContext): Promise<void> {
+  const { req, res } = context;
+  setCorsHeaders(res);
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendMethodNotAllowed(res, ['GET']);
+  sendJson(res, 200, metadataDocument(context));
+}

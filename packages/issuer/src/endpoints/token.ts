@@ -1,0 +1,35 @@
+import { authenticateClient } from '../lib/client-auth.js';
+import type { EndpointContext } from '../lib/context.js';
+import { authorizationCodeGrant, clientCredentialsGrant, type GrantResult } from '../lib/grants.js';
+import { sendJson, sendMethodNotAllowed, sendOAuthError, setCorsHeaders } from '../lib/http.js';
+import { readForm } from '../lib/request-form.js';
+
+/** RFC 6749 §5.1: token responses are never cached. */
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
+/** The token endpoint (RFC 6749 §3.2): `client_credentials` and `authorization_code` + PKCE. */
+export async function handleToken(context: EndpointContext): Promise<void> {
+  const { req, res, server, state } = context;
+  setCorsHeaders(res);
+  if (req.method !== 'POST') return sendMethodNotAllowed(res, ['POST']);
+  const form = await readForm(req);
+  if (!form.ok) return sendOAuthError(res, form.status, 'invalid_request', form.description);
+  const { params } = form;
+
+  const auth = authenticateClient(req, params, state.clients, server.id);
+  if (!auth.ok) return sendOAuthError(res, auth.status, auth.error, auth.description, auth.headers);
+
+  const grantType = params.get('grant_type');
+  let result: GrantResult;
+  if (grantType === undefined) {
+    return sendOAuthError(res, 400, 'invalid_request', 'grant_type is required');
+  } else if (grantType === 'client_credentials') {
+    result = await clientCredentialsGrant(server, auth.client, params);
+  } else if (grantType === 'authorization_code') {
+    result = await authorizationCodeGrant(server, auth.client, params, state.codes);
+  } else {
+    return sendOAuthError(res, 400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported`);
+  }
+  if (!result.ok) return sendOAuthError(res, result.status, result.error, result.description);
+  sendJson(res, 200, result.body, NO_STORE);
+}

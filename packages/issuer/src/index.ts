@@ -1,0 +1,14 @@
+export { startIssuer } from './issuer.js';
+export { TEST_USER } from './test-user.js';
+export type {
+  AuthServer,
+  ClientRegistration,
+  Endpoint,
+  Fault,
+  IdTokenMintOptions,
+  IssuerOptions,
+  MintOptions,
+  PublishedJwk,
+  ReferenceIssuer,
+  SigningAlg,
+} from './types.js';

@@ -1,0 +1,130 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ReferenceAuthServer } from './auth-server.js';
+import { handleAdmin } from './endpoints/admin.js';
+import { DelayTimers } from './lib/apply-fault.js';
+import { ClientRegistry } from './lib/clients.js';
+import { CodeStore } from './lib/codes.js';
+import type { IssuerState } from './lib/context.js';
+import { RequestCounter } from './lib/counters.js';
+import { FaultTable, parseFault } from './lib/faults.js';
+import { handleRequest } from './lib/handle-request.js';
+import { assertServerId, generateServerId, type IssuerSettings, resolveSettings } from './lib/options.js';
+import type { AuthServer, Endpoint, Fault, IssuerOptions, ReferenceIssuer } from './types.js';
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function originOf(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+class RunningIssuer implements ReferenceIssuer {
+  readonly origin: string;
+  readonly orgServer: ReferenceAuthServer;
+  readonly #custom = new Map<string, ReferenceAuthServer>();
+  readonly #faults = new FaultTable();
+  readonly #counter = new RequestCounter();
+  readonly #timers = new DelayTimers();
+  readonly #settings: IssuerSettings;
+  readonly #http: Server;
+  #closing: Promise<void> | undefined;
+
+  constructor(http: Server, origin: string, settings: IssuerSettings) {
+    this.#http = http;
+    this.origin = origin;
+    this.#settings = settings;
+    this.orgServer = this.#createServer('org', 'org');
+    for (const id of settings.servers) this.addServer(id);
+    const state: IssuerState = {
+      origin,
+      clients: new ClientRegistry(settings.clients),
+      codes: new CodeStore(),
+      jwksMaxAge: settings.jwksMaxAge,
+    };
+    http.on('request', (req, res) => {
+      void handleRequest(req, res, {
+        state,
+        counter: this.#counter,
+        faults: this.#faults,
+        timers: this.#timers,
+        adminEnabled: settings.admin,
+        findServer: (id) => (id === 'org' ? this.orgServer : this.#custom.get(id)),
+        handleAdmin: (route, request, response) =>
+          handleAdmin(route.resource, request, response, this.#faults, this.#counter),
+      });
+    });
+  }
+
+  get servers(): readonly AuthServer[] {
+    return [...this.#custom.values()];
+  }
+
+  server(id: string): AuthServer {
+    const found = id === 'org' ? this.orgServer : this.#custom.get(id);
+    if (!found) throw new Error(`no authorization server "${id}" on ${this.origin}`);
+    return found;
+  }
+
+  addServer(id: string = generateServerId()): AuthServer {
+    assertServerId(id);
+    if (this.#custom.has(id)) throw new Error(`authorization server "${id}" already exists`);
+    const server = this.#createServer('custom', id);
+    this.#custom.set(id, server);
+    return server;
+  }
+
+  setFault(fault: Fault): void {
+    this.#faults.set(parseFault(fault));
+  }
+
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
+  requestCount(filter?: { server?: string; endpoint?: Endpoint }): number {
+    return this.#counter.count(filter);
+  }
+
+  resetCounts(): void {
+    this.#counter.reset();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      this.#timers.cancelAll();
+      this.#http.close(() => resolve());
+      // Also drops sockets parked by `delayMs: 'never'` and idle keep-alive connections.
+      this.#http.closeAllConnections();
+    });
+    return this.#closing;
+  }
+
+  #createServer(kind: 'org' | 'custom', id: string): ReferenceAuthServer {
+    const { alg, rotationOverlap } = this.#settings;
+    return new ReferenceAuthServer({ kind, id, origin: this.origin, alg, rotationOverlap });
+  }
+}
+
+/**
+ * Starts the reference issuer: one plain-HTTP server on loopback holding the org authorization
+ * server (issuer = origin) and custom servers at `/oauth2/{id}` (`default` always).
+ *
+ * @example
+ * const issuer = await startIssuer({ servers: ['payments'] });
+ * const token = await issuer.server('default').mintAccessToken({ scp: ['orders:read'] });
+ * await issuer.close();
+ */
+export async function startIssuer(options: IssuerOptions = {}): Promise<ReferenceIssuer> {
+  const settings = resolveSettings(options);
+  const http = createServer();
+  const address = await listen(http, settings.port, settings.host);
+  return new RunningIssuer(http, originOf(settings.host, address.port), settings);
+}

@@ -1,0 +1,178 @@
+/** Signing algorithms the reference issuer can generate keys for. */
+export type SigningAlg = 'RS256' | 'ES256' | 'PS256' | 'EdDSA';
+
+/** Endpoints whose requests are counted and can be faulted. */
+export type Endpoint = 'discovery' | 'jwks' | 'token' | 'authorize' | 'introspect' | 'userinfo';
+
+/** A client the token, authorize and introspect endpoints accept. */
+export interface ClientRegistration {
+  /** Client identifier, e.g. `'0oa1orders'`. */
+  clientId: string;
+  /** Secret for `client_secret_basic` / `client_secret_post`. Omit for a public (PKCE-only) client. */
+  clientSecret?: string;
+  /**
+   * Scopes the client may request. Omitted: any syntactically valid scope (RFC 6749 §3.3).
+   * Also the scopes granted when a token request names none.
+   */
+  scopes?: string[];
+  /**
+   * Redirect URIs allowed at the authorize endpoint, compared exactly.
+   * Omitted: any `http://localhost` or `http://127.0.0.1` URI (any port, any path).
+   */
+  redirectUris?: string[];
+  /** Servers that know this client: `'org'` and/or custom ids. Default: every server. */
+  servers?: string[];
+}
+
+/** Options of {@link startIssuer}. */
+export interface IssuerOptions {
+  /** TCP port to listen on; `0` picks a free port. Default `0`. */
+  port?: number;
+  /** Loopback host to bind. Default `'127.0.0.1'`. */
+  host?: string;
+  /** Custom authorization server ids (`[A-Za-z0-9_-]+`, not `v1`). `'default'` is always added. */
+  servers?: string[];
+  /** Extra clients; one with the id of a built-in client (`test-client`, `spa-client`) replaces it. */
+  clients?: ClientRegistration[];
+  /** Algorithm of every server's initial signing key. Default `'RS256'` (the vendor's only default). */
+  alg?: SigningAlg;
+  /** `Cache-Control: max-age` of the JWKS responses, in seconds (≥ 0). Default `300`. */
+  jwksMaxAge?: number;
+  /**
+   * Seconds a key replaced by `rotateKeys()` stays in the JWKS (≥ 0, `Infinity` = until
+   * `retireKey()`). Default `3600`.
+   */
+  rotationOverlap?: number;
+  /** Serve `/__admin/faults` and `/__admin/counts` (runtime fault injection). Default `false`. */
+  admin?: boolean;
+}
+
+/**
+ * A deliberate misbehaviour of one endpoint. Applied before normal handling; fields combine in
+ * this order: `reset`, `delayMs`, `redirectTo`, `status`/`body`/`contentType`, `issuer`.
+ */
+export interface Fault {
+  /** `'org'` or a custom server id. Omitted: every server. */
+  server?: string;
+  endpoint: Endpoint;
+  /** Answer with this status; the body is a JSON error unless `body` is given. */
+  status?: number;
+  /** Milliseconds to wait before answering; `'never'` keeps the socket open without answering. */
+  delayMs?: number | 'never';
+  /** Raw response body (garbage JSON, a huge document, ...). Status 200 unless `status` is given. */
+  body?: string | Uint8Array;
+  /** `Content-Type` of the faulted response. Default `application/json`. */
+  contentType?: string;
+  /** Discovery only: serve the normal document with this `issuer` value. */
+  issuer?: string;
+  /** Answer `302 Found` with this `Location`. */
+  redirectTo?: string;
+  /** Destroy the socket without answering (the client sees a connection reset). */
+  reset?: boolean;
+  /** Apply this many times, then clear itself. Default: until cleared. */
+  times?: number;
+}
+
+/** Options shared by `mintAccessToken` and `mintIdToken`. */
+export interface MintOptions {
+  /** Lifetime in seconds; negative gives an already expired token. Default `3600`. */
+  expiresIn?: number;
+  /** `nbf` = now + this many seconds. Omitted: no `nbf`. */
+  notBefore?: number;
+  /** `iat` in epoch seconds. Default: now. */
+  issuedAt?: number;
+  /** "Now" in epoch seconds for `iat`, `exp`, `nbf`. Default `Date.now()`. */
+  now?: number;
+  /** Replaces the default `aud`. */
+  audience?: string | string[];
+  /**
+   * Merged into the protected header after the defaults (`alg`, `kid`, `typ`); a `null` value removes
+   * that member, e.g. `{ kid: null }`. The signature always uses the real key, whatever `alg` says.
+   */
+  header?: Record<string, unknown>;
+  /** Claim names deleted after building, e.g. `['exp']`. */
+  omit?: string[];
+  /**
+   * Sign with another server's active key (keeping this server's `iss`), or with `'unpublished'`,
+   * a key of this server that no JWKS serves.
+   */
+  signWith?: AuthServer | 'unpublished';
+  /** Sign with this server's active key of that algorithm (`addKey(alg)` first). */
+  alg?: SigningAlg;
+  /** Header `typ`. Access tokens: none by default (like the vendor); ID tokens `'JWT'`. `null` removes. */
+  typ?: string | null;
+}
+
+/** Extra options of `mintIdToken`. */
+export interface IdTokenMintOptions extends MintOptions {
+  /** `aud` of the ID token. Default `'spa-client'`. */
+  clientId?: string;
+  /** Adds `at_hash` for this access token (OIDC Core §3.1.3.6). */
+  accessToken?: string;
+  /** Adds `c_hash` for this authorization code (OIDC Core §3.3.2.11). */
+  code?: string;
+}
+
+/** Public JWK as served by the JWKS endpoint. */
+export interface PublishedJwk {
+  kty: string;
+  kid: string;
+  alg: SigningAlg;
+  use: 'sig';
+  [member: string]: unknown;
+}
+
+/** One authorization server: the org server or a custom one. */
+export interface AuthServer {
+  readonly kind: 'org' | 'custom';
+  /** `'org'` for the org server, else the custom id. */
+  readonly id: string;
+  readonly issuer: string;
+  /** Default access-token `aud`: `api://default`, `api://{id}`, or the origin for the org server. */
+  readonly audience: string;
+  /** `{issuer}/.well-known/openid-configuration`. */
+  readonly discoveryUrl: string;
+  /** Custom: `{issuer}/v1/keys`; org: `{origin}/oauth2/v1/keys`. */
+  readonly jwksUri: string;
+  /** Custom: `{issuer}/v1/token`; org: `{origin}/oauth2/v1/token`. */
+  readonly tokenEndpoint: string;
+  /** Custom: `{issuer}/v1/authorize`; org: `{origin}/oauth2/v1/authorize`. */
+  readonly authorizationEndpoint: string;
+  /** Custom: `{issuer}/v1/introspect`; org: `{origin}/oauth2/v1/introspect`. */
+  readonly introspectionEndpoint: string;
+  /** Custom: `{issuer}/v1/userinfo`; org: `{origin}/oauth2/v1/userinfo`. */
+  readonly userinfoEndpoint: string;
+  /** Kid of the active key of the server's default algorithm. */
+  readonly activeKid: string;
+  mintAccessToken(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>;
+  mintIdToken(claims?: Record<string, unknown>, options?: IdTokenMintOptions): Promise<string>;
+  /** New active key of the default algorithm; the previous one stays published for `rotationOverlap`. */
+  rotateKeys(): { kid: string };
+  /** Removes the key from the JWKS. A retired active key keeps signing until the next rotation. */
+  retireKey(kid: string): void;
+  /** New published key that becomes the active key for `alg`. */
+  addKey(alg: SigningAlg): { kid: string };
+  /** Exactly what the JWKS endpoint serves. */
+  jwks(): { keys: PublishedJwk[] };
+}
+
+/** A running reference issuer: one HTTP server with the org server and custom servers. */
+export interface ReferenceIssuer {
+  /** `http://127.0.0.1:PORT`. */
+  readonly origin: string;
+  readonly orgServer: AuthServer;
+  /** Custom servers in creation order. */
+  readonly servers: readonly AuthServer[];
+  /** `'org'` or a custom id; throws for an unknown id. */
+  server(id: string): AuthServer;
+  /** Adds a custom server; the id defaults to `aus` + 17 random alphanumerics. */
+  addServer(id?: string): AuthServer;
+  /** Replaces any fault for the same (server, endpoint). */
+  setFault(fault: Fault): void;
+  clearFaults(): void;
+  /** Requests seen, optionally for one server (`'org'` or custom id) and/or endpoint. */
+  requestCount(filter?: { server?: string; endpoint?: Endpoint }): number;
+  resetCounts(): void;
+  /** Stops listening and destroys every socket, including ones held by `delayMs: 'never'`. */
+  close(): Promise<void>;
+}
