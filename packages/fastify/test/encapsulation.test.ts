@@ -1,0 +1,154 @@
+import type { ReferenceIssuer } from '@tokenward/issuer';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import tokenward from '../src/index.js';
+import { bearer, defaultServerOptions, startTestIssuer } from './support.js';
+
+let issuer: ReferenceIssuer;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+});
+
+afterEach(async () => {
+  await app?.close();
+});
+
+afterAll(async () => {
+  await issuer?.close();
+});
+
+function mint(scp: string[] = ['orders:read']): Promise<string> {
+  return issuer.server('default').mintAccessToken({ sub: 'alice', scp });
+}
+
+describe('global: true', () => {
+  async function globalApp(): Promise<FastifyInstance> {
+    const instance = Fastify();
+    await instance.register(tokenward, { ...defaultServerOptions(issuer), global: true });
+    instance.get('/orders', async (request) => ({ subject: request.auth?.subject }));
+    instance.get('/health', { config: { auth: false } }, async (request) => ({
+      ok: true,
+      auth: request.auth,
+    }));
+    instance.get('/reports', { config: { auth: { scopes: ['reports:read'] } } }, async () => ({ ok: true }));
+    instance.get('/admin', { preHandler: instance.requireAuth({ scopes: ['admin'] }) }, async () => ({
+      ok: true,
+    }));
+    instance.options('/orders', async (_request, reply) =>
+      reply.code(204).header('access-control-allow-origin', 'https://app.example').send(),
+    );
+    return instance;
+  }
+
+  it('authenticates every route of the context', async () => {
+    app = await globalApp();
+
+    const missing = await app.inject({ url: '/orders' });
+    const valid = await app.inject({ url: '/orders', headers: bearer(await mint()) });
+
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json()).toMatchObject({ code: 'ERR_TOKEN_MISSING' });
+    expect(valid.statusCode).toBe(200);
+    expect(valid.json()).toEqual({ subject: 'alice' });
+  });
+
+  it('answers unknown paths of the context with 401 rather than revealing which exist', async () => {
+    app = await globalApp();
+
+    const response = await app.inject({ url: '/no-such-route' });
+
+    expect(response.statusCode).toBe(401);
+  });
+
+  it('lets a route opt out with config: { auth: false }', async () => {
+    app = await globalApp();
+
+    const response = await app.inject({ url: '/health' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ ok: true, auth: null });
+  });
+
+  it('applies route config.auth scopes on top of the global check', async () => {
+    app = await globalApp();
+
+    const denied = await app.inject({ url: '/reports', headers: bearer(await mint()) });
+    const allowed = await app.inject({ url: '/reports', headers: bearer(await mint(['reports:read'])) });
+
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE' });
+    expect(allowed.statusCode).toBe(200);
+  });
+
+  it('checks a later requireAuth() against the token the global hook verified', async () => {
+    app = await globalApp();
+
+    const denied = await app.inject({ url: '/admin', headers: bearer(await mint()) });
+    const allowed = await app.inject({ url: '/admin', headers: bearer(await mint(['admin'])) });
+
+    expect(denied.statusCode).toBe(403);
+    expect(denied.headers['www-authenticate']).toMatch(/scope="admin"/);
+    expect(allowed.statusCode).toBe(200);
+  });
+
+  it('lets a CORS preflight through without credentials', async () => {
+    app = await globalApp();
+
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/orders',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
+    });
+    const plainOptions = await app.inject({ method: 'OPTIONS', url: '/orders' });
+
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(plainOptions.statusCode).toBe(401);
+  });
+});
+
+describe('encapsulation', () => {
+  it('protects only the context the plugin is registered in (and its children)', async () => {
+    app = Fastify();
+    app.get('/health', async () => ({ ok: true }));
+    await app.register(
+      async (api) => {
+        await api.register(tokenward, { ...defaultServerOptions(issuer), global: true });
+        api.get('/orders', async (request) => ({ subject: request.auth?.subject }));
+        await api.register(async (nested) => {
+          nested.get('/nested', async (request) => ({ subject: request.auth?.subject }));
+        });
+      },
+      { prefix: '/api' },
+    );
+    await app.register(
+      async (sibling) => {
+        sibling.get('/open', async () => ({ ok: true }));
+      },
+      { prefix: '/sibling' },
+    );
+    await app.ready();
+
+    expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/sibling/open' })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/orders' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/nested' })).statusCode).toBe(401);
+    const nested = await app.inject({ url: '/api/nested', headers: bearer(await mint()) });
+    expect(nested.statusCode).toBe(200);
+    expect(nested.json()).toEqual({ subject: 'alice' });
+    expect(app.hasDecorator('requireAuth')).toBe(false);
+    expect(app.hasRequestDecorator('auth')).toBe(false);
+  });
+
+  it('runs the global hook even for routes declared before the plugin in the same context', async () => {
+    app = Fastify();
+    app.get('/early', async () => ({ ok: true }));
+    await app.register(tokenward, { ...defaultServerOptions(issuer), global: true });
+
+    const response = await app.inject({ url: '/early' });
+
+    expect(response.statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,52 @@
+import { parse as parseQueryString } from 'node:querystring';
+import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
+import Fastify, { type FastifyInstance } from 'fastify';
+import tokenward, { type TokenwardOptions } from '../src/index.js';
+
+/** The reference issuer with the default and a sibling (`payments`) custom server. */
+export function startTestIssuer(): Promise<ReferenceIssuer> {
+  return startIssuer({ port: 0, servers: ['default', 'payments'] });
+}
+
+/** Verifier options for the issuer's `default` server over plain loopback HTTP. */
+export function defaultServerOptions(issuer: ReferenceIssuer): TokenwardOptions {
+  const server = issuer.server('default');
+  return { issuer: server.issuer, audience: server.audience, realm: 'orders-api' };
+}
+
+/** An app with the plugin registered and a few protected routes that echo `request.auth`. */
+export async function buildApp(options: TokenwardOptions): Promise<FastifyInstance> {
+  const app = Fastify();
+  // A form parser that keeps repeated fields as arrays, so core can see a repeated access_token.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      done(null, parseQueryString(String(body)));
+    },
+  );
+  await app.register(tokenward, options);
+  app.get('/orders', { preHandler: app.requireAuth() }, async (request) => request.auth);
+  app.post('/orders', { preHandler: app.requireAuth() }, async (request) => request.auth);
+  app.get(
+    '/orders/write',
+    { preHandler: app.requireAuth({ scopes: ['orders:read', 'orders:write'] }) },
+    async () => ({
+      ok: true,
+    }),
+  );
+  app.get(
+    '/orders/any',
+    { preHandler: app.requireAuth({ scopes: ['orders:read', 'orders:write'], scopeMatch: 'any' }) },
+    async () => ({ ok: true }),
+  );
+  app.get('/reports', { config: { auth: { scopes: ['reports:read'] } } }, async (request) => ({
+    subject: request.auth?.subject,
+  }));
+  app.get('/public', async (request) => ({ auth: request.auth }));
+  return app;
+}
+
+export function bearer(token: string): { authorization: string } {
+  return { authorization: `Bearer ${token}` };
+}

@@ -1,0 +1,126 @@
+import type { ReferenceIssuer } from '@tokenward/issuer';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, buildApp, defaultServerOptions, startTestIssuer } from './support.js';
+
+let issuer: ReferenceIssuer;
+const apps: FastifyInstance[] = [];
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+});
+
+afterEach(async () => {
+  issuer.clearFaults();
+  await Promise.all(apps.splice(0).map((app) => app.close()));
+});
+
+afterAll(async () => {
+  await issuer?.close();
+});
+
+async function appWith(options: object = {}): Promise<FastifyInstance> {
+  const app = await buildApp({ ...defaultServerOptions(issuer), ...options });
+  apps.push(app);
+  return app;
+}
+
+function mint(): Promise<string> {
+  return issuer.server('default').mintAccessToken({ sub: 'alice', scp: ['orders:read'] });
+}
+
+function form(fields: Record<string, string>): string {
+  return new URLSearchParams(fields).toString();
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+describe('query tokens (allowQuery, RFC 6750 §2.3)', () => {
+  it('accepts access_token in the query when allowed (BT-5)', async () => {
+    const app = await appWith({ allowQuery: true });
+    const response = await app.inject({ url: '/orders', query: { access_token: await mint() } });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ subject: 'alice' });
+  });
+
+  it('answers 400 when the token is sent in the header and the query (BT-3)', async () => {
+    const app = await appWith({ allowQuery: true });
+    const token = await mint();
+    const response = await app.inject({
+      url: '/orders',
+      query: { access_token: token },
+      headers: bearer(token),
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'ERR_INVALID_REQUEST' });
+  });
+});
+
+describe('form body tokens (allowBody, RFC 6750 §2.2)', () => {
+  it('accepts access_token in a form body when allowed (BT-4)', async () => {
+    const app = await appWith({ allowBody: true });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/orders',
+      headers: FORM,
+      payload: form({ access_token: await mint() }),
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ subject: 'alice' });
+  });
+
+  it('ignores a form body token unless allowBody is set', async () => {
+    const app = await appWith();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/orders',
+      headers: FORM,
+      payload: form({ access_token: await mint() }),
+    });
+
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toMatchObject({ code: 'ERR_TOKEN_MISSING' });
+  });
+
+  it('answers 400 for a form body token next to an Authorization header (BT-3)', async () => {
+    const app = await appWith({ allowBody: true });
+    const token = await mint();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/orders',
+      headers: { ...FORM, ...bearer(token) },
+      payload: form({ access_token: token }),
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'ERR_INVALID_REQUEST' });
+  });
+
+  it('authenticates body tokens in a global hook, which then runs after body parsing', async () => {
+    const app = await appWith({ allowBody: true, global: true });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/orders',
+      headers: FORM,
+      payload: form({ access_token: await mint() }),
+    });
+
+    expect(response.statusCode).toBe(200);
+  });
+});
+
+describe('key set unavailable', () => {
+  it('answers 503 with Retry-After, not invalid_token, when the JWKS cannot be fetched (security §0 UPSTREAM_UNAVAILABLE)', async () => {
+    issuer.setFault({ server: 'default', endpoint: 'jwks', status: 500 });
+    const app = await appWith();
+    const response = await app.inject({ url: '/orders', headers: bearer(await mint()) });
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toMatch(/^\d+$/);
+    expect(response.headers['www-authenticate']).not.toMatch(/invalid_token/);
+    expect(response.json()).toMatchObject({ statusCode: 503, code: 'ERR_JWKS_FETCH_FAILED' });
+  });
+});

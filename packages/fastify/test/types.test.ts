@@ -1,0 +1,80 @@
+import type { AccessTokenVerifier } from '@tokenward/core';
+import type { ReferenceIssuer } from '@tokenward/issuer';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import tokenward, { type AuthHook, type RouteAuthConfig, type TokenwardAuth } from '../src/index.js';
+import { bearer, defaultServerOptions, startTestIssuer } from './support.js';
+
+// Users add their authorization server's custom claims by merging into TokenwardClaims.
+declare module '../src/index.js' {
+  interface TokenwardClaims {
+    tenant_id?: string;
+  }
+}
+
+let issuer: ReferenceIssuer;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  app = Fastify();
+  await app.register(tokenward, defaultServerOptions(issuer));
+  app.get<{ Params: { id: string } }>(
+    '/orders/:id',
+    { preHandler: app.requireAuth({ scopes: ['orders:read'] }) },
+    async (request) => {
+      expectTypeOf(request.auth).toEqualTypeOf<TokenwardAuth | null>();
+      expectTypeOf(request.params.id).toBeString();
+      return { id: request.params.id, tenant: request.auth?.claims.tenant_id };
+    },
+  );
+  app.get(
+    '/reports',
+    { config: { auth: { scopes: ['reports:read'], scopeMatch: 'any' } } },
+    async () => ({}),
+  );
+  app.get('/health', { config: { auth: false } }, async () => ({}));
+});
+
+afterAll(async () => {
+  await app?.close();
+  await issuer?.close();
+});
+
+describe('types', () => {
+  it('types request.auth, merged claims and the decorators', async () => {
+    expectTypeOf<FastifyRequest['auth']>().toEqualTypeOf<TokenwardAuth | null>();
+    expectTypeOf<TokenwardAuth['scopes']>().toEqualTypeOf<string[]>();
+    expectTypeOf<TokenwardAuth['expiresAt']>().toEqualTypeOf<Date>();
+    expectTypeOf<TokenwardAuth['claims']['tenant_id']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf(app.requireAuth).returns.toEqualTypeOf<AuthHook>();
+    expectTypeOf(app.tokenward.verifier).toEqualTypeOf<AccessTokenVerifier>();
+    expectTypeOf<RouteAuthConfig['scopeMatch']>().toEqualTypeOf<'all' | 'any' | undefined>();
+
+    const response = await app.inject({
+      url: '/orders/42',
+      headers: bearer(
+        await issuer
+          .server('default')
+          .mintAccessToken({ sub: 'alice', tenant_id: 'acme', scp: ['orders:read'] }),
+      ),
+    });
+    expect(response.json()).toEqual({ id: '42', tenant: 'acme' });
+  });
+
+  it('rejects misuse at compile time', () => {
+    const misuse = async (instance: FastifyInstance, verifier: AccessTokenVerifier) => {
+      // @ts-expect-error scopeMatch is 'all' or 'any'
+      instance.requireAuth({ scopeMatch: 'some' });
+      // @ts-expect-error scopes is a list
+      instance.requireAuth({ scopes: 'orders:read' });
+      // @ts-expect-error route config.auth is requirements or false, never true
+      instance.get('/x', { config: { auth: true } }, async () => ({}));
+      // @ts-expect-error a verifier and verifier options are exclusive
+      await instance.register(tokenward, { verifier, issuer: 'https://acme.example/oauth2/default' });
+      // @ts-expect-error global is a boolean
+      await instance.register(tokenward, { verifier, global: 'yes' });
+    };
+    expectTypeOf(misuse).toBeFunction();
+  });
+});
