@@ -90,6 +90,12 @@ const MEANINGS: Record<ErrorCode, HttpMeaning> = {
 /** Seconds a client should wait before retrying after an upstream (503) failure. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 30;
 
+/**
+ * `realm` of every challenge unless another is given: RFC 6750 §3 lets a server name the
+ * protection space, and a bare `Bearer` challenge for a missing token tells a client nothing.
+ */
+export const DEFAULT_REALM = 'api';
+
 const BRAND = Symbol.for('tokenward.error');
 
 export interface TokenwardErrorOptions {
@@ -97,7 +103,7 @@ export interface TokenwardErrorOptions {
   cause?: unknown;
   /** Scopes the route needs, for `ERR_INSUFFICIENT_SCOPE` (sent as `scope="..."`). */
   requiredScopes?: readonly string[];
-  /** `realm` for the `WWW-Authenticate` challenge. */
+  /** `realm` for the `WWW-Authenticate` challenge. Default {@link DEFAULT_REALM}. */
   realm?: string;
   /** Seconds for `Retry-After` on 503 answers. */
   retryAfter?: number;
@@ -116,6 +122,10 @@ export class TokenwardError extends Error {
   readonly headers: Readonly<Record<string, string>>;
   /** Scopes the route required, for `ERR_INSUFFICIENT_SCOPE`. */
   readonly requiredScopes: readonly string[] | undefined;
+  /** `realm` of the challenge in `headers`. */
+  readonly realm: string;
+  /** Seconds sent as `Retry-After` on 503 answers, when one was chosen explicitly. */
+  readonly retryAfter: number | undefined;
   /** Lets Express's final handler send `message` only for 4xx (it reads `expose`). */
   readonly expose: boolean;
 
@@ -127,6 +137,8 @@ export class TokenwardError extends Error {
     this.statusCode = meaning.status;
     this.oauthError = meaning.oauthError;
     this.requiredScopes = options.requiredScopes;
+    this.realm = options.realm ?? DEFAULT_REALM;
+    this.retryAfter = options.retryAfter;
     this.expose = meaning.status < 500;
     this.headers = buildHeaders(code, meaning, message, options);
     Object.defineProperty(this, BRAND, { value: true });
@@ -137,6 +149,7 @@ export class TokenwardError extends Error {
     const copy = new TokenwardError(this.code, this.message, {
       cause: this.cause,
       requiredScopes: this.requiredScopes,
+      retryAfter: this.retryAfter,
       realm,
     });
     copy.stack = this.stack;
@@ -161,8 +174,7 @@ function buildHeaders(
   options: TokenwardErrorOptions,
 ): Record<string, string> {
   if (code === 'ERR_CONFIG') return {};
-  const params: string[] = [];
-  if (options.realm !== undefined) params.push(`realm=${quote(options.realm)}`);
+  const params: string[] = [`realm=${quote(options.realm ?? DEFAULT_REALM)}`];
   if (meaning.status === 503) {
     // RFC 6750 has no code for "cannot verify right now"; a bare challenge plus Retry-After
     // keeps clients from discarding a token that may be valid (security-requirements §0).
@@ -180,7 +192,7 @@ function buildHeaders(
 }
 
 function challenge(params: string[]): string {
-  return params.length === 0 ? 'Bearer' : `Bearer ${params.join(', ')}`;
+  return `Bearer ${params.join(', ')}`;
 }
 
 /**

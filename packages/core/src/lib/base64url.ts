@@ -1,0 +1,37 @@
+/**
+ * Strict base64url (RFC 7515 §2, App. C): URL-safe alphabet, no padding, no whitespace, and a
+ * canonical final character. Lenient decoders accept `=`, `+`, `/`, spaces, or stray low bits in
+ * the last character, which lets one token have many spellings (BCP-14, JOSE-1); we accept one.
+ */
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** Character code → 6-bit value, or -1 for characters outside the base64url alphabet. */
+const VALUES = new Int8Array(128).fill(-1);
+for (let index = 0; index < ALPHABET.length; index += 1) VALUES[ALPHABET.charCodeAt(index)] = index;
+
+/** Decodes `input`, or returns `undefined` if it is not canonical unpadded base64url. */
+export function decodeBase64url(input: string): Uint8Array | undefined {
+  const remainder = input.length % 4;
+  // One leftover character carries 6 bits: not even one whole byte.
+  if (remainder === 1) return undefined;
+  const output = new Uint8Array(Math.floor((input.length * 3) / 4));
+  let bits = 0;
+  let bitCount = 0;
+  let written = 0;
+  for (let index = 0; index < input.length; index += 1) {
+    const code = input.charCodeAt(index);
+    const value = code < 128 ? VALUES[code]! : -1;
+    if (value < 0) return undefined;
+    bits = ((bits << 6) | value) & 0xffff;
+    bitCount += 6;
+    if (bitCount >= 8) {
+      bitCount -= 8;
+      output[written] = (bits >> bitCount) & 0xff;
+      written += 1;
+    }
+  }
+  // The bits left over after the last whole byte must be zero, else the encoding is not canonical.
+  if ((bits & ((1 << bitCount) - 1)) !== 0) return undefined;
+  return output;
+}

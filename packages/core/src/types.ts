@@ -1,0 +1,113 @@
+/** Public types of verification results and per-call requirements. Options live in `options.ts`. */
+
+/** A JOSE header of a verified token. `alg` is always one of the configured algorithms. */
+export interface JwtHeader {
+  readonly alg: string;
+  readonly kid?: string;
+  readonly typ?: string;
+  readonly [member: string]: unknown;
+}
+
+/** The claims of a verified access token. Registered claims are type-checked; others pass as is. */
+export interface AccessTokenClaims {
+  readonly iss: string;
+  readonly sub: string;
+  readonly aud: string | readonly string[];
+  /** Expiry, seconds since the epoch (always present: tokens without `exp` are refused). */
+  readonly exp: number;
+  readonly iat?: number;
+  readonly nbf?: number;
+  readonly jti?: string;
+  /** Scopes in the vendor's form, an array of strings. */
+  readonly scp?: readonly string[];
+  /** Scopes in the RFC 9068 / RFC 8693 form, space-separated. */
+  readonly scope?: string;
+  /** Client id in the vendor's form. */
+  readonly cid?: string;
+  /** Client id in the RFC 9068 form. */
+  readonly client_id?: string;
+  readonly [claim: string]: unknown;
+}
+
+/** What kind of authorization server an issuer is (see `parseIssuer`). */
+export type ServerKind = 'org' | 'custom' | 'other';
+
+/** The authorization server that issued a verified token. */
+export interface AuthorizationServerInfo {
+  readonly kind: ServerKind;
+  /** The custom server's id (`/oauth2/{id}`), for `kind: 'custom'`. */
+  readonly id?: string;
+  readonly issuer: string;
+}
+
+/** A verified access token. Frozen. */
+export interface AccessTokenResult {
+  /** The token exactly as verified. */
+  readonly token: string;
+  readonly header: JwtHeader;
+  readonly claims: AccessTokenClaims;
+  /** `iss`, equal to a configured issuer. */
+  readonly issuer: string;
+  /** `sub`. */
+  readonly subject: string;
+  /** `aud` as a list, whichever form the token used. */
+  readonly audience: readonly string[];
+  /** `scp` and `scope` merged into one list, in token order, without repeats. */
+  readonly scopes: readonly string[];
+  /** `cid` or `client_id`, when the token has one. */
+  readonly clientId?: string;
+  /** `exp` as a date. */
+  readonly expiresAt: Date;
+  readonly server: AuthorizationServerInfo;
+}
+
+/** `'all'`: every listed scope is needed; `'any'`: one of them is enough. */
+export type ScopeMatch = 'all' | 'any';
+
+/** A claim value that can be compared with `===`. */
+export type ClaimPrimitive = string | number | boolean;
+
+/**
+ * What one claim must satisfy:
+ * - a string, number or boolean: the claim equals it (`===`);
+ * - `{ includes: v }` or `{ includes: [v1, v2] }`: the claim is an array containing every value;
+ * - a function `(value, claims) => boolean`: the claim is present and the function returns `true`.
+ * A missing claim always fails with `ERR_CLAIM_MISSING`; any other failure is `ERR_CLAIM_INVALID`.
+ */
+export type ClaimRequirement<Claims = AccessTokenClaims> =
+  | ClaimPrimitive
+  | { readonly includes: ClaimPrimitive | readonly ClaimPrimitive[] }
+  | ((value: unknown, claims: Claims) => boolean);
+
+/** Claim name → requirement. Example: `{ tier: 'gold', groups: { includes: 'admins' } }`. */
+export type ClaimRequirements<Claims = AccessTokenClaims> = Readonly<
+  Record<string, ClaimRequirement<Claims>>
+>;
+
+/** Requirements of one `verify` call, on top of the verifier's own checks. */
+export interface VerifyAccessTokenOptions {
+  /**
+   * Scopes the caller needs; a token lacking them fails with `ERR_INSUFFICIENT_SCOPE` (403).
+   * Example: `['orders:read']`.
+   */
+  readonly scopes?: readonly string[];
+  /** Whether `scopes` are all needed (`'all'`) or one suffices (`'any'`). Default `'all'`. */
+  readonly scopeMatch?: ScopeMatch;
+  /** Claims the token must carry, see {@link ClaimRequirement}. */
+  readonly claims?: ClaimRequirements;
+}
+
+/** Verifies access tokens for the configured issuers and audiences. */
+export interface AccessTokenVerifier {
+  /**
+   * Verifies `token` (the exact string, without `Bearer `). Resolves to a frozen result or
+   * rejects with a `TokenwardError`.
+   */
+  verify(token: string, options?: VerifyAccessTokenOptions): Promise<AccessTokenResult>;
+  /** Loads every configured issuer's keys now (discovery and JWKS), e.g. before taking traffic. */
+  warm(): Promise<void>;
+  /** Same as {@link AccessTokenVerifier.warm}. */
+  hydrate(): Promise<void>;
+  /** The configured issuers, in configuration order. */
+  readonly issuers: readonly string[];
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { checkHeaderPolicy, decodeJwt } from '../../src/lib/jwt.js';
+import type { JwtHeader } from '../../src/types.js';
+import { compactJws, encodeSegment, failureOf } from './helpers.js';
+
+const header = { alg: 'RS256', kid: 'k1' };
+const payload = { iss: 'https://issuer.example/oauth2/default', sub: 'alice' };
+
+describe('decodeJwt', () => {
+  it('decodes header, payload, signature and the signing input', () => {
+    const token = compactJws(header, payload, 'c2ln');
+    const jwt = decodeJwt(token, 8192);
+    expect(jwt.header).toEqual(header);
+    expect(jwt.payload).toEqual(payload);
+    expect(Buffer.from(jwt.signature).toString()).toBe('sig');
+    expect(Buffer.from(jwt.signingInput).toString()).toBe(token.slice(0, token.lastIndexOf('.')));
+  });
+
+  it('rejects a non-string', async () => {
+    expect(await failureOf(() => decodeJwt(42, 8192))).toEqual({
+      code: 'ERR_TOKEN_MALFORMED',
+      message: 'expected the token as a string; found number',
+    });
+  });
+
+  it('rejects a token above the size cap before parsing it (§4.13)', async () => {
+    const token = compactJws(header, payload);
+    expect((await failureOf(() => decodeJwt(token, token.length - 1))).code).toBe('ERR_TOKEN_TOO_LARGE');
+    expect((await failureOf(() => decodeJwt('x'.repeat(9000), 8192))).code).toBe('ERR_TOKEN_TOO_LARGE');
+    expect(decodeJwt(token, token.length).payload).toEqual(payload);
+  });
+
+  it('rejects a 5-segment JWE saying encrypted tokens are not accepted (BCP-5, JOSE-10)', async () => {
+    const failure = await failureOf(() => decodeJwt('eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d', 8192));
+    expect(failure.code).toBe('ERR_TOKEN_MALFORMED');
+    expect(failure.message).toMatch(/encrypted/);
+  });
+
+  it('rejects a 3-segment token whose header has "enc" (BCP-5)', async () => {
+    const failure = await failureOf(() =>
+      decodeJwt(compactJws({ alg: 'RS256', enc: 'A128GCM' }, payload), 8192),
+    );
+    expect(failure.message).toMatch(/encrypted/);
+  });
+
+  it.each([
+    ['two segments', `${encodeSegment(header)}.${encodeSegment(payload)}`],
+    ['four segments', `${compactJws(header, payload)}.x`],
+    ['an empty signature (unsecured JWS shape)', `${encodeSegment(header)}.${encodeSegment(payload)}.`],
+    ['an empty header', `.${encodeSegment(payload)}.c2ln`],
+    ['padding', `${encodeSegment(header)}=.${encodeSegment(payload)}.c2ln`],
+    ['JSON instead of base64url (BCP-14)', `{"alg":"RS256"}.${encodeSegment(payload)}.c2ln`],
+    ['a header that is not an object', compactJws([1], payload)],
+    ['a payload that is not JSON', compactJws(header, 'not json')],
+    ['a payload that is an array', compactJws(header, [payload])],
+    ['duplicate header names (JOSE-3)', compactJws('{"alg":"RS256","alg":"RS256"}', payload)],
+    ['alg missing', compactJws({ kid: 'k1' }, payload)],
+    ['alg not a string', compactJws({ alg: ['RS256'] }, payload)],
+    ['kid not a string', compactJws({ alg: 'RS256', kid: 7 }, payload)],
+    ['typ not a string', compactJws({ alg: 'RS256', typ: null }, payload)],
+  ])('rejects %s as ERR_TOKEN_MALFORMED (BCP-14, JOSE-2)', async (_name, token) => {
+    expect((await failureOf(() => decodeJwt(token, 8192))).code).toBe('ERR_TOKEN_MALFORMED');
+  });
+
+  it('never puts the token or its content in a message', async () => {
+    const token = compactJws({ alg: 'RS256', kid: 7 }, { secret: 'hunter2' });
+    const failure = await failureOf(() => decodeJwt(token, 8192));
+    expect(failure.message).not.toContain(token);
+    expect(failure.message).not.toContain('hunter2');
+  });
+});
+
+describe('checkHeaderPolicy', () => {
+  const check = (value: JwtHeader, algorithms: string[] = ['RS256']) =>
+    failureOf(() => checkHeaderPolicy(value, algorithms));
+
+  it('accepts an allowed alg and ignores key-carrying members (JOSE-8, BCP-10)', () => {
+    expect(() =>
+      checkHeaderPolicy({ alg: 'RS256', jku: 'https://evil.example/keys', jwk: { kty: 'RSA' }, x5u: 'x' }, [
+        'RS256',
+      ]),
+    ).not.toThrow();
+  });
+
+  it.each(['none', 'None', 'NONE', 'HS256', 'HS512', 'rs256', 'ES256'])(
+    'rejects alg %s outside the case-sensitive allow-list (BCP-2, JOSE-4, JOSE-14)',
+    async (alg) => {
+      expect(await check({ alg })).toEqual({
+        code: 'ERR_ALG_NOT_ALLOWED',
+        message: `expected alg RS256; found "${alg}"`,
+      });
+    },
+  );
+
+  it('accepts any alg of a wider allow-list', () => {
+    expect(() => checkHeaderPolicy({ alg: 'ES256' }, ['RS256', 'ES256'])).not.toThrow();
+  });
+
+  it.each([
+    ['crit with an extension', { alg: 'RS256', crit: ['exp'], exp: 1 }],
+    ['an empty crit', { alg: 'RS256', crit: [] }],
+    ['b64:false listed in crit (JOSE-7)', { alg: 'RS256', crit: ['b64'], b64: false }],
+    ['b64:false without crit (JOSE-7)', { alg: 'RS256', b64: false }],
+  ])('rejects %s (JOSE-5)', async (_name, value) => {
+    expect((await check(value)).code).toBe('ERR_CRIT_UNSUPPORTED');
+  });
+});
