@@ -1,0 +1,108 @@
+import {
+  type AccessTokenResult,
+  type AccessTokenVerifier,
+  createAccessTokenVerifier,
+  extractBearerToken,
+  isCorsPreflight,
+  TokenwardError,
+} from '@tokenward/core';
+import type { RequestHandler } from 'express';
+import { inRealm, tokenMissing } from './lib/errors.js';
+import { toBearerRequest } from './lib/request.js';
+import { recordAuthState } from './lib/state.js';
+import {
+  type ExpressAuthOptions,
+  type RequireAuthOptions,
+  splitOptions,
+  validateAdapterOptions,
+} from './options.js';
+import './types.js';
+
+/**
+ * Middleware that lets a request through only with a valid bearer token, setting `req.auth` to
+ * the frozen verification result. The verifier is built here, once: bad options throw
+ * `ERR_CONFIG` from this call, not from a request.
+ *
+ * @example app.use('/api', requireAuth({ issuer, audience: 'api://default' }));
+ */
+export function requireAuth(options: RequireAuthOptions): RequestHandler;
+export function requireAuth(verifier: AccessTokenVerifier, options?: ExpressAuthOptions): RequestHandler;
+export function requireAuth(
+  optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
+  options?: ExpressAuthOptions,
+): RequestHandler {
+  return authMiddleware(optionsOrVerifier, options, false);
+}
+
+/**
+ * Like {@link requireAuth}, but a request without any bearer credentials passes with `req.auth`
+ * unset. A token that is sent must still be valid (401), and a malformed request still gets 400.
+ */
+export function optionalAuth(options: RequireAuthOptions): RequestHandler;
+export function optionalAuth(verifier: AccessTokenVerifier, options?: ExpressAuthOptions): RequestHandler;
+export function optionalAuth(
+  optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
+  options?: ExpressAuthOptions,
+): RequestHandler {
+  return authMiddleware(optionsOrVerifier, options, true);
+}
+
+function authMiddleware(
+  optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
+  extraOptions: ExpressAuthOptions | undefined,
+  anonymousAllowed: boolean,
+): RequestHandler {
+  const { verifier, adapterOptions } = resolve(optionsOrVerifier, extraOptions);
+  const { realm, allowQuery = false, allowBody = false, scopes, scopeMatch, claims } = adapterOptions;
+  const checks = { scopes: scopes === undefined ? undefined : [...scopes], scopeMatch, claims };
+
+  return async function tokenwardAuth(req, _res, next) {
+    let outcome: unknown;
+    try {
+      const input = toBearerRequest(req);
+      // A CORS preflight carries no credentials by design (Fetch standard, CORS protocol).
+      if (isCorsPreflight(input)) {
+        recordAuthState(req, { realm, result: undefined, preflight: true });
+      } else {
+        const token = extractBearerToken(input, { allowQuery, allowBody });
+        if (token === undefined && !anonymousAllowed) throw tokenMissing(realm);
+        const result = token === undefined ? undefined : freeze(await verifier.verify(token, checks));
+        recordAuthState(req, { realm, result, preflight: false });
+        if (result !== undefined) req.auth = result;
+      }
+    } catch (error) {
+      outcome = inRealm(error, realm);
+    }
+    // Outside the try, so an exception from a later handler is never taken for an auth failure.
+    // Explicit next(err): Express 4 does not catch rejected promises from middleware.
+    next(outcome);
+  };
+}
+
+function resolve(
+  optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
+  extraOptions: ExpressAuthOptions | undefined,
+): { verifier: AccessTokenVerifier; adapterOptions: ExpressAuthOptions } {
+  if (typeof optionsOrVerifier !== 'object' || optionsOrVerifier === null) {
+    throw new TokenwardError(
+      'ERR_CONFIG',
+      'requireAuth() needs an options object or an access-token verifier',
+    );
+  }
+  if (isVerifier(optionsOrVerifier)) {
+    const adapterOptions = extraOptions ?? {};
+    validateAdapterOptions(adapterOptions);
+    return { verifier: optionsOrVerifier, adapterOptions };
+  }
+  const { verifierOptions, adapterOptions } = splitOptions(optionsOrVerifier);
+  validateAdapterOptions(adapterOptions);
+  return { verifier: createAccessTokenVerifier(verifierOptions), adapterOptions };
+}
+
+function isVerifier(value: RequireAuthOptions | AccessTokenVerifier): value is AccessTokenVerifier {
+  return typeof (value as Partial<AccessTokenVerifier>).verify === 'function';
+}
+
+function freeze(result: AccessTokenResult): AccessTokenResult {
+  return Object.isFrozen(result) ? result : Object.freeze(result);
+}

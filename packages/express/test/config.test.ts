@@ -1,0 +1,100 @@
+import { type AccessTokenVerifier, createAccessTokenVerifier, isTokenwardError } from '@tokenward/core';
+import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { optionalAuth, requireAuth, requireClaims, requireScopes } from '../src/index.js';
+import { trust } from './support/issuer.js';
+
+let issuer: ReferenceIssuer;
+
+beforeAll(async () => {
+  issuer = await startIssuer({ port: 0, servers: ['default'] });
+});
+
+afterAll(async () => {
+  await issuer.close();
+});
+
+/** Runs `build` and returns what it threw. */
+function thrownBy(build: () => unknown): unknown {
+  try {
+    build();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+function expectConfigError(build: () => unknown, naming: string): void {
+  const error = thrownBy(build);
+  expect(isTokenwardError(error)).toBe(true);
+  expect(error).toMatchObject({ code: 'ERR_CONFIG' });
+  expect((error as Error).message).toContain(naming);
+}
+
+describe('configuration errors are thrown at set-up, synchronously', () => {
+  it('OK-1: refuses an org-server issuer for access tokens', () => {
+    expectConfigError(
+      () => requireAuth({ issuer: issuer.orgServer.issuer, audience: 'api://default' }),
+      'issuer',
+    );
+  });
+
+  it('refuses a missing audience (no silent skip)', () => {
+    const { issuer: defaultIssuer } = trust(issuer.server('default'));
+    expectConfigError(
+      () => requireAuth({ issuer: defaultIssuer } as Parameters<typeof requireAuth>[0]),
+      'audience',
+    );
+    expectConfigError(
+      () => optionalAuth({ issuer: defaultIssuer } as Parameters<typeof optionalAuth>[0]),
+      'audience',
+    );
+  });
+
+  it('refuses something that is neither options nor a verifier', () => {
+    expectConfigError(() => requireAuth(undefined as unknown as AccessTokenVerifier), 'requireAuth()');
+  });
+
+  it.each([
+    ['realm', { realm: '' }],
+    ['allowQuery', { allowQuery: 'yes' }],
+    ['allowBody', { allowBody: 1 }],
+    ['scopes', { scopes: [] }],
+    ['scopes', { scopes: ['orders read'] }],
+    ['scopeMatch', { scopeMatch: 'most' }],
+    ['claims', { claims: {} }],
+  ])('names the adapter option %s when it has the wrong shape', (name, adapterOptions) => {
+    const options = { ...trust(issuer.server('default')), ...adapterOptions } as Parameters<
+      typeof requireAuth
+    >[0];
+    expectConfigError(() => requireAuth(options), name);
+    const verifier = createAccessTokenVerifier(trust(issuer.server('default')));
+    expectConfigError(() => requireAuth(verifier, adapterOptions as Parameters<typeof requireAuth>[1]), name);
+  });
+
+  it.each([
+    ['an empty list', []],
+    ['a list with a non-string', ['orders:read', 42]],
+    ['a list with an empty name', ['']],
+    ['a string instead of a list', 'orders:read'],
+  ])('requireScopes refuses %s', (_case, scopes) => {
+    expectConfigError(() => requireScopes(scopes as string[]), 'requireScopes(scopes)');
+  });
+
+  it('requireScopes refuses an unknown match mode', () => {
+    expectConfigError(
+      () => requireScopes(['orders:read'], { match: 'most' as 'any' }),
+      'requireScopes(scopes, { match })',
+    );
+  });
+
+  it('requireClaims refuses requirements that name no claim', () => {
+    expectConfigError(() => requireClaims({}), 'requireClaims(requirements)');
+  });
+
+  it('builds the verifier without any network traffic', () => {
+    issuer.resetCounts();
+    requireAuth(trust(issuer.server('default')));
+    expect(issuer.requestCount()).toBe(0);
+  });
+});

@@ -1,0 +1,106 @@
+import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
+import type { Request, Response } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authErrorHandler, optionalAuth, requireAuth, requireScopes } from '../src/index.js';
+import { bearer, trust } from './support/issuer.js';
+import { expressVersions, listen, type RunningApp } from './support/listen.js';
+
+let issuer: ReferenceIssuer;
+
+beforeAll(async () => {
+  issuer = await startIssuer({ port: 0, servers: ['default'] });
+});
+
+afterAll(async () => {
+  await issuer.close();
+});
+
+describe.each(expressVersions)('requireScopes on $label', ({ express }) => {
+  let app: RunningApp;
+  let handlerRuns = 0;
+  const ok = (_req: Request, res: Response) => {
+    handlerRuns += 1;
+    res.json({ ok: true });
+  };
+  const tokenWith = (claims: Record<string, unknown>) =>
+    issuer.server('default').mintAccessToken({ sub: 'alice', ...claims });
+
+  beforeAll(async () => {
+    const server = express();
+    const options = { ...trust(issuer.server('default')), realm: 'orders-api' };
+    server.get('/orders', requireAuth(options), requireScopes(['orders:read']), ok);
+    server.get(
+      '/either',
+      requireAuth(options),
+      requireScopes(['orders:read', 'orders:write'], { match: 'any' }),
+      ok,
+    );
+    server.get('/route-level', requireAuth({ ...options, scopes: ['orders:write'] }), ok);
+    server.get('/optional', optionalAuth(options), requireScopes(['orders:read']), ok);
+    server.get('/forgotten', requireScopes(['orders:read']), ok);
+    server.use(authErrorHandler());
+    app = await listen(server);
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('RFC 9068 §2.2.3: grants a scope listed in the scp array', async () => {
+    const token = await tokenWith({ scp: ['orders:read'] });
+    expect((await fetch(`${app.url}/orders`, { headers: bearer(token) })).status).toBe(200);
+  });
+
+  it('RFC 9068 §2.2.3: grants a scope listed in the space-separated scope string', async () => {
+    const token = await tokenWith({ scope: 'profile orders:read' });
+    expect((await fetch(`${app.url}/orders`, { headers: bearer(token) })).status).toBe(200);
+  });
+
+  it('BT-7: answers a missing scope with 403 insufficient_scope naming the required scope', async () => {
+    const token = await tokenWith({ scp: ['profile'] });
+    const response = await fetch(`${app.url}/orders`, { headers: bearer(token) });
+    expect(response.status).toBe(403);
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    expect(challenge).toMatch(/^Bearer realm="orders-api", error="insufficient_scope", /);
+    expect(challenge).toContain('scope="orders:read"');
+    expect(await response.json()).toMatchObject({
+      error: 'insufficient_scope',
+      code: 'ERR_INSUFFICIENT_SCOPE',
+    });
+  });
+
+  it("match: 'any' grants a token holding one of the listed scopes", async () => {
+    const token = await tokenWith({ scp: ['orders:write'] });
+    expect((await fetch(`${app.url}/either`, { headers: bearer(token) })).status).toBe(200);
+  });
+
+  it("match: 'any' refuses a token holding none, listing every acceptable scope", async () => {
+    const token = await tokenWith({ scp: ['profile'] });
+    const response = await fetch(`${app.url}/either`, { headers: bearer(token) });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('www-authenticate')).toContain('scope="orders:read orders:write"');
+  });
+
+  it('checks scopes given to requireAuth itself', async () => {
+    const reader = await tokenWith({ scp: ['orders:read'] });
+    const writer = await tokenWith({ scp: ['orders:write'] });
+    expect((await fetch(`${app.url}/route-level`, { headers: bearer(reader) })).status).toBe(403);
+    expect((await fetch(`${app.url}/route-level`, { headers: bearer(writer) })).status).toBe(200);
+  });
+
+  it('BT-7: after optionalAuth, answers an anonymous request with a bare 401 challenge', async () => {
+    const response = await fetch(`${app.url}/optional`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="orders-api"');
+  });
+
+  it('answers 500 and never runs the handler when requireAuth was not mounted before it', async () => {
+    const before = handlerRuns;
+    const token = await tokenWith({ scp: ['orders:read'] });
+    const response = await fetch(`${app.url}/forgotten`, { headers: bearer(token) });
+    expect(response.status).toBe(500);
+    expect(response.headers.get('www-authenticate')).toBeNull();
+    expect(await response.text()).toContain('mount requireAuth() or optionalAuth() before it');
+    expect(handlerRuns).toBe(before);
+  });
+});
