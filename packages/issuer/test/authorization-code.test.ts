@@ -151,11 +151,12 @@ describe('authorization code + PKCE', () => {
 
   it('shows a 400 page instead of redirecting to an untrusted redirect URI', async () => {
     const { challenge } = pkcePair();
-    for (const overrides of [
+    const untrusted: Record<string, string>[] = [
       { redirect_uri: 'https://evil.example/cb' },
       { client_id: 'nobody' },
       { client_id: 'web-app', redirect_uri: 'https://app.example/other' },
-    ]) {
+    ];
+    for (const overrides of untrusted) {
       const response = await fetch(authorizeUrl(spaParams(challenge, overrides)), { redirect: 'manual' });
       expect(response.status).toBe(400);
       expect((await response.json()).error).toBe('invalid_request');

@@ -93,12 +93,13 @@ describe('token endpoint: client_credentials', () => {
   });
 
   it('answers a wrong posted secret and a missing client with 401 invalid_client', async () => {
-    for (const params of [
+    const attempts: Record<string, string>[] = [
       { grant_type: 'client_credentials', client_id: 'orders-service', client_secret: 'wrong' },
       { grant_type: 'client_credentials', client_id: 'nobody', client_secret: 'x' },
       { grant_type: 'client_credentials' },
       { grant_type: 'client_credentials', client_id: 'orders-service' },
-    ]) {
+    ];
+    for (const params of attempts) {
       const response = await postForm(tokenUrl, params);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBeNull();
