@@ -1,13 +1,15 @@
-import { type AccessTokenVerifierOptions, type ClaimRequirements, TokenwardError } from '@tokenward/core';
-
-/** How several required scopes combine: every one of them (`'all'`) or at least one (`'any'`). */
-export type ScopeMatch = 'all' | 'any';
+import {
+  type AccessTokenVerifierOptions,
+  type ClaimRequirements,
+  type ScopeMatch,
+  TokenwardError,
+} from '@tokenward/core';
 
 /** Options of the Express adapter itself, beside the verifier's. */
 export interface ExpressAuthOptions {
   /**
    * `realm` of every `WWW-Authenticate` challenge this middleware sends (RFC 6750 §3).
-   * Default: none (core's challenge, `Bearer` without a realm). Example: `'orders-api'`.
+   * Default: core's `DEFAULT_REALM` (`'api'`). Example: `'orders-api'`.
    */
   realm?: string;
   /**

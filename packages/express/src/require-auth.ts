@@ -1,5 +1,4 @@
 import {
-  type AccessTokenResult,
   type AccessTokenVerifier,
   createAccessTokenVerifier,
   extractBearerToken,
@@ -54,7 +53,7 @@ function authMiddleware(
 ): RequestHandler {
   const { verifier, adapterOptions } = resolve(optionsOrVerifier, extraOptions);
   const { realm, allowQuery = false, allowBody = false, scopes, scopeMatch, claims } = adapterOptions;
-  const checks = { scopes: scopes === undefined ? undefined : [...scopes], scopeMatch, claims };
+  const checks = { scopes: scopes && [...scopes], scopeMatch, claims };
 
   return async function tokenwardAuth(req, _res, next) {
     let outcome: unknown;
@@ -66,7 +65,8 @@ function authMiddleware(
       } else {
         const token = extractBearerToken(input, { allowQuery, allowBody });
         if (token === undefined && !anonymousAllowed) throw tokenMissing(realm);
-        const result = token === undefined ? undefined : freeze(await verifier.verify(token, checks));
+        // Core resolves to a frozen result: handlers can read req.auth but not alter it.
+        const result = token === undefined ? undefined : await verifier.verify(token, checks);
         recordAuthState(req, { realm, result, preflight: false });
         if (result !== undefined) req.auth = result;
       }
@@ -101,8 +101,4 @@ function resolve(
 
 function isVerifier(value: RequireAuthOptions | AccessTokenVerifier): value is AccessTokenVerifier {
   return typeof (value as Partial<AccessTokenVerifier>).verify === 'function';
-}
-
-function freeze(result: AccessTokenResult): AccessTokenResult {
-  return Object.isFrozen(result) ? result : Object.freeze(result);
 }

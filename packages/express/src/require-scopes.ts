@@ -1,13 +1,14 @@
-import { type AccessTokenResult, type ClaimRequirements, checkClaims, checkScopes } from '@tokenward/core';
+import {
+  type AccessTokenResult,
+  type ClaimRequirements,
+  checkClaims,
+  checkScopes,
+  type ScopeMatch,
+} from '@tokenward/core';
 import type { Request, RequestHandler } from 'express';
 import { authNotRun, inRealm, tokenMissing } from './lib/errors.js';
 import { authStateOf } from './lib/state.js';
-import {
-  type ScopeMatch,
-  validateClaimRequirements,
-  validateScopeList,
-  validateScopeMatch,
-} from './options.js';
+import { validateClaimRequirements, validateScopeList, validateScopeMatch } from './options.js';
 
 /** Options of {@link requireScopes}. */
 export interface RequireScopesOptions {

@@ -1,7 +1,7 @@
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authErrorHandler, optionalAuth, requireAuth, requireScopes } from '../src/index.js';
+import { authErrorHandler, optionalAuth, requireAuth, requireClaims, requireScopes } from '../src/index.js';
 import { bearer, trust } from './support/issuer.js';
 import { expressVersions, listen, type RunningApp } from './support/listen.js';
 
@@ -15,7 +15,7 @@ afterAll(async () => {
   await issuer.close();
 });
 
-describe.each(expressVersions)('requireScopes on $label', ({ express }) => {
+describe.each(expressVersions)('requireScopes and requireClaims on $label', ({ express }) => {
   let app: RunningApp;
   let handlerRuns = 0;
   const ok = (_req: Request, res: Response) => {
@@ -37,7 +37,10 @@ describe.each(expressVersions)('requireScopes on $label', ({ express }) => {
     );
     server.get('/route-level', requireAuth({ ...options, scopes: ['orders:write'] }), ok);
     server.get('/optional', optionalAuth(options), requireScopes(['orders:read']), ok);
+    server.get('/gold', requireAuth(options), requireClaims({ tier: 'gold' }), ok);
+    server.get('/admins', requireAuth({ ...options, claims: { groups: { includes: 'admins' } } }), ok);
     server.get('/forgotten', requireScopes(['orders:read']), ok);
+    server.get('/forgotten-claims', requireClaims({ tier: 'gold' }), ok);
     server.use(authErrorHandler());
     app = await listen(server);
   });
@@ -94,6 +97,30 @@ describe.each(expressVersions)('requireScopes on $label', ({ express }) => {
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="orders-api"');
   });
 
+  it('requireClaims lets a token through whose claims meet the requirements', async () => {
+    const token = await tokenWith({ tier: 'gold' });
+    expect((await fetch(`${app.url}/gold`, { headers: bearer(token) })).status).toBe(200);
+  });
+
+  it.each([
+    ['a different value', { tier: 'silver' }, 'ERR_CLAIM_INVALID'],
+    ['no such claim', {}, 'ERR_CLAIM_MISSING'],
+  ])('requireClaims refuses a token with %s with 401 invalid_token', async (_case, claims, code) => {
+    const response = await fetch(`${app.url}/gold`, { headers: bearer(await tokenWith(claims)) });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="orders-api", error="invalid_token"/,
+    );
+    expect(await response.json()).toMatchObject({ error: 'invalid_token', code });
+  });
+
+  it('checks claims given to requireAuth itself', async () => {
+    const admin = await tokenWith({ groups: ['staff', 'admins'] });
+    const staff = await tokenWith({ groups: ['staff'] });
+    expect((await fetch(`${app.url}/admins`, { headers: bearer(admin) })).status).toBe(200);
+    expect((await fetch(`${app.url}/admins`, { headers: bearer(staff) })).status).toBe(401);
+  });
+
   it('answers 500 and never runs the handler when requireAuth was not mounted before it', async () => {
     const before = handlerRuns;
     const token = await tokenWith({ scp: ['orders:read'] });
@@ -101,6 +128,15 @@ describe.each(expressVersions)('requireScopes on $label', ({ express }) => {
     expect(response.status).toBe(500);
     expect(response.headers.get('www-authenticate')).toBeNull();
     expect(await response.text()).toContain('mount requireAuth() or optionalAuth() before it');
+    expect(handlerRuns).toBe(before);
+  });
+
+  it('requireClaims without requireAuth before it answers 500 too', async () => {
+    const before = handlerRuns;
+    const token = await tokenWith({ tier: 'gold' });
+    const response = await fetch(`${app.url}/forgotten-claims`, { headers: bearer(token) });
+    expect(response.status).toBe(500);
+    expect(await response.text()).toContain('requireClaims() found no verified token');
     expect(handlerRuns).toBe(before);
   });
 });
