@@ -1,0 +1,80 @@
+/**
+ * The web-standard signature primitive: keys imported by jose's `importJWK` (which maps each JWS
+ * algorithm to its WebCrypto import parameters), signatures checked with `crypto.subtle.verify`
+ * directly. jose's `flattenedVerify` would re-encode the signing input from base64url and parse
+ * the header again, work the token parser has already done; one subtle call is all that is left.
+ * No `node:` imports: this is what browsers and edge runtimes run.
+ */
+import { importJWK, type JWK } from 'jose';
+import type { JsonWebKeyLike, SignaturePrimitive, VerificationKey } from './runtime.js';
+
+interface AlgorithmParameters {
+  readonly verify: AlgorithmIdentifier | RsaPssParams | EcdsaParams;
+  /** Exact signature length for ECDSA (RFC 7518 §3.4: R ‖ S) and EdDSA (RFC 8032 §5.1.6). */
+  readonly signatureLength?: number;
+  readonly rsa?: true;
+}
+
+const PKCS1: AlgorithmParameters = { verify: { name: 'RSASSA-PKCS1-v1_5' }, rsa: true };
+
+const PARAMETERS: Readonly<Record<string, AlgorithmParameters>> = {
+  RS256: PKCS1,
+  RS384: PKCS1,
+  RS512: PKCS1,
+  // RFC 7518 §3.5: the salt is as long as the hash.
+  PS256: { verify: { name: 'RSA-PSS', saltLength: 32 }, rsa: true },
+  PS384: { verify: { name: 'RSA-PSS', saltLength: 48 }, rsa: true },
+  PS512: { verify: { name: 'RSA-PSS', saltLength: 64 }, rsa: true },
+  ES256: { verify: { name: 'ECDSA', hash: 'SHA-256' }, signatureLength: 64 },
+  ES384: { verify: { name: 'ECDSA', hash: 'SHA-384' }, signatureLength: 96 },
+  ES512: { verify: { name: 'ECDSA', hash: 'SHA-512' }, signatureLength: 132 },
+  EdDSA: { verify: { name: 'Ed25519' }, signatureLength: 64 },
+};
+
+const MIN_RSA_BITS = 2048;
+const MAX_RSA_BITS = 8192;
+
+/** A key bound to the one algorithm it was imported for (RFC 8725 §3.1). */
+class WebVerificationKey {
+  constructor(
+    readonly alg: string,
+    readonly parameters: AlgorithmParameters,
+    readonly key: CryptoKey,
+  ) {}
+}
+
+export const webSignatures: SignaturePrimitive = {
+  async importKey(jwk: JsonWebKeyLike, alg: string): Promise<VerificationKey> {
+    const parameters = PARAMETERS[alg];
+    if (parameters === undefined) throw new Error(`unsupported algorithm ${alg}`);
+    // jose checks that the key type fits `alg` and sets the hash and curve the import needs.
+    const key = await importJWK(jwk as JWK, alg);
+    if (key instanceof Uint8Array || key.type !== 'public') throw new Error(`not a public key for ${alg}`);
+    if (parameters.rsa) {
+      const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
+      if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
+        throw new Error(
+          `a ${bits}-bit RSA key is outside ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits (RFC 7518 §3.3)`,
+        );
+      }
+    }
+    return new WebVerificationKey(alg, parameters, key);
+  },
+
+  async verify(alg, key, signingInput, signature): Promise<boolean> {
+    if (!(key instanceof WebVerificationKey) || key.alg !== alg) return false;
+    const { parameters } = key;
+    if (parameters.signatureLength !== undefined && signature.byteLength !== parameters.signatureLength)
+      return false;
+    try {
+      return await crypto.subtle.verify(
+        parameters.verify,
+        key.key,
+        signature as Uint8Array<ArrayBuffer>,
+        signingInput as Uint8Array<ArrayBuffer>,
+      );
+    } catch {
+      return false;
+    }
+  },
+};

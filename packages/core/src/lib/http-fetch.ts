@@ -1,0 +1,116 @@
+/**
+ * The web-standard transport: `fetch` with redirects refused, one deadline for the whole
+ * exchange (headers and body), and a body cap enforced while streaming, so a slow or endless
+ * response can hold neither a request nor memory (§4.13 "JWKS/discovery HTTP timeout", "Size caps").
+ */
+import { type Transport, TransportError, type TransportRequest, type TransportResponse } from './runtime.js';
+
+export interface FetchTransportOptions {
+  /** The `fetch` to use; defaults to `globalThis.fetch`, looked up at each request. */
+  fetch?: typeof globalThis.fetch | undefined;
+}
+
+export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
+  return {
+    get(url, request) {
+      // Called unbound: browsers throw "Illegal invocation" for `fetch` called on another object.
+      const fetchFunction = options.fetch ?? globalThis.fetch;
+      return fetchCapped(fetchFunction, url, request);
+    },
+  };
+}
+
+async function fetchCapped(
+  fetchFunction: typeof globalThis.fetch,
+  url: string,
+  request: TransportRequest,
+): Promise<TransportResponse> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(
+      new TransportError('timeout', `GET ${url} did not complete within ${request.timeoutMs} ms`),
+    );
+  }, request.timeoutMs);
+  // Racing against the abort also bounds a `fetch` (an injected one, say) that ignores its signal.
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  try {
+    const response = await Promise.race([
+      fetchFunction(url, {
+        method: 'GET',
+        headers: request.headers === undefined ? undefined : { ...request.headers },
+        redirect: 'manual',
+        credentials: 'omit',
+        signal: controller.signal,
+      }),
+      aborted,
+    ]);
+    const body = await readCapped(response, url, request.maxBytes, controller, aborted);
+    return {
+      status: response.status,
+      header: (name) => response.headers.get(name) ?? undefined,
+      body,
+    };
+  } catch (error) {
+    throw asTransportError(error, controller.signal, url);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readCapped(
+  response: Response,
+  url: string,
+  maxBytes: number,
+  controller: AbortController,
+  aborted: Promise<never>,
+): Promise<Uint8Array> {
+  const tooLarge = () =>
+    new TransportError('too_large', `GET ${url} answered with more than ${maxBytes} bytes`);
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    controller.abort(tooLarge());
+    await response.body?.cancel().catch(() => undefined);
+    throw controller.signal.reason;
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        controller.abort(tooLarge());
+        throw controller.signal.reason;
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  return concat(chunks, total);
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+function asTransportError(error: unknown, signal: AbortSignal, url: string): TransportError {
+  if (error instanceof TransportError) return error;
+  // A fetch rejects with its own AbortError when aborted; the reason we set says why.
+  if (signal.aborted && signal.reason instanceof TransportError) return signal.reason;
+  const detail = error instanceof Error ? error.message : String(error);
+  return new TransportError('network', `GET ${url} failed: ${detail}`, { cause: error });
+}

@@ -1,0 +1,45 @@
+/**
+ * URL safety checks for the addresses key material is fetched from: discovery documents and
+ * `jwks_uri` must travel over TLS (MD-7, §4.13 "Transport"), with plain HTTP allowed only to
+ * loopback, where no network sits between the two processes (development, tests).
+ */
+
+/** True for hosts that can only be the local machine: 127.0.0.0/8, ::1 and `localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '[::1]') return true;
+  // WHATWG URL parsing has already normalised IPv4 literals to dotted decimal.
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Why `url` may not be fetched for key material, or `undefined` if it may: it must be an absolute
+ * `https` URL (or `http` to a loopback host) without credentials or a fragment.
+ */
+export function fetchableUrlProblem(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'is not an absolute URL';
+  }
+  if (parsed.username !== '' || parsed.password !== '') return 'must not contain credentials';
+  if (parsed.hash !== '' || url.includes('#')) return 'must not contain a fragment';
+  if (parsed.protocol === 'https:') return undefined;
+  if (parsed.protocol === 'http:') {
+    return isLoopbackHost(parsed.hostname)
+      ? undefined
+      : 'must use https (plain http is allowed only for loopback hosts: 127.0.0.0/8, ::1, localhost)';
+  }
+  return `must use https; found the scheme "${parsed.protocol.slice(0, -1)}"`;
+}
+
+/** The origin (`scheme://host[:port]`) of an absolute URL, or `undefined` if it does not parse. */
+export function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
