@@ -50,8 +50,3 @@ export function classifyIssuer(issuer: unknown): ParsedIssuer | undefined {
   if (custom) return { kind: 'custom', origin, id: custom[1]!, isDefault: custom[1] === 'default' };
   return { kind: 'other', origin, path: url.pathname };
 }
-
-/** True for hosts that never leave the machine: `localhost`, 127.0.0.0/8 and `::1`. */
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}

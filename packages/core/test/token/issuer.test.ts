@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyIssuer, isLoopbackHost, parseIssuer } from '../../src/issuer.js';
+import { classifyIssuer, parseIssuer } from '../../src/issuer.js';
 import { failureOf } from './helpers.js';
 
 describe('parseIssuer', () => {
@@ -53,17 +53,4 @@ describe('parseIssuer', () => {
     expect(classifyIssuer('nope')).toBeUndefined();
     expect(classifyIssuer('https://a.example')).toEqual({ kind: 'org', origin: 'https://a.example' });
   });
-});
-
-describe('isLoopbackHost', () => {
-  it.each(['localhost', '127.0.0.1', '127.1.2.3', '[::1]'])('%s is loopback', (host) => {
-    expect(isLoopbackHost(host)).toBe(true);
-  });
-
-  it.each(['128.0.0.1', 'localhost.example.com', '127.0.0.1.nip.io', '[::2]', '10.0.0.1'])(
-    '%s is not loopback',
-    (host) => {
-      expect(isLoopbackHost(host)).toBe(false);
-    },
-  );
 });

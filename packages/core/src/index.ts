@@ -1,0 +1,24 @@
+/**
+ * `@tokenward/core`, default entry: web-standard APIs only (`fetch`, WebCrypto through jose), for
+ * browsers, edge runtimes and Node alike. Node resolves the `node` entry instead (same API).
+ */
+import { accessTokenVerifierFactory } from './access-token.js';
+import { webRuntime } from './lib/runtime-web.js';
+import type { AccessTokenVerifierOptions } from './options.js';
+import type { AccessTokenVerifier } from './types.js';
+
+export * from './public-api.js';
+
+/**
+ * Creates a verifier of access tokens from the configured issuer(s). Options are checked now:
+ * a bad one throws `TokenwardError` `ERR_CONFIG` naming it.
+ *
+ * @example
+ * const verifier = createAccessTokenVerifier({
+ *   issuer: 'https://acme.okta.com/oauth2/default',
+ *   audience: 'api://default',
+ * });
+ * const auth = await verifier.verify(token, { scopes: ['orders:read'] });
+ */
+export const createAccessTokenVerifier: (options: AccessTokenVerifierOptions) => AccessTokenVerifier =
+  accessTokenVerifierFactory(webRuntime);

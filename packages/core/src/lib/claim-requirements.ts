@@ -1,0 +1,83 @@
+/** Per-route claim requirements (`claims` of `verify`, the adapters' `requireClaims`). */
+import { TokenwardError } from '../errors.js';
+import type { ClaimPrimitive, ClaimRequirement, ClaimRequirements } from '../types.js';
+import { configError, found, isPlainObject } from './option-checks.js';
+
+/**
+ * Throws `ERR_CLAIM_MISSING` when a required claim is absent and `ERR_CLAIM_INVALID` when it does
+ * not satisfy its requirement (see `ClaimRequirement`). Messages name the claim and what was
+ * expected, not the value found (claims may hold personal data). A requirement of an unsupported
+ * shape throws `ERR_CONFIG`; an exception thrown by a predicate propagates unchanged.
+ * @example checkClaims(req.auth, { tier: 'gold', groups: { includes: 'admins' } })
+ */
+export function checkClaims<Claims extends Readonly<Record<string, unknown>>>(
+  result: { readonly claims: Claims },
+  requirements: ClaimRequirements<Claims>,
+): void {
+  if (!isPlainObject(requirements)) {
+    throw configError(`claim requirements must be an object; found ${found(requirements)}`);
+  }
+  for (const [name, requirement] of Object.entries(requirements)) {
+    checkRequirement(name, requirement, result.claims);
+  }
+}
+
+function checkRequirement<Claims extends Readonly<Record<string, unknown>>>(
+  name: string,
+  requirement: ClaimRequirement<Claims>,
+  claims: Claims,
+): void {
+  const value = claims[name];
+  if (value === undefined) {
+    throw new TokenwardError('ERR_CLAIM_MISSING', `token has no "${name}" claim, which this route requires`);
+  }
+  if (typeof requirement === 'function') {
+    if (requirement(value, claims) !== true) {
+      throw new TokenwardError(
+        'ERR_CLAIM_INVALID',
+        `claim "${name}" does not satisfy this route's requirement`,
+      );
+    }
+    return;
+  }
+  if (isPrimitive(requirement)) {
+    if (value !== requirement) {
+      throw new TokenwardError(
+        'ERR_CLAIM_INVALID',
+        `expected claim "${name}" to equal ${JSON.stringify(requirement)}`,
+      );
+    }
+    return;
+  }
+  if (isPlainObject(requirement) && Object.keys(requirement).length === 1 && 'includes' in requirement) {
+    const wanted: readonly unknown[] = Array.isArray(requirement.includes)
+      ? requirement.includes
+      : [requirement.includes];
+    if (!wanted.every(isPrimitive)) throw unsupported(name, requirement);
+    if (!Array.isArray(value)) {
+      throw new TokenwardError(
+        'ERR_CLAIM_INVALID',
+        `expected claim "${name}" to be an array; found ${typeof value}`,
+      );
+    }
+    const absent = wanted.filter((item) => !value.includes(item));
+    if (absent.length > 0) {
+      throw new TokenwardError(
+        'ERR_CLAIM_INVALID',
+        `expected claim "${name}" to include ${absent.map((item) => JSON.stringify(item)).join(', ')}`,
+      );
+    }
+    return;
+  }
+  throw unsupported(name, requirement);
+}
+
+function isPrimitive(value: unknown): value is ClaimPrimitive {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function unsupported(name: string, requirement: unknown): TokenwardError {
+  return configError(
+    `requirement of claim "${name}" must be a string, number, boolean, { includes } or a function; found ${found(requirement)}`,
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * Cache of verified tokens, keyed by the exact token string. A hit stands for a token whose
+ * shape, issuer, signature and static claims were already checked; times and per-call
+ * requirements are still checked by the caller on every use.
+ *
+ * An entry lives no longer than the token (`exp` plus tolerance), is used only while the issuer's
+ * key set is fresh, and is dropped as soon as that key set changes (`generation`), so a key
+ * removed from the JWKS stops vouching for the tokens it signed.
+ * Expiry uses the verifier's injected clock; lru-cache only bounds the number of entries.
+ */
+import { LRUCache } from 'lru-cache';
+
+/** The part of an issuer's key source the cache watches. */
+export interface KeyGeneration {
+  readonly generation: number;
+  /** Epoch ms at which the current key set stops being fresh. */
+  readonly freshUntil: number | undefined;
+}
+
+export interface CachedVerification<Result> {
+  readonly result: Result;
+  readonly keys: KeyGeneration;
+  /** `keys.generation` when the token was verified. */
+  readonly generation: number;
+  /** Epoch ms after which the entry must not be used. */
+  readonly validUntil: number;
+}
+
+export interface ResultCache<Result> {
+  get(token: string, now: number): CachedVerification<Result> | undefined;
+  set(token: string, entry: CachedVerification<Result>): void;
+}
+
+export function createResultCache<Result extends object>(max: number): ResultCache<Result> {
+  const entries = new LRUCache<string, CachedVerification<Result>>({ max });
+  return {
+    get(token, now) {
+      const entry = entries.get(token);
+      if (entry === undefined) return undefined;
+      const { keys } = entry;
+      const keysFresh = keys.freshUntil !== undefined && now < keys.freshUntil;
+      if (entry.validUntil <= now || entry.generation !== keys.generation || !keysFresh) {
+        entries.delete(token);
+        return undefined;
+      }
+      return entry;
+    },
+    set(token, entry) {
+      entries.set(token, entry);
+    },
+  };
+}

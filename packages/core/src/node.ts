@@ -1,0 +1,55 @@
+/**
+ * `@tokenward/core`, Node entry (the `node` export condition): the same API as the default entry,
+ * with an undici agent for discovery and JWKS and synchronous `node:crypto` signature checks.
+ */
+import type { Dispatcher } from 'undici';
+import { accessTokenVerifierFactory } from './access-token.js';
+import { configError, found, isPlainObject } from './lib/option-checks.js';
+import { createUndiciTransport, nodeRuntime } from './lib/runtime-node.js';
+import type { AccessTokenVerifierOptions as PortableOptions } from './options.js';
+import type { AccessTokenVerifier } from './types.js';
+
+export * from './public-api.js';
+
+/** Options only the Node entry has. */
+export interface NodeTransportOptions {
+  /**
+   * The undici dispatcher for discovery and JWKS requests, e.g. `new Agent({ connect: { ca } })`
+   * for a private CA or a `ProxyAgent`. Not together with `fetch` or `transport`. Default: an undici
+   * `Agent` (an `EnvHttpProxyAgent` when `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` are set).
+   */
+  readonly dispatcher?: Dispatcher;
+}
+
+/** Options of `createAccessTokenVerifier` in the Node entry: the portable ones plus `dispatcher`. */
+export type AccessTokenVerifierOptions = PortableOptions & NodeTransportOptions;
+
+const createWithNodeRuntime = accessTokenVerifierFactory(nodeRuntime);
+
+/**
+ * Creates a verifier of access tokens from the configured issuer(s). Options are checked now:
+ * a bad one throws `TokenwardError` `ERR_CONFIG` naming it.
+ *
+ * @example
+ * const verifier = createAccessTokenVerifier({
+ *   issuer: 'https://acme.okta.com/oauth2/default',
+ *   audience: 'api://default',
+ * });
+ * const auth = await verifier.verify(token, { scopes: ['orders:read'] });
+ */
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  if (!isPlainObject(options) || options.dispatcher === undefined) return createWithNodeRuntime(options);
+  const { dispatcher, ...portable } = options;
+  if (portable.fetch !== undefined || portable.transport !== undefined) {
+    throw configError('give one of `dispatcher`, `fetch` or `transport`, not several');
+  }
+  if (!isPlainObject(dispatcher) || typeof (dispatcher as { dispatch?: unknown }).dispatch !== 'function') {
+    throw configError(
+      `\`dispatcher\` must be an undici Dispatcher (e.g. an Agent); found ${found(dispatcher)}`,
+    );
+  }
+  return createWithNodeRuntime({
+    ...portable,
+    transport: createUndiciTransport({ dispatcher }),
+  } as PortableOptions);
+}

@@ -1,0 +1,147 @@
+/**
+ * Options of `createAccessTokenVerifier`. Every option is validated when the verifier is
+ * created; a bad value throws `TokenwardError` `ERR_CONFIG` naming the option.
+ */
+import type { EventHandler } from './events.js';
+import type { Transport } from './lib/runtime.js';
+
+/** One trusted issuer and what its tokens must say, with overrides of the verifier-wide settings. */
+export interface IssuerOptions {
+  /**
+   * Issuer identifier, compared with `iss` character for character (AT-4). `https` (plain `http`
+   * only for loopback hosts), no query or fragment. A custom authorization server
+   * (`https://{domain}/oauth2/{id}`) or, with `orgServerRules: false`, another vendor's issuer.
+   * An org server (bare origin) is refused: its access tokens are for the vendor's own APIs.
+   * @example 'https://acme.okta.com/oauth2/default'
+   */
+  readonly issuer: string;
+  /**
+   * Audience(s) this API answers to; `aud` must contain one of them (BCP-9, AT-5). Required.
+   * @example 'api://default'
+   */
+  readonly audience: string | readonly string[];
+  /**
+   * JWK Set URL, skipping discovery. `https`, same origin as the issuer unless the origin is in
+   * `allowedJwksOrigins`. Default: `jwks_uri` from the issuer's metadata.
+   * @example 'https://acme.okta.com/oauth2/default/v1/keys'
+   */
+  readonly jwksUri?: string;
+  /** Overrides the verifier-wide `allowedJwksOrigins` for this issuer. */
+  readonly allowedJwksOrigins?: readonly string[];
+  /** Overrides the verifier-wide `algorithms` for this issuer. */
+  readonly algorithms?: readonly string[];
+}
+
+/** Settings shared by every issuer of a verifier. */
+export interface VerifierSettings {
+  /**
+   * Signature algorithms accepted, compared case-sensitively with the header's `alg` (BCP-1).
+   * Any of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA; `none` and `HS*`
+   * are never accepted. Default `['RS256']` (what the vendor's servers sign with).
+   * @example ['RS256', 'ES256']
+   */
+  readonly algorithms?: readonly string[];
+  /**
+   * Seconds of clock skew allowed when checking `exp`, `nbf` and `iat`. Range 0–300. Default `30`.
+   * @example 60
+   */
+  readonly clockTolerance?: number;
+  /**
+   * Seconds after `iat` beyond which a token is refused, whatever its `exp`; tokens must then
+   * carry `iat`. Greater than 0. Default: no limit.
+   * @example 3600
+   */
+  readonly maxTokenAge?: number;
+  /**
+   * Largest token accepted, in bytes; larger tokens are refused before any parsing.
+   * Range 256–65536. Default `8192`.
+   */
+  readonly maxTokenSize?: number;
+  /**
+   * Claims every token must carry (by name), on top of `iss`, `sub`, `aud` and `exp`.
+   * Default `[]`.
+   * @example ['jti', 'iat']
+   */
+  readonly requiredClaims?: readonly string[];
+  /**
+   * `'at+jwt'` requires RFC 9068 explicit typing: header `typ` `at+jwt` or `application/at+jwt`
+   * (case-insensitive, AT-2). Default: `typ` may be absent, `JWT` or `at+jwt` (the vendor's access
+   * tokens carry none); ID tokens are refused by their claims either way.
+   */
+  readonly typ?: 'at+jwt';
+  /**
+   * Origins (`https://host[:port]`) other than the issuer's own that `jwks_uri` may point to.
+   * Default `[]`.
+   * @example ['https://keys.example.com']
+   */
+  readonly allowedJwksOrigins?: readonly string[];
+  /**
+   * Apply the org/custom authorization-server rules: an issuer that is a bare origin is an org
+   * server, refused at construction, and its tokens are refused with `ERR_ORG_SERVER_TOKEN`.
+   * `false` treats bare-origin issuers as generic (`kind: 'other'`), for vendors whose issuers are
+   * bare origins. Default `true`.
+   */
+  readonly orgServerRules?: boolean;
+  /**
+   * Seconds allowed for a whole discovery or JWKS exchange (connect, headers, body) before it is
+   * aborted. Range greater than 0 to 60. Default `5`.
+   */
+  readonly httpTimeout?: number;
+  /**
+   * Seconds a key set is used when the response sets no `Cache-Control: max-age`. Range 60–86400.
+   * Default `600`.
+   */
+  readonly jwksCacheMaxAge?: number;
+  /** Seconds a discovery document is reused. Range 60–86400. Default `3600`. */
+  readonly discoveryCacheMaxAge?: number;
+  /**
+   * Seconds after a key-set fetch during which an unknown `kid` does not trigger another fetch
+   * (per issuer). Range 0–3600. Default `30`.
+   */
+  readonly jwksCooldown?: number;
+  /**
+   * Seconds past expiry a key set may still serve known `kid`s while refreshing it fails.
+   * Range 0–86400. Default `3600`.
+   */
+  readonly staleIfError?: number;
+  /**
+   * Cache of verified tokens: a repeated token skips decoding and the signature check but still
+   * has its times and per-call requirements checked. `false` disables it.
+   * `max` is the number of tokens kept, 1–1000000. Default `{ max: 10000 }`.
+   */
+  readonly resultCache?: { readonly max?: number } | false;
+  /**
+   * A `fetch` for discovery and JWKS requests (e.g. one with a proxy, or a test double). In the
+   * Node entry it replaces the undici transport. Default: the global `fetch` (web entry), an undici
+   * agent (Node entry). Not together with `transport`.
+   */
+  readonly fetch?: typeof globalThis.fetch;
+  /** A complete transport for discovery and JWKS requests. Not together with `fetch`. */
+  readonly transport?: Transport;
+  /** Current time in epoch milliseconds, for tests. Default `Date.now`. */
+  readonly clock?: () => number;
+  /** Receives events for logging and metrics; exceptions it throws are ignored. */
+  readonly onEvent?: EventHandler;
+  /**
+   * `realm` of the `WWW-Authenticate` challenges of the errors this verifier raises. Printable
+   * ASCII without `"` or `\`. Default `'api'`.
+   */
+  readonly realm?: string;
+}
+
+/** A verifier trusting one issuer. */
+export interface SingleIssuerOptions extends VerifierSettings, IssuerOptions {
+  readonly issuers?: never;
+}
+
+/** A verifier trusting several issuers, each with its own audience and keys. */
+export interface MultiIssuerOptions extends VerifierSettings {
+  /** The issuers trusted, each at most once. */
+  readonly issuers: readonly IssuerOptions[];
+  readonly issuer?: never;
+  readonly audience?: never;
+  readonly jwksUri?: never;
+}
+
+/** Options of `createAccessTokenVerifier`: one issuer (`issuer`, `audience`) or several (`issuers`). */
+export type AccessTokenVerifierOptions = SingleIssuerOptions | MultiIssuerOptions;

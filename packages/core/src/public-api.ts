@@ -1,0 +1,58 @@
+/**
+ * Everything both entries export except `createAccessTokenVerifier`, which each entry builds
+ * with its own runtime. Internals (`src/lib`) are never exported from here.
+ */
+export type {
+  ErrorCode,
+  InvalidTokenCode,
+  OAuthErrorName,
+  TokenwardErrorOptions,
+  UpstreamCode,
+} from './errors.js';
+export {
+  DEFAULT_REALM,
+  DEFAULT_RETRY_AFTER_SECONDS,
+  isTokenwardError,
+  statusForCode,
+  TokenwardError,
+} from './errors.js';
+export type { EventHandler, JwksFetchReason, TokenwardEvent } from './events.js';
+export { type ParsedIssuer, parseIssuer } from './issuer.js';
+export { checkClaims } from './lib/claim-requirements.js';
+export type {
+  JsonWebKeyLike,
+  SignaturePrimitive,
+  Transport,
+  TransportFailure,
+  TransportRequest,
+  TransportResponse,
+  VerificationKey,
+} from './lib/runtime.js';
+export { TransportError } from './lib/runtime.js';
+export { checkScopes } from './lib/scopes.js';
+export type {
+  AccessTokenVerifierOptions,
+  IssuerOptions,
+  MultiIssuerOptions,
+  SingleIssuerOptions,
+  VerifierSettings,
+} from './options.js';
+export {
+  type BearerRequest,
+  type ExtractBearerOptions,
+  extractBearerToken,
+  isCorsPreflight,
+} from './request.js';
+export type {
+  AccessTokenClaims,
+  AccessTokenResult,
+  AccessTokenVerifier,
+  AuthorizationServerInfo,
+  ClaimPrimitive,
+  ClaimRequirement,
+  ClaimRequirements,
+  JwtHeader,
+  ScopeMatch,
+  ServerKind,
+  VerifyAccessTokenOptions,
+} from './types.js';
