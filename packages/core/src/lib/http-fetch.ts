@@ -71,7 +71,7 @@ async function readCapped(
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     controller.abort(tooLarge());
-    await response.body?.cancel().catch(() => undefined);
+    discard(response.body?.cancel());
     throw controller.signal.reason;
   }
   if (response.body === null) return new Uint8Array(0);
@@ -90,10 +90,18 @@ async function readCapped(
       chunks.push(value);
     }
   } catch (error) {
-    await reader.cancel().catch(() => undefined);
+    discard(reader.cancel());
     throw error;
   }
   return concat(chunks, total);
+}
+
+/**
+ * Cancelling tells the source to stop; it is not awaited, because a source that ignores the
+ * abort may never settle its cancel either, and the caller must get its answer now.
+ */
+function discard(cancelling: Promise<void> | undefined): void {
+  cancelling?.catch(() => undefined);
 }
 
 function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
