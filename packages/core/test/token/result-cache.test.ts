@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createResultCache } from '../../src/lib/result-cache.js';
+
+const keys = () => ({ generation: 1, freshUntil: 10_000 as number | undefined });
+
+describe('result cache', () => {
+  it('returns an entry until its validUntil', () => {
+    const cache = createResultCache<{ id: number }>(10);
+    const source = keys();
+    cache.set('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 5000 });
+    expect(cache.get('t', 4999)?.result).toEqual({ id: 1 });
+    expect(cache.get('t', 5000)).toBeUndefined();
+    expect(cache.get('t', 1)).toBeUndefined();
+  });
+
+  it('drops an entry when the key set generation changes (key rotation)', () => {
+    const cache = createResultCache<{ id: number }>(10);
+    const source = keys();
+    cache.set('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 5000 });
+    source.generation = 2;
+    expect(cache.get('t', 1)).toBeUndefined();
+    source.generation = 1;
+    expect(cache.get('t', 1)).toBeUndefined();
+  });
+
+  it('does not serve while the key set is not fresh', () => {
+    const cache = createResultCache<{ id: number }>(10);
+    const source = keys();
+    cache.set('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 50_000 });
+    expect(cache.get('t', 10_000)).toBeUndefined();
+    source.freshUntil = undefined;
+    cache.set('u', { result: { id: 2 }, keys: source, generation: 1, validUntil: 50_000 });
+    expect(cache.get('u', 1)).toBeUndefined();
+  });
+
+  it('keeps at most max entries, evicting the least recently used', () => {
+    const cache = createResultCache<{ id: number }>(2);
+    const source = keys();
+    const entry = (id: number) => ({ result: { id }, keys: source, generation: 1, validUntil: 5000 });
+    cache.set('a', entry(1));
+    cache.set('b', entry(2));
+    cache.get('a', 1);
+    cache.set('c', entry(3));
+    expect(cache.get('b', 1)).toBeUndefined();
+    expect(cache.get('a', 1)?.result.id).toBe(1);
+    expect(cache.get('c', 1)?.result.id).toBe(3);
+  });
+});
