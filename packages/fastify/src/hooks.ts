@@ -8,7 +8,7 @@ import {
 } from '@tokenward/core';
 import type { FastifyRequest } from 'fastify';
 import type { AdapterSettings } from './options.js';
-import { toCoreRequest } from './request.js';
+import { toBearerRequest } from './request.js';
 import type { AuthHook, RouteAuthConfig } from './types.js';
 
 /** Authenticates one request against `requirements`, setting `request.auth` on success. */
@@ -17,7 +17,7 @@ export type Authenticate = (request: FastifyRequest, requirements: RouteAuthConf
 export function createAuthenticate(settings: AdapterSettings): Authenticate {
   const { verifier, realm, extraction } = settings;
   return async function authenticate(request, requirements) {
-    const input = toCoreRequest(request);
+    const input = toBearerRequest(request);
     // A CORS preflight carries no credentials by design (Fetch standard, CORS-preflight request).
     if (isCorsPreflight(input)) return;
     try {
@@ -26,7 +26,8 @@ export function createAuthenticate(settings: AdapterSettings): Authenticate {
         if (token === undefined) {
           throw new TokenwardError(
             'ERR_TOKEN_MISSING',
-            'No bearer token: expected an Authorization: Bearer <access token> header',
+            'Expected a bearer token in the Authorization header; the request carried none',
+            realm === undefined ? {} : { realm },
           );
         }
         request.auth = await verifier.verify(token, requirements);
@@ -39,7 +40,9 @@ export function createAuthenticate(settings: AdapterSettings): Authenticate {
     } catch (error) {
       // Thrown, not sent: Fastify's error path (custom setErrorHandler or the default handler,
       // which applies `statusCode` and `headers`) answers.
-      throw realm !== undefined && isTokenwardError(error) ? error.withRealm(realm) : error;
+      throw realm !== undefined && isTokenwardError(error) && error.realm !== realm
+        ? error.withRealm(realm)
+        : error;
     }
   };
 }

@@ -14,8 +14,11 @@ export interface AdapterOptions {
    */
   global?: boolean;
   /**
-   * `realm` of the `WWW-Authenticate` challenge (RFC 6750 §3), e.g. `'orders-api'`.
-   * Default: core's default realm, `'api'`.
+   * `realm` of every `WWW-Authenticate` challenge (RFC 6750 §3): printable ASCII without `"` or
+   * `\`. Passed to the verifier too when the plugin builds it. Default: the verifier's realm for
+   * its errors, core's `'api'` for the adapter's own (`ERR_TOKEN_MISSING`, `ERR_INVALID_REQUEST`);
+   * set it here as well when you pass a `verifier` built with another realm.
+   * @example 'orders-api'
    */
   realm?: string;
   /**
@@ -24,21 +27,24 @@ export interface AdapterOptions {
    */
   allowQuery?: boolean;
   /**
-   * Accept the token from an `application/x-www-form-urlencoded` body (RFC 6750 §2.2; BT-4).
+   * Accept the token from an `application/x-www-form-urlencoded` POST body (RFC 6750 §2.2; BT-4).
    * Default `false`. Needs a form body parser (e.g. `@fastify/formbody`); with `global` the hook
    * then runs at `preValidation`, after the body is parsed.
    */
   allowBody?: boolean;
 }
 
+type KeysOfUnion<Union> = Union extends unknown ? keyof Union : never;
+type VerifierOptionKey = Exclude<KeysOfUnion<AccessTokenVerifierOptions>, keyof AdapterOptions>;
+
 /**
- * Plugin options: either the verifier options of `@tokenward/core` (`issuer`, `audience`, ...),
- * or a `verifier` you created (and may share), never both.
+ * Plugin options: the verifier options of `@tokenward/core` (`issuer`, `audience`, ...) or a
+ * `verifier` you created (and may share), never both; plus the {@link AdapterOptions}.
  */
 export type TokenwardOptions = AdapterOptions &
   (
     | (AccessTokenVerifierOptions & { verifier?: never })
-    | ({ verifier: AccessTokenVerifier } & { [Key in keyof AccessTokenVerifierOptions]?: never })
+    | ({ verifier: AccessTokenVerifier } & { [Key in VerifierOptionKey]?: never })
   );
 
 export interface AdapterSettings {
@@ -48,19 +54,25 @@ export interface AdapterSettings {
   extraction: { allowQuery: boolean; allowBody: boolean };
 }
 
+// RFC 6750 §3: auth-param values are limited to %x20-21 / %x23-5B / %x5D-7E.
+const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
+
 /** Validates the plugin options (ERR_CONFIG naming the option) and builds the verifier. */
 export function resolveSettings(options: TokenwardOptions): AdapterSettings {
-  const { global, realm, allowQuery, allowBody, verifier, ...verifierOptions } = options;
+  const { global, allowQuery, allowBody, verifier, ...verifierOptions } = options;
   checkBoolean('global', global);
   checkBoolean('allowQuery', allowQuery);
   checkBoolean('allowBody', allowBody);
-  if (realm !== undefined && (typeof realm !== 'string' || realm.length === 0)) {
-    throw configError('realm must be a non-empty string');
+  const { realm } = verifierOptions;
+  if (realm !== undefined && (typeof realm !== 'string' || !REALM.test(realm))) {
+    throw configError(
+      `realm must be a non-empty string of printable ASCII without " or \\; got ${found(realm)}`,
+    );
   }
   return {
     verifier:
       verifier === undefined
-        ? createAccessTokenVerifier(verifierOptions)
+        ? createAccessTokenVerifier(verifierOptions as AccessTokenVerifierOptions)
         : checkVerifier(verifier, verifierOptions),
     global: global ?? false,
     realm,
@@ -68,23 +80,28 @@ export function resolveSettings(options: TokenwardOptions): AdapterSettings {
   };
 }
 
-function checkVerifier(verifier: unknown, otherOptions: object): AccessTokenVerifier {
-  const stray = Object.keys(otherOptions);
+function checkVerifier(verifier: unknown, otherOptions: { realm?: string }): AccessTokenVerifier {
+  const { realm: _adapterRealm, ...verifierOptions } = otherOptions;
+  const stray = Object.keys(verifierOptions);
   if (stray.length > 0) {
     throw configError(
-      `verifier and verifier options (${stray.join(', ')}) were both given; configure the verifier you pass`,
+      `verifier was given together with verifier options (${stray.join(', ')}); configure the verifier instead`,
     );
   }
   if (typeof (verifier as { verify?: unknown } | null)?.verify !== 'function') {
-    throw configError('verifier must come from createAccessTokenVerifier()');
+    throw configError(`verifier must come from createAccessTokenVerifier(); got ${found(verifier)}`);
   }
   return verifier as AccessTokenVerifier;
 }
 
 function checkBoolean(name: string, value: unknown): void {
   if (value !== undefined && typeof value !== 'boolean') {
-    throw configError(`${name} must be a boolean, got ${JSON.stringify(value)}`);
+    throw configError(`${name} must be a boolean; got ${found(value)}`);
   }
+}
+
+function found(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : typeof value;
 }
 
 function configError(message: string): TokenwardError {

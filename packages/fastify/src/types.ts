@@ -1,4 +1,4 @@
-import type { AccessTokenResult, AccessTokenVerifier, ClaimRequirements } from '@tokenward/core';
+import type { AccessTokenResult, AccessTokenVerifier, VerifyAccessTokenOptions } from '@tokenward/core';
 import type { FastifyRequest } from 'fastify';
 
 /**
@@ -18,15 +18,12 @@ export type TokenwardAuth = Omit<AccessTokenResult, 'claims'> & {
   readonly claims: AccessTokenResult['claims'] & TokenwardClaims;
 };
 
-/** What a route requires of a verified token, beyond being genuine and meant for this API. */
-export interface RouteAuthConfig {
-  /** Scopes the token must carry (from `scp` or `scope`), e.g. `['orders:read']`. Default: none. */
-  scopes?: readonly string[];
-  /** `'all'` (default): every scope in `scopes`; `'any'`: at least one of them. */
-  scopeMatch?: 'all' | 'any';
-  /** Claim values the token must carry, checked by core (`ClaimRequirements`). Default: none. */
-  claims?: ClaimRequirements;
-}
+/**
+ * What a route requires of a verified token, beyond being genuine and meant for this API:
+ * `scopes` (e.g. `['orders:read']`), `scopeMatch` (`'all'`, the default, or `'any'`) and
+ * `claims` (e.g. `{ tier: 'gold' }`), as core's `verify` takes them.
+ */
+export type RouteAuthConfig = VerifyAccessTokenOptions;
 
 /**
  * A hook that authenticates the request (or, when `request.auth` is already set, checks the

@@ -1,6 +1,6 @@
 import type { AccessTokenVerifier } from '@tokenward/core';
 import type { ReferenceIssuer } from '@tokenward/issuer';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyContextConfig, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import tokenward, { type AuthHook, type RouteAuthConfig, type TokenwardAuth } from '../src/index.js';
 import { bearer, defaultServerOptions, startTestIssuer } from './support.js';
@@ -44,11 +44,14 @@ afterAll(async () => {
 describe('types', () => {
   it('types request.auth, merged claims and the decorators', async () => {
     expectTypeOf<FastifyRequest['auth']>().toEqualTypeOf<TokenwardAuth | null>();
-    expectTypeOf<TokenwardAuth['scopes']>().toEqualTypeOf<string[]>();
+    expectTypeOf<TokenwardAuth['scopes']>().toEqualTypeOf<readonly string[]>();
     expectTypeOf<TokenwardAuth['expiresAt']>().toEqualTypeOf<Date>();
     expectTypeOf<TokenwardAuth['claims']['tenant_id']>().toEqualTypeOf<string | undefined>();
     expectTypeOf(app.requireAuth).returns.toEqualTypeOf<AuthHook>();
     expectTypeOf(app.tokenward.verifier).toEqualTypeOf<AccessTokenVerifier>();
+    expectTypeOf<{ auth: false }>().toExtend<FastifyContextConfig>();
+    expectTypeOf<{ auth: { scopes: ['orders:read'] } }>().toExtend<FastifyContextConfig>();
+    expectTypeOf<{ auth: true }>().not.toExtend<FastifyContextConfig>();
     expectTypeOf<RouteAuthConfig['scopeMatch']>().toEqualTypeOf<'all' | 'any' | undefined>();
 
     const response = await app.inject({
@@ -68,8 +71,8 @@ describe('types', () => {
       instance.requireAuth({ scopeMatch: 'some' });
       // @ts-expect-error scopes is a list
       instance.requireAuth({ scopes: 'orders:read' });
-      // @ts-expect-error route config.auth is requirements or false, never true
-      instance.get('/x', { config: { auth: true } }, async () => ({}));
+      // @ts-expect-error route config.auth requirements are checked too
+      instance.get('/x', { config: { auth: { scopeMatch: 'some' } } }, async () => ({}));
       // @ts-expect-error a verifier and verifier options are exclusive
       await instance.register(tokenward, { verifier, issuer: 'https://acme.example/oauth2/default' });
       // @ts-expect-error global is a boolean
