@@ -21,7 +21,7 @@ export function createAuthenticate(settings: AdapterSettings): Authenticate {
     // A CORS preflight carries no credentials by design (Fetch standard, CORS-preflight request).
     if (isCorsPreflight(input)) return;
     try {
-      if (request.auth === null) {
+      if (!request.auth) {
         const token = extractBearerToken(input, extraction);
         if (token === undefined) {
           throw new TokenwardError(

@@ -1,6 +1,7 @@
+import { createAccessTokenVerifier } from '@tokenward/core';
 import type { ReferenceIssuer } from '@tokenward/issuer';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import tokenward from '../src/index.js';
 import { bearer, defaultServerOptions, startTestIssuer } from './support.js';
 
@@ -33,9 +34,6 @@ describe('global: true', () => {
       auth: request.auth,
     }));
     instance.get('/reports', { config: { auth: { scopes: ['reports:read'] } } }, async () => ({ ok: true }));
-    instance.get('/admin', { preHandler: instance.requireAuth({ scopes: ['admin'] }) }, async () => ({
-      ok: true,
-    }));
     instance.options('/orders', async (_request, reply) =>
       reply.code(204).header('access-control-allow-origin', 'https://app.example').send(),
     );
@@ -82,8 +80,14 @@ describe('global: true', () => {
     expect(allowed.statusCode).toBe(200);
   });
 
-  it('checks a later requireAuth() against the token the global hook verified', async () => {
-    app = await globalApp();
+  it('checks a later requireAuth() against the token the global hook verified, without verifying twice', async () => {
+    const server = issuer.server('default');
+    const real = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
+    const verify = vi.fn(real.verify);
+    const verifier = { ...real, verify };
+    app = Fastify();
+    await app.register(tokenward, { verifier, global: true });
+    app.get('/admin', { preHandler: app.requireAuth({ scopes: ['admin'] }) }, async () => ({ ok: true }));
 
     const denied = await app.inject({ url: '/admin', headers: bearer(await mint()) });
     const allowed = await app.inject({ url: '/admin', headers: bearer(await mint(['admin'])) });
@@ -91,6 +95,7 @@ describe('global: true', () => {
     expect(denied.statusCode).toBe(403);
     expect(denied.headers['www-authenticate']).toMatch(/scope="admin"/);
     expect(allowed.statusCode).toBe(200);
+    expect(verify).toHaveBeenCalledTimes(2);
   });
 
   it('lets a CORS preflight through without credentials', async () => {
@@ -135,6 +140,7 @@ describe('encapsulation', () => {
     expect((await app.inject({ url: '/sibling/open' })).statusCode).toBe(200);
     expect((await app.inject({ url: '/api/orders' })).statusCode).toBe(401);
     expect((await app.inject({ url: '/api/nested' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/no-such-route' })).statusCode).toBe(404);
     const nested = await app.inject({ url: '/api/nested', headers: bearer(await mint()) });
     expect(nested.statusCode).toBe(200);
     expect(nested.json()).toEqual({ subject: 'alice' });

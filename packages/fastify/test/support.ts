@@ -43,6 +43,9 @@ export async function buildApp(options: TokenwardOptions): Promise<FastifyInstan
   app.get('/reports', { config: { auth: { scopes: ['reports:read'] } } }, async (request) => ({
     subject: request.auth?.subject,
   }));
+  app.get('/tenants/acme', { config: { auth: { claims: { tenant_id: 'acme' } } } }, async (request) => ({
+    tenant: request.auth?.claims.tenant_id,
+  }));
   app.get('/public', async (request) => ({ auth: request.auth }));
   return app;
 }

@@ -181,3 +181,25 @@ describe('scopes', () => {
     expect(missing.statusCode).toBe(401);
   });
 });
+
+describe('claims', () => {
+  it('enforces route config.auth claims: missing and wrong values are invalid_token (AT-8)', async () => {
+    const missing = await app.inject({ url: '/tenants/acme', headers: bearer(await mint()) });
+    const wrong = await app.inject({
+      url: '/tenants/acme',
+      headers: bearer(await mint({ tenant_id: 'globex' })),
+    });
+    const right = await app.inject({
+      url: '/tenants/acme',
+      headers: bearer(await mint({ tenant_id: 'acme' })),
+    });
+
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json()).toMatchObject({ code: 'ERR_CLAIM_MISSING' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.headers['www-authenticate']).toMatch(/error="invalid_token"/);
+    expect(wrong.json()).toMatchObject({ code: 'ERR_CLAIM_INVALID' });
+    expect(right.statusCode).toBe(200);
+    expect(right.json()).toEqual({ tenant: 'acme' });
+  });
+});
