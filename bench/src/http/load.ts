@@ -1,0 +1,94 @@
+import { type AutocannonOptions, type AutocannonResult, autocannon } from '../lib/untyped-packages.js';
+import { PROTECTED_PATH } from './server-config.js';
+
+/** `same`: every request carries one token; `distinct`: requests rotate through a token list. */
+export type Traffic = 'same' | 'distinct';
+
+export interface LoadSample {
+  readonly requestsPerSecond: number;
+  /** Milliseconds. */
+  readonly p50: number;
+  /** Milliseconds. */
+  readonly p99: number;
+}
+
+export interface LoadPlan {
+  readonly port: number;
+  readonly traffic: Traffic;
+  /** Tokens to send; `same` traffic uses the first. */
+  readonly tokens: readonly string[];
+  readonly connections: number;
+}
+
+function requestShape(plan: LoadPlan): Pick<AutocannonOptions, 'headers' | 'requests'> {
+  const authorizations = plan.tokens.map((token) => `Bearer ${token}`);
+  if (plan.traffic === 'same') return { headers: { authorization: authorizations[0]! } };
+  let next = 0;
+  return {
+    requests: [
+      {
+        method: 'GET',
+        path: PROTECTED_PATH,
+        setupRequest: (request) => {
+          request.headers = { ...request.headers, authorization: authorizations[next]! };
+          next = next + 1 === authorizations.length ? 0 : next + 1;
+          return request;
+        },
+      },
+    ],
+  };
+}
+
+function assertAllSucceeded(result: AutocannonResult, label: string): void {
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || result['2xx'] === 0) {
+    throw new Error(
+      `${label}: ${result['2xx']} answers 2xx, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts — every request must succeed`,
+    );
+  }
+}
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
+}
+
+/** Response times in fractional milliseconds, in a buffer that doubles when full. */
+class LatencyLog {
+  #values = new Float64Array(1 << 16);
+  #length = 0;
+
+  record(milliseconds: number): void {
+    if (this.#length === this.#values.length) {
+      const grown = new Float64Array(this.#values.length * 2);
+      grown.set(this.#values);
+      this.#values = grown;
+    }
+    this.#values[this.#length++] = milliseconds;
+  }
+
+  sorted(): Float64Array {
+    return this.#values.slice(0, this.#length).sort();
+  }
+}
+
+/**
+ * Loads the server for `seconds` and fails unless every request was answered 2xx. Latency
+ * percentiles come from every response's own time, at sub-millisecond resolution.
+ */
+export async function runLoad(plan: LoadPlan, seconds: number, label: string): Promise<LoadSample> {
+  const latencies = new LatencyLog();
+  const instance = autocannon({
+    url: `http://127.0.0.1:${plan.port}${PROTECTED_PATH}`,
+    connections: plan.connections,
+    duration: seconds,
+    ...requestShape(plan),
+  });
+  instance.on('response', (_client, _status, _bytes, responseTime) => latencies.record(responseTime));
+  const result = await instance;
+  assertAllSucceeded(result, label);
+  const sorted = latencies.sorted();
+  return {
+    requestsPerSecond: result.requests.total / result.duration,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+  };
+}

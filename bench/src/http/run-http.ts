@@ -1,0 +1,127 @@
+import type { ChildProcess } from 'node:child_process';
+import { exchange, forkModule, stopChild } from '../lib/child.js';
+import type { BenchIssuer, TokenSet } from '../lib/fixture.js';
+import type { BenchOptions } from '../lib/options.js';
+import { rotate, type Summary, summarize } from '../lib/stats.js';
+import { type LoadSample, runLoad, type Traffic } from './load.js';
+import { proveServer } from './proof.js';
+import {
+  type Framework,
+  PEER_NAME,
+  type ServerAuth,
+  type ServerConfig,
+  type ServerReady,
+} from './server-config.js';
+
+export interface HttpCell {
+  readonly framework: Framework;
+  readonly auth: ServerAuth;
+  readonly traffic: Traffic;
+}
+
+export interface HttpRow {
+  readonly cell: HttpCell;
+  /** `no auth`, `tokenward` or the peer package's name. */
+  readonly label: string;
+  readonly requestsPerSecond: Summary;
+  readonly p50: Summary;
+  readonly p99: Summary;
+  /** Requests per second over the same framework's no-auth rate with the same traffic, per round. */
+  readonly ratioToBaseline: Summary;
+}
+
+export interface HttpResult {
+  readonly rows: readonly HttpRow[];
+  readonly proofs: readonly { server: string; checked: readonly string[] }[];
+}
+
+const FRAMEWORKS: readonly Framework[] = ['express', 'fastify'];
+const AUTHS: readonly ServerAuth[] = ['none', 'tokenward', 'peer'];
+const TRAFFICS: readonly Traffic[] = ['same', 'distinct'];
+
+interface RunningServer {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
+function labelOf(framework: Framework, auth: ServerAuth): string {
+  if (auth === 'none') return 'no auth';
+  return auth === 'tokenward' ? 'tokenward' : PEER_NAME[framework];
+}
+
+function serverKey(framework: Framework, auth: ServerAuth): string {
+  return `${framework}/${auth}`;
+}
+
+async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const child = forkModule(new URL('./server-child.js', import.meta.url));
+  const ready = await exchange<ServerReady>(child, config);
+  return { child, port: ready.port };
+}
+
+/**
+ * Each framework × auth runs in its own child process for the whole phase; every round loads
+ * every cell once, in an order rotated per round, after a short warm-up of that cell.
+ */
+export async function runHttp(
+  bench: BenchIssuer,
+  set: TokenSet,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<HttpResult> {
+  const target = bench.target('RS256');
+  const servers = new Map<string, RunningServer>();
+  const proofs: { server: string; checked: string[] }[] = [];
+  try {
+    for (const framework of FRAMEWORKS) {
+      for (const auth of AUTHS) {
+        const { issuer, audience, publicKeyPem } = target;
+        const config: ServerConfig = { framework, auth, issuer, audience, publicKeyPem };
+        const server = await startServer(config);
+        servers.set(serverKey(framework, auth), server);
+        const name = `${framework} + ${labelOf(framework, auth)}`;
+        proofs.push({ server: name, checked: await proveServer(server.port, auth, set, name) });
+      }
+    }
+    const cells = FRAMEWORKS.flatMap((framework) =>
+      AUTHS.flatMap((auth) => TRAFFICS.map((traffic): HttpCell => ({ framework, auth, traffic }))),
+    );
+    const samples = new Map<HttpCell, LoadSample[]>(cells.map((cell) => [cell, []]));
+    for (let round = 0; round < options.rounds; round++) {
+      const warmupSeconds = round === 0 ? Math.min(1, options.httpSeconds / 2) : options.httpSeconds / 10;
+      for (const cell of rotate(cells, round)) {
+        const plan = {
+          port: servers.get(serverKey(cell.framework, cell.auth))!.port,
+          traffic: cell.traffic,
+          tokens: cell.traffic === 'same' ? [set.same] : set.distinct,
+          connections: options.httpConnections,
+        };
+        const label = `${cell.framework} + ${labelOf(cell.framework, cell.auth)} (${cell.traffic})`;
+        await runLoad(plan, warmupSeconds, label);
+        samples.get(cell)!.push(await runLoad(plan, options.httpSeconds, label));
+      }
+      log(`  round ${round + 1}/${options.rounds} done`);
+    }
+    return { rows: cells.map((cell) => rowOf(cell, cells, samples)), proofs };
+  } finally {
+    await Promise.all([...servers.values()].map((server) => stopChild(server.child)));
+  }
+}
+
+function rowOf(cell: HttpCell, cells: readonly HttpCell[], samples: Map<HttpCell, LoadSample[]>): HttpRow {
+  const own = samples.get(cell)!;
+  const baselineCell = cells.find(
+    (other) => other.framework === cell.framework && other.auth === 'none' && other.traffic === cell.traffic,
+  )!;
+  const baseline = samples.get(baselineCell)!;
+  return {
+    cell,
+    label: labelOf(cell.framework, cell.auth),
+    requestsPerSecond: summarize(own.map((sample) => sample.requestsPerSecond)),
+    p50: summarize(own.map((sample) => sample.p50)),
+    p99: summarize(own.map((sample) => sample.p99)),
+    ratioToBaseline: summarize(
+      own.map((sample, round) => sample.requestsPerSecond / baseline[round]!.requestsPerSecond),
+    ),
+  };
+}

@@ -1,0 +1,98 @@
+/** The parts of the benchmark that can be run on their own (`--only throughput,http`). */
+export type Phase = 'throughput' | 'http' | 'cold-start' | 'memory';
+
+export const ALL_PHASES: readonly Phase[] = ['throughput', 'http', 'cold-start', 'memory'];
+
+/** Settings of one benchmark run; every number can be overridden on the command line. */
+export interface BenchOptions {
+  /** `--quick`: fewer rounds, shorter samples, smaller token sets. For development only. */
+  readonly quick: boolean;
+  /** Interleaved rounds per measurement (medians are taken over them). */
+  readonly rounds: number;
+  /** Milliseconds one contender runs in one in-process sample. */
+  readonly sampleMs: number;
+  /**
+   * Distinct tokens in the rotation of the distinct-token workloads. Default 12,000: more than the
+   * largest default cache of any contender (tokenward keeps 10,000 results, fast-jwt 1,000), so under
+   * cyclic access no LRU cache ever hits and every call really verifies. A rotation of exactly
+   * 10,000 would fit tokenward's cache and measure cache hits for it alone.
+   */
+  readonly distinctTokens: number;
+  /** Seconds of autocannon load per HTTP cell and round. */
+  readonly httpSeconds: number;
+  /** Concurrent autocannon connections. */
+  readonly httpConnections: number;
+  /** Concurrent first verifications in the cold-start measurement. */
+  readonly coldStartRequests: number;
+  /** Distinct tokens verified in the memory measurement. */
+  readonly memoryTokens: number;
+  readonly phases: ReadonlySet<Phase>;
+}
+
+const FULL: Omit<BenchOptions, 'phases' | 'quick'> = {
+  rounds: 5,
+  sampleMs: 300,
+  distinctTokens: 12_000,
+  httpSeconds: 3,
+  httpConnections: 10,
+  coldStartRequests: 1_000,
+  memoryTokens: 1_000_000,
+};
+
+const QUICK: Omit<BenchOptions, 'phases' | 'quick'> = {
+  rounds: 2,
+  sampleMs: 60,
+  distinctTokens: 12_000,
+  httpSeconds: 1,
+  httpConnections: 10,
+  coldStartRequests: 1_000,
+  memoryTokens: 50_000,
+};
+
+const NUMERIC_FLAGS = {
+  '--rounds': 'rounds',
+  '--sample-ms': 'sampleMs',
+  '--distinct-tokens': 'distinctTokens',
+  '--http-seconds': 'httpSeconds',
+  '--http-connections': 'httpConnections',
+  '--cold-start-requests': 'coldStartRequests',
+  '--memory-tokens': 'memoryTokens',
+} as const satisfies Record<string, keyof typeof FULL>;
+
+function isNumericFlag(flag: string): flag is keyof typeof NUMERIC_FLAGS {
+  return flag in NUMERIC_FLAGS;
+}
+
+function parsePhases(list: string): Set<Phase> {
+  const phases = new Set<Phase>();
+  for (const name of list.split(',')) {
+    const phase = ALL_PHASES.find((candidate) => candidate === name);
+    if (!phase) throw new Error(`--only: unknown phase "${name}" (expected ${ALL_PHASES.join(', ')})`);
+    phases.add(phase);
+  }
+  return phases;
+}
+
+/** Parses `--quick`, `--only a,b` and `--name value` overrides of the numeric settings. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const settings = { ...(quick ? QUICK : FULL) };
+  let phases = new Set<Phase>(ALL_PHASES);
+  for (let index = 0; index < argv.length; index++) {
+    const flag = argv[index] ?? '';
+    if (flag === '--quick' || flag === '--') continue;
+    const value = argv[index + 1];
+    if (value === undefined) throw new Error(`${flag}: missing value`);
+    index++;
+    if (flag === '--only') {
+      phases = parsePhases(value);
+    } else if (isNumericFlag(flag)) {
+      const number = Number(value);
+      if (!Number.isFinite(number) || number <= 0) throw new Error(`${flag}: expected a positive number`);
+      settings[NUMERIC_FLAGS[flag]] = number;
+    } else {
+      throw new Error(`unknown option ${flag}`);
+    }
+  }
+  return { ...settings, quick, phases };
+}

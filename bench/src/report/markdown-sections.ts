@@ -1,0 +1,150 @@
+import type { ColdStartResult } from '../cold-start/run-cold-start.js';
+import type { HttpResult } from '../http/run-http.js';
+import type { Environment } from '../lib/environment.js';
+import { ALGS } from '../lib/fixture.js';
+import type { MemoryReport } from '../memory/messages.js';
+import type { ThroughputResult, ThroughputRow } from '../throughput/run-throughput.js';
+import { formatBytes, formatMs, formatRate, formatRatio, formatSize, formatSummary } from './format.js';
+import { table } from './markdown-table.js';
+import type { ContenderInfo, TargetOutcome } from './results.js';
+
+export function environmentSection(environment: Environment): string {
+  const rows = [
+    ['Node', `${environment.node} (V8 ${environment.v8}), ${environment.platform}`],
+    ['CPU', `${environment.cpuModel}, ${environment.cores} cores`],
+    ['Memory', formatSize(environment.totalMemoryBytes)],
+    [
+      'Load average (1/5/15 min)',
+      `${environment.loadAtStart.join(' / ')} at start, ${environment.loadAtEnd.join(' / ')} at end`,
+    ],
+    ...Object.entries(environment.packages).map(([name, version]) => [name, version]),
+  ];
+  return `## Environment\n\n${table(['', ''], rows)}`;
+}
+
+export function targetsSection(targets: readonly TargetOutcome[]): string {
+  const verdict = (met: boolean | undefined) => (met === undefined ? 'not run' : met ? 'met' : 'missed');
+  const rows = targets.map((target) => [target.target, target.measured, verdict(target.met)]);
+  return `## Targets\n\n${table(['target', 'measured (median)', 'result'], rows)}`;
+}
+
+const WORKLOAD_TITLES = {
+  same: 'the same token repeated',
+  distinct: 'distinct tokens in rotation',
+} as const;
+
+export function throughputSection(result: ThroughputResult, distinctTokens: number): string {
+  const parts = [
+    '## In-process throughput',
+    `Verifications per second, median over the rounds (min–max), and the ratio to node:crypto in the same round. ` +
+      `"serial": each call awaited before the next; "batch 64": 64 calls under one \`Promise.all\`. ` +
+      `The distinct workload rotates through ${formatRate(distinctTokens)} tokens.`,
+  ];
+  for (const alg of ALGS) {
+    for (const workload of ['same', 'distinct'] as const) {
+      const rows = result.rows.filter((row) => row.cell.alg === alg && row.cell.workload === workload);
+      const names = [...new Set(rows.map((row) => row.contender))];
+      const cells = names.map((name) => {
+        const cellOf = (mode: 'serial' | 'batch64') =>
+          rows.find((row) => row.contender === name && row.cell.mode === mode)!;
+        const serial = cellOf('serial');
+        const batch = cellOf('batch64');
+        return [
+          name === 'tokenward' ? '**tokenward**' : name,
+          formatSummary(serial.opsPerSecond, formatRate),
+          formatRatio(serial.ratioToLimit.median),
+          formatSummary(batch.opsPerSecond, formatRate),
+          formatRatio(batch.ratioToLimit.median),
+        ];
+      });
+      const header = ['contender', 'serial ops/s', '× limit', 'batch 64 ops/s', '× limit'];
+      parts.push(`### ${alg}, ${WORKLOAD_TITLES[workload]}\n\n${table(header, cells)}`);
+    }
+  }
+  parts.push('![Ratios to the node:crypto limit](results/ratios.svg)');
+  return parts.join('\n\n');
+}
+
+export function contendersSection(contenders: readonly ContenderInfo[], result: ThroughputResult): string {
+  const rows = contenders.map((contender) => {
+    const proofs = result.proofs.filter((proof) => proof.contender === contender.name);
+    const refused = [...new Set(proofs.flatMap((proof) => proof.refused))].join('; ');
+    const notAsked = [...new Set(proofs.flatMap((proof) => proof.notApplicable))];
+    return [
+      contender.name,
+      contender.howCalled,
+      contender.algs.join(', '),
+      `accepts valid; refuses: ${refused}${notAsked.length > 0 ? ` (signature only: not asked to refuse ${notAsked.join('; ')})` : ''}`,
+    ];
+  });
+  return `## Contenders and their proofs\n\nEvery contender had to accept a valid token and refuse the invalid ones below before it was timed; the run aborts otherwise.\n\n${table(['contender', 'how it is called', 'algorithms', 'proved'], rows)}`;
+}
+
+export function httpSection(result: HttpResult, seconds: number, connections: number): string {
+  const rows = result.rows.map((row) => [
+    row.cell.framework === 'express' ? 'Express 5' : 'Fastify 5',
+    row.label === 'tokenward' ? '**tokenward**' : row.label,
+    row.cell.traffic === 'same' ? 'same token' : 'distinct tokens',
+    formatSummary(row.requestsPerSecond, formatRate),
+    formatMs(row.p50.median),
+    formatMs(row.p99.median),
+    formatRatio(row.ratioToBaseline.median),
+  ]);
+  const header = ['framework', 'auth', 'traffic', 'req/s (min–max)', 'p50 ms', 'p99 ms', '× no auth'];
+  const proofs = result.proofs.map((proof) => `- ${proof.server}: ${proof.checked.join(', ')}`).join('\n');
+  return [
+    '## HTTP',
+    `autocannon in the parent process, ${connections} connections, ${seconds} s per cell and round, server in its own child process on loopback (RS256 tokens). Latencies are medians over the rounds of each round's percentile. Ratios are to the same framework without auth under the same traffic, in the same round. Every request had to be answered 2xx.`,
+    table(header, rows),
+    `Each server was checked before timing:\n\n${proofs}`,
+  ].join('\n\n');
+}
+
+export function coldStartSection(result: ColdStartResult): string {
+  const rows = [
+    ['concurrent first verifications', formatRate(result.concurrentRequests)],
+    ['time until all answered (ms)', formatSummary(result.elapsedMs, formatMs)],
+    ['discovery requests per round', result.discoveryRequests.join(', ')],
+    ['JWKS requests per round', result.jwksRequests.join(', ')],
+    ['all issuer requests per round', result.totalRequests.join(', ')],
+  ];
+  return `## Cold start\n\nA fresh child process per round creates a tokenward verifier and verifies distinct RS256 tokens all at once against an issuer nothing else talks to.\n\n${table(['', ''], rows)}`;
+}
+
+export function memorySection(result: MemoryReport): string {
+  const rows = [
+    ['distinct tokens verified', `${formatRate(result.tokens)} (${result.alg})`],
+    ['RSS baseline → after', `${formatSize(result.baseline.rss)} → ${formatSize(result.after.rss)}`],
+    ['RSS growth', formatBytes(result.after.rss - result.baseline.rss)],
+    ['peak RSS while verifying', formatSize(result.peakRss)],
+    [
+      'heap used baseline → after',
+      `${formatSize(result.baseline.heapUsed)} → ${formatSize(result.after.heapUsed)}`,
+    ],
+    ['heap growth', formatBytes(result.after.heapUsed - result.baseline.heapUsed)],
+    ['verifications per second (64 in flight)', formatRate(result.tokens / (result.elapsedMs / 1000))],
+  ];
+  return `## Memory\n\nOne \`--expose-gc\` child process, one verifier with default caches, tokens signed by a separate generator process and streamed in. Baseline after the keys were loaded and 2,048 warm-up tokens, both snapshots after two full collections. ES256 because signing a million RS256 tokens alone would take over four minutes on this machine.\n\n${table(['', ''], rows)}`;
+}
+
+/** tokenward against the fastest peer of each in-process cell. */
+export function headToHeadSection(
+  result: ThroughputResult,
+  best: (own: ThroughputRow) => ThroughputRow,
+): string {
+  const rows = result.rows
+    .filter((row) => row.contender === 'tokenward')
+    .map((own) => {
+      const peer = best(own);
+      return [
+        `${own.cell.alg}, ${own.cell.workload === 'same' ? 'same token' : 'distinct tokens'}, ${own.cell.mode === 'serial' ? 'serial' : 'batch 64'}`,
+        formatRate(own.opsPerSecond.median),
+        formatRatio(own.ratioToLimit.median),
+        peer.contender,
+        formatRate(peer.opsPerSecond.median),
+        formatRatio(own.opsPerSecond.median / peer.opsPerSecond.median),
+      ];
+    });
+  const header = ['cell', 'tokenward ops/s', '× limit', 'best peer', 'peer ops/s', 'tokenward ÷ peer'];
+  return `## tokenward against the best peer\n\n${table(header, rows)}`;
+}

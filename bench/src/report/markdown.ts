@@ -1,0 +1,34 @@
+import {
+  coldStartSection,
+  contendersSection,
+  environmentSection,
+  headToHeadSection,
+  httpSection,
+  memorySection,
+  targetsSection,
+  throughputSection,
+} from './markdown-sections.js';
+import type { BenchResults } from './results.js';
+import { bestPeer } from './targets.js';
+
+/** RESULTS.md: targets first, then every phase's tables, then the environment. */
+export function renderMarkdown(results: BenchResults): string {
+  const { options } = results;
+  const sections = [
+    '# tokenward benchmark results',
+    `Run ${results.startedAt}, ${Math.round(results.durationSeconds)} s, ${options.rounds} interleaved rounds` +
+      `${options.quick ? ' — **quick run (development settings), not the published numbers**' : ''}. ` +
+      'Produced by `pnpm bench`; see README.md for what each workload means and how fairness is kept.',
+    targetsSection(results.targets),
+  ];
+  if (results.throughput) {
+    sections.push(headToHeadSection(results.throughput, (own) => bestPeer(results.throughput!, own)));
+    sections.push(throughputSection(results.throughput, options.distinctTokens));
+  }
+  if (results.http) sections.push(httpSection(results.http, options.httpSeconds, options.httpConnections));
+  if (results.coldStart) sections.push(coldStartSection(results.coldStart));
+  if (results.memory) sections.push(memorySection(results.memory));
+  if (results.throughput) sections.push(contendersSection(results.contenders, results.throughput));
+  sections.push(environmentSection(results.environment));
+  return `${sections.join('\n\n')}\n`;
+}

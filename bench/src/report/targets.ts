@@ -1,0 +1,155 @@
+import type { ColdStartResult } from '../cold-start/run-cold-start.js';
+import type { Traffic } from '../http/load.js';
+import type { HttpResult } from '../http/run-http.js';
+import type { Framework } from '../http/server-config.js';
+import type { Alg } from '../lib/fixture.js';
+import { summarize } from '../lib/stats.js';
+import type { MemoryReport } from '../memory/messages.js';
+import { LIMIT } from '../throughput/contenders/index.js';
+import type { ThroughputResult, ThroughputRow } from '../throughput/run-throughput.js';
+import { formatBytes, formatRatio } from './format.js';
+import type { TargetOutcome } from './results.js';
+
+const MIB = 1024 * 1024;
+
+function notMeasured(target: string): TargetOutcome {
+  return { target, measured: 'not measured in this run', met: undefined };
+}
+
+function throughputRow(
+  result: ThroughputResult,
+  alg: Alg,
+  workload: 'same' | 'distinct',
+  mode: 'serial' | 'batch64',
+  contender: string,
+): ThroughputRow | undefined {
+  return result.rows.find(
+    (row) =>
+      row.cell.alg === alg &&
+      row.cell.workload === workload &&
+      row.cell.mode === mode &&
+      row.contender === contender,
+  );
+}
+
+function ratioToLimitTarget(result: ThroughputResult | undefined, alg: Alg, minimum: number): TargetOutcome {
+  const target = `${alg} distinct tokens, awaited one at a time: ≥ ${minimum}× node:crypto`;
+  const row = result && throughputRow(result, alg, 'distinct', 'serial', 'tokenward');
+  if (!row) return notMeasured(target);
+  return { target, measured: formatRatio(row.ratioToLimit.median), met: row.ratioToLimit.median >= minimum };
+}
+
+/** The fastest contender in tokenward's cell other than tokenward and the limit. */
+export function bestPeer(result: ThroughputResult, own: ThroughputRow): ThroughputRow {
+  const { alg, workload, mode } = own.cell;
+  return result.rows
+    .filter(
+      (row) =>
+        row.cell.alg === alg &&
+        row.cell.workload === workload &&
+        row.cell.mode === mode &&
+        row.contender !== 'tokenward' &&
+        row.contender !== LIMIT.name,
+    )
+    .reduce((top, row) => (row.opsPerSecond.median > top.opsPerSecond.median ? row : top));
+}
+
+/** tokenward's rate over the best peer's in every in-process cell (peers: all but tokenward and the limit). */
+function aheadOfPeersTarget(result: ThroughputResult | undefined): TargetOutcome {
+  const target = 'ahead of every peer in every in-process cell';
+  if (!result) return notMeasured(target);
+  const tokenwardRows = result.rows.filter((row) => row.contender === 'tokenward');
+  let worst = { lead: Number.POSITIVE_INFINITY, where: '' };
+  let ahead = 0;
+  for (const own of tokenwardRows) {
+    const best = bestPeer(result, own);
+    const lead = own.opsPerSecond.median / best.opsPerSecond.median;
+    if (lead > 1) ahead++;
+    if (lead < worst.lead) {
+      worst = { lead, where: `${own.cell.alg} ${own.cell.workload} ${own.cell.mode} vs ${best.contender}` };
+    }
+  }
+  return {
+    target,
+    measured: `${ahead} of ${tokenwardRows.length} cells; smallest lead ${formatRatio(worst.lead)} (${worst.where})`,
+    met: ahead === tokenwardRows.length,
+  };
+}
+
+function repeatedTokenTarget(result: ThroughputResult | undefined, alg: Alg): TargetOutcome {
+  const target = `${alg} repeated token, awaited one at a time: ≥ 1.2× fast-jwt with its cache`;
+  const own = result && throughputRow(result, alg, 'same', 'serial', 'tokenward');
+  const fastJwt = result && throughputRow(result, alg, 'same', 'serial', 'fast-jwt (cache)');
+  if (!own || !fastJwt) return notMeasured(target);
+  const perRound = own.opsPerSecond.samples.map((rate, round) => rate / fastJwt.opsPerSecond.samples[round]!);
+  const ratio = summarize(perRound).median;
+  return { target, measured: formatRatio(ratio), met: ratio >= 1.2 };
+}
+
+function httpTarget(
+  result: HttpResult | undefined,
+  framework: Framework,
+  traffic: Traffic,
+  minimum: number,
+): TargetOutcome {
+  const name = framework === 'express' ? 'Express' : 'Fastify';
+  const target = `${name} + tokenward, ${traffic === 'same' ? 'same token' : 'distinct tokens'}: ≥ ${minimum}× no auth`;
+  const row = result?.rows.find(
+    (candidate) =>
+      candidate.cell.framework === framework &&
+      candidate.cell.auth === 'tokenward' &&
+      candidate.cell.traffic === traffic,
+  );
+  if (!row) return notMeasured(target);
+  return {
+    target,
+    measured: formatRatio(row.ratioToBaseline.median),
+    met: row.ratioToBaseline.median >= minimum,
+  };
+}
+
+function coldStartTarget(result: ColdStartResult | undefined): TargetOutcome {
+  const target = 'cold start: exactly 1 discovery + 1 JWKS request';
+  if (!result) return notMeasured(target);
+  const rounds = result.discoveryRequests.map(
+    (discovery, round) => `${discovery}+${result.jwksRequests[round]}`,
+  );
+  const met = rounds.every((pair) => pair === '1+1');
+  return { target, measured: `${rounds.join(', ')} (discovery+JWKS per round)`, met };
+}
+
+function memoryTarget(result: MemoryReport | undefined): TargetOutcome {
+  const target = 'RSS growth after 1,000,000 distinct tokens: < 64 MiB';
+  if (!result) return notMeasured(target);
+  const growth = result.after.rss - result.baseline.rss;
+  const scope =
+    result.tokens === 1_000_000
+      ? ''
+      : ` (only ${result.tokens.toLocaleString('en-US')} tokens: not the target's run)`;
+  return {
+    target,
+    measured: `${formatBytes(growth)}${scope}`,
+    met: result.tokens >= 1_000_000 && growth < 64 * MIB,
+  };
+}
+
+/** Every target of issue #8 with what this run measured. */
+export function evaluateTargets(parts: {
+  throughput?: ThroughputResult;
+  http?: HttpResult;
+  coldStart?: ColdStartResult;
+  memory?: MemoryReport;
+}): TargetOutcome[] {
+  return [
+    ratioToLimitTarget(parts.throughput, 'RS256', 0.85),
+    ratioToLimitTarget(parts.throughput, 'ES256', 0.92),
+    aheadOfPeersTarget(parts.throughput),
+    repeatedTokenTarget(parts.throughput, 'RS256'),
+    repeatedTokenTarget(parts.throughput, 'ES256'),
+    httpTarget(parts.http, 'fastify', 'same', 0.85),
+    httpTarget(parts.http, 'fastify', 'distinct', 0.5),
+    httpTarget(parts.http, 'express', 'same', 0.9),
+    coldStartTarget(parts.coldStart),
+    memoryTarget(parts.memory),
+  ];
+}

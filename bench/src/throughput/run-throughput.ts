@@ -1,0 +1,113 @@
+import type { Alg, BenchIssuer, TokenSet } from '../lib/fixture.js';
+import type { BenchOptions } from '../lib/options.js';
+import { collectGarbage, rotate, type Summary, summarize } from '../lib/stats.js';
+import type { BoundVerify, ContenderDefinition } from './contender.js';
+import { CONTENDERS, LIMIT } from './contenders/index.js';
+import { CALL_MODES, type CallMode, Cursor, measure } from './measure.js';
+import { type Proof, prove } from './proof.js';
+
+export type Workload = 'same' | 'distinct';
+
+export interface ThroughputCell {
+  readonly alg: Alg;
+  readonly workload: Workload;
+  readonly mode: CallMode;
+}
+
+export interface ThroughputRow {
+  readonly cell: ThroughputCell;
+  readonly contender: string;
+  /** Verifications per second over the rounds. */
+  readonly opsPerSecond: Summary;
+  /** This contender's rate over the limit's rate in the same round. */
+  readonly ratioToLimit: Summary;
+}
+
+export interface ThroughputResult {
+  readonly rows: readonly ThroughputRow[];
+  readonly proofs: readonly Proof[];
+}
+
+interface Lane {
+  readonly definition: ContenderDefinition;
+  readonly verify: BoundVerify;
+  readonly cursor: Cursor;
+  readonly samples: number[];
+}
+
+const WORKLOADS: readonly Workload[] = ['same', 'distinct'];
+
+function cellKey(cell: ThroughputCell): string {
+  return `${cell.alg}/${cell.workload}/${cell.mode}`;
+}
+
+/** Proves and binds every contender that supports `set.alg`; one lane per workload and mode. */
+async function prepareLanes(
+  bench: BenchIssuer,
+  set: TokenSet,
+  proofs: Proof[],
+): Promise<Map<string, Lane[]>> {
+  const lanes = new Map<string, Lane[]>();
+  for (const definition of CONTENDERS.filter((candidate) => candidate.algs.includes(set.alg))) {
+    const contender = await definition.create(bench.target(set.alg));
+    proofs.push(await prove(definition, contender, set));
+    for (const workload of WORKLOADS) {
+      const tokens = workload === 'same' ? [set.same] : set.distinct;
+      const verify = contender.bind(tokens);
+      // One cursor for both call modes: they share the verifier and its cache, and a cursor each
+      // would let one mode hit what the other just verified.
+      const cursor = new Cursor(tokens.length);
+      for (const mode of CALL_MODES) {
+        const key = cellKey({ alg: set.alg, workload, mode });
+        const lane = { definition, verify, cursor, samples: [] };
+        lanes.set(key, [...(lanes.get(key) ?? []), lane]);
+      }
+    }
+  }
+  return lanes;
+}
+
+function rowsOf(cell: ThroughputCell, lanes: readonly Lane[]): ThroughputRow[] {
+  const limit = lanes.find((lane) => lane.definition === LIMIT);
+  if (!limit) throw new Error(`no limit lane in ${cellKey(cell)}`);
+  return lanes.map((lane) => ({
+    cell,
+    contender: lane.definition.name,
+    opsPerSecond: summarize(lane.samples),
+    ratioToLimit: summarize(lane.samples.map((rate, round) => rate / limit.samples[round]!)),
+  }));
+}
+
+/**
+ * Every contender runs in every round, in an order rotated per round, one sample per cell; the
+ * first round warms each lane for a full sample first, later rounds for a quarter of one.
+ */
+export async function runThroughput(
+  bench: BenchIssuer,
+  sets: readonly TokenSet[],
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<ThroughputResult> {
+  const proofs: Proof[] = [];
+  const cells: ThroughputCell[] = [];
+  const lanesByCell = new Map<string, Lane[]>();
+  for (const set of sets) {
+    for (const [key, lanes] of await prepareLanes(bench, set, proofs)) lanesByCell.set(key, lanes);
+    for (const workload of WORKLOADS) {
+      for (const mode of CALL_MODES) cells.push({ alg: set.alg, workload, mode });
+    }
+  }
+  log(`  proved ${proofs.length} contender/algorithm pairs`);
+  for (let round = 0; round < options.rounds; round++) {
+    const warmupMs = round === 0 ? options.sampleMs : options.sampleMs / 4;
+    for (const cell of cells) {
+      for (const lane of rotate(lanesByCell.get(cellKey(cell))!, round)) {
+        collectGarbage();
+        await measure(lane.verify, lane.cursor, cell.mode, warmupMs);
+        lane.samples.push(await measure(lane.verify, lane.cursor, cell.mode, options.sampleMs));
+      }
+    }
+    log(`  round ${round + 1}/${options.rounds} done`);
+  }
+  return { rows: cells.flatMap((cell) => rowsOf(cell, lanesByCell.get(cellKey(cell))!)), proofs };
+}
