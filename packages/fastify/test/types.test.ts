@@ -1,4 +1,4 @@
-import type { AccessTokenVerifier } from '@tokenward/core';
+import { type AccessTokenVerifier, createAccessTokenVerifier } from '@tokenward/core';
 import type { ReferenceIssuer } from '@tokenward/issuer';
 import Fastify, { type FastifyContextConfig, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
@@ -65,19 +65,28 @@ describe('types', () => {
     expect(response.json()).toEqual({ id: '42', tenant: 'acme' });
   });
 
-  it('rejects misuse at compile time', () => {
-    const misuse = async (instance: FastifyInstance, verifier: AccessTokenVerifier) => {
+  it('rejects misuse at compile time, and at run time for JavaScript callers', async () => {
+    const server = issuer.server('default');
+    const verifier = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
+    const fresh = Fastify();
+    try {
+      await fresh.register(tokenward, { verifier });
       // @ts-expect-error scopeMatch is 'all' or 'any'
-      instance.requireAuth({ scopeMatch: 'some' });
+      expect(() => fresh.requireAuth({ scopeMatch: 'some' })).toThrow(/scopeMatch/);
       // @ts-expect-error scopes is a list
-      instance.requireAuth({ scopes: 'orders:read' });
-      // @ts-expect-error route config.auth requirements are checked too
-      instance.get('/x', { config: { auth: { scopeMatch: 'some' } } }, async () => ({}));
-      // @ts-expect-error a verifier and verifier options are exclusive
-      await instance.register(tokenward, { verifier, issuer: 'https://acme.example/oauth2/default' });
+      expect(() => fresh.requireAuth({ scopes: 'orders:read' })).toThrow(/scopes/);
+      // @ts-expect-error route config.auth requirements are typed too
+      expect(() => fresh.get('/x', { config: { auth: { scopeMatch: 'some' } } }, async () => ({}))).toThrow(
+        /scopeMatch/,
+      );
       // @ts-expect-error global is a boolean
-      await instance.register(tokenward, { verifier, global: 'yes' });
-    };
-    expectTypeOf(misuse).toBeFunction();
+      await expect(Fastify().register(tokenward, { verifier, global: 'yes' })).rejects.toThrow(/global/);
+      // @ts-expect-error a verifier and verifier options are exclusive
+      await expect(Fastify().register(tokenward, { verifier, issuer: server.issuer })).rejects.toThrow(
+        /verifier/,
+      );
+    } finally {
+      await fresh.close();
+    }
   });
 });
