@@ -19,18 +19,21 @@ interface AlgorithmParameters {
   readonly pssSaltLength?: number;
 }
 
-const PARAMETERS: Readonly<Record<string, AlgorithmParameters>> = {
-  RS256: { digest: 'sha256', keyType: 'rsa' },
-  RS384: { digest: 'sha384', keyType: 'rsa' },
-  RS512: { digest: 'sha512', keyType: 'rsa' },
-  PS256: { digest: 'sha256', keyType: 'rsa', pssSaltLength: 32 },
-  PS384: { digest: 'sha384', keyType: 'rsa', pssSaltLength: 48 },
-  PS512: { digest: 'sha512', keyType: 'rsa', pssSaltLength: 64 },
-  ES256: { digest: 'sha256', keyType: 'ec', curve: 'prime256v1', signatureLength: 64 },
-  ES384: { digest: 'sha384', keyType: 'ec', curve: 'secp384r1', signatureLength: 96 },
-  ES512: { digest: 'sha512', keyType: 'ec', curve: 'secp521r1', signatureLength: 132 },
-  EdDSA: { digest: null, keyType: 'ed25519', signatureLength: 64 },
-};
+// A Map, not an object: an `alg` such as "constructor" must find nothing.
+const PARAMETERS: ReadonlyMap<string, AlgorithmParameters> = new Map(
+  Object.entries({
+    RS256: { digest: 'sha256', keyType: 'rsa' },
+    RS384: { digest: 'sha384', keyType: 'rsa' },
+    RS512: { digest: 'sha512', keyType: 'rsa' },
+    PS256: { digest: 'sha256', keyType: 'rsa', pssSaltLength: 32 },
+    PS384: { digest: 'sha384', keyType: 'rsa', pssSaltLength: 48 },
+    PS512: { digest: 'sha512', keyType: 'rsa', pssSaltLength: 64 },
+    ES256: { digest: 'sha256', keyType: 'ec', curve: 'prime256v1', signatureLength: 64 },
+    ES384: { digest: 'sha384', keyType: 'ec', curve: 'secp384r1', signatureLength: 96 },
+    ES512: { digest: 'sha512', keyType: 'ec', curve: 'secp521r1', signatureLength: 132 },
+    EdDSA: { digest: null, keyType: 'ed25519', signatureLength: 64 },
+  }),
+);
 
 const MIN_RSA_BITS = 2048;
 const MAX_RSA_BITS = 8192;
@@ -52,7 +55,7 @@ class NodeVerificationKey {
 
 export const nodeSignatures: SignaturePrimitive = {
   async importKey(jwk: JsonWebKeyLike, alg: string): Promise<VerificationKey> {
-    const parameters = PARAMETERS[alg];
+    const parameters = PARAMETERS.get(alg);
     if (parameters === undefined) throw new Error(`unsupported algorithm ${alg}`);
     const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
     checkKeyFits(key, alg, parameters);

@@ -17,19 +17,22 @@ interface AlgorithmParameters {
 
 const PKCS1: AlgorithmParameters = { verify: { name: 'RSASSA-PKCS1-v1_5' }, rsa: true };
 
-const PARAMETERS: Readonly<Record<string, AlgorithmParameters>> = {
-  RS256: PKCS1,
-  RS384: PKCS1,
-  RS512: PKCS1,
-  // RFC 7518 §3.5: the salt is as long as the hash.
-  PS256: { verify: { name: 'RSA-PSS', saltLength: 32 }, rsa: true },
-  PS384: { verify: { name: 'RSA-PSS', saltLength: 48 }, rsa: true },
-  PS512: { verify: { name: 'RSA-PSS', saltLength: 64 }, rsa: true },
-  ES256: { verify: { name: 'ECDSA', hash: 'SHA-256' }, signatureLength: 64 },
-  ES384: { verify: { name: 'ECDSA', hash: 'SHA-384' }, signatureLength: 96 },
-  ES512: { verify: { name: 'ECDSA', hash: 'SHA-512' }, signatureLength: 132 },
-  EdDSA: { verify: { name: 'Ed25519' }, signatureLength: 64 },
-};
+// A Map, not an object: an `alg` such as "constructor" must find nothing.
+const PARAMETERS: ReadonlyMap<string, AlgorithmParameters> = new Map(
+  Object.entries({
+    RS256: PKCS1,
+    RS384: PKCS1,
+    RS512: PKCS1,
+    // RFC 7518 §3.5: the salt is as long as the hash.
+    PS256: { verify: { name: 'RSA-PSS', saltLength: 32 }, rsa: true },
+    PS384: { verify: { name: 'RSA-PSS', saltLength: 48 }, rsa: true },
+    PS512: { verify: { name: 'RSA-PSS', saltLength: 64 }, rsa: true },
+    ES256: { verify: { name: 'ECDSA', hash: 'SHA-256' }, signatureLength: 64 },
+    ES384: { verify: { name: 'ECDSA', hash: 'SHA-384' }, signatureLength: 96 },
+    ES512: { verify: { name: 'ECDSA', hash: 'SHA-512' }, signatureLength: 132 },
+    EdDSA: { verify: { name: 'Ed25519' }, signatureLength: 64 },
+  }),
+);
 
 const MIN_RSA_BITS = 2048;
 const MAX_RSA_BITS = 8192;
@@ -45,7 +48,7 @@ class WebVerificationKey {
 
 export const webSignatures: SignaturePrimitive = {
   async importKey(jwk: JsonWebKeyLike, alg: string): Promise<VerificationKey> {
-    const parameters = PARAMETERS[alg];
+    const parameters = PARAMETERS.get(alg);
     if (parameters === undefined) throw new Error(`unsupported algorithm ${alg}`);
     // jose checks that the key type fits `alg` and sets the hash and curve the import needs.
     const key = await importJWK(jwk as JWK, alg);

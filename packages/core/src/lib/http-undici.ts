@@ -58,17 +58,25 @@ async function requestCapped(
       new TransportError('timeout', `GET ${url} did not complete within ${request.timeoutMs} ms`),
     );
   }, request.timeoutMs);
+  // undici acts on an abort only once a connection exists; racing against it also bounds a
+  // connect that hangs (a proxy that never answers CONNECT, say).
+  const aborted = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
   try {
-    const response = await dispatcher.request({
-      origin: target.origin,
-      path: `${target.pathname}${target.search}`,
-      method: 'GET',
-      headers: request.headers === undefined ? undefined : { ...request.headers },
-      signal: controller.signal,
-      headersTimeout: request.timeoutMs,
-      bodyTimeout: request.timeoutMs,
-    });
-    const body = await readCapped(response, url, request.maxBytes, controller);
+    const response = await Promise.race([
+      dispatcher.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method: 'GET',
+        headers: request.headers === undefined ? undefined : { ...request.headers },
+        signal: controller.signal,
+        headersTimeout: request.timeoutMs,
+        bodyTimeout: request.timeoutMs,
+      }),
+      aborted,
+    ]);
+    const body = await Promise.race([readCapped(response, url, request.maxBytes, controller), aborted]);
     return { status: response.statusCode, header: (name) => headerValue(response, name), body };
   } catch (error) {
     throw asTransportError(error, controller.signal, url);

@@ -162,7 +162,7 @@ function publicMaterial(jwk: JsonWebKeyLike, kty: KeyType, crv: string | undefin
     return { kty, n: jwk.n as string, e: jwk.e as string };
   }
   // Reaching here, kty and crv serve an allowed algorithm, so the curve is one we know.
-  const size = crv === undefined ? undefined : COORDINATE_BYTES[crv];
+  const size = crv !== undefined && Object.hasOwn(COORDINATE_BYTES, crv) ? COORDINATE_BYTES[crv] : undefined;
   if (size === undefined) return `has unsupported curve ${JSON.stringify(crv)}`;
   if (!coordinateFits(jwk.x, size)) return `has a missing or malformed "x" for ${crv}`;
   if (kty === 'OKP') return { kty, crv, x: jwk.x as string };

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { fetchableUrlProblem, isLoopbackHost, originOf } from '../../src/lib/origin.js';
+
+describe('URLs key material may come from (MD-7, §4.13 Transport)', () => {
+  it.each(['127.0.0.1', '127.8.9.10', 'localhost', 'LOCALHOST', 'api.localhost', '[::1]'])(
+    '%s is loopback',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(true);
+    },
+  );
+
+  it.each(['128.0.0.1', '10.0.0.1', 'localhost.example.com', '127.0.0.1.nip.io', '[::2]', 'example.com'])(
+    '%s is not loopback',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(false);
+    },
+  );
+
+  it.each([
+    ['https://idp.example.com/keys', undefined],
+    ['http://127.0.0.1:4000/keys', undefined],
+    ['http://2130706433/keys', undefined], // 127.0.0.1 as a number, normalised by URL parsing
+    ['http://idp.example.com/keys', 'must use https'],
+    ['ftp://idp.example.com/keys', 'must use https; found the scheme "ftp"'],
+    ['https://idp.example.com/keys#frag', 'must not contain a fragment'],
+    ['https://idp.example.com/keys#', 'must not contain a fragment'],
+    ['https://u:p@idp.example.com/keys', 'must not contain credentials'],
+    ['idp.example.com/keys', 'is not an absolute URL'],
+  ])('%s → %s', (url, problem) => {
+    const found = fetchableUrlProblem(url);
+    if (problem === undefined) expect(found).toBeUndefined();
+    else expect(found).toContain(problem);
+  });
+
+  it('gives the origin of a URL, or undefined', () => {
+    expect(originOf('https://IDP.example.com:443/a/b')).toBe('https://idp.example.com');
+    expect(originOf('nope')).toBeUndefined();
+  });
+});
