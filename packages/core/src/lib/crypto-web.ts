@@ -8,8 +8,13 @@
 import { importJWK, type JWK } from 'jose';
 import type { JsonWebKeyLike, SignaturePrimitive, VerificationKey } from './runtime.js';
 
+// Named through `crypto.subtle` so that this file compiles with DOM types (browsers) and with
+// Node's types (the package build) alike.
+type VerifyParameters = Parameters<typeof crypto.subtle.verify>[0];
+type WebCryptoKey = Parameters<typeof crypto.subtle.verify>[1];
+
 interface AlgorithmParameters {
-  readonly verify: AlgorithmIdentifier | RsaPssParams | EcdsaParams;
+  readonly verify: VerifyParameters;
   /** Exact signature length for ECDSA (RFC 7518 §3.4: R ‖ S) and EdDSA (RFC 8032 §5.1.6). */
   readonly signatureLength?: number;
   readonly rsa?: true;
@@ -42,7 +47,7 @@ class WebVerificationKey {
   constructor(
     readonly alg: string,
     readonly parameters: AlgorithmParameters,
-    readonly key: CryptoKey,
+    readonly key: WebCryptoKey,
   ) {}
 }
 
@@ -54,7 +59,7 @@ export const webSignatures: SignaturePrimitive = {
     const key = await importJWK(jwk as JWK, alg);
     if (key instanceof Uint8Array || key.type !== 'public') throw new Error(`not a public key for ${alg}`);
     if (parameters.rsa) {
-      const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
+      const bits = (key.algorithm as { readonly modulusLength?: number }).modulusLength ?? 0;
       if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
         throw new Error(
           `a ${bits}-bit RSA key is outside ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits (RFC 7518 §3.3)`,

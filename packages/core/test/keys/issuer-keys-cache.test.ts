@@ -1,9 +1,9 @@
-import { HttpResponse } from 'msw';
+import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isTokenwardError, type TokenwardError } from '../../src/errors.js';
 import { createIssuerKeys } from '../../src/lib/issuer-keys.js';
-import { ISSUER, MockIdp } from './mock-idp.js';
+import { ISSUER, MockIdp, ORIGIN } from './mock-idp.js';
 import { eventsOfType, keysConfig, manualClock, rsaKey, signsWith } from './support.js';
 
 const server = setupServer();
@@ -109,6 +109,31 @@ describe('issuer keys: loading and caching', () => {
     expect(idp.jwksHits).toBe(2);
     expect(after).toBe(before);
     expect(keys.generation).toBe(1);
+  });
+});
+
+describe('issuer keys: one cache per issuer (BCP-8, DESIGN rule 2)', () => {
+  it('never answers one issuer with a key of the same kid published by a sibling', async () => {
+    const sibling = `${ORIGIN}/oauth2/payments`;
+    const defaultKey = rsaKey('shared');
+    const paymentsKey = rsaKey('shared');
+    const idp = new MockIdp(server, [defaultKey]);
+    server.use(
+      http.get(`${ORIGIN}/.well-known/oauth-authorization-server/oauth2/payments`, () =>
+        HttpResponse.json({ issuer: sibling, jwks_uri: `${sibling}/v1/keys` }),
+      ),
+      http.get(`${sibling}/v1/keys`, () => HttpResponse.json({ keys: [paymentsKey.jwk] })),
+    );
+    const clock = manualClock();
+    const defaults = createIssuerKeys(keysConfig({ issuer: ISSUER, clock: clock.now }));
+    const payments = createIssuerKeys(keysConfig({ issuer: sibling, clock: clock.now }));
+    const fromDefault = await defaults.getKey('shared', 'RS256');
+    const fromPayments = await payments.getKey('shared', 'RS256');
+    expect(signsWith(defaultKey, fromDefault.key)).toBe(true);
+    expect(signsWith(paymentsKey, fromDefault.key)).toBe(false);
+    expect(signsWith(paymentsKey, fromPayments.key)).toBe(true);
+    expect(signsWith(defaultKey, fromPayments.key)).toBe(false);
+    expect(idp.jwksHits).toBe(1);
   });
 });
 

@@ -28,7 +28,8 @@ async function firstLoadFailure(
   return error;
 }
 
-const json = (body: object, init?: ResponseInit) => () => HttpResponse.json(body as Record<string, unknown>, init);
+const json = (body: object, init?: ResponseInit) => () =>
+  HttpResponse.json(body as Record<string, unknown>, init);
 
 describe('JWKS response checks (§4.13 Transport and size caps)', () => {
   it('reports a 5xx as ERR_JWKS_FETCH_FAILED (503)', async () => {
@@ -154,8 +155,8 @@ describe('JWKS response checks (§4.13 Transport and size caps)', () => {
       kty: 'EC',
       crv: 'P-256',
       kid: 'bad-point',
-      x: 'A'.repeat(42) + 'E',
-      y: 'A'.repeat(42) + 'E',
+      x: `${'A'.repeat(42)}E`,
+      y: `${'A'.repeat(42)}E`,
     };
     idp.keys = [offCurve];
     const keys = createIssuerKeys(
