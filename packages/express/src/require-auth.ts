@@ -53,7 +53,10 @@ function authMiddleware(
 ): RequestHandler {
   const { verifier, adapterOptions } = resolve(optionsOrVerifier, extraOptions);
   const { realm, allowQuery = false, allowBody = false, scopes, scopeMatch, claims } = adapterOptions;
-  const checks = { scopes: scopes && [...scopes], scopeMatch, claims };
+  const checks =
+    scopes === undefined && claims === undefined
+      ? undefined
+      : { scopes: scopes && [...scopes], scopeMatch, claims };
 
   return async function tokenwardAuth(req, _res, next) {
     let outcome: unknown;

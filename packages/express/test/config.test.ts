@@ -1,7 +1,14 @@
 import { type AccessTokenVerifier, createAccessTokenVerifier, isTokenwardError } from '@tokenward/core';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { optionalAuth, requireAuth, requireClaims, requireScopes } from '../src/index.js';
+import {
+  type ExpressAuthOptions,
+  optionalAuth,
+  type RequireAuthOptions,
+  requireAuth,
+  requireClaims,
+  requireScopes,
+} from '../src/index.js';
 import { trust } from './support/issuer.js';
 
 let issuer: ReferenceIssuer;
@@ -41,14 +48,8 @@ describe('configuration errors are thrown at set-up, synchronously', () => {
 
   it('refuses a missing audience (no silent skip)', () => {
     const { issuer: defaultIssuer } = trust(issuer.server('default'));
-    expectConfigError(
-      () => requireAuth({ issuer: defaultIssuer } as Parameters<typeof requireAuth>[0]),
-      'audience',
-    );
-    expectConfigError(
-      () => optionalAuth({ issuer: defaultIssuer } as Parameters<typeof optionalAuth>[0]),
-      'audience',
-    );
+    expectConfigError(() => requireAuth({ issuer: defaultIssuer } as RequireAuthOptions), 'audience');
+    expectConfigError(() => optionalAuth({ issuer: defaultIssuer } as RequireAuthOptions), 'audience');
   });
 
   it('refuses something that is neither options nor a verifier', () => {
@@ -63,13 +64,13 @@ describe('configuration errors are thrown at set-up, synchronously', () => {
     ['scopes', { scopes: ['orders read'] }],
     ['scopeMatch', { scopeMatch: 'most' }],
     ['claims', { claims: {} }],
+    ['claims.tier', { claims: { tier: { equals: 'gold' } } }],
+    ['claims.groups', { claims: { groups: { includes: [] } } }],
   ])('names the adapter option %s when it has the wrong shape', (name, adapterOptions) => {
-    const options = { ...trust(issuer.server('default')), ...adapterOptions } as Parameters<
-      typeof requireAuth
-    >[0];
+    const options = { ...trust(issuer.server('default')), ...adapterOptions } as RequireAuthOptions;
     expectConfigError(() => requireAuth(options), name);
     const verifier = createAccessTokenVerifier(trust(issuer.server('default')));
-    expectConfigError(() => requireAuth(verifier, adapterOptions as Parameters<typeof requireAuth>[1]), name);
+    expectConfigError(() => requireAuth(verifier, adapterOptions as ExpressAuthOptions), name);
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { DEFAULT_REALM } from '@tokenward/core';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import type { NextFunction, Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,10 +65,10 @@ describe.each(expressVersions)('error rendering on $label', ({ express }) => {
     expect(body.error_description).not.toContain('not-a-jwt');
   });
 
-  it('BT-7: renders a request without credentials with no error name and a bare challenge', async () => {
+  it("BT-7: renders a request without credentials with no error name and a bare challenge in core's realm", async () => {
     const response = await fetch(`${rendered.url}/orders`);
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).not.toContain('error=');
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="${DEFAULT_REALM}"`);
     const body = await response.json();
     expect(body).not.toHaveProperty('error');
     expect(body).toMatchObject({ code: 'ERR_TOKEN_MISSING' });

@@ -1,3 +1,4 @@
+import { createAccessTokenVerifier } from '@tokenward/core';
 import { type MintOptions, type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,8 @@ describe.each(expressVersions)('requireAuth on $label', ({ express }) => {
       '/lenient',
       requireAuth({ ...trust(issuer.server('default')), allowQuery: true, allowBody: true }),
     );
+    const shared = createAccessTokenVerifier(trust(issuer.server('default')));
+    server.use('/shared', requireAuth(shared, { realm: 'shared-verifier' }));
     server.options('/api/me', (_req, res) => {
       res.set('access-control-allow-origin', '*').sendStatus(204);
     });
@@ -37,6 +40,7 @@ describe.each(expressVersions)('requireAuth on $label', ({ express }) => {
     };
     server.get('/api/me', echo);
     server.get('/lenient/me', echo);
+    server.get('/shared/me', echo);
     server.post('/lenient/me', echo);
     server.use(authErrorHandler());
     app = await listen(server);
@@ -152,6 +156,17 @@ describe.each(expressVersions)('requireAuth on $label', ({ express }) => {
     const response = await fetch(`${app.url}/lenient/me?access_token=${token}`, { headers: bearer(token) });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_request', code: 'ERR_INVALID_REQUEST' });
+  });
+
+  it('reuses a verifier built elsewhere and puts the adapter realm on every challenge', async () => {
+    const valid = await fetch(`${app.url}/shared/me`, { headers: bearer(await mint()) });
+    expect(valid.status).toBe(200);
+    const tampered = await fetch(`${app.url}/shared/me`, { headers: bearer(tamper(await mint())) });
+    expect(tampered.headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="shared-verifier", error="invalid_token"/,
+    );
+    const missing = await fetch(`${app.url}/shared/me`);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="shared-verifier"');
   });
 
   it('lets a CORS preflight through untouched', async () => {

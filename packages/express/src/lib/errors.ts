@@ -2,7 +2,8 @@ import { isTokenwardError, TokenwardError } from '@tokenward/core';
 
 /** The error to hand to `next()`: a tokenward error re-issued with the adapter's realm, if one is set. */
 export function inRealm(error: unknown, realm: string | undefined): unknown {
-  return realm !== undefined && isTokenwardError(error) ? error.withRealm(realm) : error;
+  if (realm === undefined || !isTokenwardError(error) || error.realm === realm) return error;
+  return error.withRealm(realm);
 }
 
 /** RFC 6750 §3.1: a request with no credentials gets a challenge without an error attribute. */
@@ -21,6 +22,6 @@ export function tokenMissing(realm: string | undefined): TokenwardError {
 export function authNotRun(middleware: string): TokenwardError {
   return new TokenwardError(
     'ERR_CONFIG',
-    `${middleware} found no verified token on the request: mount requireAuth() or optionalAuth() before it`,
+    `tokenward: ${middleware} found no verified token on the request: mount requireAuth() or optionalAuth() before it`,
   );
 }

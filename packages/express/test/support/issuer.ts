@@ -1,8 +1,7 @@
-import type { AccessTokenVerifierOptions } from '@tokenward/core';
 import type { AuthServer } from '@tokenward/issuer';
 
 /** Verifier options trusting one server of the loopback reference issuer. */
-export function trust(server: AuthServer): AccessTokenVerifierOptions {
+export function trust(server: AuthServer): { issuer: string; audience: string } {
   return { issuer: server.issuer, audience: server.audience };
 }
 
