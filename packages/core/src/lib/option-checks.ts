@@ -19,6 +19,11 @@ export function found(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** `fallback` when `value` is undefined, else `value` checked by `check`. */
+export function optional<T, D>(value: unknown, fallback: D, check: (value: unknown) => T): T | D {
+  return value === undefined ? fallback : check(value);
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

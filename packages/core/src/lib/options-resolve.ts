@@ -4,10 +4,7 @@
  */
 import { DEFAULT_REALM } from '../errors.js';
 import type { EventHandler } from '../events.js';
-import { parseIssuer } from '../issuer.js';
 import type { AccessTokenVerifierOptions } from '../options.js';
-import type { AuthorizationServerInfo } from '../types.js';
-import { SUPPORTED_ALGORITHMS } from './key-algorithms.js';
 import {
   boolean,
   callable,
@@ -15,24 +12,22 @@ import {
   found,
   integer,
   isPlainObject,
-  nonEmptyString,
+  optional,
   rejectUnknownNames,
   seconds,
   stringList,
-  stringOrStringList,
 } from './option-checks.js';
-import { fetchableUrlProblem, originOf } from './origin.js';
+import {
+  algorithmList,
+  ISSUER_OPTION_NAMES,
+  issuerList,
+  originList,
+  type ResolvedIssuer,
+  resolveIssuer,
+} from './options-issuers.js';
 import type { Transport } from './runtime.js';
 
-export interface ResolvedIssuer {
-  readonly issuer: string;
-  readonly origin: string;
-  readonly audiences: readonly string[];
-  readonly jwksUri: string | undefined;
-  readonly allowedJwksOrigins: readonly string[];
-  readonly algorithms: readonly string[];
-  readonly server: AuthorizationServerInfo;
-}
+export type { ResolvedIssuer } from './options-issuers.js';
 
 /** Key-path settings the caller set (only those: the key path's own defaults fill the rest). */
 export interface KeyTimingOptions {
@@ -69,7 +64,6 @@ export const MAX_CLOCK_TOLERANCE = 300;
 export const DEFAULT_MAX_TOKEN_SIZE = 8192;
 export const DEFAULT_RESULT_CACHE_MAX = 10_000;
 
-const ISSUER_NAMES = ['issuer', 'audience', 'jwksUri', 'allowedJwksOrigins', 'algorithms'] as const;
 const SETTING_NAMES = [
   'algorithms',
   'clockTolerance',
@@ -91,9 +85,8 @@ const SETTING_NAMES = [
   'onEvent',
   'realm',
 ] as const;
-const SINGLE_NAMES: ReadonlySet<string> = new Set([...ISSUER_NAMES, ...SETTING_NAMES]);
+const SINGLE_NAMES: ReadonlySet<string> = new Set([...ISSUER_OPTION_NAMES, ...SETTING_NAMES]);
 const MULTI_NAMES: ReadonlySet<string> = new Set(['issuers', ...SETTING_NAMES]);
-const PER_ISSUER_NAMES: ReadonlySet<string> = new Set(ISSUER_NAMES);
 // RFC 6750 §3: characters a quoted attribute value may hold.
 const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 
@@ -156,119 +149,6 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
       return value;
     }),
   };
-}
-
-function optional<T, D>(value: unknown, fallback: D, check: (value: unknown) => T): T | D {
-  return value === undefined ? fallback : check(value);
-}
-
-interface IssuerDefaults {
-  readonly algorithms: readonly string[];
-  readonly allowedJwksOrigins: readonly string[];
-  readonly orgServerRules: boolean;
-}
-
-function issuerList(value: unknown, defaults: IssuerDefaults): ResolvedIssuer[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw configError(`\`issuers\` must be a non-empty array of { issuer, audience }; found ${found(value)}`);
-  }
-  const seen = new Set<string>();
-  return value.map((entry: unknown, index) => {
-    const where = `issuers[${index}].`;
-    if (!isPlainObject(entry))
-      throw configError(`\`issuers[${index}]\` must be an object; found ${found(entry)}`);
-    rejectUnknownNames(entry, PER_ISSUER_NAMES, where);
-    const resolved = resolveIssuer(entry, where, defaults);
-    if (seen.has(resolved.issuer))
-      throw configError(`\`${where}issuer\` ${found(resolved.issuer)} is listed twice`);
-    seen.add(resolved.issuer);
-    return resolved;
-  });
-}
-
-function resolveIssuer(
-  entry: Record<string, unknown>,
-  where: string,
-  defaults: IssuerDefaults,
-): ResolvedIssuer {
-  const issuer = nonEmptyString(entry.issuer, `${where}issuer`);
-  const parsed = parseIssuer(issuer);
-  const problem = fetchableUrlProblem(issuer);
-  if (problem !== undefined) throw configError(`\`${where}issuer\` ${problem}; found ${found(issuer)}`);
-  if (parsed.kind === 'org' && defaults.orgServerRules) {
-    throw configError(
-      `\`${where}issuer\` ${found(issuer)} is the org authorization server: its access tokens are for the ` +
-        `vendor's own APIs, not yours. Use a custom authorization server such as "${parsed.origin}/oauth2/default" ` +
-        "(or set `orgServerRules: false` if your vendor's issuers are bare origins)",
-    );
-  }
-  if (entry.audience === undefined || (Array.isArray(entry.audience) && entry.audience.length === 0)) {
-    throw configError(
-      `\`${where}audience\` is required: the identifier of this API that tokens must name in \`aud\`, ` +
-        'e.g. "api://default" (BCP-9)',
-    );
-  }
-  const allowedJwksOrigins =
-    entry.allowedJwksOrigins === undefined
-      ? defaults.allowedJwksOrigins
-      : originList(entry.allowedJwksOrigins, `${where}allowedJwksOrigins`);
-  return {
-    issuer,
-    origin: parsed.origin,
-    audiences: stringOrStringList(entry.audience, `${where}audience`),
-    jwksUri: optional(entry.jwksUri, undefined, (value) =>
-      jwksUri(value, `${where}jwksUri`, parsed.origin, allowedJwksOrigins),
-    ),
-    allowedJwksOrigins,
-    algorithms: optional(entry.algorithms, defaults.algorithms, (value) =>
-      algorithmList(value, `${where}algorithms`),
-    ),
-    server: Object.freeze(
-      parsed.kind === 'custom' ? { kind: 'custom', id: parsed.id, issuer } : { kind: 'other', issuer },
-    ),
-  };
-}
-
-function algorithmList(value: unknown, name: string): readonly string[] {
-  const list = stringList(value, name);
-  if (list.length === 0) throw configError(`\`${name}\` must not be empty; e.g. ['RS256']`);
-  for (const alg of list) {
-    // RFC 8725 §3.2, DESIGN rule 5: never an unsecured or a shared-secret algorithm.
-    if (alg.toLowerCase() === 'none' || /^hs/i.test(alg)) {
-      throw configError(`\`${name}\` may not contain ${found(alg)}: none and HS* are never accepted`);
-    }
-    if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
-      throw configError(
-        `\`${name}\` has unknown algorithm ${found(alg)}; known: ${SUPPORTED_ALGORITHMS.join(', ')}`,
-      );
-    }
-  }
-  return Object.freeze([...new Set(list)]);
-}
-
-function originList(value: unknown, name: string): readonly string[] {
-  return stringList(value, name).map((origin, index) => {
-    const problem = fetchableUrlProblem(origin);
-    if (problem !== undefined || originOf(origin) !== origin) {
-      throw configError(
-        `\`${name}[${index}]\` must be an https origin like "https://keys.example.com"; found ${found(origin)}`,
-      );
-    }
-    return origin;
-  });
-}
-
-function jwksUri(value: unknown, name: string, issuerOrigin: string, allowed: readonly string[]): string {
-  const uri = nonEmptyString(value, name);
-  const problem = fetchableUrlProblem(uri);
-  if (problem !== undefined) throw configError(`\`${name}\` ${problem}; found ${found(uri)}`);
-  const origin = originOf(uri)!;
-  if (origin !== issuerOrigin && !allowed.includes(origin)) {
-    throw configError(
-      `\`${name}\` is on ${origin}, not the issuer's origin ${issuerOrigin}; add it to \`allowedJwksOrigins\` to allow it`,
-    );
-  }
-  return uri;
 }
 
 function keyTiming(options: Record<string, unknown>): KeyTimingOptions {
