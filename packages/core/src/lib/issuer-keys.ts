@@ -152,6 +152,15 @@ class IssuerKeyCache implements IssuerKeys {
       if (now < retryAt) {
         const retryInSeconds = Math.ceil((retryAt - now) / 1000);
         emit(this.config.onEvent, { type: 'jwks_cooldown', issuer: this.config.issuer, kid, retryInSeconds });
+        // If that refetch failed, the kid is not known to be absent: the token may be fine (503).
+        const failure = this.lastFailure;
+        if (failure !== undefined && failure.at >= this.unknownKidRefetchAt) {
+          throw upstreamFailure(
+            `${lookup.reason}, and the key set cannot be refreshed`,
+            failure.error,
+            retryInSeconds,
+          );
+        }
         throw keyNotFound(
           `${lookup.reason}; a refetch of the key set was held back: the last one was ` +
             `${Math.floor((now - this.unknownKidRefetchAt) / 1000)} s ago and the next is allowed in ${retryInSeconds} s`,
@@ -197,24 +206,21 @@ class IssuerKeyCache implements IssuerKeys {
     const now = this.config.clock();
     const expiredFor = Math.floor((now - set.freshUntil) / 1000);
     if (now >= set.staleUntil) {
-      throw new TokenwardError(
-        failure.code,
+      throw upstreamFailure(
         `The last good key set of ${this.config.issuer} expired ${expiredFor} s ago, beyond the ` +
-          `stale-if-error window of ${this.config.staleIfError} s: ${failure.message}`,
-        { cause: failure, retryAfter: failure.retryAfter },
+          `stale-if-error window of ${this.config.staleIfError} s`,
+        failure,
+        failure.retryAfter,
       );
     }
     const lookup = set.index.lookup(kid, alg);
     if (lookup.kind === 'refused') throw keyNotFound(lookup.reason);
     if (lookup.kind === 'missing') {
       // An unknown kid cannot be told apart from a rotation we cannot see: the token may be fine.
-      throw new TokenwardError(
-        failure.code,
-        `${lookup.reason}, and the key set cannot be refreshed: ${failure.message}`,
-        {
-          cause: failure,
-          retryAfter: failure.retryAfter,
-        },
+      throw upstreamFailure(
+        `${lookup.reason}, and the key set cannot be refreshed`,
+        failure,
+        failure.retryAfter,
       );
     }
     emit(this.config.onEvent, {
@@ -233,16 +239,7 @@ class IssuerKeyCache implements IssuerKeys {
       const retryAt = failure.at + this.config.cooldown * 1000;
       if (now < retryAt) {
         const retryAfter = Math.ceil((retryAt - now) / 1000);
-        return Promise.reject(
-          new TokenwardError(
-            failure.error.code,
-            `${failure.error.message} (next attempt in ${retryAfter} s)`,
-            {
-              cause: failure.error,
-              retryAfter,
-            },
-          ),
-        );
+        return Promise.reject(upstreamFailure(`Next attempt in ${retryAfter} s`, failure.error, retryAfter));
       }
     }
     return this.refresh(reason, false);
@@ -319,6 +316,15 @@ class IssuerKeyCache implements IssuerKeys {
     };
     return this.current;
   }
+}
+
+/** A 503 that keeps the code of the upstream failure behind it, and says what that failure was. */
+function upstreamFailure(
+  context: string,
+  failure: TokenwardError,
+  retryAfter: number | undefined,
+): TokenwardError {
+  return new TokenwardError(failure.code, `${context}: ${failure.message}`, { cause: failure, retryAfter });
 }
 
 function keyNotFound(reason: string): TokenwardError {

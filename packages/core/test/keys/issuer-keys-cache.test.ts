@@ -184,6 +184,22 @@ describe('issuer keys: unknown kid, rotation and cooldown (§4.13 unknown-kid re
     expect(idp.jwksHits).toBe(3);
   });
 
+  it('answers 503, not 401, for unknown kids while the refetch for them failed', async () => {
+    const { idp, clock, keys } = setup();
+    await keys.getKey('k1', 'RS256');
+    idp.jwksFailure = () => HttpResponse.json({}, { status: 503 });
+    const failed = await rejection(keys.getKey('k2', 'RS256'));
+    expect(failed.code).toBe('ERR_JWKS_FETCH_FAILED');
+    clock.advanceSeconds(5);
+    const held = await rejection(keys.getKey('k3', 'RS256'));
+    expect(held.code).toBe('ERR_JWKS_FETCH_FAILED');
+    expect(held.message).toContain('kid "k3" is not in the key set');
+    expect(held.headers['Retry-After']).toBe('25');
+    expect(idp.jwksHits).toBe(2);
+    // The set itself is still fresh: known kids are served as usual.
+    expect((await keys.getKey('k1', 'RS256')).kid).toBe('k1');
+  });
+
   it('counts a first fetch that lacks the kid as the refetch: a cold flood of made-up kids costs one request', async () => {
     const { idp, keys } = setup();
     const errors = await Promise.all(
@@ -308,7 +324,7 @@ describe('issuer keys: stale-if-error (§4.13)', () => {
     expect((await rejection(keys.getKey('k1', 'RS256'))).code).toBe('ERR_JWKS_FETCH_FAILED');
     clock.advanceSeconds(12);
     const held = await rejection(keys.getKey('k1', 'RS256'));
-    expect(held.message).toContain('next attempt in 18 s');
+    expect(held.message).toMatch(/^Next attempt in 18 s: JWKS .* answered 503$/);
     expect(held.headers['Retry-After']).toBe('18');
     expect(idp.jwksHits).toBe(1);
     idp.jwksFailure = undefined;
