@@ -27,7 +27,8 @@ function checkRequirement<Claims extends Readonly<Record<string, unknown>>>(
   requirement: ClaimRequirement<Claims>,
   claims: Claims,
 ): void {
-  const value = claims[name];
+  // Own members only: `constructor` or `toString` must not count as claims a token carries.
+  const value = Object.hasOwn(claims, name) ? claims[name] : undefined;
   if (value === undefined) {
     throw new TokenwardError('ERR_CLAIM_MISSING', `token has no "${name}" claim, which this route requires`);
   }

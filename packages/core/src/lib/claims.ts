@@ -192,7 +192,7 @@ export function checkAccessTokenType(header: JwtHeader, claims: AccessTokenClaim
 /** Every name in `required` must be present. */
 export function checkRequiredClaims(claims: AccessTokenClaims, required: readonly string[]): void {
   for (const name of required) {
-    if (claims[name] === undefined) {
+    if (!Object.hasOwn(claims, name) || claims[name] === undefined) {
       throw new TokenwardError(
         'ERR_CLAIM_MISSING',
         `token has no "${name}" claim, which requiredClaims lists`,

@@ -235,4 +235,10 @@ describe('checkRequiredClaims', () => {
       message: 'token has no "jti" claim, which requiredClaims lists',
     });
   });
+
+  it('does not take inherited members for claims', async () => {
+    expect((await failureOf(() => checkRequiredClaims(claims(), ['constructor']))).code).toBe(
+      'ERR_CLAIM_MISSING',
+    );
+  });
 });

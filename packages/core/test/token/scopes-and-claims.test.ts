@@ -138,3 +138,15 @@ describe('checkClaims', () => {
     );
   });
 });
+
+describe('claims are own members only', () => {
+  it('does not take inherited members such as constructor for claims', async () => {
+    const result = { claims: { ...base } };
+    expect((await failureOf(() => checkClaims(result, { constructor: () => true }))).code).toBe(
+      'ERR_CLAIM_MISSING',
+    );
+    expect((await failureOf(() => checkClaims(result, { toString: { includes: 'x' } }))).code).toBe(
+      'ERR_CLAIM_MISSING',
+    );
+  });
+});
