@@ -3,6 +3,7 @@
  * browsers, edge runtimes and Node alike. Node resolves the `node` entry instead (same API).
  */
 import { accessTokenVerifierFactory } from './access-token.js';
+import { type CreateIdTokenVerifier, idTokenVerifierFactory } from './id-token.js';
 import { webRuntime } from './lib/runtime-web.js';
 import type { AccessTokenVerifierOptions } from './options.js';
 import type { AccessTokenVerifier } from './types.js';
@@ -22,3 +23,13 @@ export * from './public-api.js';
  */
 export const createAccessTokenVerifier: (options: AccessTokenVerifierOptions) => AccessTokenVerifier =
   accessTokenVerifierFactory(webRuntime);
+
+/**
+ * Creates a verifier of OpenID Connect ID tokens for one client of one issuer (org or custom
+ * server). Options are checked now: a bad one throws `TokenwardError` `ERR_CONFIG` naming it.
+ *
+ * @example
+ * const idTokens = createIdTokenVerifier({ issuer: 'https://acme.okta.com', clientId: '0oa1b2c3d4' });
+ * const { subject, profile } = await idTokens.verify(idToken, { nonce, accessToken });
+ */
+export const createIdTokenVerifier: CreateIdTokenVerifier = idTokenVerifierFactory(webRuntime);

@@ -4,6 +4,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { accessTokenVerifierFactory } from './access-token.js';
+import { type CreateIdTokenVerifier, idTokenVerifierFactory } from './id-token.js';
 import { configError, found, isPlainObject } from './lib/option-checks.js';
 import { createUndiciTransport, nodeRuntime } from './lib/runtime-node.js';
 import type { AccessTokenVerifierOptions as PortableOptions } from './options.js';
@@ -53,3 +54,13 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     transport: createUndiciTransport({ dispatcher }),
   } as PortableOptions);
 }
+
+/**
+ * Creates a verifier of OpenID Connect ID tokens for one client of one issuer (org or custom
+ * server). Options are checked now: a bad one throws `TokenwardError` `ERR_CONFIG` naming it.
+ *
+ * @example
+ * const idTokens = createIdTokenVerifier({ issuer: 'https://acme.okta.com', clientId: '0oa1b2c3d4' });
+ * const { subject, profile } = await idTokens.verify(idToken, { nonce, accessToken });
+ */
+export const createIdTokenVerifier: CreateIdTokenVerifier = idTokenVerifierFactory(nodeRuntime);

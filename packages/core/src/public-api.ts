@@ -17,6 +17,16 @@ export {
   TokenwardError,
 } from './errors.js';
 export type { EventHandler, JwksFetchReason, TokenwardEvent } from './events.js';
+export type {
+  CreateIdTokenVerifier,
+  IdTokenAddress,
+  IdTokenClaims,
+  IdTokenProfile,
+  IdTokenResult,
+  IdTokenVerifier,
+  IdTokenVerifierOptions,
+  VerifyIdTokenOptions,
+} from './id-token.js';
 export { type ParsedIssuer, parseIssuer } from './issuer.js';
 export { checkClaims } from './lib/claim-requirements.js';
 export type {

@@ -142,7 +142,7 @@ function buildResult(
 }
 
 /** Results are shared by every caller of a cached token, so nothing in them may change. */
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const member of Object.values(value)) deepFreeze(member);
