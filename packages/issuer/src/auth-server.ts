@@ -10,6 +10,8 @@ export interface AuthServerConfig {
   origin: string;
   alg: SigningAlg;
   rotationOverlap: number;
+  /** First signing key, generated ahead of time; made synchronously when omitted. */
+  initialKey?: SigningKey;
 }
 
 /** One authorization server: its URLs, its own key ring, and token minting. */
@@ -50,7 +52,7 @@ export class ReferenceAuthServer implements AuthServer {
     this.authorizationEndpoint = `${endpointBase}/authorize`;
     this.introspectionEndpoint = `${endpointBase}/introspect`;
     this.userinfoEndpoint = `${endpointBase}/userinfo`;
-    this.keyRing = new KeyRing(config.alg, config.rotationOverlap);
+    this.keyRing = new KeyRing(config.alg, config.rotationOverlap, config.initialKey);
   }
 
   get activeKid(): string {

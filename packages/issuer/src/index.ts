@@ -1,3 +1,11 @@
+export { type CliStreams, type IssuerCliRun, runIssuerCli } from './cli.js';
+export {
+  ISSUER_USAGE,
+  IssuerArgsError,
+  type IssuerCommand,
+  parseClientSpec,
+  parseIssuerArgs,
+} from './cli-args.js';
 export { startIssuer } from './issuer.js';
 export { TEST_USER } from './test-user.js';
 export type {

@@ -9,6 +9,7 @@ import type { IssuerState } from './lib/context.js';
 import { RequestCounter } from './lib/counters.js';
 import { FaultTable, parseFault } from './lib/faults.js';
 import { handleRequest } from './lib/handle-request.js';
+import { generateSigningKeyInBackground, type SigningKey } from './lib/keys.js';
 import { assertServerId, generateServerId, type IssuerSettings, resolveSettings } from './lib/options.js';
 import type { AuthServer, Endpoint, Fault, IssuerOptions, ReferenceIssuer } from './types.js';
 
@@ -37,12 +38,14 @@ class RunningIssuer implements ReferenceIssuer {
   readonly #http: Server;
   #closing: Promise<void> | undefined;
 
-  constructor(http: Server, origin: string, settings: IssuerSettings) {
+  constructor(http: Server, origin: string, settings: IssuerSettings, initialKeys: SigningKey[]) {
     this.#http = http;
     this.origin = origin;
     this.#settings = settings;
-    this.orgServer = this.#createServer('org', 'org');
-    for (const id of settings.servers) this.addServer(id);
+    this.orgServer = this.#createServer('org', 'org', initialKeys[0]);
+    settings.servers.forEach((id, index) => {
+      this.#custom.set(id, this.#createServer('custom', id, initialKeys[index + 1]));
+    });
     const state: IssuerState = {
       origin,
       clients: new ClientRegistry(settings.clients),
@@ -107,9 +110,9 @@ class RunningIssuer implements ReferenceIssuer {
     return this.#closing;
   }
 
-  #createServer(kind: 'org' | 'custom', id: string): ReferenceAuthServer {
+  #createServer(kind: 'org' | 'custom', id: string, initialKey?: SigningKey): ReferenceAuthServer {
     const { alg, rotationOverlap } = this.#settings;
-    return new ReferenceAuthServer({ kind, id, origin: this.origin, alg, rotationOverlap });
+    return new ReferenceAuthServer({ kind, id, origin: this.origin, alg, rotationOverlap, initialKey });
   }
 }
 
@@ -124,7 +127,13 @@ class RunningIssuer implements ReferenceIssuer {
  */
 export async function startIssuer(options: IssuerOptions = {}): Promise<ReferenceIssuer> {
   const settings = resolveSettings(options);
+  // One key per server (org + custom), generated on the thread pool in parallel: RSA key generation
+  // is the slowest part of starting an issuer.
+  const serverCount = settings.servers.length + 1;
+  const initialKeys = await Promise.all(
+    Array.from({ length: serverCount }, () => generateSigningKeyInBackground(settings.alg)),
+  );
   const http = createServer();
   const address = await listen(http, settings.port, settings.host);
-  return new RunningIssuer(http, originOf(settings.host, address.port), settings);
+  return new RunningIssuer(http, originOf(settings.host, address.port), settings, initialKeys);
 }

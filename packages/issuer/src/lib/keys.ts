@@ -1,4 +1,5 @@
-import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { generateKeyPair, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { PublishedJwk, SigningAlg } from '../types.js';
 
 /** A signing key pair with its public JWK. */
@@ -33,12 +34,34 @@ function generatePair(alg: SigningAlg): { privateKey: KeyObject; publicKey: KeyO
   }
 }
 
-export function generateSigningKey(alg: SigningAlg): SigningKey {
+const generatePairAsync = promisify(generateKeyPair);
+
+/** Off-thread variant of {@link generatePair}, so several servers' keys are made in parallel at start. */
+function generatePairInBackground(alg: SigningAlg): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
+  switch (alg) {
+    case 'RS256':
+    case 'PS256':
+      return generatePairAsync('rsa', { modulusLength: 2048 });
+    case 'ES256':
+      return generatePairAsync('ec', { namedCurve: 'P-256' });
+    case 'EdDSA':
+      return generatePairAsync('ed25519');
+  }
+}
+
+function signingKey(alg: SigningAlg, pair: { privateKey: KeyObject; publicKey: KeyObject }): SigningKey {
   const kid = randomKid();
-  const { privateKey, publicKey } = generatePair(alg);
-  const exported = publicKey.export({ format: 'jwk' });
+  const exported = pair.publicKey.export({ format: 'jwk' });
   const jwk: PublishedJwk = { ...exported, kty: exported.kty ?? '', kid, alg, use: 'sig' };
-  return { kid, alg, privateKey, publicKey, jwk };
+  return { kid, alg, privateKey: pair.privateKey, publicKey: pair.publicKey, jwk };
+}
+
+export function generateSigningKey(alg: SigningAlg): SigningKey {
+  return signingKey(alg, generatePair(alg));
+}
+
+export async function generateSigningKeyInBackground(alg: SigningAlg): Promise<SigningKey> {
+  return signingKey(alg, await generatePairInBackground(alg));
 }
 
 interface RingEntry {
@@ -61,16 +84,22 @@ export class KeyRing {
     readonly defaultAlg: SigningAlg,
     /** Seconds a rotated-out key stays published. */
     private readonly rotationOverlap: number,
+    /** First active key, made ahead of time; generated here when omitted. */
+    initialKey: SigningKey = generateSigningKey(defaultAlg),
   ) {
-    this.add(defaultAlg);
+    this.#publish(initialKey);
   }
 
   /** Adds a published key and makes it the active key for its algorithm. */
   add(alg: SigningAlg): SigningKey {
     const key = generateSigningKey(alg);
-    this.#entries.set(key.kid, { key, unpublishAt: undefined, retired: false });
-    this.#active.set(alg, key);
+    this.#publish(key);
     return key;
+  }
+
+  #publish(key: SigningKey): void {
+    this.#entries.set(key.kid, { key, unpublishAt: undefined, retired: false });
+    this.#active.set(key.alg, key);
   }
 
   /** New active key of the default algorithm; the previous one is unpublished after the overlap. */
