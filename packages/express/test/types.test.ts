@@ -36,6 +36,7 @@ describe('types', () => {
 
   it('refuses misuse at compile time', () => {
     const verifier = {} as AccessTokenVerifier;
+    const issuer = 'https://acme.okta.com/oauth2/default';
     const refused = [
       // @ts-expect-error scopes is a list, not a space-separated string
       () => requireScopes('orders:read'),
@@ -45,8 +46,12 @@ describe('types', () => {
       () => requireAuth(verifier, { allowQuery: 'yes' }),
       // @ts-expect-error scopeMatch is 'all' or 'any'
       () => requireAuth(verifier, { scopeMatch: 'most' }),
+      // @ts-expect-error audience is required: tokens are checked for this API (no silent skip)
+      () => requireAuth({ issuer }),
+      // @ts-expect-error realm is a string
+      () => requireAuth({ issuer, audience: 'api://default', realm: 1 }),
       // @ts-expect-error verifier options go to the verifier, not beside one
-      () => requireAuth(verifier, { issuer: 'https://acme.okta.com/oauth2/default' }),
+      () => requireAuth(verifier, { issuer }),
     ];
     expectTypeOf(refused).toBeArray();
   });
