@@ -1,0 +1,159 @@
+/**
+ * `tokenward verify`: verifies a token for real with core's Node entry (discovery, JWKS,
+ * signature, claims) and explains the verdict check by check.
+ */
+import {
+  type AccessTokenResult,
+  type AccessTokenVerifier,
+  createAccessTokenVerifier,
+  isTokenwardError,
+  type TokenwardError,
+} from '@tokenward/core';
+import { expectPositionals, parseCommandArgs, requireUrl, UsageError } from '../lib/args.js';
+import { explain, isUpstreamCode } from '../lib/explain.js';
+import { describeIssuer } from '../lib/issuer-kind.js';
+import { decodeUntrusted } from '../lib/jwt-decode.js';
+import { type CliIo, EXIT, type ExitCode, formatDuration, Printer, printJson } from '../lib/output.js';
+import { readToken } from '../lib/read-token.js';
+import { type StageResult, stageResults } from '../lib/verify-stages.js';
+
+export const VERIFY_HELP = `Usage: tokenward verify <token|-> --issuer <url> --audience <aud> [--scope <scope>]... [--json]
+
+Verifies an access token the way an API protected by tokenward does: fetches the issuer's
+discovery document and key set, checks the signature, issuer, audience, lifetime, type and
+scopes, and explains the first check that failed. The token is never printed.
+
+Arguments:
+  <token>             the access token; "-" reads it from stdin (keeps it out of shell history)
+
+Options:
+  --issuer <url>      the custom authorization server the API trusts, exactly as its iss claim
+  --audience <aud>    the audience the API answers to (repeatable: any one must match)
+  --scope <scope>     a scope the route requires (repeatable: all must be granted)
+  --json              print the verdict as JSON
+  -h, --help          show this help
+
+Examples:
+  tokenward verify "$TOKEN" --issuer https://acme.okta.com/oauth2/default --audience api://default
+  printf %s "$TOKEN" | tokenward verify - --issuer https://acme.okta.com/oauth2/default \\
+      --audience api://default --scope orders:read --json
+
+Exit codes: 0 valid, 1 refused, 2 usage error, 3 could not reach the issuer (503 codes)
+`;
+
+const OPTIONS = {
+  issuer: { type: 'string' },
+  audience: { type: 'string', multiple: true },
+  scope: { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function runVerify(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  expectPositionals(positionals, 1, 'the token (or "-" to read it from stdin)');
+  const issuer = requireUrl(values.issuer, '--issuer');
+  const audiences = values.audience ?? [];
+  if (audiences.length === 0) throw new UsageError('--audience is required (BCP-9: an API must check aud)');
+  const scopes = values.scope ?? [];
+  const verifier = buildVerifier(issuer, audiences);
+  const token = await readToken(positionals[0], io.stdin);
+
+  let result: AccessTokenResult | undefined;
+  let failure: TokenwardError | undefined;
+  try {
+    result = await verifier.verify(token, { scopes });
+  } catch (error) {
+    if (!isTokenwardError(error)) throw error;
+    failure = error;
+  }
+  const decoded = decodeUntrusted(token);
+  const iss = decoded.ok ? decoded.payload.iss : undefined;
+  const checks = stageResults(failure, {
+    issMissing: typeof iss !== 'string',
+    scopesRequired: scopes.length > 0,
+  });
+  const exitCode =
+    failure === undefined ? EXIT.ok : isUpstreamCode(failure.code) ? EXIT.unreachable : EXIT.invalid;
+  const explanation = failure && explain(failure.code, { issuerOrigin: describeIssuer(iss).origin });
+
+  if (values.json) {
+    printJson(io, {
+      outcome: exitCode === EXIT.ok ? 'valid' : exitCode === EXIT.unreachable ? 'unreachable' : 'invalid',
+      issuer,
+      audience: audiences,
+      requiredScopes: scopes,
+      checks,
+      ...(result && { token: summarize(result) }),
+      ...(failure && {
+        error: {
+          code: failure.code,
+          status: failure.status,
+          oauthError: failure.oauthError ?? null,
+          message: failure.message,
+          ...explanation,
+        },
+      }),
+    });
+    return exitCode;
+  }
+  const out = new Printer(io.stdout, io.env);
+  const { bold, green, red, yellow } = out.palette;
+  if (result !== undefined) out.line(green(bold('✓ valid access token')));
+  else if (exitCode === EXIT.unreachable) {
+    out.line(yellow(bold(`! could not verify: ${failure?.code} (an API would answer 503 with Retry-After)`)));
+  } else out.line(red(bold(`✗ refused: ${failure?.code} (${failure?.status} ${failure?.oauthError})`)));
+  printChecks(out, checks);
+  if (result !== undefined) printSummary(out, result);
+  if (failure !== undefined && explanation !== undefined) {
+    out.line();
+    out.line(`  ${bold('why')}         ${explanation.meaning}`);
+    out.line(`  ${bold('what to do')}  ${explanation.action}`);
+  }
+  return exitCode;
+}
+
+function buildVerifier(issuer: string, audiences: readonly string[]): AccessTokenVerifier {
+  try {
+    // One token, one verification: a result cache would only hold the token in memory longer.
+    return createAccessTokenVerifier({ issuer, audience: audiences, resultCache: false });
+  } catch (error) {
+    if (isTokenwardError(error) && error.code === 'ERR_CONFIG') {
+      const kind = describeIssuer(issuer);
+      const hint =
+        kind.kind === 'org'
+          ? `; ${explain('ERR_ORG_SERVER_TOKEN', { issuerOrigin: kind.origin }).action}`
+          : '';
+      throw new UsageError(`${error.message}${hint}`);
+    }
+    throw error;
+  }
+}
+
+function printChecks(out: Printer, checks: readonly StageResult[]): void {
+  for (const check of checks) out.check(check.status, check.name, check.detail);
+}
+
+function summarize(result: AccessTokenResult) {
+  return {
+    subject: result.subject,
+    clientId: result.clientId ?? null,
+    scopes: result.scopes,
+    audience: result.audience,
+    issuer: result.issuer,
+    server: result.server,
+    expiresAt: result.expiresAt.toISOString(),
+    header: { alg: result.header.alg, kid: result.header.kid ?? null, typ: result.header.typ ?? null },
+  };
+}
+
+function printSummary(out: Printer, result: AccessTokenResult): void {
+  const seconds = (result.expiresAt.getTime() - Date.now()) / 1000;
+  out.line();
+  out.line(`  subject     ${result.subject}`);
+  out.line(`  client      ${result.clientId ?? '(none)'}`);
+  out.line(`  scopes      ${result.scopes.length === 0 ? '(none)' : result.scopes.join(' ')}`);
+  out.line(`  audience    ${result.audience.join(', ')}`);
+  out.line(`  server      ${describeIssuer(result.issuer).summary}`);
+  out.line(`  expires     in ${formatDuration(seconds)} (${result.expiresAt.toISOString()})`);
+}

@@ -1,0 +1,84 @@
+/**
+ * The two APIs the demo protects, written the way their READMEs show: an Express app with
+ * `requireAuth` + `requireScopes` + `authErrorHandler`, and a Fastify app with the plugin and
+ * `requireAuth` hooks. Both serve GET /orders (orders:read) and POST /orders/refund (orders:refund).
+ */
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TokenwardEvent } from '@tokenward/core';
+import { authErrorHandler, requireAuth, requireScopes } from '@tokenward/express';
+import tokenward from '@tokenward/fastify';
+import express from 'express';
+import Fastify from 'fastify';
+
+/** Verifier options both APIs get; the short windows are for the demo only. */
+export interface ApiSettings {
+  readonly issuer: string;
+  readonly audience: string;
+  /** The demo clock (epoch ms). */
+  readonly clock: () => number;
+  /** Seconds between unknown-kid refetches and after a failed refresh. */
+  readonly jwksCooldown: number;
+  /** Seconds a key set past its lifetime keeps serving known kids while refreshes fail. */
+  readonly staleIfError: number;
+}
+
+export interface DemoApi {
+  readonly name: 'Express' | 'Fastify';
+  readonly origin: string;
+  /** Every verifier event so far, in order, with the demo-clock time it happened at. */
+  readonly events: readonly TimedEvent[];
+  close(): Promise<void>;
+}
+
+export interface TimedEvent {
+  /** Demo-clock epoch milliseconds. */
+  readonly at: number;
+  readonly event: TokenwardEvent;
+}
+
+const ORDERS = [{ id: 'ord_1001', total: 42.5 }];
+
+export async function startExpressApi(settings: ApiSettings): Promise<DemoApi> {
+  const events: TimedEvent[] = [];
+  const app = express();
+  app.use(requireAuth({ ...settings, onEvent: (event) => events.push({ at: settings.clock(), event }) }));
+  app.get('/orders', requireScopes(['orders:read']), (req, res) => {
+    res.json({ orders: ORDERS, subject: req.auth?.subject });
+  });
+  app.post('/orders/refund', requireScopes(['orders:refund']), (_req, res) => {
+    res.json({ refunded: 'ord_1001' });
+  });
+  app.use(authErrorHandler());
+  const server: Server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    name: 'Express',
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    events,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export async function startFastifyApi(settings: ApiSettings): Promise<DemoApi> {
+  const events: TimedEvent[] = [];
+  const app = Fastify({ logger: false });
+  await app.register(tokenward, {
+    ...settings,
+    onEvent: (event) => events.push({ at: settings.clock(), event }),
+  });
+  app.get('/orders', { preHandler: app.requireAuth({ scopes: ['orders:read'] }) }, async (request) => ({
+    orders: ORDERS,
+    subject: request.auth?.subject,
+  }));
+  app.post('/orders/refund', { preHandler: app.requireAuth({ scopes: ['orders:refund'] }) }, async () => ({
+    refunded: 'ord_1001',
+  }));
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { name: 'Fastify', origin, events, close: () => app.close() };
+}

@@ -1,0 +1,134 @@
+/**
+ * How the demo tells its story: the setup, each scenario with every API's answer (status,
+ * `WWW-Authenticate`, the error code and what it means), and a closing table of expected
+ * against actual outcomes.
+ */
+import type { ErrorCode } from '@tokenward/core';
+import { explain } from '../lib/explain.js';
+import { type CliIo, Printer } from '../lib/output.js';
+import type { ScenarioListener, ScenarioResult } from './run.js';
+import type { Scenario } from './scenarios.js';
+import type { DemoEnvironment } from './servers.js';
+
+const WIDTH = 96;
+
+/** Narrates the run on stdout as it happens. */
+export class DemoNarrator implements ScenarioListener {
+  private readonly out: Printer;
+
+  constructor(io: CliIo) {
+    this.out = new Printer(io.stdout, io.env);
+  }
+
+  setup(env: DemoEnvironment): void {
+    const { out } = this;
+    const { bold, dim } = out.palette;
+    out.line(bold('tokenward demo: one authorization server, two APIs, ten situations'));
+    out.line();
+    out.line(bold('Setup'));
+    const custom = env.issuer.servers.map((server) => `"${server.id}"`).join(' and ');
+    out.line(`  issuer    ${env.issuer.origin}  ${dim(`org server + custom servers ${custom}`)}`);
+    for (const api of env.apis) {
+      out.line(
+        `  ${api.name.padEnd(9)} ${api.origin}  ${dim('GET /orders needs orders:read, POST /orders/refund needs orders:refund')}`,
+      );
+    }
+    out.line(`  trust     issuer ${env.trusted.issuer}, audience ${env.trusted.audience}`);
+    out.line(`  tokens    client_credentials as "${env.client.clientId}" at each server's token endpoint`);
+  }
+
+  scenario(index: number, scenario: Scenario): void {
+    this.out.line();
+    this.out.line(this.out.palette.bold(`${index + 1}. ${scenario.name}`));
+    for (const line of wrap(scenario.story, WIDTH - 3)) this.out.line(`   ${line}`);
+  }
+
+  result(result: ScenarioResult): void {
+    const { out } = this;
+    const { dim } = out.palette;
+    const status = result.matched ? 'pass' : 'fail';
+    out.check(
+      status,
+      `${result.api.padEnd(8)} ${result.method} ${result.path} → ${result.got.status}`,
+      '',
+      '   ',
+    );
+    const challenge = result.got.wwwAuthenticate ?? '(none: access granted)';
+    out.line(`       ${dim('WWW-Authenticate:')} ${challenge}`);
+    if (result.got.retryAfter !== null) out.line(`       ${dim('Retry-After:')} ${result.got.retryAfter}`);
+    if (result.got.code !== null) {
+      out.line(
+        `       ${dim('reason:')} ${result.got.code}: ${explain(result.got.code as ErrorCode).meaning}`,
+      );
+    }
+    if (result.expected.jwksRequests !== undefined) {
+      const { before, after } = result.jwksRequests;
+      out.line(`       ${dim('key-set requests at the issuer:')} ${before} → ${after}`);
+    }
+    for (const note of result.notes) out.line(`       ${dim(note)}`);
+    if (!result.matched)
+      out.line(`       ${out.palette.red(`expected ${expectedText(result)}, got ${gotText(result)}`)}`);
+  }
+
+  summary(results: readonly ScenarioResult[], durationMs: number, skippedSeconds: number): void {
+    const { out } = this;
+    const { bold, green, red } = out.palette;
+    const rows = results.map((result) => [
+      result.scenario,
+      result.api,
+      expectedText(result),
+      gotText(result),
+    ]);
+    const widths = [0, 1, 2, 3].map((column) =>
+      Math.max(
+        ['scenario', 'API', 'expected', 'got'][column]!.length,
+        ...rows.map((row) => row[column]!.length),
+      ),
+    );
+    const format = (cells: readonly string[]) =>
+      cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+    out.line();
+    out.line(bold('Summary'));
+    out.line(`  ${bold(format(['scenario', 'API', 'expected', 'got']))}`);
+    for (const [index, row] of rows.entries()) {
+      out.line(`  ${format(row)}  ${out.mark(results[index]!.matched ? 'pass' : 'fail')}`);
+    }
+    out.line();
+    const failed = results.filter((result) => !result.matched).length;
+    const timing = `in ${(durationMs / 1000).toFixed(1)} s (the verifiers' clock was moved ${skippedSeconds} s forward)`;
+    out.line(
+      failed === 0
+        ? green(bold(`✓ all ${results.length} outcomes matched ${timing}`))
+        : red(bold(`✗ ${failed} of ${results.length} outcomes did not match ${timing}`)),
+    );
+  }
+}
+
+function expectedText(result: ScenarioResult): string {
+  const { status, code, jwksRequests } = result.expected;
+  const refetch = jwksRequests === undefined ? '' : `, ${jwksRequests} key-set fetch`;
+  return `${status}${code === undefined ? '' : ` ${code}`}${refetch}`;
+}
+
+function gotText(result: ScenarioResult): string {
+  const { status, code } = result.got;
+  const fetched = result.jwksRequests.after - result.jwksRequests.before;
+  const refetch = result.expected.jwksRequests === undefined ? '' : `, ${fetched} key-set fetch`;
+  return `${status}${code === null ? '' : ` ${code}`}${refetch}`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current !== '' && current.length + 1 + word.length > width) {
+      lines.push(current);
+      current = word;
+    } else current = current === '' ? word : `${current} ${word}`;
+  }
+  if (current !== '') lines.push(current);
+  return lines;
+}
+
+/** Collects nothing as it goes; `--json` prints everything at the end. */
+export const SILENT_LISTENER: ScenarioListener = { scenario: () => {}, result: () => {} };

@@ -1,0 +1,176 @@
+/**
+ * `discover`'s look at an issuer's metadata: the RFC 8414 path-insertion form, the appended OAuth
+ * form and the OpenID configuration (MD-2, MD-Okta), each checked for what a verifier relies on:
+ * a 200 JSON object whose `issuer` is exactly the issuer (MD-4, MD-5) and a `jwks_uri` served over
+ * https (or loopback), on the issuer's origin, the same in every document (MD-8).
+ */
+import { type HttpGetLimits, httpGet, isLoopbackUrl, jsonObjectOf } from './http-get.js';
+import type { ReportCheck, ReportSection } from './report.js';
+
+export interface DiscoveryOutcome {
+  readonly sections: readonly ReportSection[];
+  /** The `jwks_uri` the documents agree on (the first one found when they disagree). */
+  readonly jwksUri: string | undefined;
+  /** No document could be fetched because of the network or a server error. */
+  readonly unreachable: boolean;
+}
+
+interface DocumentForm {
+  readonly title: string;
+  readonly url: string;
+}
+
+/** The three addresses (two for an issuer without a path, where the OAuth forms coincide). */
+export function metadataForms(issuer: URL): DocumentForm[] {
+  const path = issuer.pathname === '/' ? '' : issuer.pathname.replace(/\/$/, '');
+  const base = `${issuer.origin}${path}`;
+  const inserted = `${issuer.origin}/.well-known/oauth-authorization-server${path}`;
+  const appended = `${base}/.well-known/oauth-authorization-server`;
+  const forms: DocumentForm[] = [{ title: 'OAuth metadata, RFC 8414 form', url: inserted }];
+  if (appended !== inserted) forms.push({ title: 'OAuth metadata, appended form', url: appended });
+  forms.push({ title: 'OpenID configuration', url: `${base}/.well-known/openid-configuration` });
+  return forms;
+}
+
+interface DocumentResult {
+  readonly section: ReportSection;
+  readonly jwksUri: string | undefined;
+  /** `true` network failure or 5xx; `false` answered. */
+  readonly unreachable: boolean;
+}
+
+export async function checkDiscovery(issuer: string, limits: HttpGetLimits): Promise<DiscoveryOutcome> {
+  const issuerUrl = new URL(issuer);
+  const results = await Promise.all(
+    metadataForms(issuerUrl).map((form) => checkDocument(form, issuer, limits)),
+  );
+  const jwksUris = results.flatMap((result) => (result.jwksUri === undefined ? [] : [result.jwksUri]));
+  const summary: ReportCheck[] = [transportCheck('issuer', issuerUrl)];
+  if (jwksUris.length === 0) {
+    summary.push({ status: 'fail', label: 'metadata', detail: 'no document with a jwks_uri was found' });
+  } else if (new Set(jwksUris).size > 1) {
+    summary.push({
+      status: 'fail',
+      label: 'consistent',
+      detail: `the documents name different jwks_uri values (MD-8): ${[...new Set(jwksUris)].join(', ')}`,
+    });
+  } else {
+    summary.push({
+      status: 'pass',
+      label: 'consistent',
+      detail: 'every document found names the same jwks_uri',
+    });
+  }
+  const jwksUri = jwksUris[0];
+  if (jwksUri !== undefined) summary.push(...jwksUriChecks(jwksUri, issuerUrl));
+  return {
+    sections: [...results.map((result) => result.section), { title: 'Metadata summary', checks: summary }],
+    jwksUri,
+    unreachable: results.every((result) => result.unreachable),
+  };
+}
+
+async function checkDocument(
+  form: DocumentForm,
+  issuer: string,
+  limits: HttpGetLimits,
+): Promise<DocumentResult> {
+  const section = (checks: ReportCheck[]): ReportSection => ({ title: form.title, url: form.url, checks });
+  const answer = await httpGet(form.url, limits);
+  if (answer.kind === 'unreachable') {
+    return {
+      section: section([{ status: 'fail', label: 'fetched', detail: answer.reason }]),
+      jwksUri: undefined,
+      unreachable: true,
+    };
+  }
+  const { status, headers } = answer;
+  if (status === 404 || status === 405 || status === 410) {
+    const detail = `not served (${status}); verifiers then try the next form`;
+    return {
+      section: section([{ status: 'warn', label: 'fetched', detail }]),
+      jwksUri: undefined,
+      unreachable: false,
+    };
+  }
+  if (status !== 200) {
+    const location = headers.get('location');
+    const detail =
+      status >= 300 && status < 400
+        ? `redirects (${status}) to ${location ?? '?'}; verifiers do not follow redirects for key material`
+        : `answered ${status}`;
+    return {
+      section: section([{ status: 'fail', label: 'fetched', detail }]),
+      jwksUri: undefined,
+      unreachable: status >= 500,
+    };
+  }
+  const contentType = headers.get('content-type') ?? '(none)';
+  const checks: ReportCheck[] = [
+    {
+      status: /^application\/json\b/i.test(contentType) ? 'pass' : 'warn',
+      label: 'fetched',
+      detail: `200, ${contentType}`,
+    },
+  ];
+  const document = jsonObjectOf(answer.body);
+  if (document === undefined) {
+    checks.push({ status: 'fail', label: 'JSON', detail: 'the body is not a JSON object' });
+    return { section: section(checks), jwksUri: undefined, unreachable: false };
+  }
+  checks.push(
+    document.issuer === issuer
+      ? {
+          status: 'pass',
+          label: 'issuer',
+          detail: 'equals the issuer exactly (RFC 8414 §3.3, OIDC Discovery §4.3)',
+        }
+      : {
+          status: 'fail',
+          label: 'issuer',
+          detail: `is ${JSON.stringify(document.issuer)}, not ${JSON.stringify(issuer)}: verifiers must not use this document`,
+        },
+  );
+  const jwksUri = typeof document.jwks_uri === 'string' ? document.jwks_uri : undefined;
+  checks.push(
+    jwksUri === undefined
+      ? { status: 'fail', label: 'jwks_uri', detail: 'missing' }
+      : { status: 'pass', label: 'jwks_uri', detail: jwksUri },
+  );
+  return {
+    section: section(checks),
+    jwksUri: document.issuer === issuer ? jwksUri : undefined,
+    unreachable: false,
+  };
+}
+
+function transportCheck(label: string, url: URL): ReportCheck {
+  if (url.protocol === 'https:') return { status: 'pass', label, detail: 'https' };
+  if (url.protocol === 'http:' && isLoopbackUrl(url)) {
+    return { status: 'pass', label, detail: 'plain http, allowed because the host is loopback' };
+  }
+  return {
+    status: 'fail',
+    label,
+    detail: `${url.protocol.slice(0, -1)}: key material must come over https (MD-7)`,
+  };
+}
+
+function jwksUriChecks(jwksUri: string, issuer: URL): ReportCheck[] {
+  let url: URL;
+  try {
+    url = new URL(jwksUri);
+  } catch {
+    return [{ status: 'fail', label: 'jwks_uri', detail: 'is not an absolute URL' }];
+  }
+  return [
+    transportCheck('jwks_uri', url),
+    url.origin === issuer.origin
+      ? { status: 'pass', label: 'jwks origin', detail: "the issuer's own origin" }
+      : {
+          status: 'warn',
+          label: 'jwks origin',
+          detail: `${url.origin} is not the issuer's origin: verifiers need it in allowedJwksOrigins`,
+        },
+  ];
+}

@@ -1,0 +1,155 @@
+/**
+ * Every tokenward error code in plain language: what it means and what to do about it. The
+ * table is typed by `ErrorCode`, so a code added to core without an explanation fails to compile.
+ */
+import { type ErrorCode, statusForCode } from '@tokenward/core';
+
+export interface Explanation {
+  /** What happened, in words a developer new to OAuth follows. */
+  readonly meaning: string;
+  /** What to do next. */
+  readonly action: string;
+}
+
+/** Where to send people for a custom server when the token's domain is not known. */
+const CUSTOM_SERVER_EXAMPLE = 'https://{yourDomain}/oauth2/default';
+
+const UNREACHABLE_ACTION =
+  'the token may well be fine: check that the issuer URL is right and reachable from here, then retry ' +
+  '(APIs answer 503 with Retry-After meanwhile, so clients keep their tokens)';
+
+const EXPLANATIONS: Record<ErrorCode, Explanation> = {
+  ERR_TOKEN_MISSING: {
+    meaning: 'the request carried no bearer token',
+    action: 'send the access token in the header "Authorization: Bearer <token>"',
+  },
+  ERR_INVALID_REQUEST: {
+    meaning: 'the Authorization header is malformed, or the token was sent more than one way',
+    action: 'send exactly one "Authorization: Bearer <token>" header and no access_token parameter',
+  },
+  ERR_TOKEN_MALFORMED: {
+    meaning: 'this is not a signed JWT (three base64url parts with JSON header and payload)',
+    action:
+      'copy the whole access_token value from the token response; opaque or encrypted tokens cannot be verified locally',
+  },
+  ERR_TOKEN_TOO_LARGE: {
+    meaning: 'the token is larger than the configured limit, so it was refused before parsing',
+    action:
+      'check that you are sending the token itself; raise maxTokenSize only if your tokens are legitimately this big',
+  },
+  ERR_ALG_NOT_ALLOWED: {
+    meaning: 'the token is signed with an algorithm the API does not accept ("none" and HS* never are)',
+    action: 'use tokens signed by the authorization server with RS256, or add its algorithm to `algorithms`',
+  },
+  ERR_CRIT_UNSUPPORTED: {
+    meaning: 'the token header demands JWS extensions ("crit" or "b64") that are not supported',
+    action: 'the token was not made by a standard authorization server; get one from the issuer',
+  },
+  ERR_KEY_NOT_FOUND: {
+    meaning: "none of the issuer's published keys matches the token's kid, even after refetching the key set",
+    action:
+      'the token was signed with a key this issuer does not publish (another server, or a retired key): get a new token',
+  },
+  ERR_SIGNATURE_INVALID: {
+    meaning: 'the signature does not match the token content: it was altered or signed with another key',
+    action: 'get a fresh token from the authorization server and send it unmodified',
+  },
+  ERR_TOKEN_EXPIRED: {
+    meaning: "the token's lifetime (exp) is over",
+    action: 'get a new access token (refresh it or request a new one) and retry',
+  },
+  ERR_TOKEN_NOT_YET_VALID: {
+    meaning: 'the token is not valid yet (nbf or iat lies in the future beyond the clock tolerance)',
+    action: 'check the clocks of this machine and of the issuer (NTP); retry shortly',
+  },
+  ERR_ISSUER_MISMATCH: {
+    meaning:
+      'the token comes from an authorization server this API does not trust; servers share no trust, even on one domain',
+    action:
+      "get the token from the authorization server the API is configured for (compare the token's iss with --issuer)",
+  },
+  ERR_ORG_SERVER_TOKEN: {
+    meaning: "the org server's access tokens are for the vendor's own APIs, not for yours",
+    action: `get a token from a custom authorization server such as ${CUSTOM_SERVER_EXAMPLE}`,
+  },
+  ERR_AUDIENCE_MISMATCH: {
+    meaning: 'the token is meant for another API (its aud does not name this one)',
+    action:
+      "request the token for this API's audience (the custom server's audience setting, e.g. api://default)",
+  },
+  ERR_TYPE_INVALID: {
+    meaning: 'this is not an access token (for example an ID token, which is meant for the client app)',
+    action: 'send the access_token from the token response, not the id_token',
+  },
+  ERR_CLAIM_MISSING: {
+    meaning: 'a claim the token must carry is missing',
+    action:
+      "check the authorization server's claim configuration, or whether this is the right kind of token",
+  },
+  ERR_CLAIM_INVALID: {
+    meaning: 'a claim has the wrong type or a value the API does not accept',
+    action: "check the authorization server's claim configuration and the API's claim requirements",
+  },
+  ERR_NONCE_MISMATCH: {
+    meaning: "the ID token's nonce differs from the one the app sent (a replayed or mixed-up response)",
+    action: 'start the sign-in again; keep the nonce per sign-in attempt',
+  },
+  ERR_AT_HASH_MISMATCH: {
+    meaning: "the ID token's at_hash does not belong to the access token it came with",
+    action: 'use the access token and ID token of the same token response',
+  },
+  ERR_C_HASH_MISMATCH: {
+    meaning: "the ID token's c_hash does not belong to the authorization code it came with",
+    action: 'use the code and ID token of the same authorization response',
+  },
+  ERR_AUTH_TIME_TOO_OLD: {
+    meaning: 'the user signed in longer ago than max_age allows',
+    action: 'ask the user to sign in again (prompt=login or max_age)',
+  },
+  ERR_INSUFFICIENT_SCOPE: {
+    meaning: 'the token is genuine but lacks a scope this route needs',
+    action:
+      'request the token with the missing scope (and grant it to the client on the authorization server)',
+  },
+  ERR_DISCOVERY_FAILED: {
+    meaning: "the issuer's discovery document could not be fetched or used",
+    action: UNREACHABLE_ACTION,
+  },
+  ERR_DISCOVERY_ISSUER_MISMATCH: {
+    meaning: 'the discovery document names a different issuer than the one it was fetched for',
+    action:
+      'configure the issuer exactly as the discovery document spells it (scheme, host, path, no trailing slash)',
+  },
+  ERR_JWKS_FETCH_FAILED: {
+    meaning: "the issuer's key set could not be fetched, and no usable cached copy is left",
+    action: UNREACHABLE_ACTION,
+  },
+  ERR_JWKS_INVALID: {
+    meaning: "the issuer's key set is not a usable JWK Set",
+    action: "check the issuer's jwks_uri response (run `tokenward discover <issuer>`)",
+  },
+  ERR_CONFIG: {
+    meaning: 'the verifier configuration is invalid',
+    action: 'fix the option named in the message',
+  },
+};
+
+/**
+ * The explanation of `code`. `issuerOrigin`, when known (the token's domain), makes the
+ * org-server advice point at that domain's default custom server.
+ */
+export function explain(code: ErrorCode, context: { issuerOrigin?: string } = {}): Explanation {
+  const entry = EXPLANATIONS[code];
+  if (code === 'ERR_ORG_SERVER_TOKEN' && context.issuerOrigin !== undefined) {
+    return {
+      ...entry,
+      action: entry.action.replace(CUSTOM_SERVER_EXAMPLE, `${context.issuerOrigin}/oauth2/default`),
+    };
+  }
+  return entry;
+}
+
+/** True for the codes that mean "could not verify right now" (503), not "the token is bad". */
+export function isUpstreamCode(code: ErrorCode): boolean {
+  return statusForCode(code) === 503;
+}

@@ -1,0 +1,94 @@
+/**
+ * The checks `tokenward verify` reports, in the order core's access-token pipeline runs them
+ * (cheapest first: shape, header, issuer, key, signature, claims, time, audience, type, scopes),
+ * and which check a failure code stopped at. Checks before it passed; checks after it never ran.
+ */
+import type { ErrorCode } from '@tokenward/core';
+import type { CheckStatus } from './output.js';
+
+export type StageName =
+  | 'format'
+  | 'header'
+  | 'issuer'
+  | 'key'
+  | 'signature'
+  | 'claims'
+  | 'time'
+  | 'audience'
+  | 'type'
+  | 'scopes';
+
+interface Stage {
+  readonly name: StageName;
+  /** What passing this check establishes. */
+  readonly passed: string;
+}
+
+export const STAGES: readonly Stage[] = [
+  { name: 'format', passed: 'a signed JWT (JWS) within the size limit' },
+  { name: 'header', passed: 'algorithm on the allow-list, no unsupported extensions' },
+  { name: 'issuer', passed: 'iss is exactly the configured issuer' },
+  { name: 'key', passed: "the signing key is in the issuer's published key set" },
+  { name: 'signature', passed: 'signature verified' },
+  { name: 'claims', passed: 'exp, sub and aud present, registered claims well-typed' },
+  { name: 'time', passed: 'within its lifetime (exp, nbf, iat)' },
+  { name: 'audience', passed: 'aud names this API' },
+  { name: 'type', passed: 'an access token, not an ID token' },
+  { name: 'scopes', passed: 'every required scope granted' },
+];
+
+const STAGE_OF_CODE: Partial<Record<ErrorCode, StageName>> = {
+  ERR_TOKEN_MALFORMED: 'format',
+  ERR_TOKEN_TOO_LARGE: 'format',
+  ERR_ALG_NOT_ALLOWED: 'header',
+  ERR_CRIT_UNSUPPORTED: 'header',
+  ERR_ISSUER_MISMATCH: 'issuer',
+  ERR_ORG_SERVER_TOKEN: 'issuer',
+  ERR_KEY_NOT_FOUND: 'key',
+  ERR_DISCOVERY_FAILED: 'key',
+  ERR_DISCOVERY_ISSUER_MISMATCH: 'key',
+  ERR_JWKS_FETCH_FAILED: 'key',
+  ERR_JWKS_INVALID: 'key',
+  ERR_SIGNATURE_INVALID: 'signature',
+  ERR_CLAIM_MISSING: 'claims',
+  ERR_CLAIM_INVALID: 'claims',
+  ERR_TOKEN_EXPIRED: 'time',
+  ERR_TOKEN_NOT_YET_VALID: 'time',
+  ERR_AUDIENCE_MISMATCH: 'audience',
+  ERR_TYPE_INVALID: 'type',
+  ERR_INSUFFICIENT_SCOPE: 'scopes',
+};
+
+export interface StageResult {
+  readonly name: StageName;
+  readonly status: CheckStatus;
+  readonly detail: string;
+}
+
+/**
+ * Every check's outcome. `failure` is undefined for a valid token. `issMissing` tells a missing or
+ * non-string `iss` (refused while routing to an issuer) from other claim failures.
+ */
+export function stageResults(
+  failure: { readonly code: ErrorCode; readonly message: string } | undefined,
+  options: { readonly issMissing: boolean; readonly scopesRequired: boolean },
+): StageResult[] {
+  let failed: StageName | undefined;
+  if (failure !== undefined) {
+    const claimCode = failure.code === 'ERR_CLAIM_MISSING' || failure.code === 'ERR_CLAIM_INVALID';
+    failed = claimCode && options.issMissing ? 'issuer' : (STAGE_OF_CODE[failure.code] ?? 'claims');
+  }
+  const failedAt = failed === undefined ? STAGES.length : STAGES.findIndex((stage) => stage.name === failed);
+  return STAGES.map((stage, index) => {
+    if (index < failedAt) {
+      const skipped = stage.name === 'scopes' && !options.scopesRequired;
+      return {
+        name: stage.name,
+        status: skipped ? 'skip' : 'pass',
+        detail: skipped ? 'none required' : stage.passed,
+      };
+    }
+    if (index === failedAt) return { name: stage.name, status: 'fail', detail: failure?.message ?? '' };
+    return { name: stage.name, status: 'skip', detail: 'not checked' };
+  });
+}
