@@ -1,14 +1,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { renderMarkdown } from './markdown.js';
+import { ALL_PHASES } from '../lib/options.js';
 import type { BenchResults } from './results.js';
 import { renderRatioChart } from './svg.js';
 
 /**
- * A full run writes RESULTS.md and results/{latest.json, ratios.svg} in the package; a quick run
- * writes the same files under results/tmp/ (ignored by git) so it never replaces published numbers.
+ * A full run (every phase, not `--quick`) writes RESULTS.md and results/{latest.json, ratios.svg}
+ * in the package; any other run writes the same files under results/tmp/ (ignored by git), so a
+ * partial or quick run never replaces published numbers.
  */
 export async function writeResults(results: BenchResults): Promise<URL> {
-  const root = new URL(results.options.quick ? '../../results/tmp/' : '../../', import.meta.url);
+  const published = !results.options.quick && results.options.phases.length === ALL_PHASES.length;
+  const root = new URL(published ? '../../' : '../../results/tmp/', import.meta.url);
   const resultsDirectory = new URL('results/', root);
   await mkdir(resultsDirectory, { recursive: true });
   await writeFile(new URL('latest.json', resultsDirectory), `${JSON.stringify(results, null, 2)}\n`);
