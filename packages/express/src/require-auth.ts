@@ -89,7 +89,7 @@ function resolve(
   if (typeof optionsOrVerifier !== 'object' || optionsOrVerifier === null) {
     throw new TokenwardError(
       'ERR_CONFIG',
-      'requireAuth() needs an options object or an access-token verifier',
+      `tokenward: expected verifier options or an access-token verifier; found ${optionsOrVerifier === null ? 'null' : typeof optionsOrVerifier}`,
     );
   }
   if (isVerifier(optionsOrVerifier)) {

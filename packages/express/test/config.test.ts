@@ -53,7 +53,7 @@ describe('configuration errors are thrown at set-up, synchronously', () => {
   });
 
   it('refuses something that is neither options nor a verifier', () => {
-    expectConfigError(() => requireAuth(undefined as unknown as AccessTokenVerifier), 'requireAuth()');
+    expectConfigError(() => requireAuth(undefined as unknown as AccessTokenVerifier), 'found undefined');
   });
 
   it.each([
