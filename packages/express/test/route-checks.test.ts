@@ -39,6 +39,9 @@ describe.each(expressVersions)('requireScopes and requireClaims on $label', ({ e
     server.get('/optional', optionalAuth(options), requireScopes(['orders:read']), ok);
     server.get('/gold', requireAuth(options), requireClaims({ tier: 'gold' }), ok);
     server.get('/admins', requireAuth({ ...options, claims: { groups: { includes: 'admins' } } }), ok);
+    server.options('/orders', requireAuth(options), requireScopes(['orders:read']), (_req, res) => {
+      res.sendStatus(204);
+    });
     server.get('/forgotten', requireScopes(['orders:read']), ok);
     server.get('/forgotten-claims', requireClaims({ tier: 'gold' }), ok);
     server.use(authErrorHandler());
@@ -119,6 +122,14 @@ describe.each(expressVersions)('requireScopes and requireClaims on $label', ({ e
     const staff = await tokenWith({ groups: ['staff'] });
     expect((await fetch(`${app.url}/admins`, { headers: bearer(admin) })).status).toBe(200);
     expect((await fetch(`${app.url}/admins`, { headers: bearer(staff) })).status).toBe(401);
+  });
+
+  it('lets a CORS preflight that requireAuth let through pass the scope check too', async () => {
+    const response = await fetch(`${app.url}/orders`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
+    });
+    expect(response.status).toBe(204);
   });
 
   it('answers 500 and never runs the handler when requireAuth was not mounted before it', async () => {
