@@ -8,7 +8,7 @@ import { CodeStore } from './lib/codes.js';
 import type { IssuerState } from './lib/context.js';
 import { RequestCounter } from './lib/counters.js';
 import { FaultTable, parseFault } from './lib/faults.js';
-import { handleRequest } from './lib/handle-request.js';
+import { handleRequest, type RequestDependencies } from './lib/handle-request.js';
 import { generateSigningKeyInBackground, type SigningKey } from './lib/keys.js';
 import { assertServerId, generateServerId, type IssuerSettings, resolveSettings } from './lib/options.js';
 import type { AuthServer, Endpoint, Fault, IssuerOptions, ReferenceIssuer } from './types.js';
@@ -52,17 +52,18 @@ class RunningIssuer implements ReferenceIssuer {
       codes: new CodeStore(),
       jwksMaxAge: settings.jwksMaxAge,
     };
+    const dependencies: RequestDependencies = {
+      state,
+      counter: this.#counter,
+      faults: this.#faults,
+      timers: this.#timers,
+      adminEnabled: settings.admin,
+      findServer: (id) => (id === 'org' ? this.orgServer : this.#custom.get(id)),
+      handleAdmin: (route, request, response) =>
+        handleAdmin(route.resource, request, response, this.#faults, this.#counter),
+    };
     http.on('request', (req, res) => {
-      void handleRequest(req, res, {
-        state,
-        counter: this.#counter,
-        faults: this.#faults,
-        timers: this.#timers,
-        adminEnabled: settings.admin,
-        findServer: (id) => (id === 'org' ? this.orgServer : this.#custom.get(id)),
-        handleAdmin: (route, request, response) =>
-          handleAdmin(route.resource, request, response, this.#faults, this.#counter),
-      });
+      void handleRequest(req, res, dependencies);
     });
   }
 

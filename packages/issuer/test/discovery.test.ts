@@ -64,6 +64,9 @@ describe('discovery documents', () => {
       '/oauth2/default/v1/nothing',
       '/oauth2/default/.well-known/openid-configuration/',
       '/somewhere',
+      '/oauth2/org/v1/keys',
+      '/oauth2/org/.well-known/openid-configuration',
+      '/.well-known/oauth-authorization-server/oauth2/org',
       '/__admin/faults',
     ]) {
       const response = await fetch(`${issuer.origin}${path}`);

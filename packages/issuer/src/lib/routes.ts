@@ -41,13 +41,14 @@ function serverRoute(serverId: string, rest: string[]): Route | undefined {
 export function matchRoute(pathname: string, adminEnabled: boolean): Route | undefined {
   const segments = pathname.split('/').slice(1);
   const [first, second, third, fourth] = segments;
+  // 'org' names the org server internally; as a path segment it is no custom server.
+  const isCustomId = (id: string | undefined): id is string => id !== undefined && id !== '' && id !== 'org';
   if (first === '.well-known' && segments.length === 2) return serverRoute('org', segments);
   if (first === '.well-known' && segments.length === 4 && `${first}/${second}` === OAUTH_WELL_KNOWN) {
-    return third === 'oauth2' && fourth ? metadataRoute(fourth, 'oauth') : undefined;
+    return third === 'oauth2' && isCustomId(fourth) ? metadataRoute(fourth, 'oauth') : undefined;
   }
-  if (first === 'oauth2' && second) {
-    return second === 'v1' ? serverRoute('org', segments.slice(1)) : serverRoute(second, segments.slice(2));
-  }
+  if (first === 'oauth2' && second === 'v1') return serverRoute('org', segments.slice(1));
+  if (first === 'oauth2' && isCustomId(second)) return serverRoute(second, segments.slice(2));
   if (adminEnabled && first === '__admin' && segments.length === 2) {
     if (second === 'faults' || second === 'counts') return { type: 'admin', resource: second };
   }
