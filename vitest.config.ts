@@ -2,7 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript source through the `tokenward-source`
 // export condition, so tests never need a build (see README "Working on tokenward").
-const conditions = ['tokenward-source', 'node', 'import', 'module', 'default'];
+// `import` is deliberately absent: vitest hands these to Node as --conditions, and with it a CJS
+// require('is-promise') inside Express 5's router loads the ESM build and every async handler 500s.
+const conditions = ['tokenward-source', 'node', 'development|production'];
 
 const project = (name: string, root: string, extra: { include?: string[]; testTimeout?: number } = {}) => ({
   extends: true as const,
