@@ -28,6 +28,8 @@ Options:
   -h, --help                 show this help
 `;
 
+const BOOLEAN_FLAGS = new Set(['--admin', '--help', '-h']);
+
 const VALUE_FLAGS = new Set([
   '--port',
   '--host',
@@ -58,27 +60,21 @@ export function parseClientSpec(spec: string): ClientRegistration {
   return client;
 }
 
-/** Splits `--flag=value` and `--flag value` into pairs, rejecting unknown flags and stray words. */
+/** Splits `--flag=value` and `--flag value` into pairs; a flag without a value pairs with `undefined`. */
 function* flagPairs(argv: readonly string[]): Generator<[string, string | undefined]> {
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
-    const equals = arg.indexOf('=');
-    const flag = arg.startsWith('--') && equals > 0 ? arg.slice(0, equals) : arg;
-    if (!VALUE_FLAGS.has(flag)) {
-      if (flag === arg) {
-        yield [flag, undefined];
-        continue;
-      }
-      throw new IssuerArgsError(`${flag} takes no value`);
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    if (equals > 0) {
+      yield [arg.slice(0, equals), arg.slice(equals + 1)];
+    } else if (!VALUE_FLAGS.has(arg)) {
+      yield [arg, undefined];
+    } else {
+      const value = argv[index + 1];
+      if (value === undefined || value.startsWith('--')) throw new IssuerArgsError(`${arg} needs a value`);
+      index += 1;
+      yield [arg, value];
     }
-    if (flag !== arg) {
-      yield [flag, arg.slice(equals + 1)];
-      continue;
-    }
-    const value = argv[index + 1];
-    if (value === undefined || value.startsWith('--')) throw new IssuerArgsError(`${flag} needs a value`);
-    index += 1;
-    yield [flag, value];
   }
 }
 
@@ -86,7 +82,12 @@ function* flagPairs(argv: readonly string[]): Generator<[string, string | undefi
 export function parseIssuerArgs(argv: readonly string[]): IssuerCommand {
   const options: IssuerOptions = {};
   const clients: ClientRegistration[] = [];
-  for (const [flag, value = ''] of flagPairs(argv)) {
+  for (const [flag, given] of flagPairs(argv)) {
+    if (!VALUE_FLAGS.has(flag) && given !== undefined) {
+      if (BOOLEAN_FLAGS.has(flag)) throw new IssuerArgsError(`${flag} takes no value`);
+      throw new IssuerArgsError(`unknown option ${flag}`);
+    }
+    const value = given ?? '';
     switch (flag) {
       case '-h':
       case '--help':

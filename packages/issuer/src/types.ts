@@ -26,21 +26,27 @@ export interface ClientRegistration {
 
 /** Options of {@link startIssuer}. */
 export interface IssuerOptions {
-  /** TCP port to listen on; `0` picks a free port. Default `0`. */
+  /** TCP port to listen on, 0-65535; `0` picks a free port. Default `0`. @example 8080 */
   port?: number;
-  /** Loopback host to bind. Default `'127.0.0.1'`. */
+  /** Host to bind, also used in every issuer URL. Default `'127.0.0.1'`. @example 'localhost' */
   host?: string;
-  /** Custom authorization server ids (`[A-Za-z0-9_-]+`, not `v1`). `'default'` is always added. */
+  /**
+   * Custom authorization server ids (1-64 of `[A-Za-z0-9_-]`, not `v1` or `org`). `'default'` is
+   * always added first. Default `[]`. @example ['payments']
+   */
   servers?: string[];
-  /** Extra clients; one with the id of a built-in client (`test-client`, `spa-client`) replaces it. */
+  /**
+   * Extra clients; one with the id of a built-in client (`test-client`, `spa-client`) replaces it.
+   * @example [{ clientId: 'orders', clientSecret: 's3cret', scopes: ['orders:read'] }]
+   */
   clients?: ClientRegistration[];
   /** Algorithm of every server's initial signing key. Default `'RS256'` (the vendor's only default). */
   alg?: SigningAlg;
-  /** `Cache-Control: max-age` of the JWKS responses, in seconds (≥ 0). Default `300`. */
+  /** `Cache-Control: max-age` of the JWKS responses, whole seconds ≥ 0. Default `300`. @example 60 */
   jwksMaxAge?: number;
   /**
    * Seconds a key replaced by `rotateKeys()` stays in the JWKS (≥ 0, `Infinity` = until
-   * `retireKey()`). Default `3600`.
+   * `retireKey()`). Default `3600`. @example 0
    */
   rotationOverlap?: number;
   /** Serve `/__admin/faults` and `/__admin/counts` (runtime fault injection). Default `false`. */

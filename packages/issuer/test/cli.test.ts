@@ -61,6 +61,7 @@ describe('parseIssuerArgs', () => {
 
   it.each([
     [['--bogus'], /unknown option --bogus/],
+    [['--bogus=1'], /unknown option --bogus/],
     [['stray'], /unexpected argument "stray"/],
     [['--port'], /--port needs a value/],
     [['--port', '--admin'], /--port needs a value/],

@@ -19,6 +19,7 @@ describe('startIssuer options', () => {
     [{ jwksMaxAge: -5 }, /jwksMaxAge/],
     [{ rotationOverlap: Number.NaN }, /rotationOverlap/],
     [{ clients: [{ clientId: '' }] }, /clientId/],
+    [{ host: '' }, /host must be/],
   ])('rejects %j before listening', async (options, message) => {
     await expect(startIssuer(options)).rejects.toThrow(message);
   });

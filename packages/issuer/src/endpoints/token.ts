@@ -1,8 +1,24 @@
+import type { ReferenceAuthServer } from '../auth-server.js';
 import { authenticateClient } from '../lib/client-auth.js';
+import type { CodeStore } from '../lib/codes.js';
 import type { EndpointContext } from '../lib/context.js';
+import type { Params } from '../lib/form.js';
 import { authorizationCodeGrant, clientCredentialsGrant, type GrantResult } from '../lib/grants.js';
 import { sendJson, sendMethodNotAllowed, sendOAuthError, setCorsHeaders } from '../lib/http.js';
 import { readForm } from '../lib/request-form.js';
+import type { ClientRegistration } from '../types.js';
+
+type Grant = (
+  server: ReferenceAuthServer,
+  client: ClientRegistration,
+  params: Params,
+  codes: CodeStore,
+) => Promise<GrantResult>;
+
+const GRANTS = new Map<string, Grant>([
+  ['client_credentials', clientCredentialsGrant],
+  ['authorization_code', authorizationCodeGrant],
+]);
 
 /** RFC 6749 §5.1: token responses are never cached. */
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
@@ -20,16 +36,12 @@ export async function handleToken(context: EndpointContext): Promise<void> {
   if (!auth.ok) return sendOAuthError(res, auth.status, auth.error, auth.description, auth.headers);
 
   const grantType = params.get('grant_type');
-  let result: GrantResult;
-  if (grantType === undefined) {
-    return sendOAuthError(res, 400, 'invalid_request', 'grant_type is required');
-  } else if (grantType === 'client_credentials') {
-    result = await clientCredentialsGrant(server, auth.client, params);
-  } else if (grantType === 'authorization_code') {
-    result = await authorizationCodeGrant(server, auth.client, params, state.codes);
-  } else {
+  if (grantType === undefined) return sendOAuthError(res, 400, 'invalid_request', 'grant_type is required');
+  const grant = GRANTS.get(grantType);
+  if (!grant) {
     return sendOAuthError(res, 400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported`);
   }
+  const result = await grant(server, auth.client, params, state.codes);
   if (!result.ok) return sendOAuthError(res, result.status, result.error, result.description);
   sendJson(res, 200, result.body, NO_STORE);
 }

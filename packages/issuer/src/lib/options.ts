@@ -59,9 +59,13 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
   if (new Set(servers).size !== servers.length) throw new Error('servers contains a duplicate id');
   const jwksMaxAge = nonNegative(options.jwksMaxAge, 300, 'jwksMaxAge');
   if (!Number.isInteger(jwksMaxAge)) throw new Error('jwksMaxAge must be a whole number of seconds');
+  const host = options.host ?? '127.0.0.1';
+  // An empty host would make Node listen on every interface; this server is for loopback.
+  if (typeof host !== 'string' || host === '')
+    throw new Error('host must be a non-empty host name or address');
   return {
     port,
-    host: options.host ?? '127.0.0.1',
+    host,
     servers,
     clients: (options.clients ?? []).map(checkClient),
     alg,
