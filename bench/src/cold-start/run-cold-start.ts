@@ -37,7 +37,7 @@ export async function runColdStart(
     const discovery: number[] = [];
     const jwks: number[] = [];
     const total: number[] = [];
-    for (let round = 0; round < options.rounds; round++) {
+    for (let round = 0; round < options.httpRounds; round++) {
       issuer.resetCounts();
       const child = forkModule(new URL('./cold-start-child.js', import.meta.url));
       try {

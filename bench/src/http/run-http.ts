@@ -87,7 +87,7 @@ export async function runHttp(
       AUTHS.flatMap((auth) => TRAFFICS.map((traffic): HttpCell => ({ framework, auth, traffic }))),
     );
     const samples = new Map<HttpCell, LoadSample[]>(cells.map((cell) => [cell, []]));
-    for (let round = 0; round < options.rounds; round++) {
+    for (let round = 0; round < options.httpRounds; round++) {
       const warmupSeconds = round === 0 ? Math.min(1, options.httpSeconds / 2) : options.httpSeconds / 10;
       for (const cell of rotate(cells, round)) {
         const plan = {
@@ -100,7 +100,7 @@ export async function runHttp(
         await runLoad(plan, warmupSeconds, label);
         samples.get(cell)!.push(await runLoad(plan, options.httpSeconds, label));
       }
-      log(`  round ${round + 1}/${options.rounds} done`);
+      log(`  round ${round + 1}/${options.httpRounds} done`);
     }
     return { rows: cells.map((cell) => rowOf(cell, cells, samples)), proofs };
   } finally {

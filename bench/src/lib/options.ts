@@ -7,10 +7,16 @@ export const ALL_PHASES: readonly Phase[] = ['throughput', 'http', 'cold-start',
 export interface BenchOptions {
   /** `--quick`: fewer rounds, shorter samples, smaller token sets. For development only. */
   readonly quick: boolean;
-  /** Interleaved rounds per measurement (medians are taken over them). */
+  /**
+   * Interleaved rounds of the in-process throughput phase (medians are taken over them). Many
+   * short rounds rather than a few long ones: on a shared machine a burst of someone else's work
+   * then spoils a few samples that the median drops, not a whole contender's number.
+   */
   readonly rounds: number;
   /** Milliseconds one contender runs in one in-process sample. */
   readonly sampleMs: number;
+  /** Interleaved rounds of the HTTP and cold-start phases. */
+  readonly httpRounds: number;
   /**
    * Distinct tokens in the rotation of the distinct-token workloads. Default 12,000: more than the
    * largest default cache of any contender (tokenward keeps 10,000 results, fast-jwt 1,000), so under
@@ -30,8 +36,9 @@ export interface BenchOptions {
 }
 
 const FULL: Omit<BenchOptions, 'phases' | 'quick'> = {
-  rounds: 5,
-  sampleMs: 300,
+  rounds: 10,
+  sampleMs: 150,
+  httpRounds: 5,
   distinctTokens: 12_000,
   httpSeconds: 3,
   httpConnections: 10,
@@ -40,8 +47,9 @@ const FULL: Omit<BenchOptions, 'phases' | 'quick'> = {
 };
 
 const QUICK: Omit<BenchOptions, 'phases' | 'quick'> = {
-  rounds: 2,
-  sampleMs: 60,
+  rounds: 3,
+  sampleMs: 50,
+  httpRounds: 2,
   distinctTokens: 12_000,
   httpSeconds: 1,
   httpConnections: 10,
@@ -52,6 +60,7 @@ const QUICK: Omit<BenchOptions, 'phases' | 'quick'> = {
 const NUMERIC_FLAGS = {
   '--rounds': 'rounds',
   '--sample-ms': 'sampleMs',
+  '--http-rounds': 'httpRounds',
   '--distinct-tokens': 'distinctTokens',
   '--http-seconds': 'httpSeconds',
   '--http-connections': 'httpConnections',

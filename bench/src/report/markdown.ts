@@ -16,7 +16,9 @@ export function renderMarkdown(results: BenchResults): string {
   const { options } = results;
   const sections = [
     '# tokenward benchmark results',
-    `Run ${results.startedAt}, ${Math.round(results.durationSeconds)} s, ${options.rounds} interleaved rounds` +
+    `Run ${results.startedAt}, ${Math.round(results.durationSeconds)} s; ${options.rounds} interleaved rounds ` +
+      `in process, ${options.httpRounds} over HTTP and for the cold start; load average ` +
+      `${results.environment.loadAtStart[0]} at start, ${results.environment.loadAtEnd[0]} at end (1 min, ${results.environment.cores} cores)` +
       `${options.quick ? ' — **quick run (development settings), not the published numbers**' : ''}. ` +
       'Produced by `pnpm bench`; see README.md for what each workload means and how fairness is kept.',
     targetsSection(results.targets),

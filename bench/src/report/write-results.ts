@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { renderMarkdown } from './markdown.js';
 import { ALL_PHASES } from '../lib/options.js';
+import { renderMarkdown } from './markdown.js';
 import type { BenchResults } from './results.js';
 import { renderRatioChart } from './svg.js';
 
