@@ -54,3 +54,19 @@ describe('CORS for browser SPAs', () => {
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('CORS on faulted answers', () => {
+  it('keeps Access-Control-Allow-Origin on an injected error so browsers see the status', async () => {
+    const issuer = await startIssuer();
+    try {
+      issuer.setFault({ endpoint: 'jwks', status: 503 });
+      const response = await fetch(issuer.server('default').jwksUri, {
+        headers: { origin: 'http://localhost:5173' },
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    } finally {
+      await issuer.close();
+    }
+  });
+});

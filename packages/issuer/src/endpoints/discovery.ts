@@ -1,5 +1,5 @@
 import type { EndpointContext } from '../lib/context.js';
-import { sendJson, sendMethodNotAllowed, setCorsHeaders } from '../lib/http.js';
+import { sendJson, sendMethodNotAllowed } from '../lib/http.js';
 
 const BASE_SCOPES = ['openid', 'profile', 'email'];
 
@@ -65,7 +65,6 @@ export function metadataDocument(context: EndpointContext): Record<string, unkno
 
 export async function handleDiscovery(context: EndpointContext): Promise<void> {
   const { req, res } = context;
-  setCorsHeaders(res);
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendMethodNotAllowed(res, ['GET']);
   sendJson(res, 200, metadataDocument(context));
 }

@@ -4,7 +4,7 @@ import type { CodeStore } from '../lib/codes.js';
 import type { EndpointContext } from '../lib/context.js';
 import type { Params } from '../lib/form.js';
 import { authorizationCodeGrant, clientCredentialsGrant, type GrantResult } from '../lib/grants.js';
-import { sendJson, sendMethodNotAllowed, sendOAuthError, setCorsHeaders } from '../lib/http.js';
+import { sendJson, sendMethodNotAllowed, sendOAuthError } from '../lib/http.js';
 import { readForm } from '../lib/request-form.js';
 import type { ClientRegistration } from '../types.js';
 
@@ -26,7 +26,6 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 /** The token endpoint (RFC 6749 §3.2): `client_credentials` and `authorization_code` + PKCE. */
 export async function handleToken(context: EndpointContext): Promise<void> {
   const { req, res, server, state } = context;
-  setCorsHeaders(res);
   if (req.method !== 'POST') return sendMethodNotAllowed(res, ['POST']);
   const form = await readForm(req);
   if (!form.ok) return sendOAuthError(res, form.status, 'invalid_request', form.description);

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { EndpointContext } from '../lib/context.js';
-import { sendJson, sendMethodNotAllowed, setCorsHeaders } from '../lib/http.js';
+import { sendJson, sendMethodNotAllowed } from '../lib/http.js';
 import { verifyOwnToken } from '../lib/verify-own.js';
 import { TEST_USER, testUserProfileClaims } from '../test-user.js';
 
@@ -16,7 +16,6 @@ function challenge(res: ServerResponse, status: 400 | 401 | 403, error: string, 
  */
 export async function handleUserinfo(context: EndpointContext): Promise<void> {
   const { req, res, server } = context;
-  setCorsHeaders(res);
   if (req.method !== 'GET' && req.method !== 'POST') return sendMethodNotAllowed(res, ['GET', 'POST']);
   const authorization = req.headers.authorization;
   if (authorization === undefined) {

@@ -11,7 +11,7 @@ import { applyFault, type DelayTimers } from './apply-fault.js';
 import type { EndpointHandler, IssuerState } from './context.js';
 import type { RequestCounter } from './counters.js';
 import type { FaultTable } from './faults.js';
-import { sendJson, sendNotFound, sendPreflight } from './http.js';
+import { sendJson, sendNotFound, sendPreflight, setCorsHeaders } from './http.js';
 import { matchRoute, type Route } from './routes.js';
 
 /** Endpoints a browser may call cross-origin, with the methods their preflight allows. */
@@ -55,6 +55,9 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: RequestDep
   if (!server) return sendNotFound(res);
 
   deps.counter.increment(server.id, matched.endpoint);
+  const corsMethods = CORS_METHODS[matched.endpoint];
+  // Set before faults too, so browser code sees an injected 503 as a 503 rather than a CORS failure.
+  if (corsMethods) setCorsHeaders(res);
   const fault = deps.faults.take(server.id, matched.endpoint);
   let issuerOverride: string | undefined;
   if (fault) {
@@ -62,7 +65,6 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: RequestDep
     if (outcome.handled) return;
     issuerOverride = outcome.issuerOverride;
   }
-  const corsMethods = CORS_METHODS[matched.endpoint];
   if (req.method === 'OPTIONS' && corsMethods) return sendPreflight(res, corsMethods);
   const context = { req, res, url, server, state: deps.state, metadata: matched.metadata, issuerOverride };
   await HANDLERS[matched.endpoint](context);
