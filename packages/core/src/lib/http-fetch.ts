@@ -40,6 +40,7 @@ async function fetchCapped(
       fetchFunction(url, {
         method: 'GET',
         headers: request.headers === undefined ? undefined : { ...request.headers },
+        cache: request.revalidate === true ? 'no-cache' : 'default',
         redirect: 'manual',
         credentials: 'omit',
         signal: controller.signal,

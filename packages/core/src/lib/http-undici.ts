@@ -69,7 +69,8 @@ async function requestCapped(
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
         method: 'GET',
-        headers: request.headers === undefined ? undefined : { ...request.headers },
+        headers:
+          request.revalidate === true ? { ...request.headers, 'cache-control': 'no-cache' } : request.headers,
         signal: controller.signal,
         headersTimeout: request.timeoutMs,
         bodyTimeout: request.timeoutMs,

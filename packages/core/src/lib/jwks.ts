@@ -30,9 +30,6 @@ export interface FetchedKeySet {
 const LISTED_SKIPS = 5;
 
 const REQUEST_HEADERS = { accept: 'application/jwk-set+json, application/json' } as const;
-// Sent on a refetch for an unknown `kid`: caches between us and the server must not answer
-// with the copy that lacks the new key (RFC 9111 §5.2.1.4; §4.13 "Cache lifetime").
-const REVALIDATE_HEADERS = { ...REQUEST_HEADERS, 'cache-control': 'no-cache' } as const;
 
 export async function fetchKeySet(
   config: JwksFetchConfig,
@@ -42,7 +39,10 @@ export async function fetchKeySet(
   const result = await fetchJsonObject(config.transport, url, {
     maxBytes: config.maxJwksBytes,
     timeoutMs: config.httpTimeoutMs,
-    headers: options.revalidate ? REVALIDATE_HEADERS : REQUEST_HEADERS,
+    headers: REQUEST_HEADERS,
+    // On a refetch for an unknown `kid`, caches between us and the server must not answer with
+    // the copy that lacks the new key (§4.13 "Cache lifetime").
+    revalidate: options.revalidate,
   });
   if (!result.ok) {
     const code = result.kind === 'unavailable' ? 'ERR_JWKS_FETCH_FAILED' : 'ERR_JWKS_INVALID';

@@ -17,8 +17,14 @@ export interface TransportRequest {
   readonly maxBytes: number;
   /** Abort the whole exchange (connect, headers, body) after this many milliseconds. */
   readonly timeoutMs: number;
-  /** Extra request headers (e.g. `cache-control: no-cache` on a kid-miss refresh). */
+  /** Extra request headers (CORS-safelisted ones only: browsers preflight anything else). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Bypass caches between us and the server (a refresh for an unknown `kid`, RFC 9111 §5.2.1.4).
+   * The fetch transport says so with `cache: 'no-cache'` rather than a `Cache-Control` request
+   * header, which is not CORS-safelisted and would make a browser preflight the JWKS request.
+   */
+  readonly revalidate?: boolean;
 }
 
 /**

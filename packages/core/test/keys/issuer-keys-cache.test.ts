@@ -145,8 +145,10 @@ describe('issuer keys: unknown kid, rotation and cooldown (§4.13 unknown-kid re
     const resolved = await keys.getKey('k2', 'RS256');
     expect(signsWith(second, resolved.key)).toBe(true);
     expect(idp.jwksHits).toBe(2);
-    expect(idp.jwksRequests[1]?.headers.get('cache-control')).toBe('no-cache');
-    expect(idp.jwksRequests[0]?.headers.get('cache-control')).toBeNull();
+    // Said with the fetch cache mode, not a header: a header would cost a CORS preflight.
+    expect(idp.jwksRequests[1]?.cache).toBe('no-cache');
+    expect(idp.jwksRequests[0]?.cache).toBe('default');
+    expect(idp.jwksRequests[1]?.headers.get('cache-control')).toBeNull();
     expect(keys.generation).toBe(2);
     expect(eventsOfType(config.events, 'jwks_fetched').at(-1)?.reason).toBe('unknown_kid');
   });

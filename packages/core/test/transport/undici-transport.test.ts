@@ -137,17 +137,23 @@ describe('undici transport against raw loopback servers', () => {
     expect(error.reason).toBe('timeout');
   });
 
-  it('sends the request headers it is given', async () => {
-    let seen: string | undefined;
+  it('sends the request headers it is given, and Cache-Control: no-cache only when revalidating', async () => {
+    const seen: Array<{ accept: string | undefined; cacheControl: string | undefined }> = [];
     const origin = await serve((req, res) => {
-      seen = req.headers['cache-control'];
+      seen.push({ accept: req.headers.accept, cacheControl: req.headers['cache-control'] });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
-    await createUndiciTransport().get(`${origin}/keys`, {
+    const transport = createUndiciTransport();
+    await transport.get(`${origin}/keys`, { ...request, headers: { accept: 'application/json' } });
+    await transport.get(`${origin}/keys`, {
       ...request,
-      headers: { 'cache-control': 'no-cache' },
+      headers: { accept: 'application/json' },
+      revalidate: true,
     });
-    expect(seen).toBe('no-cache');
+    expect(seen).toEqual([
+      { accept: 'application/json', cacheControl: undefined },
+      { accept: 'application/json', cacheControl: 'no-cache' },
+    ]);
   });
 
   /** Runs `body` with HTTP_PROXY pointing at `proxy`, restoring the variable afterwards. */
