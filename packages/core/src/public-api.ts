@@ -28,6 +28,7 @@ export type {
   VerifyIdTokenOptions,
 } from './id-token.js';
 export { type ParsedIssuer, parseIssuer } from './issuer.js';
+export { validateAuthRequirements } from './lib/auth-requirements.js';
 export { checkClaims } from './lib/claim-requirements.js';
 export type {
   JsonWebKeyLike,

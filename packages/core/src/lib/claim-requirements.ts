@@ -1,22 +1,28 @@
 /** Per-route claim requirements (`claims` of `verify`, the adapters' `requireClaims`). */
 import { TokenwardError } from '../errors.js';
-import type { ClaimPrimitive, ClaimRequirement, ClaimRequirements } from '../types.js';
-import { configError, found, isPlainObject } from './option-checks.js';
+import type { ClaimRequirement, ClaimRequirements } from '../types.js';
+import { readClaimRequirements } from './auth-requirements.js';
 
 /**
  * Throws `ERR_CLAIM_MISSING` when a required claim is absent and `ERR_CLAIM_INVALID` when it does
  * not satisfy its requirement (see `ClaimRequirement`). Messages name the claim and what was
- * expected, not the value found (claims may hold personal data). A requirement of an unsupported
- * shape throws `ERR_CONFIG`; an exception thrown by a predicate propagates unchanged.
+ * expected, not the value found (claims may hold personal data). Every requirement's shape is
+ * checked before any claim is looked at, so a malformed one always throws `ERR_CONFIG`, whatever
+ * the token carries; an exception thrown by a predicate propagates unchanged.
  * @example checkClaims(req.auth, { tier: 'gold', groups: { includes: 'admins' } })
  */
 export function checkClaims<Claims extends Readonly<Record<string, unknown>>>(
   result: { readonly claims: Claims },
   requirements: ClaimRequirements<Claims>,
 ): void {
-  if (!isPlainObject(requirements)) {
-    throw configError(`claim requirements must be an object; found ${found(requirements)}`);
-  }
+  checkValidClaims(result, readClaimRequirements<Claims>(requirements, 'checkClaims'));
+}
+
+/** {@link checkClaims} for requirements already returned by `validateAuthRequirements`. */
+export function checkValidClaims<Claims extends Readonly<Record<string, unknown>>>(
+  result: { readonly claims: Claims },
+  requirements: ClaimRequirements<Claims>,
+): void {
   for (const [name, requirement] of Object.entries(requirements)) {
     checkRequirement(name, requirement, result.claims);
   }
@@ -41,7 +47,7 @@ function checkRequirement<Claims extends Readonly<Record<string, unknown>>>(
     }
     return;
   }
-  if (isPrimitive(requirement)) {
+  if (typeof requirement !== 'object') {
     if (value !== requirement) {
       throw new TokenwardError(
         'ERR_CLAIM_INVALID',
@@ -50,35 +56,20 @@ function checkRequirement<Claims extends Readonly<Record<string, unknown>>>(
     }
     return;
   }
-  if (isPlainObject(requirement) && Object.keys(requirement).length === 1 && 'includes' in requirement) {
-    const wanted: readonly unknown[] = Array.isArray(requirement.includes)
-      ? requirement.includes
-      : [requirement.includes];
-    if (!wanted.every(isPrimitive)) throw unsupported(name, requirement);
-    if (!Array.isArray(value)) {
-      throw new TokenwardError(
-        'ERR_CLAIM_INVALID',
-        `expected claim "${name}" to be an array; found ${typeof value}`,
-      );
-    }
-    const absent = wanted.filter((item) => !value.includes(item));
-    if (absent.length > 0) {
-      throw new TokenwardError(
-        'ERR_CLAIM_INVALID',
-        `expected claim "${name}" to include ${absent.map((item) => JSON.stringify(item)).join(', ')}`,
-      );
-    }
-    return;
+  const wanted: readonly unknown[] = Array.isArray(requirement.includes)
+    ? requirement.includes
+    : [requirement.includes];
+  if (!Array.isArray(value)) {
+    throw new TokenwardError(
+      'ERR_CLAIM_INVALID',
+      `expected claim "${name}" to be an array; found ${typeof value}`,
+    );
   }
-  throw unsupported(name, requirement);
-}
-
-function isPrimitive(value: unknown): value is ClaimPrimitive {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
-
-function unsupported(name: string, requirement: unknown): TokenwardError {
-  return configError(
-    `requirement of claim "${name}" must be a string, number, boolean, { includes } or a function; found ${found(requirement)}`,
-  );
+  const absent = wanted.filter((item) => !value.includes(item));
+  if (absent.length > 0) {
+    throw new TokenwardError(
+      'ERR_CLAIM_INVALID',
+      `expected claim "${name}" to include ${absent.map((item) => JSON.stringify(item)).join(', ')}`,
+    );
+  }
 }
