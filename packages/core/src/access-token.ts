@@ -65,6 +65,7 @@ function createVerifier(
 
   return Object.freeze({
     issuers: Object.freeze(targets.map((target) => target.issuer)),
+    realm: settings.realm,
     verify(token: string, options?: VerifyAccessTokenOptions): Promise<AccessTokenResult> {
       const trace = { issuer: undefined as string | undefined };
       try {

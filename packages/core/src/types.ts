@@ -110,4 +110,11 @@ export interface AccessTokenVerifier {
   hydrate(): Promise<void>;
   /** The configured issuers, in configuration order. */
   readonly issuers: readonly string[];
+  /**
+   * `realm` of the `WWW-Authenticate` challenges of this verifier's errors: the `realm` option,
+   * default `'api'` (`DEFAULT_REALM`). The adapters use it for their own errors (a missing token,
+   * a malformed request) when given this verifier without a `realm` of their own.
+   * @example 'orders-api'
+   */
+  readonly realm: string;
 }

@@ -212,4 +212,37 @@ describe('scopes and claim requirements (DESIGN rule 6, BT-7)', () => {
     const failure = await rejectionOf(verifier.verify(token, { scopes: 'orders:read' } as never));
     expect(failure).toMatchObject({ code: 'ERR_CONFIG', status: 500 });
   });
+
+  it('takes omitted or empty options as no requirements, but refuses empty scopes or claims', async () => {
+    const { verifier } = verifierFor();
+    const token = await server.mintAccessToken({ sub: 'alice' });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ subject: 'alice' });
+    await expect(verifier.verify(token, {})).resolves.toMatchObject({ subject: 'alice' });
+    expect(await rejectionOf(verifier.verify(token, { claims: {} }))).toMatchObject({
+      code: 'ERR_CONFIG',
+      message: 'tokenward: verify: `claims` must name at least one claim; found an empty object',
+    });
+    expect(await rejectionOf(verifier.verify(token, { scopes: [] }))).toMatchObject({
+      code: 'ERR_CONFIG',
+      message:
+        'tokenward: verify: `scopes` must be a non-empty array of scope tokens (RFC 6749 §3.3); found an empty array',
+    });
+  });
+
+  it('refuses a malformed claim requirement even when the token lacks that claim', async () => {
+    const { verifier } = verifierFor();
+    const token = await server.mintAccessToken();
+    const failure = await rejectionOf(
+      verifier.verify(token, { claims: { region: { includes: [] } } } as never),
+    );
+    expect(failure).toMatchObject({ code: 'ERR_CONFIG', status: 500 });
+    expect(failure.message).toContain('`claims.region` must be');
+  });
+});
+
+describe('the verifier reports its realm', () => {
+  it("is 'api' by default and the realm option otherwise", () => {
+    expect(verifierFor().verifier.realm).toBe('api');
+    expect(verifierFor({ realm: 'orders' }).verifier.realm).toBe('orders');
+  });
 });
