@@ -126,7 +126,11 @@ export class TokenwardError extends Error {
   readonly realm: string;
   /** Seconds sent as `Retry-After` on 503 answers, when one was chosen explicitly. */
   readonly retryAfter: number | undefined;
-  /** Lets Express's final handler send `message` only for 4xx (it reads `expose`). */
+  /**
+   * `true` for 4xx: `message` may be shown to the client. The http-errors convention, read by
+   * Koa's default error handler and error renderers that follow it. Express's final handler does
+   * not read it: it uses `status` and `headers`, and sends the status text (the stack in development).
+   */
   readonly expose: boolean;
 
   constructor(code: ErrorCode, message: string, options: TokenwardErrorOptions = {}) {
