@@ -3,13 +3,17 @@ import {
   type ClaimRequirements,
   type ScopeMatch,
   TokenwardError,
+  type VerifyAccessTokenOptions,
+  validateAuthRequirements,
 } from '@tokenward/core';
 
 /** Options of the Express adapter itself, beside the verifier's. */
 export interface ExpressAuthOptions {
   /**
    * `realm` of every `WWW-Authenticate` challenge (RFC 6750 §3): printable ASCII without `"` or `\`.
-   * Given with verifier options, the verifier uses it too. Default `'api'` (core's `DEFAULT_REALM`).
+   * Given with verifier options, the verifier uses it too; given beside a verifier, it replaces that
+   * verifier's realm in this middleware's answers. Default: the verifier's `realm` (core's `'api'`
+   * unless the verifier was built with another).
    * @example 'orders-api'
    */
   realm?: string;
@@ -48,68 +52,24 @@ export function splitOptions(options: RequireAuthOptions): {
 
 // RFC 6750 §3: characters a quoted attribute value may hold.
 const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
-/** Throws `ERR_CONFIG`, naming the option, for any adapter option of the wrong shape. */
-export function validateAdapterOptions(options: ExpressAuthOptions): void {
+/**
+ * Throws `ERR_CONFIG`, naming the option, for any adapter option of the wrong shape. `scopes`,
+ * `scopeMatch` and `claims` are checked by core's `validateAuthRequirements`, whose frozen copy
+ * is returned; `where` is the middleware's name, for messages.
+ */
+export function validateAdapterOptions(options: ExpressAuthOptions, where: string): VerifyAccessTokenOptions {
   const { realm, allowQuery, allowBody, scopes, scopeMatch, claims } = options;
   if (realm !== undefined && (typeof realm !== 'string' || !REALM.test(realm))) {
-    throw configError(`\`realm\` must be printable ASCII without " or \\; found ${found(realm)}`);
+    throw configError(`${where}: \`realm\` must be printable ASCII without " or \\; found ${found(realm)}`);
   }
   if (allowQuery !== undefined && typeof allowQuery !== 'boolean') {
-    throw configError(`\`allowQuery\` must be a boolean; found ${found(allowQuery)}`);
+    throw configError(`${where}: \`allowQuery\` must be a boolean; found ${found(allowQuery)}`);
   }
   if (allowBody !== undefined && typeof allowBody !== 'boolean') {
-    throw configError(`\`allowBody\` must be a boolean; found ${found(allowBody)}`);
+    throw configError(`${where}: \`allowBody\` must be a boolean; found ${found(allowBody)}`);
   }
-  if (scopes !== undefined) validateScopeList(scopes, 'scopes');
-  validateScopeMatch(scopeMatch, 'scopeMatch');
-  if (claims !== undefined) validateClaimRequirements(claims, 'claims');
-}
-
-export function validateScopeList(scopes: unknown, name: string): void {
-  if (!Array.isArray(scopes) || scopes.length === 0) {
-    throw configError(`\`${name}\` must be a non-empty array of scope names; found ${found(scopes)}`);
-  }
-  for (const scope of scopes) {
-    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
-      throw configError(`\`${name}\` must hold scope names (RFC 6749 §3.3); found ${found(scope)}`);
-    }
-  }
-}
-
-export function validateScopeMatch(match: unknown, name: string): void {
-  if (match !== undefined && match !== 'all' && match !== 'any') {
-    throw configError(`\`${name}\` must be 'all' or 'any'; found ${found(match)}`);
-  }
-}
-
-/** The shapes core's `ClaimRequirement` allows, checked now rather than on the first request. */
-export function validateClaimRequirements(requirements: unknown, name: string): void {
-  if (typeof requirements !== 'object' || requirements === null || Array.isArray(requirements)) {
-    throw configError(`\`${name}\` must be an object of claim requirements; found ${found(requirements)}`);
-  }
-  const entries = Object.entries(requirements);
-  if (entries.length === 0) throw configError(`\`${name}\` must name at least one claim`);
-  for (const [claim, requirement] of entries) {
-    if (!isClaimRequirement(requirement)) {
-      throw configError(
-        `\`${name}.${claim}\` must be a string, number, boolean, { includes } or a function; found ${found(requirement)}`,
-      );
-    }
-  }
-}
-
-function isClaimRequirement(value: unknown): boolean {
-  if (typeof value === 'function' || isPrimitive(value)) return true;
-  if (typeof value !== 'object' || value === null || Object.keys(value).length !== 1) return false;
-  const { includes } = value as { includes?: unknown };
-  return Array.isArray(includes) ? includes.length > 0 && includes.every(isPrimitive) : isPrimitive(includes);
-}
-
-function isPrimitive(value: unknown): boolean {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  return validateAuthRequirements({ scopes, scopeMatch, claims }, where);
 }
 
 function configError(message: string): TokenwardError {
@@ -118,6 +78,6 @@ function configError(message: string): TokenwardError {
 
 function found(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
+  if (Array.isArray(value)) return 'an array';
   return value === null ? 'null' : typeof value;
 }

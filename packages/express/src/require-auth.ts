@@ -4,6 +4,7 @@ import {
   extractBearerToken,
   isCorsPreflight,
   TokenwardError,
+  type VerifyAccessTokenOptions,
 } from '@tokenward/core';
 import type { RequestHandler } from 'express';
 import { inRealm, tokenMissing } from './lib/errors.js';
@@ -51,12 +52,13 @@ function authMiddleware(
   extraOptions: ExpressAuthOptions | undefined,
   anonymousAllowed: boolean,
 ): RequestHandler {
-  const { verifier, adapterOptions } = resolve(optionsOrVerifier, extraOptions);
-  const { realm, allowQuery = false, allowBody = false, scopes, scopeMatch, claims } = adapterOptions;
+  const where = anonymousAllowed ? 'optionalAuth' : 'requireAuth';
+  const { verifier, adapterOptions, requirements } = resolve(optionsOrVerifier, extraOptions, where);
+  const { allowQuery = false, allowBody = false } = adapterOptions;
+  // A verifier passed in already knows its realm: the adapter's own challenges use it too.
+  const realm = adapterOptions.realm ?? verifier.realm;
   const checks =
-    scopes === undefined && claims === undefined
-      ? undefined
-      : { scopes: scopes && [...scopes], scopeMatch, claims };
+    requirements.scopes === undefined && requirements.claims === undefined ? undefined : requirements;
 
   return async function tokenwardAuth(req, _res, next) {
     let outcome: unknown;
@@ -85,7 +87,12 @@ function authMiddleware(
 function resolve(
   optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
   extraOptions: ExpressAuthOptions | undefined,
-): { verifier: AccessTokenVerifier; adapterOptions: ExpressAuthOptions } {
+  where: string,
+): {
+  verifier: AccessTokenVerifier;
+  adapterOptions: ExpressAuthOptions;
+  requirements: VerifyAccessTokenOptions;
+} {
   if (typeof optionsOrVerifier !== 'object' || optionsOrVerifier === null) {
     throw new TokenwardError(
       'ERR_CONFIG',
@@ -94,12 +101,12 @@ function resolve(
   }
   if (isVerifier(optionsOrVerifier)) {
     const adapterOptions = extraOptions ?? {};
-    validateAdapterOptions(adapterOptions);
-    return { verifier: optionsOrVerifier, adapterOptions };
+    const requirements = validateAdapterOptions(adapterOptions, where);
+    return { verifier: optionsOrVerifier, adapterOptions, requirements };
   }
   const { verifierOptions, adapterOptions } = splitOptions(optionsOrVerifier);
-  validateAdapterOptions(adapterOptions);
-  return { verifier: createAccessTokenVerifier(verifierOptions), adapterOptions };
+  const requirements = validateAdapterOptions(adapterOptions, where);
+  return { verifier: createAccessTokenVerifier(verifierOptions), adapterOptions, requirements };
 }
 
 function isVerifier(value: RequireAuthOptions | AccessTokenVerifier): value is AccessTokenVerifier {

@@ -4,11 +4,11 @@ import {
   checkClaims,
   checkScopes,
   type ScopeMatch,
+  validateAuthRequirements,
 } from '@tokenward/core';
 import type { Request, RequestHandler } from 'express';
-import { authNotRun, inRealm, tokenMissing } from './lib/errors.js';
+import { argumentMissing, authNotRun, inRealm, tokenMissing } from './lib/errors.js';
 import { authStateOf } from './lib/state.js';
-import { validateClaimRequirements, validateScopeList, validateScopeMatch } from './options.js';
 
 /** Options of {@link requireScopes}. */
 export interface RequireScopesOptions {
@@ -23,10 +23,12 @@ export interface RequireScopesOptions {
  * @example app.get('/orders', requireScopes(['orders:read']), listOrders);
  */
 export function requireScopes(scopes: readonly string[], options: RequireScopesOptions = {}): RequestHandler {
-  validateScopeList(scopes, 'requireScopes(scopes)');
-  validateScopeMatch(options.match, 'requireScopes(scopes, { match })');
-  const required = [...scopes];
-  const match = options.match ?? 'all';
+  const { scopes: required, scopeMatch: match = 'all' } = validateAuthRequirements(
+    { scopes, scopeMatch: options.match },
+    'requireScopes',
+  );
+  // The list is this helper's whole point: an omitted one is a mistake, not "no scopes".
+  if (required === undefined) throw argumentMissing('requireScopes', 'scopes');
   return routeCheck('requireScopes()', (result) => checkScopes(result, required, match));
 }
 
@@ -35,8 +37,9 @@ export function requireScopes(scopes: readonly string[], options: RequireScopesO
  * (`ERR_CLAIM_MISSING` / `ERR_CLAIM_INVALID`) when the token's claims do not meet `requirements`.
  */
 export function requireClaims(requirements: ClaimRequirements): RequestHandler {
-  validateClaimRequirements(requirements, 'requireClaims(requirements)');
-  return routeCheck('requireClaims()', (result) => checkClaims(result, requirements));
+  const { claims } = validateAuthRequirements({ claims: requirements }, 'requireClaims');
+  if (claims === undefined) throw argumentMissing('requireClaims', 'claims');
+  return routeCheck('requireClaims()', (result) => checkClaims(result, claims));
 }
 
 function routeCheck(name: string, check: (result: AccessTokenResult) => void): RequestHandler {

@@ -61,36 +61,50 @@ describe('configuration errors are thrown at set-up, synchronously', () => {
     ['allowQuery', { allowQuery: 'yes' }],
     ['allowBody', { allowBody: 1 }],
     ['scopes', { scopes: [] }],
-    ['scopes', { scopes: ['orders read'] }],
+    ['scopes[0]', { scopes: ['orders read'] }],
     ['scopeMatch', { scopeMatch: 'most' }],
     ['claims', { claims: {} }],
     ['claims.tier', { claims: { tier: { equals: 'gold' } } }],
     ['claims.groups', { claims: { groups: { includes: [] } } }],
   ])('names the adapter option %s when it has the wrong shape', (name, adapterOptions) => {
     const options = { ...trust(issuer.server('default')), ...adapterOptions } as RequireAuthOptions;
-    expectConfigError(() => requireAuth(options), name);
+    expectConfigError(() => requireAuth(options), `requireAuth: \`${name}\``);
+    expectConfigError(() => optionalAuth(options), `optionalAuth: \`${name}\``);
     const verifier = createAccessTokenVerifier(trust(issuer.server('default')));
-    expectConfigError(() => requireAuth(verifier, adapterOptions as ExpressAuthOptions), name);
+    expectConfigError(
+      () => requireAuth(verifier, adapterOptions as ExpressAuthOptions),
+      `requireAuth: \`${name}\``,
+    );
   });
 
   it.each([
-    ['an empty list', []],
-    ['a list with a non-string', ['orders:read', 42]],
-    ['a list with an empty name', ['']],
-    ['a string instead of a list', 'orders:read'],
-  ])('requireScopes refuses %s', (_case, scopes) => {
-    expectConfigError(() => requireScopes(scopes as string[]), 'requireScopes(scopes)');
+    ['an empty list', [], '`scopes` must be a non-empty array'],
+    ['a list with a non-string', ['orders:read', 42], '`scopes[1]` must be a scope token'],
+    ['a list with an empty name', [''], '`scopes[0]` must be a scope token'],
+    ['a name with a space (RFC 6749 §3.3)', ['orders read'], '`scopes[0]` must be a scope token'],
+    ['a string instead of a list', 'orders:read', '`scopes` must be a non-empty array'],
+    ['no list at all', undefined, '`scopes` is required'],
+  ])('requireScopes refuses %s', (_case, scopes, naming) => {
+    expectConfigError(() => requireScopes(scopes as string[]), `requireScopes: ${naming}`);
   });
 
   it('requireScopes refuses an unknown match mode', () => {
     expectConfigError(
       () => requireScopes(['orders:read'], { match: 'most' as 'any' }),
-      'requireScopes(scopes, { match })',
+      `requireScopes: \`scopeMatch\` must be 'all' or 'any'; found "most"`,
     );
   });
 
-  it('requireClaims refuses requirements that name no claim', () => {
-    expectConfigError(() => requireClaims({}), 'requireClaims(requirements)');
+  it('requireClaims refuses requirements that name no claim, a malformed one, or none at all', () => {
+    expectConfigError(() => requireClaims({}), 'requireClaims: `claims` must name at least one claim');
+    expectConfigError(
+      () => requireClaims({ tier: { equals: 'gold' } as unknown as string }),
+      'requireClaims: `claims.tier` must be',
+    );
+    expectConfigError(
+      () => requireClaims(undefined as unknown as Record<string, string>),
+      'requireClaims: `claims` is required',
+    );
   });
 
   it('builds the verifier without any network traffic', () => {

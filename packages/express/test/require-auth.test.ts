@@ -32,6 +32,8 @@ describe.each(expressVersions)('requireAuth on $label', ({ express }) => {
     );
     const shared = createAccessTokenVerifier(trust(issuer.server('default')));
     server.use('/shared', requireAuth(shared, { realm: 'shared-verifier' }));
+    const ordersVerifier = createAccessTokenVerifier({ ...trust(issuer.server('default')), realm: 'orders' });
+    server.use('/verifier-realm', requireAuth(ordersVerifier));
     server.options('/api/me', (_req, res) => {
       res.set('access-control-allow-origin', '*').sendStatus(204);
     });
@@ -41,6 +43,7 @@ describe.each(expressVersions)('requireAuth on $label', ({ express }) => {
     server.get('/api/me', echo);
     server.get('/lenient/me', echo);
     server.get('/shared/me', echo);
+    server.get('/verifier-realm/me', echo);
     server.post('/lenient/me', echo);
     server.use(authErrorHandler());
     app = await listen(server);
@@ -167,6 +170,17 @@ describe.each(expressVersions)('requireAuth on $label', ({ express }) => {
     );
     const missing = await fetch(`${app.url}/shared/me`);
     expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="shared-verifier"');
+  });
+
+  it("BT-7: answers the adapter's own errors in the realm of a verifier passed without a realm option", async () => {
+    const missing = await fetch(`${app.url}/verifier-realm/me`);
+    expect(missing.status).toBe(401);
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer realm="orders"');
+    const malformed = await fetch(`${app.url}/verifier-realm/me`, { headers: { authorization: 'Bearer' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="orders", error="invalid_request"/,
+    );
   });
 
   it('lets a CORS preflight through untouched', async () => {

@@ -25,3 +25,8 @@ export function authNotRun(middleware: string): TokenwardError {
     `tokenward: ${middleware} found no verified token on the request: mount requireAuth() or optionalAuth() before it`,
   );
 }
+
+/** A required first argument of a route-level helper was omitted (a JavaScript caller's mistake). */
+export function argumentMissing(helper: string, name: string): TokenwardError {
+  return new TokenwardError('ERR_CONFIG', `tokenward: ${helper}: \`${name}\` is required; found nothing`);
+}
