@@ -15,9 +15,10 @@ export interface AdapterOptions {
   global?: boolean;
   /**
    * `realm` of every `WWW-Authenticate` challenge (RFC 6750 §3): printable ASCII without `"` or
-   * `\`. Passed to the verifier too when the plugin builds it. Default: the verifier's realm for
-   * its errors, core's `'api'` for the adapter's own (`ERR_TOKEN_MISSING`, `ERR_INVALID_REQUEST`);
-   * set it here as well when you pass a `verifier` built with another realm.
+   * `\`. Passed to the verifier too when the plugin builds it; beside a `verifier`, it replaces
+   * that verifier's realm in this plugin's answers. Default: the verifier's `realm` (core's `'api'`
+   * unless the verifier was built with another), for its errors and the plugin's own
+   * (`ERR_TOKEN_MISSING`, `ERR_INVALID_REQUEST`) alike.
    * @example 'orders-api'
    */
   realm?: string;
@@ -69,13 +70,15 @@ export function resolveSettings(options: TokenwardOptions): AdapterSettings {
       `realm must be a non-empty string of printable ASCII without " or \\; got ${found(realm)}`,
     );
   }
+  const resolvedVerifier =
+    verifier === undefined
+      ? createAccessTokenVerifier(verifierOptions as AccessTokenVerifierOptions)
+      : checkVerifier(verifier, verifierOptions);
   return {
-    verifier:
-      verifier === undefined
-        ? createAccessTokenVerifier(verifierOptions as AccessTokenVerifierOptions)
-        : checkVerifier(verifier, verifierOptions),
+    verifier: resolvedVerifier,
     global: global ?? false,
-    realm,
+    // A verifier passed in already knows its realm: the plugin's own challenges use it too.
+    realm: realm ?? resolvedVerifier.realm,
     extraction: { allowQuery: allowQuery ?? false, allowBody: allowBody ?? false },
   };
 }

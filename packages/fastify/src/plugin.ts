@@ -1,7 +1,7 @@
+import { validateAuthRequirements } from '@tokenward/core';
 import type { FastifyInstance } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { createAuthenticate, createRequireAuth, createRouteHook } from './hooks.js';
-import { validateRequirements } from './lib/requirements.js';
 import { resolveSettings, type TokenwardOptions } from './options.js';
 import type { RouteAuthConfig } from './types.js';
 
@@ -14,13 +14,14 @@ async function tokenward(fastify: FastifyInstance, options: TokenwardOptions): P
   fastify.decorateRequest('auth', null);
   fastify.decorate('tokenward', { verifier: settings.verifier });
   fastify.decorate('requireAuth', (requirements: RouteAuthConfig = {}) =>
-    createRequireAuth(authenticate, validateRequirements(requirements, 'requireAuth() options')),
+    createRequireAuth(authenticate, validateAuthRequirements(requirements, 'requireAuth')),
   );
 
   fastify.addHook('onRoute', (route) => {
     const routeAuth = route.config?.auth;
     if (routeAuth !== undefined && routeAuth !== false) {
-      validateRequirements(routeAuth, `config.auth of ${String(route.method)} ${route.url}`);
+      // Checked where the route is declared, so a typo fails at start-up, not as a 500 per request.
+      validateAuthRequirements(routeAuth, `config.auth of ${String(route.method)} ${route.url}`);
     }
   });
   // Added to the registering context only, so `global` protects that context and its children,

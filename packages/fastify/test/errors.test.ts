@@ -122,7 +122,25 @@ describe('configuration errors surface at registration (ERR_CONFIG), never as a 
       app.get('/orders', { config: { auth: { scope: ['orders:read'] } as object } }, async () => ({
         ok: true,
       })),
-    ).toThrow(/config\.auth of GET \/orders has an unknown option "scope"/);
+    ).toThrow(
+      /^tokenward: config\.auth of GET \/orders: unknown option `scope`; known options: scopes, scopeMatch, claims$/,
+    );
+  });
+
+  it('a malformed claim requirement or scope token fails where it is declared, whatever tokens arrive', async () => {
+    app = Fastify();
+    await app.register(tokenward, defaultServerOptions(issuer));
+
+    expect(() =>
+      app.get('/admins', { config: { auth: { claims: { groups: { includes: [] } } } } }, async () => ({})),
+    ).toThrow(/^tokenward: config\.auth of GET \/admins: `claims\.groups` must be /);
+    expect(() => app.requireAuth({ claims: { tier: null as unknown as string } })).toThrow(
+      /^tokenward: requireAuth: `claims\.tier` must be /,
+    );
+    expect(() => app.requireAuth({ scopes: ['orders read'] })).toThrow(
+      /^tokenward: requireAuth: `scopes\[0\]` must be a scope token/,
+    );
+    expect(() => app.requireAuth({ claims: {} })).toThrow(/`claims` must name at least one claim/);
   });
 });
 
@@ -145,5 +163,25 @@ describe('a shared verifier', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers).not.toHaveProperty('www-authenticate');
     expect(response.json()).toEqual({ subject: 'alice' });
+  });
+
+  it("BT-7: answers the plugin's own errors in the verifier's realm when no realm option is given", async () => {
+    const server = issuer.server('default');
+    const verifier = createAccessTokenVerifier({
+      issuer: server.issuer,
+      audience: server.audience,
+      realm: 'orders',
+    });
+    app = Fastify();
+    await app.register(tokenward, { verifier });
+    app.get('/orders', { preHandler: app.requireAuth() }, async () => ({ ok: true }));
+
+    const missing = await app.inject({ url: '/orders' });
+    const malformed = await app.inject({ url: '/orders', headers: { authorization: 'Bearer' } });
+
+    expect(missing.statusCode).toBe(401);
+    expect(missing.headers['www-authenticate']).toBe('Bearer realm="orders"');
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.headers['www-authenticate']).toMatch(/^Bearer realm="orders", error="invalid_request"/);
   });
 });
