@@ -3,45 +3,56 @@
  * and unexpected failures into 1, always on stderr.
  */
 import { readFileSync } from 'node:fs';
-import { DEMO_HELP, runDemo } from './commands/demo.js';
-import { DISCOVER_HELP, runDiscover } from './commands/discover.js';
-import { INSPECT_HELP, runInspect } from './commands/inspect.js';
-import { ISSUER_HELP, runIssuer } from './commands/issuer.js';
-import { runVerify, VERIFY_HELP } from './commands/verify.js';
 import { UsageError, wantsHelp } from './lib/args.js';
 import { type CliIo, EXIT, type ExitCode, processIo } from './lib/output.js';
 
-interface Command {
-  readonly summary: string;
+/** What a command module exports. */
+interface CommandModule {
   readonly help: string;
   readonly run: (argv: readonly string[], io: CliIo) => Promise<ExitCode>;
+}
+
+interface Command {
+  readonly summary: string;
+  /** Loaded on use: `inspect` need not load Express, Fastify and the issuer to start. */
+  readonly load: () => Promise<CommandModule>;
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   verify: {
     summary: 'verify an access token against an issuer and explain the verdict',
-    help: VERIFY_HELP,
-    run: runVerify,
+    load: async () => {
+      const { VERIFY_HELP, runVerify } = await import('./commands/verify.js');
+      return { help: VERIFY_HELP, run: runVerify };
+    },
   },
   inspect: {
     summary: 'decode a token without trusting it and flag what would fail',
-    help: INSPECT_HELP,
-    run: runInspect,
+    load: async () => {
+      const { INSPECT_HELP, runInspect } = await import('./commands/inspect.js');
+      return { help: INSPECT_HELP, run: runInspect };
+    },
   },
   discover: {
     summary: "check an issuer's discovery documents and key set",
-    help: DISCOVER_HELP,
-    run: runDiscover,
+    load: async () => {
+      const { DISCOVER_HELP, runDiscover } = await import('./commands/discover.js');
+      return { help: DISCOVER_HELP, run: runDiscover };
+    },
   },
   issuer: {
     summary: 'run the reference authorization server on loopback',
-    help: ISSUER_HELP,
-    run: runIssuer,
+    load: async () => {
+      const { ISSUER_HELP, runIssuer } = await import('./commands/issuer.js');
+      return { help: ISSUER_HELP, run: (argv, io) => runIssuer(argv, io) };
+    },
   },
   demo: {
     summary: 'guided demo: issuer, Express and Fastify APIs, every verdict narrated',
-    help: DEMO_HELP,
-    run: runDemo,
+    load: async () => {
+      const { DEMO_HELP, runDemo } = await import('./commands/demo.js');
+      return { help: DEMO_HELP, run: runDemo };
+    },
   },
 };
 
@@ -68,7 +79,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = name === 'help' && rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
-    io.stdout.write(topic?.help ?? USAGE);
+    io.stdout.write(topic === undefined ? USAGE : (await topic.load()).help);
     return EXIT.ok;
   }
   if (name === '--version' || name === '-v') {
@@ -82,12 +93,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.stderr.write(`tokenward: unknown command${shown}\n\n${USAGE}`);
     return EXIT.usage;
   }
+  const loaded = await command.load();
   if (wantsHelp(rest)) {
-    io.stdout.write(command.help);
+    io.stdout.write(loaded.help);
     return EXIT.ok;
   }
   try {
-    return await command.run(rest, io);
+    return await loaded.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`tokenward ${name}: ${error.message}\nRun \`tokenward ${name} --help\` for usage.\n`);

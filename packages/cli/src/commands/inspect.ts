@@ -54,7 +54,7 @@ export async function runInspect(argv: readonly string[], io: CliIo): Promise<Ex
     if (values.json)
       printJson(io, { verified: false, note: UNTRUSTED_NOTE, decoded: false, reason: decoded.reason });
     else {
-      out.check('fail', 'not a readable JWT', decoded.reason, '');
+      out.check('fail', `not a readable JWT: ${decoded.reason}`, '', '');
       out.line(`  ${explain('ERR_TOKEN_MALFORMED').action}`);
     }
     return EXIT.invalid;

@@ -6,6 +6,7 @@
 import {
   ISSUER_USAGE,
   IssuerArgsError,
+  type IssuerCommand,
   parseIssuerArgs,
   type ReferenceIssuer,
   runIssuerCli,
@@ -44,17 +45,22 @@ export async function runIssuer(
 ): Promise<ExitCode> {
   const json = argv.includes('--json');
   const issuerArgv = argv.filter((arg) => arg !== '--json');
+  let command: IssuerCommand;
   try {
-    // Checked here so a bad flag reads as a `tokenward issuer` usage error.
-    parseIssuerArgs(issuerArgv);
+    // Parsed here too, so a bad flag reads as a `tokenward issuer` usage error.
+    command = parseIssuerArgs(issuerArgv);
   } catch (error) {
     if (error instanceof IssuerArgsError) throw new UsageError(error.message);
     throw error;
   }
+  if (command.kind === 'help') {
+    io.stdout.write(ISSUER_HELP);
+    return EXIT.ok;
+  }
+  // Listening for the signal before starting: a stop sent right after the banner must not kill us.
+  const stopped = stopSignal();
   let issuer: ReferenceIssuer | undefined;
   if (json) {
-    const command = parseIssuerArgs(issuerArgv);
-    if (command.kind !== 'start') return EXIT.ok;
     issuer = await startIssuer(command.options);
     printJson(io, describe(issuer));
   } else {
@@ -62,7 +68,7 @@ export async function runIssuer(
     if (run.exitCode !== undefined) return run.exitCode as ExitCode;
     issuer = run.issuer;
   }
-  await stopSignal();
+  await stopped;
   await issuer?.close();
   return EXIT.ok;
 }

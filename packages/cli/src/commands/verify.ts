@@ -56,15 +56,21 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
   const audiences = values.audience ?? [];
   if (audiences.length === 0) throw new UsageError('--audience is required (BCP-9: an API must check aud)');
   const scopes = values.scope ?? [];
+  // RFC 6749 §3.3: a scope token is visible ASCII except space, " and \.
+  if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
+    throw new UsageError('--scope takes one scope token each (visible ASCII without spaces, " or \\)');
+  }
   const verifier = buildVerifier(issuer, audiences);
   const token = await readToken(positionals[0], io.stdin);
 
   let result: AccessTokenResult | undefined;
   let failure: TokenwardError | undefined;
   try {
-    result = await verifier.verify(token, { scopes });
+    result = await verifier.verify(token, scopes.length === 0 ? undefined : { scopes });
   } catch (error) {
     if (!isTokenwardError(error)) throw error;
+    // A --scope that is not a scope token (RFC 6749 §3.3) is the command line's fault.
+    if (error.code === 'ERR_CONFIG') throw new UsageError(error.message.replace(/^tokenward: /, ''));
     failure = error;
   }
   const decoded = decodeUntrusted(token);

@@ -13,7 +13,9 @@ type StrictConfig<Options extends OptionsConfig> = {
   allowPositionals: true;
 };
 /** What {@link parseCommandArgs} returns: typed `values` and the positionals. */
-export type ParsedCommandArgs<Options extends OptionsConfig> = ReturnType<typeof parseArgs<StrictConfig<Options>>>;
+export type ParsedCommandArgs<Options extends OptionsConfig> = ReturnType<
+  typeof parseArgs<StrictConfig<Options>>
+>;
 
 /** A command line that cannot be run: the message goes to stderr and the exit code is 2. */
 export class UsageError extends Error {

@@ -55,7 +55,7 @@ export async function checkJwks(url: string, limits: HttpGetLimits): Promise<Jwk
   const members = jwks.keys.filter(
     (key): key is Record<string, unknown> => typeof key === 'object' && key !== null && !Array.isArray(key),
   );
-  const keys = members.map(summarize);
+  const keys = members.map(summarizeKey);
   checks.push(...checkKeys(members, keys));
   return { section: section(checks), keys, unreachable: false };
 }
@@ -79,7 +79,8 @@ function cacheCheck(cacheControl: string | null): ReportCheck {
   };
 }
 
-function summarize(key: Record<string, unknown>): KeySummary {
+/** What `discover` reports of one JWK; the RSA size is read from the modulus. */
+export function summarizeKey(key: Record<string, unknown>): KeySummary {
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
   const bits = key.kty === 'RSA' && typeof key.n === 'string' ? modulusBits(key.n) : undefined;
   return {

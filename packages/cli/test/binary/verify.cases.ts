@@ -1,0 +1,175 @@
+/** `tokenward verify` against the shared reference issuer, through the built binary. */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/built-cli.js';
+import { clientCredentialsToken, context, issuerOf, ORDER_SCOPES } from '../support/context.js';
+import { expectNoTokenIn } from '../support/tokens.js';
+
+interface VerifyJson {
+  outcome: string;
+  checks: Array<{ name: string; status: string }>;
+  token?: { subject: string; scopes: string[]; server: { kind: string; id?: string } };
+  error?: { code: string; status: number; meaning: string; action: string };
+}
+
+const verifyArgs = (token: string, ...extra: string[]) => [
+  'verify',
+  token,
+  '--issuer',
+  issuerOf('default'),
+  '--audience',
+  'api://default',
+  ...extra,
+];
+
+function statusOf(result: VerifyJson, name: string): string | undefined {
+  return result.checks.find((check) => check.name === name)?.status;
+}
+
+export function verifyCases(): void {
+  describe('tokenward verify', () => {
+    it('exit 0 for a valid token, listing every check as passed, without printing the token', async () => {
+      const token = await clientCredentialsToken('default', ORDER_SCOPES);
+      const run = await runCli(verifyArgs(token, '--scope', 'orders:read'));
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('✓ valid access token');
+      expect(run.stdout).toMatch(/✓ signature/);
+      expect(run.stdout).toContain('orders:read orders:refund');
+      expectNoTokenIn(run.stdout + run.stderr, token);
+    });
+
+    it('reads the token from stdin with "-" and prints JSON (--json)', async () => {
+      const token = await clientCredentialsToken('default', ['orders:read']);
+      const run = await runCli(verifyArgs('-', '--json', '--scope', 'orders:read'), { input: `${token}\n` });
+      expect(run.code).toBe(0);
+      const result = JSON.parse(run.stdout) as VerifyJson;
+      expect(result.outcome).toBe('valid');
+      expect(result.token).toMatchObject({ subject: 'cli-tests', scopes: ['orders:read'] });
+      expect(result.token?.server).toMatchObject({ kind: 'custom', id: 'default' });
+      expect(result.checks.every((check) => check.status === 'pass')).toBe(true);
+      expectNoTokenIn(run.stdout + run.stderr, token);
+    });
+
+    it('exit 1 for a missing scope: every earlier check passed, scopes failed (403 meaning)', async () => {
+      const token = await clientCredentialsToken('default', ['orders:read']);
+      const run = await runCli(verifyArgs(token, '--scope', 'orders:refund', '--json'));
+      expect(run.code).toBe(1);
+      const result = JSON.parse(run.stdout) as VerifyJson;
+      expect(result.error).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE', status: 403 });
+      expect(statusOf(result, 'type')).toBe('pass');
+      expect(statusOf(result, 'scopes')).toBe('fail');
+    });
+
+    it('exit 1 for an expired token (AT-7): time fails, audience is not checked', async () => {
+      const token = await context.issuer
+        .server('default')
+        .mintAccessToken({ scp: ['orders:read'] }, { expiresIn: -600 });
+      const run = await runCli(verifyArgs(token, '--json'));
+      expect(run.code).toBe(1);
+      const result = JSON.parse(run.stdout) as VerifyJson;
+      expect(result.error?.code).toBe('ERR_TOKEN_EXPIRED');
+      expect(statusOf(result, 'signature')).toBe('pass');
+      expect(statusOf(result, 'time')).toBe('fail');
+      expect(statusOf(result, 'audience')).toBe('skip');
+      expectNoTokenIn(run.stdout, token);
+    });
+
+    it('explains an org-server token in plain language, pointing at the default custom server (OK-1)', async () => {
+      const token = await clientCredentialsToken('org', ORDER_SCOPES);
+      const run = await runCli(verifyArgs(token));
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('ERR_ORG_SERVER_TOKEN');
+      expect(run.stdout).toContain("the org server's access tokens are for the vendor's own APIs");
+      expect(run.stdout).toContain(
+        `custom authorization server such as ${context.issuer.origin}/oauth2/default`,
+      );
+      expectNoTokenIn(run.stdout + run.stderr, token);
+    });
+
+    it('refuses an ID token sent as an access token (OK-2, AT-10)', async () => {
+      const token = await context.issuer
+        .server('default')
+        .mintIdToken({ nonce: 'n-1' }, { audience: 'api://default' });
+      const run = await runCli(verifyArgs(token, '--json'));
+      expect(run.code).toBe(1);
+      expect((JSON.parse(run.stdout) as VerifyJson).error?.code).toBe('ERR_TYPE_INVALID');
+    });
+
+    it('refuses a tampered signature without echoing any part of the token', async () => {
+      const token = await clientCredentialsToken('default', ['orders:read']);
+      const dot = token.lastIndexOf('.');
+      const middle = dot + 20;
+      const tampered = `${token.slice(0, middle)}${token[middle] === 'A' ? 'B' : 'A'}${token.slice(middle + 1)}`;
+      const run = await runCli(verifyArgs(tampered));
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('ERR_SIGNATURE_INVALID');
+      expectNoTokenIn(run.stdout + run.stderr, tampered);
+    });
+
+    it('exit 3 when the key set cannot be fetched (503 codes: the token may be fine)', async () => {
+      const token = await clientCredentialsToken('payments', ['orders:read']);
+      context.issuer.setFault({ server: 'payments', endpoint: 'jwks', status: 503 });
+      try {
+        const run = await runCli([
+          'verify',
+          token,
+          '--issuer',
+          issuerOf('payments'),
+          '--audience',
+          'api://payments',
+          '--json',
+        ]);
+        expect(run.code).toBe(3);
+        const result = JSON.parse(run.stdout) as VerifyJson;
+        expect(result.outcome).toBe('unreachable');
+        expect(result.error).toMatchObject({ code: 'ERR_JWKS_FETCH_FAILED', status: 503 });
+        expect(statusOf(result, 'key')).toBe('fail');
+      } finally {
+        context.issuer.clearFaults();
+      }
+    });
+
+    it.each([
+      [
+        'no --audience (BCP-9)',
+        ['verify', 'x.y.z', '--issuer', 'https://acme.okta.com/oauth2/default'],
+        '--audience',
+      ],
+      [
+        'no token',
+        ['verify', '--issuer', 'https://acme.okta.com/oauth2/default', '--audience', 'a'],
+        'missing',
+      ],
+      ['a relative issuer', ['verify', 'x.y.z', '--issuer', 'acme', '--audience', 'a'], 'absolute URL'],
+      [
+        'an unknown option',
+        ['verify', 'x.y.z', '--issuer', 'https://a.example/oauth2/default', '--audiences', 'a'],
+        "Unknown option '--audiences'",
+      ],
+    ])('exit 2 for %s, on stderr', async (_name, args, message) => {
+      const run = await runCli(args);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(message);
+    });
+
+    it('exit 2 for an org-server issuer: a configuration error, not a verdict', async () => {
+      const run = await runCli([
+        'verify',
+        'x.y.z',
+        '--issuer',
+        context.issuer.origin,
+        '--audience',
+        'api://default',
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('org authorization server');
+    });
+
+    it('exit 2 for two tokens, without repeating either', async () => {
+      const token = await clientCredentialsToken('default', ['orders:read']);
+      const run = await runCli([...verifyArgs(token), token]);
+      expect(run.code).toBe(2);
+      expectNoTokenIn(run.stdout + run.stderr, token);
+    });
+  });
+}
