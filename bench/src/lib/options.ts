@@ -37,10 +37,10 @@ export interface BenchOptions {
 
 const FULL: Omit<BenchOptions, 'phases' | 'quick'> = {
   rounds: 10,
-  sampleMs: 150,
+  sampleMs: 120,
   httpRounds: 5,
   distinctTokens: 12_000,
-  httpSeconds: 3,
+  httpSeconds: 2.5,
   httpConnections: 10,
   coldStartRequests: 1_000,
   memoryTokens: 1_000_000,

@@ -80,7 +80,8 @@ function rowsOf(cell: ThroughputCell, lanes: readonly Lane[]): ThroughputRow[] {
 
 /**
  * Every contender runs in every round, in an order rotated per round, one sample per cell; the
- * first round warms each lane for a full sample first, later rounds for a quarter of one.
+ * first round warms each lane for a full sample first, later rounds for a quarter of one. A full
+ * collection starts each cell, a young-generation one precedes each sample.
  */
 export async function runThroughput(
   bench: BenchIssuer,
@@ -101,8 +102,9 @@ export async function runThroughput(
   for (let round = 0; round < options.rounds; round++) {
     const warmupMs = round === 0 ? options.sampleMs : options.sampleMs / 4;
     for (const cell of cells) {
+      collectGarbage('full');
       for (const lane of rotate(lanesByCell.get(cellKey(cell))!, round)) {
-        collectGarbage();
+        collectGarbage('minor');
         await measure(lane.verify, lane.cursor, cell.mode, warmupMs);
         lane.samples.push(await measure(lane.verify, lane.cursor, cell.mode, options.sampleMs));
       }
