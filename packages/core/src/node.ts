@@ -4,7 +4,11 @@
  */
 import type { Dispatcher } from 'undici';
 import { accessTokenVerifierFactory } from './access-token.js';
-import { type CreateIdTokenVerifier, idTokenVerifierFactory } from './id-token.js';
+import {
+  type IdTokenVerifier,
+  idTokenVerifierFactory,
+  type IdTokenVerifierOptions as PortableIdTokenOptions,
+} from './id-token.js';
 import { configError, found, isPlainObject } from './lib/option-checks.js';
 import { createUndiciTransport, nodeRuntime } from './lib/runtime-node.js';
 import type { AccessTokenVerifierOptions as PortableOptions } from './options.js';
@@ -25,7 +29,30 @@ export interface NodeTransportOptions {
 /** Options of `createAccessTokenVerifier` in the Node entry: the portable ones plus `dispatcher`. */
 export type AccessTokenVerifierOptions = PortableOptions & NodeTransportOptions;
 
-const createWithNodeRuntime = accessTokenVerifierFactory(nodeRuntime);
+/** Options of `createIdTokenVerifier` in the Node entry: the portable ones plus `dispatcher`. */
+export type IdTokenVerifierOptions = PortableIdTokenOptions & NodeTransportOptions;
+
+/**
+ * Adds the `dispatcher` option to a portable factory: it becomes an undici transport, so
+ * everything past option parsing is the shared implementation.
+ */
+function withDispatcher<Options extends { fetch?: unknown; transport?: unknown }, Verifier>(
+  create: (options: Options) => Verifier,
+): (options: Options & NodeTransportOptions) => Verifier {
+  return (options) => {
+    if (!isPlainObject(options) || options.dispatcher === undefined) return create(options);
+    const { dispatcher, ...portable } = options;
+    if (portable.fetch !== undefined || portable.transport !== undefined) {
+      throw configError('give one of `dispatcher`, `fetch` or `transport`, not several');
+    }
+    if (!isPlainObject(dispatcher) || typeof (dispatcher as { dispatch?: unknown }).dispatch !== 'function') {
+      throw configError(
+        `\`dispatcher\` must be an undici Dispatcher (e.g. an Agent); found ${found(dispatcher)}`,
+      );
+    }
+    return create({ ...portable, transport: createUndiciTransport({ dispatcher }) } as unknown as Options);
+  };
+}
 
 /**
  * Creates a verifier of access tokens from the configured issuer(s). Options are checked now:
@@ -38,22 +65,8 @@ const createWithNodeRuntime = accessTokenVerifierFactory(nodeRuntime);
  * });
  * const auth = await verifier.verify(token, { scopes: ['orders:read'] });
  */
-export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
-  if (!isPlainObject(options) || options.dispatcher === undefined) return createWithNodeRuntime(options);
-  const { dispatcher, ...portable } = options;
-  if (portable.fetch !== undefined || portable.transport !== undefined) {
-    throw configError('give one of `dispatcher`, `fetch` or `transport`, not several');
-  }
-  if (!isPlainObject(dispatcher) || typeof (dispatcher as { dispatch?: unknown }).dispatch !== 'function') {
-    throw configError(
-      `\`dispatcher\` must be an undici Dispatcher (e.g. an Agent); found ${found(dispatcher)}`,
-    );
-  }
-  return createWithNodeRuntime({
-    ...portable,
-    transport: createUndiciTransport({ dispatcher }),
-  } as PortableOptions);
-}
+export const createAccessTokenVerifier: (options: AccessTokenVerifierOptions) => AccessTokenVerifier =
+  withDispatcher(accessTokenVerifierFactory(nodeRuntime));
 
 /**
  * Creates a verifier of OpenID Connect ID tokens for one client of one issuer (org or custom
@@ -63,4 +76,6 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
  * const idTokens = createIdTokenVerifier({ issuer: 'https://acme.okta.com', clientId: '0oa1b2c3d4' });
  * const { subject, profile } = await idTokens.verify(idToken, { nonce, accessToken });
  */
-export const createIdTokenVerifier: CreateIdTokenVerifier = idTokenVerifierFactory(nodeRuntime);
+export const createIdTokenVerifier: (options: IdTokenVerifierOptions) => IdTokenVerifier = withDispatcher(
+  idTokenVerifierFactory(nodeRuntime),
+);

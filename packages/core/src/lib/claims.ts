@@ -133,8 +133,10 @@ export function checkAudience(audience: readonly string[], expected: readonly st
   }
 }
 
-const AT_JWT = /^(?:application\/)?at\+jwt$/i;
-const PLAIN_JWT = /^(?:application\/)?jwt$/i;
+/** `typ` of an RFC 9068 access token; media types compare case-insensitively (AT-2). */
+export const AT_JWT = /^(?:application\/)?at\+jwt$/i;
+/** `typ` of a JWT that says nothing more about its kind (RFC 7519 §5.1). */
+export const PLAIN_JWT = /^(?:application\/)?jwt$/i;
 /** Claims only ID tokens define (OIDC Core §2, §3.1.3.6, §3.3.2.11). */
 const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash'] as const;
 

@@ -6,7 +6,15 @@
 import { TokenwardError } from '../errors.js';
 import type { IdTokenClaims } from '../id-token.js';
 import type { JwtHeader } from '../types.js';
-import { audienceList, checkClaimTypes, checkRequiredClaims, checkTimes, type TimePolicy } from './claims.js';
+import {
+  AT_JWT,
+  audienceList,
+  checkClaimTypes,
+  checkRequiredClaims,
+  checkTimes,
+  PLAIN_JWT,
+  type TimePolicy,
+} from './claims.js';
 import { quoteShort } from './jwt.js';
 
 export interface IdTokenClaimPolicy extends TimePolicy {
@@ -27,8 +35,6 @@ const STRING_CLAIMS = ['nonce', 'acr', 'azp', 'at_hash', 'c_hash', 'sid'] as con
  * refuses ID-token claims, so no token of these servers passes both verifiers.
  */
 const ACCESS_TOKEN_CLAIMS = ['cid', 'client_id', 'scp', 'scope'] as const;
-const AT_JWT = /^(?:application\/)?at\+jwt$/i;
-const PLAIN_JWT = /^(?:application\/)?jwt$/i;
 /** OIDC Core §2: `sub` MUST NOT exceed 255 ASCII characters (control characters have no place in an identifier). */
 const SUBJECT = /^[\x20-\x7e]{1,255}$/;
 

@@ -41,14 +41,14 @@ export function createIssuerRouter<Target extends RoutableIssuer>(
       throw new TokenwardError(
         'ERR_ORG_SERVER_TOKEN',
         `token is from the org authorization server ${quoteShort(iss)}, whose access tokens are for the ` +
-          `vendor's own APIs only; obtain tokens from the custom authorization server this API trusts (${expected})`,
+          `vendor's own APIs only; obtain tokens from the custom authorization server this verifier trusts (${expected})`,
       );
     }
     if (parsed?.kind === 'custom' && siblings !== undefined) {
       const trusted = siblings.map((sibling) => `"${sibling.server.id}"`).join(' or ');
       throw new TokenwardError(
         'ERR_ISSUER_MISMATCH',
-        `token is from custom authorization server ${quoteShort(parsed.id)} (${quoteShort(iss)}), but this API trusts ` +
+        `token is from custom authorization server ${quoteShort(parsed.id)} (${quoteShort(iss)}), but this verifier trusts ` +
           `server ${trusted} (${expected}); authorization servers share no trust`,
       );
     }

@@ -1,5 +1,7 @@
+import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createIdTokenVerifier, type IdTokenVerifierOptions, type Transport } from '../../src/index.js';
+import * as nodeEntry from '../../src/node.js';
 import { configErrorOf } from './support.js';
 
 const ORG = 'https://acme.okta.com';
@@ -71,5 +73,25 @@ describe('createIdTokenVerifier options (ERR_CONFIG at construction, naming the 
       transport: noFetch,
     });
     expect(verifier.issuer).toBe(ORG);
+  });
+});
+
+describe('createIdTokenVerifier in the Node entry', () => {
+  it('takes an undici dispatcher for its discovery and JWKS requests', async () => {
+    const dispatcher = new Agent();
+    expect(nodeEntry.createIdTokenVerifier({ ...BASE, dispatcher }).issuer).toBe(ORG);
+    await dispatcher.close();
+  });
+
+  it('refuses a dispatcher together with fetch or transport, and a dispatcher that is not one', async () => {
+    const dispatcher = new Agent();
+    expect(() => nodeEntry.createIdTokenVerifier({ ...BASE, dispatcher, transport: noFetch })).toThrow(
+      /one of `dispatcher`, `fetch` or `transport`/,
+    );
+    const notADispatcher = {} as unknown as Agent;
+    expect(() => nodeEntry.createIdTokenVerifier({ ...BASE, dispatcher: notADispatcher })).toThrow(
+      /`dispatcher` must be an undici Dispatcher/,
+    );
+    await dispatcher.close();
   });
 });

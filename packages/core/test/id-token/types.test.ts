@@ -11,11 +11,12 @@ import type * as nodeEntry from '../../src/node.js';
 
 // Checked by the compiler (`tsc -p tsconfig.json`): each @ts-expect-error must be an error.
 describe('ID-token public types', () => {
-  it('both entries export the same createIdTokenVerifier', () => {
-    expectTypeOf<typeof webEntry.createIdTokenVerifier>().toEqualTypeOf<
-      typeof nodeEntry.createIdTokenVerifier
-    >();
+  it('both entries make the same verifier; the Node entry also takes an undici dispatcher', () => {
     expectTypeOf<ReturnType<typeof webEntry.createIdTokenVerifier>>().toEqualTypeOf<IdTokenVerifier>();
+    expectTypeOf<ReturnType<typeof nodeEntry.createIdTokenVerifier>>().toEqualTypeOf<IdTokenVerifier>();
+    expectTypeOf<nodeEntry.IdTokenVerifierOptions>().toEqualTypeOf<
+      IdTokenVerifierOptions & nodeEntry.NodeTransportOptions
+    >();
   });
 
   it('requires issuer and clientId, and has no access-token-only options', () => {
