@@ -64,17 +64,27 @@ function finished(exitCode: number): IssuerCliRun {
   return { exitCode, issuer: undefined, close: async () => {} };
 }
 
+export interface IssuerCliOptions {
+  /** The command name used in error messages, e.g. `tokenward issuer`. Default `tokenward-issuer`. */
+  readonly programName?: string;
+}
+
 /**
  * Runs `tokenward-issuer` in-process: parses flags, starts the issuer and prints every server with
  * its discovery URL and a curl for a token. Never exits the process; the caller maps `exitCode`.
  */
-export async function runIssuerCli(argv: readonly string[], streams: CliStreams): Promise<IssuerCliRun> {
+export async function runIssuerCli(
+  argv: readonly string[],
+  streams: CliStreams,
+  options: IssuerCliOptions = {},
+): Promise<IssuerCliRun> {
+  const program = options.programName ?? 'tokenward-issuer';
   let command: ReturnType<typeof parseIssuerArgs>;
   try {
     command = parseIssuerArgs(argv);
   } catch (error) {
     if (!(error instanceof IssuerArgsError)) throw error;
-    streams.stderr.write(`tokenward-issuer: ${error.message}\nRun tokenward-issuer --help for usage.\n`);
+    streams.stderr.write(`${program}: ${error.message}\nRun ${program} --help for usage.\n`);
     return finished(error.exitCode);
   }
   if (command.kind === 'help') {
@@ -85,7 +95,7 @@ export async function runIssuerCli(argv: readonly string[], streams: CliStreams)
   try {
     issuer = await startIssuer(command.options);
   } catch (error) {
-    streams.stderr.write(`tokenward-issuer: could not start: ${(error as Error).message}\n`);
+    streams.stderr.write(`${program}: could not start: ${(error as Error).message}\n`);
     return finished(1);
   }
   streams.stdout.write(describe(issuer, command.options));

@@ -1,4 +1,4 @@
-export { type CliStreams, type IssuerCliRun, runIssuerCli } from './cli.js';
+export { type CliStreams, type IssuerCliOptions, type IssuerCliRun, runIssuerCli } from './cli.js';
 export {
   ISSUER_USAGE,
   IssuerArgsError,

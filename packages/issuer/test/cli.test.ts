@@ -151,6 +151,19 @@ describe('runIssuerCli', () => {
     const second = collector();
     const clash = await runIssuerCli(['--port', port], second.streams);
     expect(clash.exitCode).toBe(1);
-    expect(second.out.stderr).toMatch(/could not start: .*EADDRINUSE/);
+    expect(second.out.stderr).toMatch(/^tokenward-issuer: could not start: .*EADDRINUSE/);
+  });
+
+  it('names the program it runs as in its errors (the tokenward CLI runs it as `tokenward issuer`)', async () => {
+    const first = collector();
+    run = await runIssuerCli([], first.streams);
+    const port = new URL(run.issuer?.origin ?? '').port;
+    const clash = collector();
+    await runIssuerCli(['--port', port], clash.streams, { programName: 'tokenward issuer' });
+    expect(clash.out.stderr).toMatch(/^tokenward issuer: could not start: .*EADDRINUSE/);
+    const usage = collector();
+    await runIssuerCli(['--bogus'], usage.streams, { programName: 'tokenward issuer' });
+    expect(usage.out.stderr).toContain('Run tokenward issuer --help for usage.');
+    expect(usage.out.stderr).not.toContain('tokenward-issuer');
   });
 });

@@ -64,7 +64,11 @@ export async function runIssuer(
     issuer = await startIssuer(command.options);
     printJson(io, describe(issuer));
   } else {
-    const run = await runIssuerCli(issuerArgv, { stdout: io.stdout, stderr: io.stderr });
+    const run = await runIssuerCli(
+      issuerArgv,
+      { stdout: io.stdout, stderr: io.stderr },
+      { programName: 'tokenward issuer' },
+    );
     if (run.exitCode !== undefined) return run.exitCode as ExitCode;
     issuer = run.issuer;
   }
