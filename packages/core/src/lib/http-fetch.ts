@@ -3,7 +3,8 @@
  * exchange (headers and body), and a body cap enforced while streaming, so a slow or endless
  * response can hold neither a request nor memory (§4.13 "JWKS/discovery HTTP timeout", "Size caps").
  */
-import { type Transport, TransportError, type TransportRequest, type TransportResponse } from './runtime.js';
+import { knownTransportError, networkError, startDeadline, tooLargeError } from './http-exchange.js';
+import type { Transport, TransportError, TransportRequest, TransportResponse } from './runtime.js';
 
 export interface FetchTransportOptions {
   /** The `fetch` to use; defaults to `globalThis.fetch`, looked up at each request. */
@@ -25,16 +26,7 @@ async function fetchCapped(
   url: string,
   request: TransportRequest,
 ): Promise<TransportResponse> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort(
-      new TransportError('timeout', `GET ${url} did not complete within ${request.timeoutMs} ms`),
-    );
-  }, request.timeoutMs);
-  // Racing against the abort also bounds a `fetch` (an injected one, say) that ignores its signal.
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
+  const { controller, aborted, clear } = startDeadline(url, request.timeoutMs);
   try {
     const response = await Promise.race([
       fetchFunction(url, {
@@ -56,7 +48,7 @@ async function fetchCapped(
   } catch (error) {
     throw asTransportError(error, controller.signal, url);
   } finally {
-    clearTimeout(timer);
+    clear();
   }
 }
 
@@ -67,8 +59,7 @@ async function readCapped(
   controller: AbortController,
   aborted: Promise<never>,
 ): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new TransportError('too_large', `GET ${url} answered with more than ${maxBytes} bytes`);
+  const tooLarge = () => tooLargeError(url, maxBytes);
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     controller.abort(tooLarge());
@@ -117,9 +108,5 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
 }
 
 function asTransportError(error: unknown, signal: AbortSignal, url: string): TransportError {
-  if (error instanceof TransportError) return error;
-  // A fetch rejects with its own AbortError when aborted; the reason we set says why.
-  if (signal.aborted && signal.reason instanceof TransportError) return signal.reason;
-  const detail = error instanceof Error ? error.message : String(error);
-  return new TransportError('network', `GET ${url} failed: ${detail}`, { cause: error });
+  return knownTransportError(error, signal) ?? networkError(url, error);
 }

@@ -9,6 +9,13 @@
  * otherwise. Idle keep-alive sockets are unreferenced by undici, so they never hold a process open.
  */
 import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import {
+  errorDetail,
+  knownTransportError,
+  networkError,
+  startDeadline,
+  tooLargeError,
+} from './http-exchange.js';
 import { type Transport, TransportError, type TransportRequest, type TransportResponse } from './runtime.js';
 
 export interface UndiciTransportOptions {
@@ -52,17 +59,9 @@ async function requestCapped(
   request: TransportRequest,
 ): Promise<TransportResponse> {
   const target = new URL(url);
-  const controller = new AbortController();
-  const timer = setTimeout(() => {
-    controller.abort(
-      new TransportError('timeout', `GET ${url} did not complete within ${request.timeoutMs} ms`),
-    );
-  }, request.timeoutMs);
-  // undici acts on an abort only once a connection exists; racing against it also bounds a
-  // connect that hangs (a proxy that never answers CONNECT, say).
-  const aborted = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
+  // undici acts on an abort only once a connection exists; racing against `aborted` also bounds
+  // a connect that hangs (a proxy that never answers CONNECT, say).
+  const { controller, aborted, clear } = startDeadline(url, request.timeoutMs);
   try {
     const response = await Promise.race([
       dispatcher.request({
@@ -82,7 +81,7 @@ async function requestCapped(
   } catch (error) {
     throw asTransportError(error, controller.signal, url);
   } finally {
-    clearTimeout(timer);
+    clear();
   }
 }
 
@@ -92,8 +91,7 @@ async function readCapped(
   maxBytes: number,
   controller: AbortController,
 ): Promise<Uint8Array> {
-  const tooLarge = () =>
-    new TransportError('too_large', `GET ${url} answered with more than ${maxBytes} bytes`);
+  const tooLarge = () => tooLargeError(url, maxBytes);
   const declared = Number(headerValue(response, 'content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     response.body.destroy(tooLarge());
@@ -120,10 +118,10 @@ function headerValue(response: Dispatcher.ResponseData, name: string): string | 
 }
 
 function asTransportError(error: unknown, signal: AbortSignal, url: string): TransportError {
-  if (error instanceof TransportError) return error;
-  if (signal.aborted && signal.reason instanceof TransportError) return signal.reason;
+  const known = knownTransportError(error, signal);
+  if (known !== undefined) return known;
   const code = (error as { code?: unknown } | null)?.code;
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorDetail(error);
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
     return new TransportError('timeout', `GET ${url} timed out: ${detail}`, { cause: error });
   }
@@ -132,5 +130,5 @@ function asTransportError(error: unknown, signal: AbortSignal, url: string): Tra
       cause: error,
     });
   }
-  return new TransportError('network', `GET ${url} failed: ${detail}`, { cause: error });
+  return networkError(url, error);
 }
