@@ -4,6 +4,7 @@
  * several times faster for the many small verifies a gateway does (DESIGN "Runtime split").
  */
 import { constants, createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto';
+import { checkRsaModulusLength } from './key-algorithms.js';
 import type { JsonWebKeyLike, SignaturePrimitive, VerificationKey } from './runtime.js';
 
 interface AlgorithmParameters {
@@ -34,9 +35,6 @@ const PARAMETERS: ReadonlyMap<string, AlgorithmParameters> = new Map(
     EdDSA: { digest: null, keyType: 'ed25519', signatureLength: 64 },
   }),
 );
-
-const MIN_RSA_BITS = 2048;
-const MAX_RSA_BITS = 8192;
 
 type VerifyKeyInput =
   | KeyObject
@@ -83,11 +81,7 @@ function checkKeyFits(key: KeyObject, alg: string, parameters: AlgorithmParamete
   const details = key.asymmetricKeyDetails ?? {};
   if (parameters.keyType === 'rsa') {
     const bits = details.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
-      throw new Error(
-        `a ${bits}-bit RSA key is outside ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits (RFC 7518 §3.3)`,
-      );
-    }
+    checkRsaModulusLength(bits);
   }
   if (parameters.curve !== undefined && details.namedCurve !== parameters.curve) {
     throw new Error(`a key on curve ${details.namedCurve} cannot verify ${alg}`);

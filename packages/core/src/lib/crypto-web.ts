@@ -6,6 +6,7 @@
  * No `node:` imports: this is what browsers and edge runtimes run.
  */
 import { importJWK, type JWK } from 'jose';
+import { checkRsaModulusLength } from './key-algorithms.js';
 import type { JsonWebKeyLike, SignaturePrimitive, VerificationKey } from './runtime.js';
 
 // Named through `crypto.subtle` so that this file compiles with DOM types (browsers) and with
@@ -39,9 +40,6 @@ const PARAMETERS: ReadonlyMap<string, AlgorithmParameters> = new Map(
   }),
 );
 
-const MIN_RSA_BITS = 2048;
-const MAX_RSA_BITS = 8192;
-
 /** A key bound to the one algorithm it was imported for (RFC 8725 §3.1). */
 class WebVerificationKey {
   constructor(
@@ -60,11 +58,7 @@ export const webSignatures: SignaturePrimitive = {
     if (key instanceof Uint8Array || key.type !== 'public') throw new Error(`not a public key for ${alg}`);
     if (parameters.rsa) {
       const bits = (key.algorithm as { readonly modulusLength?: number }).modulusLength ?? 0;
-      if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
-        throw new Error(
-          `a ${bits}-bit RSA key is outside ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits (RFC 7518 §3.3)`,
-        );
-      }
+      checkRsaModulusLength(bits);
     }
     return new WebVerificationKey(alg, parameters, key);
   },

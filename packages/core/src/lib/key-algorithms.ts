@@ -64,3 +64,18 @@ export function describeShape(kty: string, crv: string | undefined): string {
   // RSA, EC and OKP are all read letter by letter, so each takes "an".
   return crv === undefined ? `an ${kty} key` : `an ${kty} ${crv} key`;
 }
+
+const MIN_RSA_BITS = 2048;
+const MAX_RSA_BITS = 8192;
+
+/**
+ * Throws unless an RSA modulus of `bits` is within 2048 (RFC 7518 §3.3's minimum) to 8192 bits
+ * (a larger one only makes each verify slower, a cost an attacker's JWKS could impose).
+ */
+export function checkRsaModulusLength(bits: number): void {
+  if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
+    throw new Error(
+      `a ${bits}-bit RSA key is outside ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits (RFC 7518 §3.3)`,
+    );
+  }
+}
