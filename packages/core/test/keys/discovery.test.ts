@@ -1,11 +1,10 @@
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isTokenwardError, type TokenwardError } from '../../src/errors.js';
 import { discoveryUrls } from '../../src/lib/discovery.js';
 import { createIssuerKeys, type IssuerKeysConfig } from '../../src/lib/issuer-keys.js';
 import { ISSUER, JWKS_URI, METADATA_URL, ORIGIN } from './mock-idp.js';
-import { eventsOfType, keysConfig, manualClock, rsaKey } from './support.js';
+import { eventsOfType, keysConfig, manualClock, rejection, rsaKey } from './support.js';
 
 const server = setupServer();
 const requested: string[] = [];
@@ -39,15 +38,6 @@ function issuerKeys(overrides: Partial<IssuerKeysConfig> = {}) {
   const clock = manualClock();
   const config = keysConfig({ issuer: ISSUER, clock: clock.now, ...overrides });
   return { clock, config, keys: createIssuerKeys(config) };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TokenwardError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!isTokenwardError(error)) throw new Error(`expected a TokenwardError, got ${String(error)}`);
-  return error;
 }
 
 describe('discovery addresses (MD-2)', () => {

@@ -1,10 +1,9 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isTokenwardError, type TokenwardError } from '../../src/errors.js';
 import { createIssuerKeys } from '../../src/lib/issuer-keys.js';
 import { ISSUER, MockIdp, ORIGIN } from './mock-idp.js';
-import { eventsOfType, keysConfig, manualClock, rsaKey, signsWith } from './support.js';
+import { eventsOfType, keysConfig, manualClock, rejection, rsaKey, signsWith } from './support.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -13,15 +12,6 @@ afterAll(() => server.close());
 
 const first = rsaKey('k1');
 const second = rsaKey('k2');
-
-async function rejection(promise: Promise<unknown>): Promise<TokenwardError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!isTokenwardError(error)) throw new Error(`expected a TokenwardError, got ${String(error)}`);
-  return error;
-}
 
 function setup() {
   const idp = new MockIdp(server, [first]);

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type AuthServer, type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isTokenwardError, type TokenwardError } from '../../src/errors.js';
 import { createIssuerKeys, type IssuerKeys, type IssuerKeysConfig } from '../../src/lib/issuer-keys.js';
 import { nodeRuntime } from '../../src/lib/runtime-node.js';
 import { webRuntime } from '../../src/lib/runtime-web.js';
-import { keysConfig, manualClock } from './support.js';
+import { keysConfig, manualClock, rejection } from './support.js';
 
 let org: ReferenceIssuer;
 let other: ReferenceIssuer;
@@ -52,15 +51,6 @@ async function verifies(
   const [header, payload, signature] = token.split('.') as [string, string, string];
   const input = new TextEncoder().encode(`${header}.${payload}`);
   return signatures.verify(alg, resolved.key, input, Buffer.from(signature, 'base64url'));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TokenwardError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!isTokenwardError(error)) throw new Error(`expected a TokenwardError, got ${String(error)}`);
-  return error;
 }
 
 const jwksCount = (server: string) => org.requestCount({ server, endpoint: 'jwks' });

@@ -1,10 +1,10 @@
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isTokenwardError, type TokenwardError } from '../../src/errors.js';
+import type { TokenwardError } from '../../src/errors.js';
 import { createIssuerKeys, type IssuerKeysConfig } from '../../src/lib/issuer-keys.js';
 import { ISSUER, JWKS_URI, MockIdp } from './mock-idp.js';
-import { keysConfig, manualClock, rsaKey } from './support.js';
+import { keysConfig, manualClock, rejection, rsaKey } from './support.js';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -20,12 +20,7 @@ async function firstLoadFailure(
   const idp = new MockIdp(server, [key]);
   idp.jwksFailure = answer;
   const keys = createIssuerKeys(keysConfig({ issuer: ISSUER, clock: manualClock().now, ...overrides }));
-  const error = await keys.getKey('k1', 'RS256').then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!isTokenwardError(error)) throw new Error(`expected a TokenwardError, got ${String(error)}`);
-  return error;
+  return rejection(keys.getKey('k1', 'RS256'));
 }
 
 const json = (body: object, init?: ResponseInit) => () =>

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, type JsonWebKey, type KeyObject, sign } from 'node:crypto';
+import { isTokenwardError, type TokenwardError } from '../../src/errors.js';
 import type { TokenwardEvent } from '../../src/events.js';
 import { nodeSignatures } from '../../src/lib/crypto-node.js';
 import { createFetchTransport } from '../../src/lib/http-fetch.js';
@@ -53,4 +54,14 @@ export function keysConfig(
 
 export function eventsOfType<T extends TokenwardEvent['type']>(events: readonly TokenwardEvent[], type: T) {
   return events.filter((event): event is Extract<TokenwardEvent, { type: T }> => event.type === type);
+}
+
+/** The TokenwardError `promise` rejects with; fails the test when it resolves or rejects with anything else. */
+export async function rejection(promise: Promise<unknown>): Promise<TokenwardError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!isTokenwardError(error)) throw new Error(`expected a TokenwardError, got ${String(error)}`);
+  return error;
 }

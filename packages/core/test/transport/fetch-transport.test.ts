@@ -2,7 +2,7 @@ import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFetchTransport } from '../../src/lib/http-fetch.js';
-import { TransportError } from '../../src/lib/runtime.js';
+import { failure } from './support.js';
 
 const BASE = 'https://idp.example.test';
 const server = setupServer();
@@ -13,15 +13,6 @@ afterAll(() => server.close());
 
 const transport = createFetchTransport();
 const request = { maxBytes: 1024, timeoutMs: 2000 };
-
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(TransportError);
-  return error as TransportError;
-}
 
 describe('fetch transport', () => {
   it('returns status, headers and body, sends the given headers, omits credentials', async () => {

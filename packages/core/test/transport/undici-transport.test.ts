@@ -5,18 +5,9 @@ import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { MockAgent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createUndiciTransport } from '../../src/lib/http-undici.js';
-import { TransportError } from '../../src/lib/runtime.js';
+import { failure } from './support.js';
 
 const request = { maxBytes: 64 * 1024, timeoutMs: 2000 };
-
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(TransportError);
-  return error as TransportError;
-}
 
 function listen(server: Server): Promise<string> {
   return new Promise((resolve) => {
