@@ -29,11 +29,15 @@ function mint(): Promise<string> {
   return issuer.server('default').mintAccessToken({ sub: 'alice', scp: ['orders:read'] });
 }
 
-function form(fields: Record<string, string>): string {
-  return new URLSearchParams(fields).toString();
+/** POST /orders with `access_token` in a form body (RFC 6750 §2.2), plus any extra headers. */
+function postForm(app: FastifyInstance, accessToken: string, headers: Record<string, string> = {}) {
+  return app.inject({
+    method: 'POST',
+    url: '/orders',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    payload: new URLSearchParams({ access_token: accessToken }).toString(),
+  });
 }
-
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe('query tokens (allowQuery, RFC 6750 §2.3)', () => {
   it('accepts access_token in the query when allowed (BT-5)', async () => {
@@ -61,12 +65,7 @@ describe('query tokens (allowQuery, RFC 6750 §2.3)', () => {
 describe('form body tokens (allowBody, RFC 6750 §2.2)', () => {
   it('accepts access_token in a form body when allowed (BT-4)', async () => {
     const app = await appWith({ allowBody: true });
-    const response = await app.inject({
-      method: 'POST',
-      url: '/orders',
-      headers: FORM,
-      payload: form({ access_token: await mint() }),
-    });
+    const response = await postForm(app, await mint());
 
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ subject: 'alice' });
@@ -74,12 +73,7 @@ describe('form body tokens (allowBody, RFC 6750 §2.2)', () => {
 
   it('ignores a form body token unless allowBody is set', async () => {
     const app = await appWith();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/orders',
-      headers: FORM,
-      payload: form({ access_token: await mint() }),
-    });
+    const response = await postForm(app, await mint());
 
     expect(response.statusCode).toBe(401);
     expect(response.json()).toMatchObject({ code: 'ERR_TOKEN_MISSING' });
@@ -88,12 +82,7 @@ describe('form body tokens (allowBody, RFC 6750 §2.2)', () => {
   it('answers 400 for a form body token next to an Authorization header (BT-3)', async () => {
     const app = await appWith({ allowBody: true });
     const token = await mint();
-    const response = await app.inject({
-      method: 'POST',
-      url: '/orders',
-      headers: { ...FORM, ...bearer(token) },
-      payload: form({ access_token: token }),
-    });
+    const response = await postForm(app, token, bearer(token));
 
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'ERR_INVALID_REQUEST' });
@@ -101,12 +90,7 @@ describe('form body tokens (allowBody, RFC 6750 §2.2)', () => {
 
   it('authenticates body tokens in a global hook, which then runs after body parsing', async () => {
     const app = await appWith({ allowBody: true, global: true });
-    const response = await app.inject({
-      method: 'POST',
-      url: '/orders',
-      headers: FORM,
-      payload: form({ access_token: await mint() }),
-    });
+    const response = await postForm(app, await mint());
 
     expect(response.statusCode).toBe(200);
   });
