@@ -1,5 +1,6 @@
 import { ISSUER_USAGE, IssuerArgsError, parseIssuerArgs } from './cli-args.js';
 import { startIssuer } from './issuer.js';
+import { SERVICE_CLIENT } from './lib/clients.js';
 import type { AuthServer, ClientRegistration, IssuerOptions, ReferenceIssuer } from './types.js';
 
 /** Where the CLI writes; `process.stdout`/`process.stderr` or any collector in tests. */
@@ -27,11 +28,11 @@ function serviceClientFor(server: AuthServer, clients: readonly ClientRegistrati
   const own = clients.find(
     (client) => client.clientSecret !== undefined && (!client.servers || client.servers.includes(server.id)),
   );
-  return own ?? { clientId: 'test-client', clientSecret: 'test-secret' };
+  return own ?? SERVICE_CLIENT;
 }
 
 /** A ready-to-paste client_credentials request (RFC 6749 §4.4) against this server. */
-export function curlForToken(server: AuthServer, client: ClientRegistration): string {
+function curlForToken(server: AuthServer, client: ClientRegistration): string {
   const parts = ['curl -s', '-u', shellQuote(`${client.clientId}:${client.clientSecret ?? ''}`)];
   parts.push('-d grant_type=client_credentials');
   if (client.scopes && client.scopes.length > 0) {

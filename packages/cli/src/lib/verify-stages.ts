@@ -24,7 +24,7 @@ interface Stage {
   readonly passed: string;
 }
 
-export const STAGES: readonly Stage[] = [
+const STAGES: readonly Stage[] = [
   { name: 'format', passed: 'a signed JWT (JWS) within the size limit' },
   { name: 'header', passed: 'algorithm on the allow-list, no unsupported extensions' },
   { name: 'issuer', passed: 'iss is exactly the configured issuer' },

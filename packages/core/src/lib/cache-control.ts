@@ -6,9 +6,9 @@
  */
 
 /** Shortest lifetime given to a key set, whatever the server says (seconds). */
-export const MIN_KEY_SET_LIFETIME_SECONDS = 60;
+const MIN_KEY_SET_LIFETIME_SECONDS = 60;
 /** Longest lifetime given to a key set, whatever the server says (seconds). */
-export const MAX_KEY_SET_LIFETIME_SECONDS = 86_400;
+const MAX_KEY_SET_LIFETIME_SECONDS = 86_400;
 
 /**
  * Seconds a response may be used for: `max-age` minus `Age` when given, `no-store`/`no-cache`

@@ -96,7 +96,7 @@ function invalidType(name: string, expected: string, value: unknown): TokenwardE
  * `JWT` or `application/jwt` (OIDC defines no other, RFC 9068 §2.1 types access tokens `at+jwt`),
  * and no access-token claim may be present.
  */
-export function checkIdTokenType(header: JwtHeader, claims: IdTokenClaims): void {
+function checkIdTokenType(header: JwtHeader, claims: IdTokenClaims): void {
   const typ = header.typ;
   if (typ !== undefined && AT_JWT.test(typ)) {
     throw new TokenwardError(

@@ -67,7 +67,7 @@ export async function fetchJsonObject(
 }
 
 /** `application/json`, `application/jwk-set+json`, or any other `+json` type (RFC 6839 §3.1). */
-export function isJsonMediaType(contentType: string | undefined): boolean {
+function isJsonMediaType(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
   const essence = contentType.split(';', 1)[0]!.trim().toLowerCase();
   return essence === 'application/json' || (essence.startsWith('application/') && essence.endsWith('+json'));

@@ -44,12 +44,12 @@ const KEY_SHAPES: Readonly<Record<SupportedAlgorithm, KeyShape>> = {
   EdDSA: { kty: 'OKP', crv: 'Ed25519' },
 };
 
-export function isSupportedAlgorithm(alg: string): alg is SupportedAlgorithm {
+function isSupportedAlgorithm(alg: string): alg is SupportedAlgorithm {
   return Object.hasOwn(KEY_SHAPES, alg);
 }
 
 /** The key shape `alg` needs, or `undefined` for an algorithm tokenward does not implement. */
-export function keyShapeFor(alg: string): KeyShape | undefined {
+function keyShapeFor(alg: string): KeyShape | undefined {
   return isSupportedAlgorithm(alg) ? KEY_SHAPES[alg] : undefined;
 }
 

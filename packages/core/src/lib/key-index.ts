@@ -160,7 +160,7 @@ function describeKey(key: UsableKey): string {
   return `${describeShape(key.kty, key.crv)}${restriction}`;
 }
 
-export function quoteKid(kid: string): string {
+function quoteKid(kid: string): string {
   const shown = kid.length > QUOTED_KID_LENGTH ? `${kid.slice(0, QUOTED_KID_LENGTH)}...` : kid;
   return JSON.stringify(shown);
 }

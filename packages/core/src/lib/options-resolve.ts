@@ -58,11 +58,11 @@ export interface ResolvedVerifierOptions {
   readonly realm: string;
 }
 
-export const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze(['RS256']);
-export const DEFAULT_CLOCK_TOLERANCE = 30;
-export const MAX_CLOCK_TOLERANCE = 300;
-export const DEFAULT_MAX_TOKEN_SIZE = 8192;
-export const DEFAULT_RESULT_CACHE_MAX = 10_000;
+const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze(['RS256']);
+const DEFAULT_CLOCK_TOLERANCE = 30;
+const MAX_CLOCK_TOLERANCE = 300;
+const DEFAULT_MAX_TOKEN_SIZE = 8192;
+const DEFAULT_RESULT_CACHE_MAX = 10_000;
 
 const SETTING_NAMES = [
   'algorithms',

@@ -40,7 +40,7 @@ function scopesSupported(context: EndpointContext): string[] {
  * OIDC Discovery §3 / RFC 8414 §2 metadata. Both documents carry the same values (RFC 9068 §4);
  * only the OIDC one names the userinfo endpoint.
  */
-export function metadataDocument(context: EndpointContext): Record<string, unknown> {
+function metadataDocument(context: EndpointContext): Record<string, unknown> {
   const { server } = context;
   return {
     issuer: context.issuerOverride ?? server.issuer,

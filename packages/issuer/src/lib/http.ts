@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Largest request body an endpoint reads (token, introspect, admin). */
-export const MAX_BODY_BYTES = 16 * 1024;
+const MAX_BODY_BYTES = 16 * 1024;
 /** Beyond this the socket is dropped instead of drained, so a huge upload cannot tie the server up. */
 const MAX_DRAIN_BYTES = 1024 * 1024;
 

@@ -11,7 +11,7 @@ export interface SigningKey {
   readonly jwk: PublishedJwk;
 }
 
-export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256', 'PS256', 'EdDSA'];
+const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256', 'PS256', 'EdDSA'];
 
 export function isSigningAlg(value: unknown): value is SigningAlg {
   return typeof value === 'string' && (SIGNING_ALGS as readonly string[]).includes(value);
@@ -56,7 +56,7 @@ function signingKey(alg: SigningAlg, pair: { privateKey: KeyObject; publicKey: K
   return { kid, alg, privateKey: pair.privateKey, publicKey: pair.publicKey, jwk };
 }
 
-export function generateSigningKey(alg: SigningAlg): SigningKey {
+function generateSigningKey(alg: SigningAlg): SigningKey {
   return signingKey(alg, generatePair(alg));
 }
 
