@@ -60,6 +60,7 @@ export interface IssuerOptions {
 export interface Fault {
   /** `'org'` or a custom server id. Omitted: every server. */
   server?: string;
+  /** The endpoint that misbehaves, e.g. `'jwks'`; required. */
   endpoint: Endpoint;
   /** Answer with this status; the body is a JSON error unless `body` is given. */
   status?: number;
