@@ -14,6 +14,7 @@ import {
   checkRequiredClaims,
   checkTimes,
 } from './claims.js';
+import { deepFreeze } from './deep-freeze.js';
 import type { IssuerKeys } from './issuer-keys.js';
 import { createIssuerRouter } from './issuer-routing.js';
 import { checkAlgorithm, checkHeaderPolicy, type DecodedJwt, decodeJwt, verifySignature } from './jwt.js';
@@ -139,13 +140,4 @@ function buildResult(
     expiresAt: new Date(claims.exp * 1000),
     server: target.server,
   });
-}
-
-/** Results are shared by every caller of a cached token, so nothing in them may change. */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
-  }
-  return value;
 }

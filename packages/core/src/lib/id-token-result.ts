@@ -6,8 +6,8 @@
 import { TokenwardError } from '../errors.js';
 import type { IdTokenAddress, IdTokenClaims, IdTokenProfile, IdTokenResult } from '../id-token.js';
 import type { AuthorizationServerInfo, JwtHeader } from '../types.js';
-import { deepFreeze } from './access-token-pipeline.js';
 import { audienceList } from './claims.js';
+import { deepFreeze } from './deep-freeze.js';
 
 type ProfileType = 'string' | 'boolean';
 

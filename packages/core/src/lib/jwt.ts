@@ -1,6 +1,8 @@
 import { TokenwardError } from '../errors.js';
 import type { JwtHeader } from '../types.js';
 import { decodeBase64url } from './base64url.js';
+import { deepFreeze } from './deep-freeze.js';
+import { createHeaderMemo } from './header-memo.js';
 import { parseJsonObject } from './json-object.js';
 import type { SignaturePrimitive, VerificationKey } from './runtime.js';
 
@@ -14,6 +16,9 @@ export interface DecodedJwt {
 }
 
 const ascii = new TextEncoder();
+
+/** Shared by every verifier: a remembered header depends on its segment and nothing else. */
+const headers = createHeaderMemo();
 
 /**
  * Splits and decodes a compact JWS, checking its shape before anything is parsed: a string no
@@ -47,10 +52,15 @@ export function decodeJwt(token: unknown, maxBytes: number): DecodedJwt {
     );
   }
   const [headerSegment, payloadSegment, signatureSegment] = segments as [string, string, string];
-  const header = parseJsonObject(decodeSegment(headerSegment, 'header'), 'header');
+  const remembered = headers.get(headerSegment);
+  // Decoded in the order the checks have always run, so an unseen header fails as it always did.
+  const header = remembered ?? parseJsonObject(decodeSegment(headerSegment, 'header'), 'header');
   const payload = parseJsonObject(decodeSegment(payloadSegment, 'payload'), 'payload');
   const signature = decodeSegment(signatureSegment, 'signature');
-  checkHeaderMembers(header);
+  if (remembered === undefined) {
+    checkHeaderMembers(header);
+    headers.remember(headerSegment, deepFreeze(header as JwtHeader));
+  }
   return {
     header: header as JwtHeader,
     payload,

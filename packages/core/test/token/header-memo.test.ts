@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createHeaderMemo, HEADER_MEMO_ENTRIES, HEADER_MEMO_MAX_SEGMENT } from '../../src/lib/header-memo.js';
+import { decodeJwt } from '../../src/lib/jwt.js';
+import { compactJws, encodeSegment, failureOf } from './helpers.js';
+
+const payload = { iss: 'https://issuer.example/oauth2/default', sub: 'alice' };
+const header = (kid: string) => Object.freeze({ alg: 'RS256', kid });
+
+describe('createHeaderMemo', () => {
+  it('answers only for the exact segment it was given', () => {
+    const memo = createHeaderMemo();
+    memo.remember('segment-a', header('a'));
+    expect(memo.get('segment-a')).toEqual({ alg: 'RS256', kid: 'a' });
+    expect(memo.get('segment-b')).toBeUndefined();
+    expect(memo.get('segment-a ')).toBeUndefined();
+    expect(memo.get('Segment-a')).toBeUndefined();
+  });
+
+  it('keeps at most its bound, dropping the oldest entry first', () => {
+    const memo = createHeaderMemo(3, 100);
+    for (const name of ['a', 'b', 'c', 'd']) memo.remember(name, header(name));
+    expect(memo.get('a')).toBeUndefined();
+    expect(['b', 'c', 'd'].map((name) => memo.get(name)?.kid)).toEqual(['b', 'c', 'd']);
+  });
+
+  it('does not remember segments longer than its limit', () => {
+    const memo = createHeaderMemo(3, 4);
+    memo.remember('abcde', header('long'));
+    memo.remember('abcd', header('short'));
+    expect(memo.get('abcde')).toBeUndefined();
+    expect(memo.get('abcd')?.kid).toBe('short');
+  });
+
+  it('has defaults that bound its memory', () => {
+    expect(HEADER_MEMO_ENTRIES * HEADER_MEMO_MAX_SEGMENT).toBeLessThanOrEqual(64 * 1024);
+  });
+});
+
+describe('decodeJwt with remembered headers', () => {
+  it('gives tokens with one header segment one frozen header, and others their own', () => {
+    const first = decodeJwt(compactJws({ alg: 'RS256', kid: 'memo-1' }, payload), 8192);
+    const second = decodeJwt(compactJws({ alg: 'RS256', kid: 'memo-1' }, { ...payload, sub: 'bob' }), 8192);
+    const other = decodeJwt(compactJws({ alg: 'RS256', kid: 'memo-2' }, payload), 8192);
+    expect(second.header).toBe(first.header);
+    expect(Object.isFrozen(first.header)).toBe(true);
+    expect(other.header).toEqual({ alg: 'RS256', kid: 'memo-2' });
+    expect(second.payload).toEqual({ ...payload, sub: 'bob' });
+  });
+
+  it('still checks the payload and signature of a token whose header it knows (JOSE-2, BCP-14)', async () => {
+    const known = encodeSegment({ alg: 'RS256', kid: 'memo-3' });
+    decodeJwt(`${known}.${encodeSegment(payload)}.c2ln`, 8192);
+    expect((await failureOf(() => decodeJwt(`${known}.${encodeSegment('[1]')}.c2ln`, 8192))).code).toBe(
+      'ERR_TOKEN_MALFORMED',
+    );
+    expect((await failureOf(() => decodeJwt(`${known}.${encodeSegment(payload)}.c2l=`, 8192))).code).toBe(
+      'ERR_TOKEN_MALFORMED',
+    );
+  });
+
+  it('never remembers a header that failed its checks (JOSE-3)', async () => {
+    const duplicate = compactJws('{"alg":"RS256","alg":"RS256"}', payload);
+    const noAlg = compactJws({ kid: 'memo-4' }, payload);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      expect((await failureOf(() => decodeJwt(duplicate, 8192))).message).toMatch(/repeats a member name/);
+      expect((await failureOf(() => decodeJwt(noAlg, 8192))).message).toMatch(/"alg" must be a string/);
+    }
+  });
+});
