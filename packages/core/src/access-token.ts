@@ -38,11 +38,7 @@ export function accessTokenVerifierFactory(runtime: Runtime): CreateAccessTokenV
         onEvent: settings.onEvent,
       }),
     }));
-    return createVerifier(
-      settings,
-      targets,
-      createAccessTokenPipeline(settings, targets, runtime.signatures),
-    );
+    return createVerifier(settings, targets, createAccessTokenPipeline(settings, targets, runtime));
   };
 }
 

@@ -187,7 +187,7 @@ export function idTokenVerifierFactory(runtime: Runtime): CreateIdTokenVerifier 
       clock: settings.clock,
       onEvent: settings.onEvent,
     });
-    const pipeline = createIdTokenPipeline(config, keys, runtime.signatures);
+    const pipeline = createIdTokenPipeline(config, keys, runtime);
 
     const verify = async (idToken: string, callOptions?: VerifyIdTokenOptions): Promise<IdTokenResult> => {
       const trace = { issuer: undefined as string | undefined };

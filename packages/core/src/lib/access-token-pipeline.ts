@@ -20,7 +20,7 @@ import { createIssuerRouter } from './issuer-routing.js';
 import { checkAlgorithm, checkHeaderPolicy, type DecodedJwt, decodeJwt, verifySignature } from './jwt.js';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from './options-resolve.js';
 import { createResultCache } from './result-cache.js';
-import type { SignaturePrimitive, VerificationKey } from './runtime.js';
+import type { Runtime, VerificationKey } from './runtime.js';
 import { scopesOf } from './scopes.js';
 
 /** A configured issuer with its keys. */
@@ -41,7 +41,7 @@ export type AccessTokenPipeline = (
 export function createAccessTokenPipeline(
   settings: ResolvedVerifierOptions,
   targets: readonly VerifyTarget[],
-  signatures: SignaturePrimitive,
+  { signatures, codec }: Pick<Runtime, 'signatures' | 'codec'>,
 ): AccessTokenPipeline {
   const route = createIssuerRouter(targets, settings.orgServerRules);
   const cache =
@@ -104,7 +104,7 @@ export function createAccessTokenPipeline(
         return hit.result;
       }
     }
-    const jwt = decodeJwt(token, settings.maxTokenSize);
+    const jwt = decodeJwt(token, settings.maxTokenSize, codec);
     checkHeaderPolicy(jwt.header, settings.algorithms);
     const target = route(jwt.payload.iss);
     trace.issuer = target.issuer;

@@ -10,6 +10,22 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const VALUES = new Int8Array(128).fill(-1);
 for (let index = 0; index < ALPHABET.length; index += 1) VALUES[ALPHABET.charCodeAt(index)] = index;
 
+/** Exactly the strings {@link decodeBase64url} accepts, checked without decoding them. */
+const CANONICAL_ALPHABET = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * Whether `input` is canonical unpadded base64url, the same judgement {@link decodeBase64url}
+ * makes: a fast native decoder that is lenient (Node's Buffer) may decode what passes this.
+ */
+export function isCanonicalBase64url(input: string): boolean {
+  const remainder = input.length % 4;
+  if (remainder === 1 || !CANONICAL_ALPHABET.test(input)) return false;
+  if (remainder === 0) return true;
+  // 2 final characters carry 4 bits beyond the last byte, 3 carry 2; they must be zero.
+  const last = VALUES[input.charCodeAt(input.length - 1)]!;
+  return (last & (remainder === 2 ? 0x0f : 0x03)) === 0;
+}
+
 /** Decodes `input`, or returns `undefined` if it is not canonical unpadded base64url. */
 export function decodeBase64url(input: string): Uint8Array | undefined {
   const remainder = input.length % 4;

@@ -40,6 +40,8 @@ const PARAMETERS: ReadonlyMap<string, AlgorithmParameters> = new Map(
   }),
 );
 
+const ascii = new TextEncoder();
+
 /** A key bound to the one algorithm it was imported for (RFC 8725 §3.1). */
 class WebVerificationKey {
   constructor(
@@ -73,7 +75,7 @@ export const webSignatures: SignaturePrimitive = {
         parameters.verify,
         key.key,
         signature as Uint8Array<ArrayBuffer>,
-        signingInput as Uint8Array<ArrayBuffer>,
+        ascii.encode(signingInput),
       );
     } catch {
       return false;

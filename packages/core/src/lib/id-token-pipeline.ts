@@ -13,7 +13,7 @@ import { buildIdTokenResult, readProfile } from './id-token-result.js';
 import type { IssuerKeys } from './issuer-keys.js';
 import { createIssuerRouter } from './issuer-routing.js';
 import { checkHeaderPolicy, decodeJwt, verifySignature } from './jwt.js';
-import type { SignaturePrimitive } from './runtime.js';
+import type { Runtime } from './runtime.js';
 
 export type IdTokenPipeline = (
   token: unknown,
@@ -24,7 +24,7 @@ export type IdTokenPipeline = (
 export function createIdTokenPipeline(
   config: ResolvedIdTokenOptions,
   keys: IssuerKeys,
-  signatures: SignaturePrimitive,
+  { signatures, codec }: Pick<Runtime, 'signatures' | 'codec'>,
 ): IdTokenPipeline {
   const { settings, target } = config;
   // Without the org-server rule a miss is plainly ERR_ISSUER_MISMATCH; a sibling custom server
@@ -39,7 +39,7 @@ export function createIdTokenPipeline(
   };
 
   return async (token, options, trace) => {
-    const jwt = decodeJwt(token, settings.maxTokenSize);
+    const jwt = decodeJwt(token, settings.maxTokenSize, codec);
     checkHeaderPolicy(jwt.header, target.algorithms);
     route(jwt.payload.iss);
     trace.issuer = target.issuer;

@@ -1,21 +1,18 @@
 import { TokenwardError } from '../errors.js';
 import type { JwtHeader } from '../types.js';
-import { decodeBase64url } from './base64url.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createHeaderMemo } from './header-memo.js';
 import { parseJsonObject } from './json-object.js';
-import type { SignaturePrimitive, VerificationKey } from './runtime.js';
+import type { SignaturePrimitive, TokenCodec, VerificationKey } from './runtime.js';
 
 /** A compact JWS split and decoded, not yet verified: nothing in it may be trusted. */
 export interface DecodedJwt {
   readonly header: JwtHeader;
   readonly payload: Record<string, unknown>;
-  /** ASCII bytes of `header.payload`, what the signature covers (RFC 7515 §5.2 step 8). */
-  readonly signingInput: Uint8Array;
+  /** `header.payload`, ASCII, what the signature covers (RFC 7515 §5.2 step 8). */
+  readonly signingInput: string;
   readonly signature: Uint8Array;
 }
-
-const ascii = new TextEncoder();
 
 /** Shared by every verifier: a remembered header depends on its segment and nothing else. */
 const headers = createHeaderMemo();
@@ -25,7 +22,7 @@ const headers = createHeaderMemo();
  * longer than `maxBytes`, exactly three non-empty canonical base64url segments (BCP-14, JOSE-1),
  * and a header and payload that are UTF-8 JSON objects (JOSE-2, BCP-7).
  */
-export function decodeJwt(token: unknown, maxBytes: number): DecodedJwt {
+export function decodeJwt(token: unknown, maxBytes: number, codec: TokenCodec): DecodedJwt {
   if (typeof token !== 'string') {
     throw new TokenwardError('ERR_TOKEN_MALFORMED', `expected the token as a string; found ${typeof token}`);
   }
@@ -54,9 +51,9 @@ export function decodeJwt(token: unknown, maxBytes: number): DecodedJwt {
   const [headerSegment, payloadSegment, signatureSegment] = segments as [string, string, string];
   const remembered = headers.get(headerSegment);
   // Decoded in the order the checks have always run, so an unseen header fails as it always did.
-  const header = remembered ?? parseJsonObject(decodeSegment(headerSegment, 'header'), 'header');
-  const payload = parseJsonObject(decodeSegment(payloadSegment, 'payload'), 'payload');
-  const signature = decodeSegment(signatureSegment, 'signature');
+  const header = remembered ?? parseJsonObject(decodeSegment(codec, headerSegment, 'header'), 'header');
+  const payload = parseJsonObject(decodeSegment(codec, payloadSegment, 'payload'), 'payload');
+  const signature = decodeSegment(codec, signatureSegment, 'signature');
   if (remembered === undefined) {
     checkHeaderMembers(header);
     headers.remember(headerSegment, deepFreeze(header as JwtHeader));
@@ -64,13 +61,13 @@ export function decodeJwt(token: unknown, maxBytes: number): DecodedJwt {
   return {
     header: header as JwtHeader,
     payload,
-    signingInput: ascii.encode(token.slice(0, headerSegment.length + 1 + payloadSegment.length)),
+    signingInput: token.slice(0, headerSegment.length + 1 + payloadSegment.length),
     signature,
   };
 }
 
-function decodeSegment(segment: string, part: string): Uint8Array {
-  const bytes = segment.length === 0 ? undefined : decodeBase64url(segment);
+function decodeSegment(codec: TokenCodec, segment: string, part: string): Uint8Array {
+  const bytes = segment.length === 0 ? undefined : codec.decodeBase64url(segment);
   if (bytes === undefined) {
     throw new TokenwardError(
       'ERR_TOKEN_MALFORMED',

@@ -49,8 +49,7 @@ async function verifies(
   const { kid, alg } = headerOf(token);
   const resolved = await keys.getKey(kid, alg);
   const [header, payload, signature] = token.split('.') as [string, string, string];
-  const input = new TextEncoder().encode(`${header}.${payload}`);
-  return signatures.verify(alg, resolved.key, input, Buffer.from(signature, 'base64url'));
+  return signatures.verify(alg, resolved.key, `${header}.${payload}`, Buffer.from(signature, 'base64url'));
 }
 
 const jwksCount = (server: string) => org.requestCount({ server, endpoint: 'jwks' });

@@ -8,7 +8,8 @@ import type { JsonWebKeyLike, SignaturePrimitive } from '../../src/lib/runtime.j
 
 interface Signed {
   readonly jwk: JsonWebKeyLike;
-  readonly input: Uint8Array;
+  /** The signing input `header.payload`, as the token parser hands it over. */
+  readonly input: string;
   readonly signature: Uint8Array;
 }
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
     const [header, payload, signature] = token.split('.') as [string, string, string];
     samples.set(alg, {
       jwk: await exportJWK(publicKey),
-      input: new TextEncoder().encode(`${header}.${payload}`),
+      input: `${header}.${payload}`,
       signature: new Uint8Array(Buffer.from(signature, 'base64url')),
     });
   }
@@ -34,6 +35,11 @@ function sample(alg: string): Signed {
   const signed = samples.get(alg);
   if (signed === undefined) throw new Error(`no sample for ${alg}`);
   return signed;
+}
+
+/** `text` with the low bit of its first character flipped ('e' becomes 'd'). */
+function flippedText(text: string): string {
+  return String.fromCharCode(text.charCodeAt(0) ^ 0x01) + text.slice(1);
 }
 
 function flipped(bytes: Uint8Array, index: number): Uint8Array {
@@ -53,7 +59,7 @@ describe.each(PRIMITIVES)('%s signature primitive', (_, primitive) => {
     const key = await primitive.importKey(jwk, alg);
     expect(await primitive.verify(alg, key, input, signature)).toBe(true);
     expect(await primitive.verify(alg, key, input, flipped(signature, 5))).toBe(false);
-    expect(await primitive.verify(alg, key, flipped(input, 0), signature)).toBe(false);
+    expect(await primitive.verify(alg, key, flippedText(input), signature)).toBe(false);
     expect(await primitive.verify(alg, key, input, new Uint8Array(0))).toBe(false);
   });
 

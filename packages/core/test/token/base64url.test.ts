@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64url } from '../../src/lib/base64url.js';
+import { decodeBase64url, isCanonicalBase64url } from '../../src/lib/base64url.js';
+import { nodeCodec } from '../../src/lib/runtime-node.js';
 
 const decodeToText = (input: string) => {
   const bytes = decodeBase64url(input);
@@ -38,5 +39,69 @@ describe('decodeBase64url (JOSE-1, BCP-14)', () => {
     expect(decodeBase64url('YR')).toBeUndefined();
     expect(decodeToText('YWI')).toBe('ab');
     expect(decodeBase64url('YWJ')).toBeUndefined();
+  });
+});
+
+describe('the Node codec (JOSE-1, BCP-14)', () => {
+  /** A seeded generator, so every run checks the same inputs. */
+  function randomSource(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+  }
+  const SYMBOLS = 'AQgwBCDYZaz09-_+/= \n.é\u0000"';
+  const random = randomSource(8);
+  const randomText = (length: number) =>
+    Array.from({ length }, () => SYMBOLS[Math.floor(random() * SYMBOLS.length)]).join('');
+
+  it('accepts and decodes exactly what the portable decoder does, over random and edge inputs', () => {
+    const inputs = [
+      '',
+      '=',
+      '==',
+      'YQ',
+      'YR',
+      'YQ=',
+      'YQ==',
+      'YWI',
+      'YWJ',
+      'YWJj',
+      'YWJjZ',
+      'YW\nJj',
+      ' YWJj',
+    ];
+    for (let count = 0; count < 4000; count += 1) inputs.push(randomText(count % 13));
+    for (let count = 0; count < 500; count += 1) {
+      const bytes = Buffer.from(Array.from({ length: count % 40 }, () => Math.floor(random() * 256)));
+      const canonical = bytes.toString('base64url');
+      const last = canonical.length - 1;
+      // The canonical spelling, and the same with its final character swapped for each other one.
+      inputs.push(canonical);
+      if (last >= 0) inputs.push(canonical.slice(0, last) + randomText(1));
+    }
+    for (const input of inputs) {
+      const portable = decodeBase64url(input);
+      const node = nodeCodec.decodeBase64url(input);
+      expect(node === undefined ? undefined : [...node], JSON.stringify(input)).toEqual(
+        portable === undefined ? undefined : [...portable],
+      );
+    }
+  });
+
+  it('agrees with the portable decoder on every two- and three-character string of the alphabet', () => {
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    for (const first of 'AQgw_') {
+      for (const second of ALPHABET) {
+        for (const third of ['', ...ALPHABET]) {
+          const input = `${first}${second}${third}`;
+          expect(isCanonicalBase64url(input), input).toBe(decodeBase64url(input) !== undefined);
+          expect(nodeCodec.decodeBase64url(input) === undefined, input).toBe(
+            decodeBase64url(input) === undefined,
+          );
+        }
+      }
+    }
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createHeaderMemo, HEADER_MEMO_ENTRIES, HEADER_MEMO_MAX_SEGMENT } from '../../src/lib/header-memo.js';
-import { decodeJwt } from '../../src/lib/jwt.js';
+import { decodeJwt as decodeWith } from '../../src/lib/jwt.js';
+import { nodeCodec } from '../../src/lib/runtime-node.js';
 import { compactJws, encodeSegment, failureOf } from './helpers.js';
 
+const decodeJwt = (token: string, maxBytes: number) => decodeWith(token, maxBytes, nodeCodec);
 const payload = { iss: 'https://issuer.example/oauth2/default', sub: 'alice' };
 const header = (kid: string) => Object.freeze({ alg: 'RS256', kid });
 

@@ -1,19 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { checkHeaderPolicy, decodeJwt } from '../../src/lib/jwt.js';
+import { checkHeaderPolicy, decodeJwt as decodeWith } from '../../src/lib/jwt.js';
+import type { TokenCodec } from '../../src/lib/runtime.js';
+import { nodeCodec } from '../../src/lib/runtime-node.js';
+import { portableCodec } from '../../src/lib/runtime-web.js';
 import type { JwtHeader } from '../../src/types.js';
 import { compactJws, encodeSegment, failureOf } from './helpers.js';
 
 const header = { alg: 'RS256', kid: 'k1' };
 const payload = { iss: 'https://issuer.example/oauth2/default', sub: 'alice' };
 
-describe('decodeJwt', () => {
+const CODECS: [string, TokenCodec][] = [
+  ['portable', portableCodec],
+  ['Node', nodeCodec],
+];
+
+describe.each(CODECS)('decodeJwt with the %s codec', (_codecName, codec) => {
+  const decodeJwt = (token: unknown, maxBytes: number) => decodeWith(token, maxBytes, codec);
+
   it('decodes header, payload, signature and the signing input', () => {
     const token = compactJws(header, payload, 'c2ln');
     const jwt = decodeJwt(token, 8192);
     expect(jwt.header).toEqual(header);
     expect(jwt.payload).toEqual(payload);
     expect(Buffer.from(jwt.signature).toString()).toBe('sig');
-    expect(Buffer.from(jwt.signingInput).toString()).toBe(token.slice(0, token.lastIndexOf('.')));
+    expect(jwt.signingInput).toBe(token.slice(0, token.lastIndexOf('.')));
   });
 
   it('rejects a non-string', async () => {
@@ -49,6 +59,9 @@ describe('decodeJwt', () => {
     ['an empty signature (unsecured JWS shape)', `${encodeSegment(header)}.${encodeSegment(payload)}.`],
     ['an empty header', `.${encodeSegment(payload)}.c2ln`],
     ['padding', `${encodeSegment(header)}=.${encodeSegment(payload)}.c2ln`],
+    ['a standard-alphabet signature (BCP-14)', `${encodeSegment(header)}.${encodeSegment(payload)}.c2l+`],
+    ['stray bits in the signature (JOSE-1)', `${encodeSegment(header)}.${encodeSegment(payload)}.YR`],
+    ['a padded signature', `${encodeSegment(header)}.${encodeSegment(payload)}.YQ==`],
     ['JSON instead of base64url (BCP-14)', `{"alg":"RS256"}.${encodeSegment(payload)}.c2ln`],
     ['a header that is not an object', compactJws([1], payload)],
     ['a payload that is not JSON', compactJws(header, 'not json')],

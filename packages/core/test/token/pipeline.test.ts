@@ -7,6 +7,7 @@ import {
 import type { IssuerKeys, ResolvedKey } from '../../src/lib/issuer-keys.js';
 import { resolveVerifierOptions } from '../../src/lib/options-resolve.js';
 import type { SignaturePrimitive } from '../../src/lib/runtime.js';
+import { nodeCodec } from '../../src/lib/runtime-node.js';
 import type { AccessTokenVerifierOptions } from '../../src/options.js';
 import type { AccessTokenResult } from '../../src/types.js';
 import { compactJws, failureOf } from './helpers.js';
@@ -43,12 +44,7 @@ function countingPrimitive(mode: 'sync' | 'async') {
   const primitive = {
     verifications: 0,
     importKey: () => Promise.reject(new Error('unused')),
-    verify(
-      _alg: string,
-      key: unknown,
-      _input: Uint8Array,
-      signature: Uint8Array,
-    ): boolean | Promise<boolean> {
+    verify(_alg: string, key: unknown, _input: string, signature: Uint8Array): boolean | Promise<boolean> {
       primitive.verifications += 1;
       const valid = Buffer.from(signature).toString() === `signed-by:${String(key)}`;
       return mode === 'sync' ? valid : Promise.resolve(valid);
@@ -86,7 +82,12 @@ function setup(options: Partial<AccessTokenVerifierOptions> = {}, mode: 'sync' |
     keys: entry.issuer === DEFAULT ? keys.default : keys.payments,
   }));
   const primitive = countingPrimitive(mode);
-  return { pipeline: createAccessTokenPipeline(settings, targets, primitive), keys, primitive, clock };
+  return {
+    pipeline: createAccessTokenPipeline(settings, targets, { signatures: primitive, codec: nodeCodec }),
+    keys,
+    primitive,
+    clock,
+  };
 }
 
 const claims = (extra: Record<string, unknown> = {}) => ({

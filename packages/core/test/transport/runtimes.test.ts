@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nodeSignatures } from '../../src/lib/crypto-node.js';
 import { webSignatures } from '../../src/lib/crypto-web.js';
-import { nodeRuntime } from '../../src/lib/runtime-node.js';
-import { webRuntime } from '../../src/lib/runtime-web.js';
+import { nodeCodec, nodeRuntime } from '../../src/lib/runtime-node.js';
+import { portableCodec, webRuntime } from '../../src/lib/runtime-web.js';
 
 const LIB = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/lib');
 
@@ -29,19 +29,23 @@ function importGraph(entry: string): { files: string[]; packages: Set<string> } 
 
 describe('runtimes (DESIGN "Runtime split")', () => {
   it('keeps the web runtime and the key cache free of node: modules and undici, so browsers can run them', () => {
-    for (const entry of ['runtime-web.ts', 'issuer-keys.ts']) {
+    for (const entry of ['runtime-web.ts', 'issuer-keys.ts', 'jwt.ts']) {
       const { files, packages } = importGraph(resolve(LIB, entry));
       expect(files.length).toBeGreaterThan(1);
       expect([...packages]).toEqual(expect.not.arrayContaining(['undici']));
       expect([...packages].filter((name) => name.startsWith('node:'))).toEqual([]);
     }
     // The scan does see Node-only imports where they are.
-    expect(importGraph(resolve(LIB, 'runtime-node.ts')).packages).toEqual(new Set(['node:crypto', 'undici']));
+    expect(importGraph(resolve(LIB, 'runtime-node.ts')).packages).toEqual(
+      new Set(['node:buffer', 'node:crypto', 'undici']),
+    );
   });
 
-  it('pairs each runtime with its signature primitive', () => {
+  it('pairs each runtime with its signature primitive and token codec', () => {
     expect(webRuntime.signatures).toBe(webSignatures);
     expect(nodeRuntime.signatures).toBe(nodeSignatures);
+    expect(webRuntime.codec).toBe(portableCodec);
+    expect(nodeRuntime.codec).toBe(nodeCodec);
   });
 
   it.each([
