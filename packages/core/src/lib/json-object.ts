@@ -38,9 +38,53 @@ export function parseJsonObject(bytes: Uint8Array, part: 'header' | 'payload'): 
       `JWT ${part} must be a JSON object; found ${describe(value)}`,
     );
   }
-  const problem = findStructuralProblem(text);
+  const problem = isPlainlyWellFormed(text, value) ? undefined : findStructuralProblem(text);
   if (problem !== undefined) throw new TokenwardError('ERR_TOKEN_MALFORMED', `JWT ${part} ${problem}`);
   return value as Record<string, unknown>;
+}
+
+/**
+ * A cheap proof that `text` repeats no member name and nests no deeper than allowed, for the
+ * usual token without escapes; `false` means only that the exact walk must decide.
+ *
+ * Without a backslash every `"` delimits a string, so the text holds half as many strings as it
+ * has quotes. The parsed value keeps one string per member name and string value, except that
+ * JSON.parse drops the earlier of two same-named members with everything in it; so the counts
+ * are equal exactly when no name repeats, and then the value nests as deep as the text.
+ */
+function isPlainlyWellFormed(text: string, value: object): boolean {
+  if (text.includes('\\')) return false;
+  let quotes = 0;
+  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) quotes += 1;
+  const strings = countStrings(value, 1);
+  return strings >= 0 && strings * 2 === quotes;
+}
+
+/** Member names and string values in `container` (at nesting `depth`), or -1 if it nests too deep. */
+function countStrings(container: object, depth: number): number {
+  if (depth > MAX_JSON_DEPTH) return -1;
+  let count = 0;
+  if (Array.isArray(container)) {
+    for (const element of container) {
+      const inner = countValue(element, depth);
+      if (inner < 0) return -1;
+      count += inner;
+    }
+    return count;
+  }
+  const members = container as Record<string, unknown>;
+  for (const name in members) {
+    if (!Object.hasOwn(members, name)) continue;
+    const inner = countValue(members[name], depth);
+    if (inner < 0) return -1;
+    count += 1 + inner;
+  }
+  return count;
+}
+
+function countValue(value: unknown, depth: number): number {
+  if (typeof value === 'string') return 1;
+  return typeof value === 'object' && value !== null ? countStrings(value, depth + 1) : 0;
 }
 
 /**

@@ -81,4 +81,53 @@ describe('parseJsonObject (JOSE-2, JOSE-3, BCP-7)', () => {
   it('never quotes the parsed text in its message', () => {
     expect(failure(bytes('{"secret-value":')).message).not.toContain('secret-value');
   });
+
+  it('rejects every repeated name the quick count could miss: whitespace, arrays, dropped strings (JOSE-3)', () => {
+    for (const text of [
+      '{"a":1,"a" :2}',
+      '{"a" : "x", "b":"y","a":"z"}',
+      '{"a":["x","y"],"b":1,"a":[]}',
+      '{"l":[{"k":"v","k":"v"}]}',
+      '{"a":{"b":"c"},"a":{"b":"c"}}',
+      '{"a":1,"b":"\\u0022","a":2}',
+      '{"__proto__":1,"__proto__":2}',
+    ]) {
+      expect(failure(bytes(text)).message, text).toBe('JWT payload repeats a member name');
+    }
+  });
+
+  it('rejects deep nesting hidden in a repeated member, reporting what comes first', () => {
+    const deep = `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`;
+    expect(failure(bytes(`{"a":${deep},"a":1}`)).message).toBe(
+      `JWT payload nests deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+    expect(failure(bytes(`{"a":1,"a":${deep}}`)).message).toBe('JWT payload repeats a member name');
+  });
+
+  it('decides like a reference check on generated objects with and without a repeated name', () => {
+    let state = 20;
+    const random = (below: number) => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state % below;
+    };
+    const names = ['a', 'b', 'c', 'é', 'q"', ''];
+    const value = (depth: number): unknown => {
+      const kind = random(depth > 3 ? 3 : 5);
+      if (kind === 0) return names[random(names.length)];
+      if (kind === 1) return random(100);
+      if (kind === 2) return null;
+      if (kind === 3) return Array.from({ length: random(3) }, () => value(depth + 1));
+      return Object.fromEntries(
+        Array.from({ length: random(4) }, () => [names[random(names.length)], value(depth + 1)]),
+      );
+    };
+    for (let round = 0; round < 300; round += 1) {
+      const object = { first: value(1), second: value(1) } as Record<string, unknown>;
+      const text = JSON.stringify(object);
+      expect(parseJsonObject(bytes(text), 'payload')).toEqual(object);
+      // The same member written twice, with a space before the colon the second time.
+      const repeated = `${text.slice(0, -1)},"second" :${JSON.stringify(object.first)}}`;
+      expect(failure(bytes(repeated)).message).toBe('JWT payload repeats a member name');
+    }
+  });
 });
