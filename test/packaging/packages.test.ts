@@ -33,6 +33,15 @@ function exportTargets(node: unknown): string[] {
   );
 }
 
+/** A few names each entry must export (the public contract in DESIGN.md). */
+const expectedExports: Record<(typeof packages)[number], readonly string[]> = {
+  core: ['createAccessTokenVerifier', 'createIdTokenVerifier', 'parseIssuer', 'TokenwardError'],
+  express: ['requireAuth', 'requireScopes', 'optionalAuth', 'authErrorHandler'],
+  fastify: ['default'],
+  issuer: ['startIssuer', 'runIssuerCli'],
+  cli: ['main'],
+};
+
 let packDir: string;
 
 beforeAll(() => {
@@ -76,5 +85,13 @@ describe.each(packages)('@tokenward/%s as published', (name) => {
     );
     const ranges = Object.values({ ...packed.dependencies, ...packed.peerDependencies });
     expect(ranges.filter((range) => /^(workspace|catalog):/.test(range))).toEqual([]);
+  });
+
+  it('loads with require() from CommonJS (require of ESM, Node >= 20.19)', () => {
+    const script = `const m = require('@tokenward/${name}'); process.stdout.write(JSON.stringify(Object.keys(m)));`;
+    const names = JSON.parse(
+      execFileSync(process.execPath, ['-e', script], { cwd: join(root, 'test'), encoding: 'utf8' }),
+    );
+    expect(names).toEqual(expect.arrayContaining([...expectedExports[name]]));
   });
 });
