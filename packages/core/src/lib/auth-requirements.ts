@@ -6,6 +6,8 @@ import type { ClaimRequirement, ClaimRequirements, VerifyAccessTokenOptions } fr
 import { configError, found } from './option-checks.js';
 
 const REQUIREMENT_NAMES: ReadonlySet<string> = new Set(['scopes', 'scopeMatch', 'claims']);
+// Frozen results of this check: handed back (to `verify` on every request), they need no second look.
+const VALIDATED = new WeakSet<object>();
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ): visible ASCII but `"` and `\`.
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
@@ -23,6 +25,9 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
  * const requirements = validateAuthRequirements({ scopes: ['orders:read'] }, 'config.auth of GET /orders');
  */
 export function validateAuthRequirements(value: unknown, where: string): VerifyAccessTokenOptions {
+  if (typeof value === 'object' && value !== null && VALIDATED.has(value)) {
+    return value as VerifyAccessTokenOptions;
+  }
   if (!isPlainRecord(value)) {
     throw configError(
       `${where}: expected an object of { scopes, scopeMatch, claims }; found ${found(value)}`,
@@ -39,11 +44,13 @@ export function validateAuthRequirements(value: unknown, where: string): VerifyA
   if (scopeMatch !== undefined && scopeMatch !== 'all' && scopeMatch !== 'any') {
     throw configError(`${where}: \`scopeMatch\` must be 'all' or 'any'; found ${found(scopeMatch)}`);
   }
-  return Object.freeze({
+  const requirements: VerifyAccessTokenOptions = Object.freeze({
     ...(scopes === undefined ? {} : { scopes: scopeList(scopes, where) }),
     ...(scopeMatch === undefined ? {} : { scopeMatch }),
     ...(claims === undefined ? {} : { claims: readClaimRequirements(claims, where) }),
   });
+  VALIDATED.add(requirements);
+  return requirements;
 }
 
 /** The `claims` member of {@link validateAuthRequirements}: checked, copied and frozen. */

@@ -41,6 +41,13 @@ describe('validateAuthRequirements: one check of { scopes, scopeMatch, claims } 
     expect(checked.claims?.region).toBe(predicate);
   });
 
+  it('hands back its own result as it is, and checks a look-alike copy afresh', () => {
+    const checked = validateAuthRequirements({ scopes: ['orders:read'] }, 'requireAuth');
+    expect(validateAuthRequirements(checked, 'verify')).toBe(checked);
+    const lookAlike = Object.freeze({ scopes: Object.freeze(['orders read']) });
+    expect(() => validateAuthRequirements(lookAlike, 'verify')).toThrow('`scopes[0]` must be a scope token');
+  });
+
   it('takes {} (and members set to undefined) as no requirements', () => {
     expect(validateAuthRequirements({}, 'verify')).toEqual({});
     expect(
