@@ -87,7 +87,7 @@ function tokenFromAuthorization(headers: BearerRequest['headers']): string | und
     throw invalidRequest(`expected one Authorization header; found ${values.length}`);
   }
   // Field values exclude leading and trailing whitespace (RFC 9110 §5.5).
-  const value = values[0]!.replace(/^[ \t]+|[ \t]+$/g, '');
+  const value = trimOuterWhitespace(values[0]!);
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
   if (!SCHEME.test(scheme)) {
@@ -98,13 +98,33 @@ function tokenFromAuthorization(headers: BearerRequest['headers']): string | und
     // Another scheme (Basic, DPoP, ...) is not bearer credentials: the request has none for us.
     return undefined;
   }
-  const credentials = space === -1 ? '' : value.slice(space).replace(/^ +/, '');
+  const credentials = space === -1 ? '' : value.slice(skipSpaces(value, space));
   if (credentials === '') throw invalidRequest('Authorization header has the Bearer scheme but no token');
   if (credentials.includes(',')) throw severalCredentials();
   if (!B64TOKEN.test(credentials)) {
     throw invalidRequest('Bearer credentials must be a single b64token (RFC 6750 §2.1)');
   }
   return credentials;
+}
+
+/** RFC 9110 §5.5 OWS around a field value; the usual value has none and is returned as it is. */
+function trimOuterWhitespace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isSpaceOrTab(value.charCodeAt(start))) start += 1;
+  while (end > start && isSpaceOrTab(value.charCodeAt(end - 1))) end -= 1;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** The index of the first character at or after `from` that is not a space (RFC 9110 §11.4: 1*SP). */
+function skipSpaces(value: string, from: number): number {
+  let index = from;
+  while (value.charCodeAt(index) === 0x20) index += 1;
+  return index;
 }
 
 function severalCredentials(): TokenwardError {

@@ -37,6 +37,17 @@ describe('extractBearerToken: Authorization header (BT-1, BT-2, BT-9)', () => {
     expect(extract({ headers: { authorization: ` \tBearer ${token}\t ` } })).toBe(token);
   });
 
+  it('trims whitespace on either side alone, and takes a header of only whitespace as malformed', async () => {
+    expect(extract({ headers: { authorization: `\t\tBearer ${token}` } })).toBe(token);
+    expect(extract({ headers: { authorization: `Bearer  ${token} \t` } })).toBe(token);
+    expect(await invalidRequest({ headers: { authorization: ' \t ' } })).toContain(
+      'is not "<scheme> <credentials>"',
+    );
+    expect(await invalidRequest({ headers: { authorization: `Bearer \t${token}` } })).toContain(
+      'single b64token',
+    );
+  });
+
   it('accepts the whole b64token alphabet with trailing = (BT-1)', () => {
     expect(extract({ headers: { authorization: 'Bearer aZ09-._~+/==' } })).toBe('aZ09-._~+/==');
   });
