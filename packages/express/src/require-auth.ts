@@ -9,7 +9,7 @@ import {
 import type { RequestHandler } from 'express';
 import { inRealm, tokenMissing } from './lib/errors.js';
 import { toBearerRequest } from './lib/request.js';
-import { recordAuthState } from './lib/state.js';
+import { type AuthState, recordAuthState } from './lib/state.js';
 import {
   type ExpressAuthOptions,
   type RequireAuthOptions,
@@ -59,16 +59,18 @@ function authMiddleware(
   const realm = adapterOptions.realm ?? verifier.realm;
   const checks =
     requirements.scopes === undefined && requirements.claims === undefined ? undefined : requirements;
+  const extraction = { allowQuery, allowBody };
+  const preflightState: AuthState = Object.freeze({ realm, result: undefined, preflight: true });
 
   return async function tokenwardAuth(req, _res, next) {
     let outcome: unknown;
     try {
-      const input = toBearerRequest(req);
+      const input = toBearerRequest(req, allowQuery);
       // A CORS preflight carries no credentials by design (Fetch standard, CORS protocol).
       if (isCorsPreflight(input)) {
-        recordAuthState(req, { realm, result: undefined, preflight: true });
+        recordAuthState(req, preflightState);
       } else {
-        const token = extractBearerToken(input, { allowQuery, allowBody });
+        const token = extractBearerToken(input, extraction);
         if (token === undefined && !anonymousAllowed) throw tokenMissing(realm);
         // Core resolves to a frozen result: handlers can read req.auth but not alter it.
         const result = token === undefined ? undefined : await verifier.verify(token, checks);

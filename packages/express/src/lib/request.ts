@@ -7,12 +7,13 @@ import type { Request } from 'express';
  * see them all to refuse a request that repeats the field (RFC 9110 §5.3, BT-9). Raw lines rather
  * than `headersDistinct`, a getter that builds arrays for every header of every request.
  */
-export function toBearerRequest(req: Request): BearerRequest {
+export function toBearerRequest(req: Request, allowQuery: boolean): BearerRequest {
   const repeated = repeatedAuthorization(req.rawHeaders);
   return {
     method: req.method,
     headers: repeated === undefined ? req.headers : { ...req.headers, authorization: repeated },
-    query: req.query,
+    // Express 5's `req.query` parses the URL again on every read: only read when core will look.
+    query: allowQuery ? req.query : undefined,
     body: req.body,
   };
 }
