@@ -9,6 +9,11 @@ export interface BearerRequest {
   readonly method?: string;
   /** Header name → value(s). Names are matched case-insensitively. */
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /**
+   * Node's `rawHeaders` (name, value, name, value, …). Node keeps only the first of repeated
+   * `Authorization` lines in `headers`; with the raw lines a repeat is still refused (BT-9).
+   */
+  readonly rawHeaders?: readonly string[];
   /** Parsed query (`{ access_token: ... }`), a `URLSearchParams`, or the raw query string. */
   readonly query?: unknown;
   /** Parsed form body (`{ access_token: ... }`), a `URLSearchParams`, or the raw body string. */
@@ -54,7 +59,7 @@ export function extractBearerToken(
   options: ExtractBearerOptions = {},
 ): string | undefined {
   const found: string[] = [];
-  const fromHeader = tokenFromAuthorization(request.headers);
+  const fromHeader = tokenFromAuthorization(request);
   if (fromHeader !== undefined) found.push(fromHeader);
   if (options.allowQuery === true) {
     const fromQuery = readAccessTokenParameter(request.query, 'query');
@@ -79,12 +84,14 @@ export function isCorsPreflight(request: Pick<BearerRequest, 'method' | 'headers
   );
 }
 
-function tokenFromAuthorization(headers: BearerRequest['headers']): string | undefined {
-  const values = headerValues(headers, 'authorization');
+function tokenFromAuthorization(request: BearerRequest): string | undefined {
+  const values = headerValues(request.headers, 'authorization');
   if (values.length === 0) return undefined;
-  if (values.length > 1) {
+  const lines = request.rawHeaders === undefined ? values.length : authorizationLines(request.rawHeaders);
+  const count = Math.max(values.length, lines);
+  if (count > 1) {
     // RFC 9110 §5.3: Authorization is not a list field, so it may appear only once.
-    throw invalidRequest(`expected one Authorization header; found ${values.length}`);
+    throw invalidRequest(`expected one Authorization header; found ${count}`);
   }
   // Field values exclude leading and trailing whitespace (RFC 9110 §5.5).
   const value = trimOuterWhitespace(values[0]!);
@@ -105,6 +112,17 @@ function tokenFromAuthorization(headers: BearerRequest['headers']): string | und
     throw invalidRequest('Bearer credentials must be a single b64token (RFC 6750 §2.1)');
   }
   return credentials;
+}
+
+/** How many `Authorization` lines raw headers hold; a pass that allocates nothing, as it runs per request. */
+function authorizationLines(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let index = 0; index < rawHeaders.length; index += 2) {
+    const name = rawHeaders[index]!;
+    // Field names are case-insensitive (RFC 9110 §5.1); the length test spares lower-casing the rest.
+    if (name.length === 13 && name.toLowerCase() === 'authorization') count += 1;
+  }
+  return count;
 }
 
 /** RFC 9110 §5.5 OWS around a field value; the usual value has none and is returned as it is. */

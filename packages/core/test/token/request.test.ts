@@ -83,6 +83,14 @@ describe('extractBearerToken: Authorization header (BT-1, BT-2, BT-9)', () => {
     await invalidRequest({ headers: { authorization: `Bearer ${token}`, Authorization: `Bearer ${token}` } });
   });
 
+  it('sees a repeated Authorization line in the raw headers that Node folded away (BT-9)', async () => {
+    const headers = { authorization: `Bearer ${token}` };
+    const rawHeaders = ['Host', 'api', 'authorization', `Bearer ${token}`, 'AUTHORIZATION', 'Basic dXNlcg=='];
+    expect(await invalidRequest({ headers, rawHeaders })).toBe('expected one Authorization header; found 2');
+    const single = ['Host', 'api', 'Authorization', `Bearer ${token}`, 'Authorized-By', 'x'];
+    expect(extractBearerToken({ headers, rawHeaders: single })).toBe(token);
+  });
+
   it.each([`Bearer ${token}, Bearer ${token}`, `Basic dXNlcg==, Bearer ${token}`, `Bearer ${token},Basic x`])(
     'rejects comma-joined duplicate credentials %s (BT-9)',
     async (authorization) => {
