@@ -3,6 +3,7 @@
  * started would under load, and reports how long until all were answered.
  */
 import { createAccessTokenVerifier } from '@tokenward/core';
+import { answerOneJob } from '../lib/child.js';
 import type { ColdStartJob, ColdStartReport } from './messages.js';
 
 async function run(job: ColdStartJob): Promise<ColdStartReport> {
@@ -16,13 +17,4 @@ async function run(job: ColdStartJob): Promise<ColdStartReport> {
   return { elapsedMs, accepted, firstError: String(refusal.reason) };
 }
 
-process.once('message', (job: ColdStartJob) => {
-  run(job).then(
-    (report) => process.send?.(report),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-});
-process.on('disconnect', () => process.exit(0));
+answerOneJob(run);

@@ -39,3 +39,20 @@ export function stopChild(child: ChildProcess): Promise<void> {
     else child.kill();
   });
 }
+
+/**
+ * The child side of `exchange`: answers the parent's one job with `run`'s report, exits 1 when
+ * the run fails, and exits 0 when the parent closes the channel (`stopChild`).
+ */
+export function answerOneJob<Job, Report>(run: (job: Job) => Promise<Report>): void {
+  process.once('message', (job: Job) => {
+    run(job).then(
+      (report) => process.send?.(report),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+  process.on('disconnect', () => process.exit(0));
+}

@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline';
 import { createAccessTokenVerifier } from '@tokenward/core';
-import { forkModule } from '../lib/child.js';
+import { answerOneJob, forkModule } from '../lib/child.js';
 import { collectGarbage } from '../lib/stats.js';
 import { startKeyServer } from './key-server.js';
 import type { GeneratorJob, MemoryJob, MemoryReport, MemorySnapshot } from './messages.js';
@@ -71,13 +71,4 @@ async function run(job: MemoryJob): Promise<MemoryReport> {
   };
 }
 
-process.once('message', (job: MemoryJob) => {
-  run(job).then(
-    (report) => process.send?.(report),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-});
-process.on('disconnect', () => process.exit(0));
+answerOneJob(run);
