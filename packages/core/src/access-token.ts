@@ -8,12 +8,12 @@ import {
   type AccessTokenPipeline,
   createAccessTokenPipeline,
   type VerifyTarget,
-} from './lib/access-token-pipeline.js';
-import { applyCallChecks, readCallChecks } from './lib/call-checks.js';
-import { createIssuerKeys, KEY_DEFAULTS } from './lib/issuer-keys.js';
-import { type ResolvedVerifierOptions, resolveVerifierOptions } from './lib/options-resolve.js';
-import type { Runtime } from './lib/runtime.js';
+} from './lib/access-token/pipeline.js';
+import { applyCallChecks, readCallChecks } from './lib/checks/call-checks.js';
+import { createIssuerKeys, KEY_DEFAULTS } from './lib/keys/issuer-keys.js';
+import { type ResolvedVerifierOptions, resolveVerifierOptions } from './lib/options/resolve.js';
 import type { AccessTokenVerifierOptions } from './options.js';
+import type { Runtime } from './runtime.js';
 import type { AccessTokenResult, AccessTokenVerifier, VerifyAccessTokenOptions } from './types.js';
 
 export type CreateAccessTokenVerifier = (options: AccessTokenVerifierOptions) => AccessTokenVerifier;

@@ -3,8 +3,9 @@
  * browsers, edge runtimes and Node alike. Node resolves the `node` entry instead (same API).
  */
 import { accessTokenVerifierFactory } from './access-token.js';
-import { type CreateIdTokenVerifier, idTokenVerifierFactory } from './id-token.js';
-import { webRuntime } from './lib/runtime-web.js';
+import { idTokenVerifierFactory } from './id-token.js';
+import type { CreateIdTokenVerifier } from './id-token-types.js';
+import { webRuntime } from './lib/runtime/portable/web-runtime.js';
 import type { AccessTokenVerifierOptions } from './options.js';
 import type { AccessTokenVerifier } from './types.js';
 

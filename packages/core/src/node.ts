@@ -4,13 +4,10 @@
  */
 import type { Dispatcher } from 'undici';
 import { accessTokenVerifierFactory } from './access-token.js';
-import {
-  type IdTokenVerifier,
-  idTokenVerifierFactory,
-  type IdTokenVerifierOptions as PortableIdTokenOptions,
-} from './id-token.js';
-import { configError, found, isPlainObject } from './lib/option-checks.js';
-import { createUndiciTransport, nodeRuntime } from './lib/runtime-node.js';
+import { idTokenVerifierFactory } from './id-token.js';
+import type { IdTokenVerifier, IdTokenVerifierOptions as PortableIdTokenOptions } from './id-token-types.js';
+import { configError, found, isPlainObject } from './lib/options/option-checks.js';
+import { createUndiciTransport, nodeRuntime } from './lib/runtime/node/node-runtime.js';
 import type { AccessTokenVerifierOptions as PortableOptions } from './options.js';
 import type { AccessTokenVerifier } from './types.js';
 

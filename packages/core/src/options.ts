@@ -3,7 +3,7 @@
  * created; a bad value throws `TokenwardError` `ERR_CONFIG` naming the option.
  */
 import type { EventHandler } from './events.js';
-import type { Transport } from './lib/runtime.js';
+import type { Transport } from './runtime.js';
 
 /** One trusted issuer and what its tokens must say, with overrides of the verifier-wide settings. */
 export interface IssuerOptions {

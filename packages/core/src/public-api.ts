@@ -2,6 +2,8 @@
  * Everything both entries export except `createAccessTokenVerifier`, which each entry builds
  * with its own runtime. Internals (`src/lib`) are never exported from here.
  */
+
+export { checkClaims } from './claim-requirements.js';
 export type {
   ErrorCode,
   InvalidTokenCode,
@@ -26,21 +28,8 @@ export type {
   IdTokenVerifier,
   IdTokenVerifierOptions,
   VerifyIdTokenOptions,
-} from './id-token.js';
+} from './id-token-types.js';
 export { type ParsedIssuer, parseIssuer } from './issuer.js';
-export { validateAuthRequirements } from './lib/auth-requirements.js';
-export { checkClaims } from './lib/claim-requirements.js';
-export type {
-  JsonWebKeyLike,
-  SignaturePrimitive,
-  Transport,
-  TransportFailure,
-  TransportRequest,
-  TransportResponse,
-  VerificationKey,
-} from './lib/runtime.js';
-export { TransportError } from './lib/runtime.js';
-export { checkScopes } from './lib/scopes.js';
 export type {
   AccessTokenVerifierOptions,
   IssuerOptions,
@@ -54,6 +43,18 @@ export {
   extractBearerToken,
   isCorsPreflight,
 } from './request.js';
+export { validateAuthRequirements } from './requirements.js';
+export type {
+  JsonWebKeyLike,
+  SignaturePrimitive,
+  Transport,
+  TransportFailure,
+  TransportRequest,
+  TransportResponse,
+  VerificationKey,
+} from './runtime.js';
+export { TransportError } from './runtime.js';
+export { checkScopes } from './scopes.js';
 export type {
   AccessTokenClaims,
   AccessTokenResult,

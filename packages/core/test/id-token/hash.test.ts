@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkHalfHash, digestForAlgorithm, leftHalfHash } from '../../src/lib/id-token-hash.js';
+import { checkHalfHash, digestForAlgorithm, leftHalfHash } from '../../src/lib/id-token/hash.js';
 import { failureOf } from '../token/helpers.js';
 
 /** The reference: node:crypto, independent of the WebCrypto code under test. */

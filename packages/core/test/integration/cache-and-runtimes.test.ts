@@ -4,9 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { accessTokenVerifierFactory } from '../../src/access-token.js';
 import type { TokenwardEvent } from '../../src/events.js';
 import { createAccessTokenVerifier as createWebVerifier } from '../../src/index.js';
-import type { Runtime } from '../../src/lib/runtime.js';
-import { nodeRuntime } from '../../src/lib/runtime-node.js';
+import { nodeRuntime } from '../../src/lib/runtime/node/node-runtime.js';
 import { createAccessTokenVerifier } from '../../src/node.js';
+import type { Runtime } from '../../src/runtime.js';
 import { manualClock, rejectionOf, SERVERS } from './support.js';
 
 let org: ReferenceIssuer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keySetLifetimeSeconds } from '../../src/lib/cache-control.js';
+import { keySetLifetimeSeconds } from '../../src/lib/keys/cache-control.js';
 
 describe('key set lifetime from Cache-Control (§4.13 cache lifetime, OK-3)', () => {
   it.each([

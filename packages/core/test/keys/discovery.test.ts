@@ -1,8 +1,8 @@
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { discoveryUrls } from '../../src/lib/discovery.js';
-import { createIssuerKeys, type IssuerKeysConfig } from '../../src/lib/issuer-keys.js';
+import { discoveryUrls } from '../../src/lib/keys/discovery.js';
+import { createIssuerKeys, type IssuerKeysConfig } from '../../src/lib/keys/issuer-keys.js';
 import { ISSUER, JWKS_URI, METADATA_URL, ORIGIN } from './mock-idp.js';
 import { eventsOfType, keysConfig, manualClock, rejection, rsaKey } from './support.js';
 

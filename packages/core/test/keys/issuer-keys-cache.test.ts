@@ -1,7 +1,7 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createIssuerKeys } from '../../src/lib/issuer-keys.js';
+import { createIssuerKeys } from '../../src/lib/keys/issuer-keys.js';
 import { ISSUER, MockIdp, ORIGIN } from './mock-idp.js';
 import { eventsOfType, keysConfig, manualClock, rejection, rsaKey, signsWith } from './support.js';
 

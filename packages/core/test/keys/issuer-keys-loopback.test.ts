@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type AuthServer, type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createIssuerKeys, type IssuerKeys, type IssuerKeysConfig } from '../../src/lib/issuer-keys.js';
-import { nodeRuntime } from '../../src/lib/runtime-node.js';
-import { webRuntime } from '../../src/lib/runtime-web.js';
+import { createIssuerKeys, type IssuerKeys, type IssuerKeysConfig } from '../../src/lib/keys/issuer-keys.js';
+import { nodeRuntime } from '../../src/lib/runtime/node/node-runtime.js';
+import { webRuntime } from '../../src/lib/runtime/portable/web-runtime.js';
 import { keysConfig, manualClock, rejection } from './support.js';
 
 let org: ReferenceIssuer;

@@ -2,7 +2,7 @@ import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenwardError } from '../../src/errors.js';
-import { createIssuerKeys, type IssuerKeysConfig } from '../../src/lib/issuer-keys.js';
+import { createIssuerKeys, type IssuerKeysConfig } from '../../src/lib/keys/issuer-keys.js';
 import { ISSUER, JWKS_URI, MockIdp } from './mock-idp.js';
 import { keysConfig, manualClock, rejection, rsaKey } from './support.js';
 

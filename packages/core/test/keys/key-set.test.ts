@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseKeySet } from '../../src/lib/key-set.js';
+import { parseKeySet } from '../../src/lib/keys/key-set.js';
 
 const rsa = {
   ...generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }),

@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeSignatures } from '../../src/lib/crypto-node.js';
-import { webSignatures } from '../../src/lib/crypto-web.js';
-import { SUPPORTED_ALGORITHMS } from '../../src/lib/key-algorithms.js';
-import type { JsonWebKeyLike, SignaturePrimitive } from '../../src/lib/runtime.js';
+import { SUPPORTED_ALGORITHMS } from '../../src/lib/jose/algorithms.js';
+import { nodeSignatures } from '../../src/lib/runtime/node/node-crypto.js';
+import { webSignatures } from '../../src/lib/runtime/portable/web-crypto.js';
+import type { JsonWebKeyLike, SignaturePrimitive } from '../../src/runtime.js';
 
 interface Signed {
   readonly jwk: JsonWebKeyLike;

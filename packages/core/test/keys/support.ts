@@ -1,9 +1,9 @@
 import { generateKeyPairSync, type JsonWebKey, type KeyObject, sign } from 'node:crypto';
 import { isTokenwardError, type TokenwardError } from '../../src/errors.js';
 import type { TokenwardEvent } from '../../src/events.js';
-import { nodeSignatures } from '../../src/lib/crypto-node.js';
-import { createFetchTransport } from '../../src/lib/http-fetch.js';
-import { type IssuerKeysConfig, KEY_DEFAULTS } from '../../src/lib/issuer-keys.js';
+import { type IssuerKeysConfig, KEY_DEFAULTS } from '../../src/lib/keys/issuer-keys.js';
+import { nodeSignatures } from '../../src/lib/runtime/node/node-crypto.js';
+import { createFetchTransport } from '../../src/lib/runtime/portable/fetch-transport.js';
 
 /** A clock the test moves by hand (epoch ms). */
 export function manualClock(start = Date.UTC(2030, 0, 1)) {

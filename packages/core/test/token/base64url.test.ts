@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64url, isCanonicalBase64url } from '../../src/lib/base64url.js';
-import { nodeCodec } from '../../src/lib/runtime-node.js';
+import { decodeBase64url, isCanonicalBase64url } from '../../src/lib/jose/base64url.js';
+import { nodeCodec } from '../../src/lib/runtime/node/node-runtime.js';
 
 const decodeToText = (input: string) => {
   const bytes = decodeBase64url(input);

@@ -7,7 +7,7 @@ import {
   checkRequiredClaims,
   checkTimes,
   type TimePolicy,
-} from '../../src/lib/claims.js';
+} from '../../src/lib/checks/claims.js';
 import type { AccessTokenClaims } from '../../src/types.js';
 import { failureOf } from './helpers.js';
 

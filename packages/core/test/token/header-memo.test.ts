@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createHeaderMemo, HEADER_MEMO_ENTRIES, HEADER_MEMO_MAX_SEGMENT } from '../../src/lib/header-memo.js';
-import { decodeJwt as decodeWith } from '../../src/lib/jwt.js';
-import { nodeCodec } from '../../src/lib/runtime-node.js';
+import { nodeCodec } from '../../src/lib/runtime/node/node-runtime.js';
+import {
+  createHeaderMemo,
+  HEADER_MEMO_ENTRIES,
+  HEADER_MEMO_MAX_SEGMENT,
+} from '../../src/lib/token/header-memo.js';
+import { decodeJwt as decodeWith } from '../../src/lib/token/jwt.js';
 import { compactJws, encodeSegment, failureOf } from './helpers.js';
 
 const decodeJwt = (token: string, maxBytes: number) => decodeWith(token, maxBytes, nodeCodec);

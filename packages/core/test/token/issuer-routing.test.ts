@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createIssuerRouter, type RoutableIssuer } from '../../src/lib/issuer-routing.js';
+import { createIssuerRouter, type RoutableIssuer } from '../../src/lib/checks/issuer-routing.js';
 import { failureOf } from './helpers.js';
 
 const origin = 'https://acme.okta.com';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTokenwardError } from '../../src/errors.js';
-import { MAX_JSON_DEPTH, parseJsonObject } from '../../src/lib/json-object.js';
+import { MAX_JSON_DEPTH, parseJsonObject } from '../../src/lib/token/json-object.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

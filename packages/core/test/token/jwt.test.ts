@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkHeaderPolicy, decodeJwt as decodeWith } from '../../src/lib/jwt.js';
-import type { TokenCodec } from '../../src/lib/runtime.js';
-import { nodeCodec } from '../../src/lib/runtime-node.js';
-import { portableCodec } from '../../src/lib/runtime-web.js';
+import { nodeCodec } from '../../src/lib/runtime/node/node-runtime.js';
+import { portableCodec } from '../../src/lib/runtime/portable/web-runtime.js';
+import { checkHeaderPolicy, decodeJwt as decodeWith } from '../../src/lib/token/jwt.js';
+import type { TokenCodec } from '../../src/runtime.js';
 import type { JwtHeader } from '../../src/types.js';
 import { compactJws, encodeSegment, failureOf } from './helpers.js';
 

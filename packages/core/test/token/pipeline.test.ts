@@ -3,12 +3,12 @@ import {
   type AccessTokenPipeline,
   createAccessTokenPipeline,
   type VerifyTarget,
-} from '../../src/lib/access-token-pipeline.js';
-import type { IssuerKeys, ResolvedKey } from '../../src/lib/issuer-keys.js';
-import { resolveVerifierOptions } from '../../src/lib/options-resolve.js';
-import type { SignaturePrimitive } from '../../src/lib/runtime.js';
-import { nodeCodec } from '../../src/lib/runtime-node.js';
+} from '../../src/lib/access-token/pipeline.js';
+import type { IssuerKeys, ResolvedKey } from '../../src/lib/keys/issuer-keys.js';
+import { resolveVerifierOptions } from '../../src/lib/options/resolve.js';
+import { nodeCodec } from '../../src/lib/runtime/node/node-runtime.js';
 import type { AccessTokenVerifierOptions } from '../../src/options.js';
+import type { SignaturePrimitive } from '../../src/runtime.js';
 import type { AccessTokenResult } from '../../src/types.js';
 import { compactJws, failureOf } from './helpers.js';
 

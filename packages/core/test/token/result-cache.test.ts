@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createResultCache } from '../../src/lib/result-cache.js';
+import { createResultCache } from '../../src/lib/access-token/result-cache.js';
 
 const keys = () => ({ generation: 1, freshUntil: 10_000 as number | undefined });
 

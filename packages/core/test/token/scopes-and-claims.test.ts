@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkClaims } from '../../src/lib/claim-requirements.js';
-import { checkScopes, scopesOf } from '../../src/lib/scopes.js';
+import { checkClaims } from '../../src/claim-requirements.js';
+import { checkScopes, scopesOf } from '../../src/scopes.js';
 import type { AccessTokenClaims, ScopeMatch } from '../../src/types.js';
 import { failureOf } from './helpers.js';
 

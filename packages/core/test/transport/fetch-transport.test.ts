@@ -1,7 +1,7 @@
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createFetchTransport } from '../../src/lib/http-fetch.js';
+import { createFetchTransport } from '../../src/lib/runtime/portable/fetch-transport.js';
 import { failure } from './support.js';
 
 const BASE = 'https://idp.example.test';

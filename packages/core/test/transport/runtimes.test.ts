@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { nodeSignatures } from '../../src/lib/crypto-node.js';
-import { webSignatures } from '../../src/lib/crypto-web.js';
-import { nodeCodec, nodeRuntime } from '../../src/lib/runtime-node.js';
-import { portableCodec, webRuntime } from '../../src/lib/runtime-web.js';
+import { nodeSignatures } from '../../src/lib/runtime/node/node-crypto.js';
+import { nodeCodec, nodeRuntime } from '../../src/lib/runtime/node/node-runtime.js';
+import { webSignatures } from '../../src/lib/runtime/portable/web-crypto.js';
+import { portableCodec, webRuntime } from '../../src/lib/runtime/portable/web-runtime.js';
 
 const LIB = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/lib');
 
@@ -29,14 +29,14 @@ function importGraph(entry: string): { files: string[]; packages: Set<string> } 
 
 describe('runtimes (DESIGN "Runtime split")', () => {
   it('keeps the web runtime and the key cache free of node: modules and undici, so browsers can run them', () => {
-    for (const entry of ['runtime-web.ts', 'issuer-keys.ts', 'jwt.ts']) {
+    for (const entry of ['runtime/portable/web-runtime.ts', 'keys/issuer-keys.ts', 'token/jwt.ts']) {
       const { files, packages } = importGraph(resolve(LIB, entry));
       expect(files.length).toBeGreaterThan(1);
       expect([...packages]).toEqual(expect.not.arrayContaining(['undici']));
       expect([...packages].filter((name) => name.startsWith('node:'))).toEqual([]);
     }
     // The scan does see Node-only imports where they are.
-    expect(importGraph(resolve(LIB, 'runtime-node.ts')).packages).toEqual(
+    expect(importGraph(resolve(LIB, 'runtime/node/node-runtime.ts')).packages).toEqual(
       new Set(['node:buffer', 'node:crypto', 'undici']),
     );
   });

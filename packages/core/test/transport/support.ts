@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { TransportError } from '../../src/lib/runtime.js';
+import { TransportError } from '../../src/runtime.js';
 
 /** The TransportError `promise` rejects with; fails the test when it resolves or rejects with anything else. */
 export async function failure(promise: Promise<unknown>): Promise<TransportError> {

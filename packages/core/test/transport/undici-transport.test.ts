@@ -4,7 +4,7 @@ import { type AddressInfo, connect, type Socket } from 'node:net';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { MockAgent } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createUndiciTransport } from '../../src/lib/http-undici.js';
+import { createUndiciTransport } from '../../src/lib/runtime/node/undici-transport.js';
 import { failure } from './support.js';
 
 const request = { maxBytes: 64 * 1024, timeoutMs: 2000 };

@@ -1,0 +1,204 @@
+/**
+ * Checks of a verified token's claims and type: registered claim types, time (RFC 7519 §4.1.4–6,
+ * JOSE-15), audience (BCP-9, AT-5), the access-token type (AT-2, AT-10, BCP-12) and required claims.
+ */
+import { TokenwardError } from '../../errors.js';
+import type { AccessTokenClaims, JwtHeader, ServerKind } from '../../types.js';
+import { quoteShort } from '../token/jwt.js';
+
+export interface TimePolicy {
+  /** Seconds of allowed clock skew. */
+  readonly clockTolerance: number;
+  /** Seconds after `iat` past which the token is refused, if set. */
+  readonly maxTokenAge: number | undefined;
+}
+
+type ClaimType = 'number' | 'string' | 'string or string array' | 'string array';
+
+const REGISTERED_TYPES: ReadonlyArray<readonly [string, ClaimType]> = [
+  ['exp', 'number'],
+  ['nbf', 'number'],
+  ['iat', 'number'],
+  ['sub', 'string'],
+  ['aud', 'string or string array'],
+  ['jti', 'string'],
+  ['scp', 'string array'],
+  ['scope', 'string'],
+  ['cid', 'string'],
+  ['client_id', 'string'],
+];
+
+/**
+ * Types of the registered claims this library reads, and presence of `exp` (required here: a token
+ * that never expires cannot be revoked by time), `sub` and `aud` (RFC 9068 §2.2).
+ */
+export function checkClaimTypes(payload: Record<string, unknown>): AccessTokenClaims {
+  for (const name of ['exp', 'sub', 'aud']) {
+    if (payload[name] === undefined) {
+      throw new TokenwardError(
+        'ERR_CLAIM_MISSING',
+        `token has no "${name}" claim; access tokens must carry it`,
+      );
+    }
+  }
+  for (const [name, type] of REGISTERED_TYPES) {
+    const value = payload[name];
+    if (value !== undefined && !hasType(value, type)) {
+      throw new TokenwardError(
+        'ERR_CLAIM_INVALID',
+        `claim "${name}" must be a ${type}; found ${describe(value)}`,
+      );
+    }
+  }
+  return payload as AccessTokenClaims;
+}
+
+function hasType(value: unknown, type: ClaimType): boolean {
+  switch (type) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'string array':
+      return isStringArray(value);
+    case 'string or string array':
+      return typeof value === 'string' || isStringArray(value);
+  }
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array with other values';
+  return typeof value;
+}
+
+/** `exp`, `nbf`, `iat` and the optional maximum age against `nowMs`, with the clock tolerance. */
+export function checkTimes(claims: AccessTokenClaims, nowMs: number, policy: TimePolicy): void {
+  const now = nowMs / 1000;
+  const tolerance = policy.clockTolerance;
+  if (now >= claims.exp + tolerance) {
+    throw new TokenwardError(
+      'ERR_TOKEN_EXPIRED',
+      `token expired at ${isoTime(claims.exp)}; now is ${isoTime(now)} (clock tolerance ${tolerance} s)`,
+    );
+  }
+  if (claims.nbf !== undefined && now + tolerance < claims.nbf) {
+    throw new TokenwardError(
+      'ERR_TOKEN_NOT_YET_VALID',
+      `token is not valid before ${isoTime(claims.nbf)}; now is ${isoTime(now)} (clock tolerance ${tolerance} s)`,
+    );
+  }
+  if (claims.iat !== undefined && now + tolerance < claims.iat) {
+    throw new TokenwardError(
+      'ERR_TOKEN_NOT_YET_VALID',
+      `token was issued in the future, at ${isoTime(claims.iat)}; now is ${isoTime(now)} (clock tolerance ${tolerance} s)`,
+    );
+  }
+  if (policy.maxTokenAge !== undefined) {
+    if (claims.iat === undefined) {
+      throw new TokenwardError('ERR_CLAIM_MISSING', 'token has no "iat" claim, needed to check maxTokenAge');
+    }
+    if (now - tolerance > claims.iat + policy.maxTokenAge) {
+      throw new TokenwardError(
+        'ERR_TOKEN_EXPIRED',
+        `token was issued at ${isoTime(claims.iat)}, more than maxTokenAge (${policy.maxTokenAge} s) ago`,
+      );
+    }
+  }
+}
+
+function isoTime(epochSeconds: number): string {
+  const date = new Date(epochSeconds * 1000);
+  return Number.isNaN(date.getTime()) ? String(epochSeconds) : date.toISOString();
+}
+
+/** `aud` as a list. */
+export function audienceList(claims: AccessTokenClaims): readonly string[] {
+  return typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
+}
+
+/** `aud` must contain one of the expected audiences (BCP-9, AT-5). */
+export function checkAudience(audience: readonly string[], expected: readonly string[]): void {
+  if (!audience.some((value) => expected.includes(value))) {
+    const foundText =
+      audience.length === 0 ? 'an empty list' : audience.slice(0, 5).map(quoteShort).join(', ');
+    throw new TokenwardError(
+      'ERR_AUDIENCE_MISMATCH',
+      `expected aud ${expected.map((value) => JSON.stringify(value)).join(' or ')}; found ${foundText}`,
+    );
+  }
+}
+
+/** `typ` of an RFC 9068 access token; media types compare case-insensitively (AT-2). */
+export const AT_JWT = /^(?:application\/)?at\+jwt$/i;
+/** `typ` of a JWT that says nothing more about its kind (RFC 7519 §5.1). */
+export const PLAIN_JWT = /^(?:application\/)?jwt$/i;
+/** Claims only ID tokens define (OIDC Core §2, §3.1.3.6, §3.3.2.11). */
+const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash'] as const;
+
+export interface TypePolicy {
+  /** `typ: 'at+jwt'` was configured. */
+  readonly requireAtJwt: boolean;
+  readonly serverKind: ServerKind;
+}
+
+/**
+ * Refuses anything that is not an access token (AT-2, AT-10, BCP-12, OK-2).
+ *
+ * - `typ` (media type, case-insensitive): `at+jwt` or `application/at+jwt`; when `requireAtJwt`
+ *   is off also none or `JWT` (the vendor's access tokens carry no `typ`; many servers send `JWT`).
+ *   Any other type (`dpop+jwt`, `logout+jwt`, ...) is another kind of JWT.
+ * - No ID-token-only claim (`nonce`, `at_hash`, `c_hash`), whatever the `typ`.
+ * - From the vendor's servers (org/custom), a token not typed `at+jwt` must name its client in
+ *   `cid` or `client_id`: the vendor's access tokens always carry `cid`; its ID tokens never do.
+ */
+export function checkAccessTokenType(header: JwtHeader, claims: AccessTokenClaims, policy: TypePolicy): void {
+  const typ = header.typ;
+  const typedAccessToken = typ !== undefined && AT_JWT.test(typ);
+  if (policy.requireAtJwt && !typedAccessToken) {
+    throw new TokenwardError(
+      'ERR_TYPE_INVALID',
+      `expected header typ "at+jwt" (RFC 9068 §4); found ${typ === undefined ? 'none' : quoteShort(typ)}`,
+    );
+  }
+  if (typ !== undefined && !typedAccessToken && !PLAIN_JWT.test(typ)) {
+    throw new TokenwardError(
+      'ERR_TYPE_INVALID',
+      `expected header typ "at+jwt", "JWT" or none; found ${quoteShort(typ)}, which is not an access token`,
+    );
+  }
+  const idTokenClaim = ID_TOKEN_CLAIMS.find((name) => claims[name] !== undefined);
+  if (idTokenClaim !== undefined) {
+    throw new TokenwardError(
+      'ERR_TYPE_INVALID',
+      `token carries "${idTokenClaim}", a claim of ID tokens; APIs accept access tokens only (send the access token)`,
+    );
+  }
+  if (
+    policy.serverKind !== 'other' &&
+    !typedAccessToken &&
+    claims.cid === undefined &&
+    claims.client_id === undefined
+  ) {
+    throw new TokenwardError(
+      'ERR_TYPE_INVALID',
+      'token has no client id ("cid" or "client_id"), so it is not an access token of this server (an ID token?)',
+    );
+  }
+}
+
+/** Every name in `required` must be present. */
+export function checkRequiredClaims(claims: AccessTokenClaims, required: readonly string[]): void {
+  for (const name of required) {
+    if (!Object.hasOwn(claims, name) || claims[name] === undefined) {
+      throw new TokenwardError(
+        'ERR_CLAIM_MISSING',
+        `token has no "${name}" claim, which requiredClaims lists`,
+      );
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `at_hash` and `c_hash` (IDT-10, IDT-11; OIDC Core §3.1.3.6, §3.3.2.11): the left-most half of
+ * the hash of the ASCII octets of the access token or code, base64url-encoded, where the hash is
+ * the one the ID token's `alg` uses. Hashed with WebCrypto, which browsers and Node both have.
+ */
+import { TokenwardError } from '../../errors.js';
+import { decodeBase64url } from '../jose/base64url.js';
+
+type DigestName = 'SHA-256' | 'SHA-384' | 'SHA-512';
+
+/**
+ * The hash behind a JWS algorithm: the digest size in its name (RS256 → SHA-256, ES384 → SHA-384,
+ * PS512 → SHA-512, RFC 7518 §3.1), and SHA-512 for EdDSA, whose only curve here is Ed25519
+ * (OIDC Core errata set 2 §3.1.3.6; RFC 8032 §5.1 builds Ed25519 on SHA-512).
+ */
+export function digestForAlgorithm(alg: string): DigestName | undefined {
+  if (alg === 'EdDSA') return 'SHA-512';
+  const size = /^(?:RS|PS|ES)(256|384|512)$/.exec(alg)?.[1];
+  return size === undefined ? undefined : (`SHA-${size}` as DigestName);
+}
+
+const ascii = new TextEncoder();
+
+/** The left-most half of the digest of `value` under `alg`'s hash: what `at_hash`/`c_hash` encode. */
+export async function leftHalfHash(value: string, alg: string): Promise<Uint8Array> {
+  const digest = digestForAlgorithm(alg);
+  if (digest === undefined) {
+    // Unreachable after the allow-list check, which admits only the algorithms mapped above.
+    throw new TokenwardError('ERR_ALG_NOT_ALLOWED', `no hash is defined for alg ${JSON.stringify(alg)}`);
+  }
+  const bytes = new Uint8Array(await crypto.subtle.digest(digest, ascii.encode(value)));
+  return bytes.subarray(0, bytes.length / 2);
+}
+
+interface HashCheck {
+  /** `'at_hash'` or `'c_hash'`. */
+  readonly claim: 'at_hash' | 'c_hash';
+  /** The claim's value from the verified token. */
+  readonly expected: string;
+  /** The access token or authorization code the caller received with the ID token. */
+  readonly value: string;
+  /** The ID token's `alg`. */
+  readonly alg: string;
+}
+
+/**
+ * Compares the claim with the hash of the value. The claim is decoded strictly (one spelling
+ * per value, as for the token itself), so a claim that is not canonical base64url is invalid
+ * rather than merely different.
+ */
+export async function checkHalfHash(check: HashCheck): Promise<void> {
+  const claimed = decodeBase64url(check.expected);
+  if (claimed === undefined || check.expected === '') {
+    throw new TokenwardError(
+      'ERR_CLAIM_INVALID',
+      `claim "${check.claim}" must be unpadded base64url (OIDC Core §3.1.3.6)`,
+    );
+  }
+  const actual = await leftHalfHash(check.value, check.alg);
+  if (!sameBytes(claimed, actual)) {
+    const what = check.claim === 'at_hash' ? 'access token' : 'authorization code';
+    throw new TokenwardError(
+      check.claim === 'at_hash' ? 'ERR_AT_HASH_MISMATCH' : 'ERR_C_HASH_MISMATCH',
+      `claim "${check.claim}" does not match the ${what} given to verify (left half of ` +
+        `${digestForAlgorithm(check.alg)}, per alg ${check.alg}): the two were not issued together`,
+    );
+  }
+}
+
+function sameBytes(left: Uint8Array, right: Uint8Array): boolean {
+  return left.length === right.length && left.every((byte, index) => byte === right[index]);
+}

@@ -1,0 +1,171 @@
+/**
+ * Authorization-server metadata discovery (RFC 8414 §3, OpenID Connect Discovery §4), reduced to
+ * what a resource server needs from it: a `jwks_uri` that provably belongs to the issuer.
+ */
+import { TokenwardError } from '../../errors.js';
+import { type EventHandler, emit } from '../../events.js';
+import type { Transport } from '../../runtime.js';
+import { type DocumentResult, fetchJsonObject } from './json-document.js';
+import { fetchableUrlProblem, originOf } from './origin.js';
+
+export interface DiscoveryConfig {
+  readonly issuer: string;
+  /** Origins other than the issuer's that a discovered `jwks_uri` may use. */
+  readonly allowedJwksOrigins: readonly string[];
+  readonly transport: Transport;
+  readonly httpTimeoutMs: number;
+  readonly maxDiscoveryBytes: number;
+  /** Seconds a fetched document is used before it is fetched again. */
+  readonly discoveryCacheMaxAge: number;
+  readonly clock: () => number;
+  readonly onEvent?: EventHandler | undefined;
+}
+
+export interface Discovery {
+  /**
+   * The issuer's `jwks_uri`, from cached metadata while it is younger than `discoveryCacheMaxAge`.
+   * A failed refresh keeps the last good metadata; with none, it rejects with
+   * `ERR_DISCOVERY_FAILED` or `ERR_DISCOVERY_ISSUER_MISMATCH`. Concurrent callers share one fetch.
+   */
+  jwksUri(): Promise<string>;
+}
+
+/**
+ * Statuses that mean "no document at this address, try the next form". Anything else stops:
+ * a 5xx or a timeout says the server is failing, and asking it twice more would triple the
+ * load on an upstream in trouble and the time a caller waits; a 3xx is a redirect we refuse.
+ * 405 is included because some servers answer it for paths they do not route, 410 because it
+ * says plainly that nothing is there.
+ */
+const NOT_AT_THIS_ADDRESS = new Set([404, 405, 410]);
+
+/**
+ * The addresses to try, in order (MD-2): the RFC 8414 §3.1 form, with the well-known suffix
+ * inserted between host and path, then the appended OAuth and OpenID Connect forms that Okta
+ * and most providers also serve (MD-Okta). For an issuer without a path the first two coincide.
+ */
+export function discoveryUrls(issuer: string): string[] {
+  const url = new URL(issuer);
+  const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
+  const base = `${url.origin}${path}`;
+  const urls = [
+    `${url.origin}/.well-known/oauth-authorization-server${path}`,
+    `${base}/.well-known/oauth-authorization-server`,
+    `${base}/.well-known/openid-configuration`,
+  ];
+  return [...new Set(urls)];
+}
+
+export function createDiscovery(config: DiscoveryConfig): Discovery {
+  let current: { readonly jwksUri: string; readonly fetchedAt: number } | undefined;
+  let inFlight: Promise<string> | undefined;
+  const allowedOrigins = new Set(config.allowedJwksOrigins.map((entry) => originOf(entry) ?? entry));
+
+  async function refresh(): Promise<string> {
+    try {
+      const jwksUri = await fetchMetadata(config, allowedOrigins);
+      current = { jwksUri, fetchedAt: config.clock() };
+      return jwksUri;
+    } catch (error) {
+      // Metadata changes rarely and the failure is already reported as an event: the last
+      // good `jwks_uri` keeps keys flowing through a discovery outage.
+      if (current !== undefined) return current.jwksUri;
+      throw error;
+    }
+  }
+
+  return {
+    jwksUri() {
+      if (current !== undefined && config.clock() < current.fetchedAt + config.discoveryCacheMaxAge * 1000) {
+        return Promise.resolve(current.jwksUri);
+      }
+      inFlight ??= refresh().finally(() => {
+        inFlight = undefined;
+      });
+      return inFlight;
+    },
+  };
+}
+
+async function fetchMetadata(config: DiscoveryConfig, allowedOrigins: ReadonlySet<string>): Promise<string> {
+  const tried: string[] = [];
+  for (const url of discoveryUrls(config.issuer)) {
+    const started = performance.now();
+    const result = await fetchJsonObject(config.transport, url, {
+      maxBytes: config.maxDiscoveryBytes,
+      timeoutMs: config.httpTimeoutMs,
+      headers: { accept: 'application/json' },
+    });
+    if (!result.ok && result.status !== undefined && NOT_AT_THIS_ADDRESS.has(result.status)) {
+      tried.push(`${url} (${result.status})`);
+      continue;
+    }
+    const jwksUri = readJwksUri(config, allowedOrigins, url, result);
+    emit(config.onEvent, {
+      type: 'discovery_fetched',
+      issuer: config.issuer,
+      url,
+      durationMs: performance.now() - started,
+    });
+    return jwksUri;
+  }
+  throw failure(
+    config,
+    tried.at(-1) ?? config.issuer,
+    new TokenwardError(
+      'ERR_DISCOVERY_FAILED',
+      `No discovery document for issuer ${config.issuer}; tried ${tried.join(', ')}`,
+    ),
+  );
+}
+
+/** Validates a fetched document and returns its `jwks_uri`, or throws the reason it cannot be used. */
+function readJwksUri(
+  config: DiscoveryConfig,
+  allowedOrigins: ReadonlySet<string>,
+  url: string,
+  result: DocumentResult,
+): string {
+  const fail = (message: string, cause?: unknown): TokenwardError =>
+    failure(config, url, new TokenwardError('ERR_DISCOVERY_FAILED', message, { cause }));
+  if (!result.ok) throw fail(`Discovery document ${url} ${result.problem}`, result.cause);
+  const metadata = result.value;
+  // MD-4, MD-5: a document naming another issuer must not be used at all.
+  if (metadata.issuer !== config.issuer) {
+    const found = typeof metadata.issuer === 'string' ? `"${metadata.issuer}"` : 'no issuer string';
+    throw failure(
+      config,
+      url,
+      new TokenwardError(
+        'ERR_DISCOVERY_ISSUER_MISMATCH',
+        `Discovery document ${url} names ${found}, but it was fetched for issuer "${config.issuer}"; ` +
+          'the two must be identical (RFC 8414 §3.3, OpenID Connect Discovery §4.3)',
+      ),
+    );
+  }
+  const jwksUri = metadata.jwks_uri;
+  if (typeof jwksUri !== 'string') throw fail(`Discovery document ${url} has no "jwks_uri" string (MD-6)`);
+  const problem = fetchableUrlProblem(jwksUri);
+  if (problem !== undefined) throw fail(`Discovery document ${url}: "jwks_uri" ${jwksUri} ${problem}`);
+  const jwksOrigin = originOf(jwksUri);
+  const issuerOrigin = originOf(config.issuer);
+  // §4.13 "Transport": keys come from the issuer's own origin unless the caller vouches for another.
+  if (jwksOrigin !== issuerOrigin && (jwksOrigin === undefined || !allowedOrigins.has(jwksOrigin))) {
+    throw fail(
+      `Discovery document ${url}: "jwks_uri" ${jwksUri} is on origin ${jwksOrigin}, but keys are fetched only ` +
+        `from the issuer's origin ${issuerOrigin} or an allowed JWKS origin (allowedJwksOrigins)`,
+    );
+  }
+  return jwksUri;
+}
+
+function failure(config: DiscoveryConfig, url: string, error: TokenwardError): TokenwardError {
+  emit(config.onEvent, {
+    type: 'discovery_failed',
+    issuer: config.issuer,
+    url,
+    code: error.code,
+    message: error.message,
+  });
+  return error;
+}

@@ -1,0 +1,74 @@
+/**
+ * What one issuer's key cache is given and what it offers: its configuration, the defaults
+ * for that configuration, and the {@link IssuerKeys} contract the verification pipelines use.
+ */
+import type { EventHandler } from '../../events.js';
+import type { SignaturePrimitive, Transport } from '../../runtime.js';
+import type { ResolvedKey } from './key-index.js';
+
+/** Defaults for {@link IssuerKeysConfig} (DESIGN "Defaults", security-requirements §4.13). */
+export const KEY_DEFAULTS = Object.freeze({
+  /** Milliseconds for a whole HTTP exchange (connect, headers, body). */
+  httpTimeoutMs: 5000,
+  /** Seconds a key set is fresh when the response has no `Cache-Control: max-age`. */
+  jwksCacheMaxAge: 600,
+  /** Seconds discovery metadata is used before it is fetched again. */
+  discoveryCacheMaxAge: 3600,
+  /** Seconds after a refetch for an unknown `kid` during which unknown `kid`s cause no fetch. */
+  cooldown: 30,
+  /** Seconds past expiry the last good key set serves known `kid`s while refreshes fail. */
+  staleIfError: 3600,
+  /** Bytes of a JWKS response body. */
+  maxJwksBytes: 512 * 1024,
+  /** Keys in one JWK Set. */
+  maxJwksKeys: 100,
+  /** Bytes of a discovery response body. */
+  maxDiscoveryBytes: 64 * 1024,
+});
+
+export interface IssuerKeysConfig {
+  /** The configured issuer, exact string. */
+  issuer: string;
+  /** When given, discovery is skipped and keys are fetched from here. */
+  jwksUri?: string;
+  /** Origins (besides the issuer's) that a discovered `jwks_uri` may use. */
+  allowedJwksOrigins: readonly string[];
+  transport: Transport;
+  signatures: SignaturePrimitive;
+  /** Allow-list; keys that cannot serve one of these are skipped. */
+  algorithms: readonly string[];
+  /** Milliseconds for a whole exchange. */
+  httpTimeoutMs: number;
+  /** Seconds; used when no `Cache-Control: max-age`, which is clamped to [60, 86400]. */
+  jwksCacheMaxAge: number;
+  /** Seconds between discovery refreshes; a failed refresh keeps the last good metadata. */
+  discoveryCacheMaxAge: number;
+  /** Seconds after an unknown-`kid` refetch during which no further unknown-`kid` refetch happens. */
+  cooldown: number;
+  /** Seconds past expiry the last good key set serves known `kid`s while refreshes fail. */
+  staleIfError: number;
+  maxJwksBytes: number;
+  maxJwksKeys: number;
+  maxDiscoveryBytes: number;
+  /** Epoch milliseconds (test seam). */
+  clock: () => number;
+  onEvent?: EventHandler;
+}
+
+export interface IssuerKeys {
+  /**
+   * The key for a token's `kid` and `alg`. Rejects with `ERR_KEY_NOT_FOUND` (saying whether a
+   * refetch happened or the cooldown held it back, and which kids exist), or with a 503 code
+   * (`ERR_JWKS_FETCH_FAILED`, `ERR_JWKS_INVALID`, `ERR_DISCOVERY_FAILED`,
+   * `ERR_DISCOVERY_ISSUER_MISMATCH`) when keys cannot be obtained.
+   */
+  getKey(kid: string | undefined, alg: string): Promise<ResolvedKey>;
+  /** The key when the set is loaded, fresh, holds it and it is imported; otherwise `undefined`. */
+  peekKey(kid: string | undefined, alg: string): ResolvedKey | undefined;
+  /** Fetches discovery and the key set now unless a fresh set is loaded. Rejects like `getKey`. */
+  warm(): Promise<void>;
+  /** Increments whenever a key set with different content is installed. */
+  readonly generation: number;
+  /** Epoch ms at which the current key set stops being fresh; `undefined` before the first load. */
+  readonly freshUntil: number | undefined;
+}

@@ -1,0 +1,78 @@
+/**
+ * Fetches one JWK Set and turns it into usable keys and a lifetime, or a coded failure:
+ * `ERR_JWKS_FETCH_FAILED` when no answer came (network, timeout, 5xx, 429) and
+ * `ERR_JWKS_INVALID` when the answer is not an acceptable key set.
+ */
+import { TokenwardError } from '../../errors.js';
+import type { Transport } from '../../runtime.js';
+import { keySetLifetimeSeconds } from './cache-control.js';
+import { fetchJsonObject } from './json-document.js';
+import { parseKeySet, type SkippedKey, type UsableKey } from './key-set.js';
+
+export interface JwksFetchConfig {
+  readonly transport: Transport;
+  readonly algorithms: readonly string[];
+  readonly httpTimeoutMs: number;
+  readonly maxJwksBytes: number;
+  readonly maxJwksKeys: number;
+  /** Lifetime in seconds when the response carries no `max-age`. */
+  readonly jwksCacheMaxAge: number;
+}
+
+export interface FetchedKeySet {
+  readonly keys: readonly UsableKey[];
+  readonly skipped: readonly SkippedKey[];
+  /** Seconds the set stays fresh, from `Cache-Control` (clamped) or the configured default. */
+  readonly lifetimeSeconds: number;
+}
+
+/** How many skipped keys a message lists before it summarises the rest. */
+const LISTED_SKIPS = 5;
+
+const REQUEST_HEADERS = { accept: 'application/jwk-set+json, application/json' } as const;
+
+export async function fetchKeySet(
+  config: JwksFetchConfig,
+  url: string,
+  options: { readonly revalidate: boolean },
+): Promise<FetchedKeySet> {
+  const result = await fetchJsonObject(config.transport, url, {
+    maxBytes: config.maxJwksBytes,
+    timeoutMs: config.httpTimeoutMs,
+    headers: REQUEST_HEADERS,
+    // On a refetch for an unknown `kid`, caches between us and the server must not answer with
+    // the copy that lacks the new key (§4.13 "Cache lifetime").
+    revalidate: options.revalidate,
+  });
+  if (!result.ok) {
+    const code = result.kind === 'unavailable' ? 'ERR_JWKS_FETCH_FAILED' : 'ERR_JWKS_INVALID';
+    throw new TokenwardError(code, `JWKS ${url} ${result.problem}`, { cause: result.cause });
+  }
+  const parsed = parseKeySet(result.value, config.algorithms, config.maxJwksKeys);
+  if (!parsed.ok) throw new TokenwardError('ERR_JWKS_INVALID', `JWKS ${url} ${parsed.problem}`);
+  const { usable, skipped } = parsed.selection;
+  // An empty set cannot verify anything; treating it as a failed refresh keeps the last good
+  // keys in service (stale-if-error) instead of locking every caller out.
+  if (usable.length === 0) {
+    throw new TokenwardError(
+      'ERR_JWKS_INVALID',
+      `JWKS ${url} holds no key usable with the allowed algorithms (${config.algorithms.join(', ')})` +
+        describeSkipped(skipped),
+    );
+  }
+  const lifetimeSeconds = keySetLifetimeSeconds(
+    result.response.header('cache-control'),
+    result.response.header('age'),
+    config.jwksCacheMaxAge,
+  );
+  return { keys: usable, skipped, lifetimeSeconds };
+}
+
+function describeSkipped(skipped: readonly SkippedKey[]): string {
+  if (skipped.length === 0) return '; it lists no keys';
+  const listed = skipped
+    .slice(0, LISTED_SKIPS)
+    .map((key) => `${key.kid === undefined ? 'a key without kid' : `kid "${key.kid}"`} ${key.reason}`);
+  const more = skipped.length > LISTED_SKIPS ? `; and ${skipped.length - LISTED_SKIPS} more` : '';
+  return `; skipped: ${listed.join('; ')}${more}`;
+}

@@ -1,0 +1,184 @@
+/**
+ * Reads a JWK Set (RFC 7517 §5) into the keys that may verify signatures. Keys that cannot are
+ * skipped, not fatal (JOSE-12: "SHOULD ignore JWKs with unknown kty, missing members, or
+ * out-of-range values"), and each skip is recorded with its reason so that an empty result can
+ * say why.
+ */
+
+import type { JsonWebKeyLike } from '../../runtime.js';
+import { type KeyType, shapeServes } from '../jose/algorithms.js';
+import { decodeBase64url } from '../jose/base64url.js';
+
+/** RFC 7518 §3.3: RSA keys "of size 2048 bits or larger MUST be used"; above 8192 only costs CPU. */
+const MIN_RSA_BITS = 2048;
+const MAX_RSA_BITS = 8192;
+
+/** Coordinate length in bytes for each supported curve (RFC 7518 §6.2.1.2, RFC 8037 §2). */
+const COORDINATE_BYTES: Readonly<Record<string, number>> = {
+  'P-256': 32,
+  'P-384': 48,
+  'P-521': 66,
+  Ed25519: 32,
+};
+
+/** Members that only private or symmetric keys carry (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */
+const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/** A published key that passed every check, reduced to its public members. */
+export interface UsableKey {
+  readonly kid: string | undefined;
+  readonly kty: KeyType;
+  readonly crv: string | undefined;
+  /**
+   * Allowed algorithms this key may verify: its declared `alg` alone, or, when it declares
+   * none, every allowed algorithm its type serves.
+   */
+  readonly algorithms: readonly string[];
+  /** Public members only: what the signature primitive imports. */
+  readonly jwk: JsonWebKeyLike;
+  /** Canonical text of everything above, to tell a changed key set from a re-served one. */
+  readonly fingerprint: string;
+}
+
+export interface SkippedKey {
+  readonly kid: string | undefined;
+  readonly reason: string;
+}
+
+export interface KeySelection {
+  readonly usable: UsableKey[];
+  readonly skipped: SkippedKey[];
+}
+
+export type KeySetParse =
+  | { readonly ok: true; readonly selection: KeySelection }
+  | { readonly ok: false; readonly problem: string };
+
+/** Reads the `keys` of a JWK Set document that has already been parsed as a JSON object. */
+export function parseKeySet(
+  document: Record<string, unknown>,
+  algorithms: readonly string[],
+  maxKeys: number,
+): KeySetParse {
+  const keys = document.keys;
+  if (!Array.isArray(keys)) return { ok: false, problem: 'has no "keys" array' };
+  if (keys.length > maxKeys) {
+    return { ok: false, problem: `holds ${keys.length} keys; at most ${maxKeys} are accepted` };
+  }
+  const usable: UsableKey[] = [];
+  const skipped: SkippedKey[] = [];
+  for (const entry of keys) {
+    const checked = checkKey(entry, algorithms);
+    if ('reason' in checked) skipped.push(checked);
+    else usable.push(checked);
+  }
+  return { ok: true, selection: { usable, skipped } };
+}
+
+function checkKey(entry: unknown, allowed: readonly string[]): UsableKey | SkippedKey {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return { kid: undefined, reason: 'is not a JSON object' };
+  }
+  const jwk = entry as JsonWebKeyLike;
+  if (jwk.kid !== undefined && typeof jwk.kid !== 'string') {
+    return { kid: undefined, reason: '"kid" is not a string' };
+  }
+  const kid = jwk.kid;
+  const skip = (reason: string): SkippedKey => ({ kid, reason });
+  // MD-6: a key set must never carry private or symmetric keys; one that does is mis-published.
+  if (jwk.kty === 'oct') return skip('is a symmetric ("oct") key, which is never accepted');
+  if (SECRET_MEMBERS.some((member) => jwk[member] !== undefined)) {
+    return skip('contains private key members');
+  }
+  if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') {
+    return skip(`has unsupported "kty" ${JSON.stringify(jwk.kty)}`);
+  }
+  // JOSE-11: `use` and `key_ops` restrict what a key is for.
+  if (jwk.use !== undefined && jwk.use !== 'sig')
+    return skip(`has "use" ${JSON.stringify(jwk.use)}, not "sig"`);
+  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) {
+    return skip('has "key_ops" without "verify"');
+  }
+  if (jwk.crv !== undefined && typeof jwk.crv !== 'string') return skip('"crv" is not a string');
+  const kty = jwk.kty;
+  const crv = jwk.crv;
+  const algorithms = servedAlgorithms(jwk.alg, kty, crv, allowed);
+  if (typeof algorithms === 'string') return skip(algorithms);
+  const material = publicMaterial(jwk, kty, crv);
+  if (typeof material === 'string') return skip(material);
+  const fingerprint = [
+    kid ?? '',
+    algorithms.join(','),
+    kty,
+    crv ?? '',
+    material.n ?? material.x,
+    material.e ?? material.y ?? '',
+  ].join('|');
+  return { kid, kty, crv, algorithms, jwk: material, fingerprint };
+}
+
+/** The allowed algorithms this key serves, or why it serves none. */
+function servedAlgorithms(
+  alg: unknown,
+  kty: KeyType,
+  crv: string | undefined,
+  allowed: readonly string[],
+): readonly string[] | string {
+  if (alg !== undefined) {
+    if (typeof alg !== 'string') return '"alg" is not a string';
+    if (!allowed.includes(alg))
+      return `has "alg" ${JSON.stringify(alg)}, which is not in the allowed algorithms`;
+    if (!shapeServes(kty, crv, alg))
+      return `has "alg" ${JSON.stringify(alg)}, which its key type cannot serve`;
+    return [alg];
+  }
+  const served = allowed.filter((candidate) => shapeServes(kty, crv, candidate));
+  if (served.length === 0) {
+    return `is ${kty}${crv === undefined ? '' : ` ${crv}`}, which serves none of the allowed algorithms (${allowed.join(', ')})`;
+  }
+  return served;
+}
+
+interface PublicMaterial extends JsonWebKeyLike {
+  readonly kty: KeyType;
+  readonly n?: string;
+  readonly e?: string;
+  readonly crv?: string;
+  readonly x?: string;
+  readonly y?: string;
+}
+
+/** The public members of the key, after checking sizes, or why they are unusable. */
+function publicMaterial(jwk: JsonWebKeyLike, kty: KeyType, crv: string | undefined): PublicMaterial | string {
+  if (kty === 'RSA') {
+    const modulus = typeof jwk.n === 'string' ? decodeBase64url(jwk.n) : undefined;
+    const exponent = typeof jwk.e === 'string' ? decodeBase64url(jwk.e) : undefined;
+    if (modulus === undefined || exponent === undefined || exponent.length === 0) {
+      return 'has a missing or malformed "n" or "e"';
+    }
+    const bits = bitLength(modulus);
+    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
+      return `has a ${bits}-bit RSA modulus; ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits are accepted`;
+    }
+    return { kty, n: jwk.n as string, e: jwk.e as string };
+  }
+  // Reaching here, kty and crv serve an allowed algorithm, so the curve is one we know.
+  const size = crv !== undefined && Object.hasOwn(COORDINATE_BYTES, crv) ? COORDINATE_BYTES[crv] : undefined;
+  if (size === undefined) return `has unsupported curve ${JSON.stringify(crv)}`;
+  if (!coordinateFits(jwk.x, size)) return `has a missing or malformed "x" for ${crv}`;
+  if (kty === 'OKP') return { kty, crv, x: jwk.x as string };
+  if (!coordinateFits(jwk.y, size)) return `has a missing or malformed "y" for ${crv}`;
+  return { kty, crv, x: jwk.x as string, y: jwk.y as string };
+}
+
+function coordinateFits(value: unknown, size: number): boolean {
+  return typeof value === 'string' && decodeBase64url(value)?.length === size;
+}
+
+/** Bit length of an unsigned big-endian integer, ignoring leading zero bytes. */
+function bitLength(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length && bytes[index] === 0) index += 1;
+  if (index === bytes.length) return 0;
+  return (bytes.length - index - 1) * 8 + (32 - Math.clz32(bytes[index]!));
+}

@@ -1,0 +1,146 @@
+/**
+ * The per-issuer part of the options: issuer URL rules (https, not an org server), audience,
+ * `jwksUri` origin, algorithm allow-list. Throws `ERR_CONFIG` naming the option.
+ */
+import { parseIssuer } from '../../issuer.js';
+import type { AuthorizationServerInfo } from '../../types.js';
+import { SUPPORTED_ALGORITHMS } from '../jose/algorithms.js';
+import { fetchableUrlProblem, originOf } from '../keys/origin.js';
+import {
+  configError,
+  found,
+  isPlainObject,
+  nonEmptyString,
+  optional,
+  rejectUnknownNames,
+  stringList,
+  stringOrStringList,
+} from './option-checks.js';
+
+export interface ResolvedIssuer {
+  readonly issuer: string;
+  readonly origin: string;
+  readonly audiences: readonly string[];
+  readonly jwksUri: string | undefined;
+  readonly allowedJwksOrigins: readonly string[];
+  readonly algorithms: readonly string[];
+  readonly server: AuthorizationServerInfo;
+}
+
+export const ISSUER_OPTION_NAMES = [
+  'issuer',
+  'audience',
+  'jwksUri',
+  'allowedJwksOrigins',
+  'algorithms',
+] as const;
+const PER_ISSUER_NAMES: ReadonlySet<string> = new Set(ISSUER_OPTION_NAMES);
+
+export interface IssuerDefaults {
+  readonly algorithms: readonly string[];
+  readonly allowedJwksOrigins: readonly string[];
+  readonly orgServerRules: boolean;
+}
+
+export function issuerList(value: unknown, defaults: IssuerDefaults): ResolvedIssuer[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw configError(`\`issuers\` must be a non-empty array of { issuer, audience }; found ${found(value)}`);
+  }
+  const seen = new Set<string>();
+  return value.map((entry: unknown, index) => {
+    const where = `issuers[${index}].`;
+    if (!isPlainObject(entry))
+      throw configError(`\`issuers[${index}]\` must be an object; found ${found(entry)}`);
+    rejectUnknownNames(entry, PER_ISSUER_NAMES, where);
+    const resolved = resolveIssuer(entry, where, defaults);
+    if (seen.has(resolved.issuer))
+      throw configError(`\`${where}issuer\` ${found(resolved.issuer)} is listed twice`);
+    seen.add(resolved.issuer);
+    return resolved;
+  });
+}
+
+export function resolveIssuer(
+  entry: Record<string, unknown>,
+  where: string,
+  defaults: IssuerDefaults,
+): ResolvedIssuer {
+  const issuer = nonEmptyString(entry.issuer, `${where}issuer`);
+  const parsed = parseIssuer(issuer);
+  const problem = fetchableUrlProblem(issuer);
+  if (problem !== undefined) throw configError(`\`${where}issuer\` ${problem}; found ${found(issuer)}`);
+  if (parsed.kind === 'org' && defaults.orgServerRules) {
+    throw configError(
+      `\`${where}issuer\` ${found(issuer)} is the org authorization server: its access tokens are for the ` +
+        `vendor's own APIs, not yours. Use a custom authorization server such as "${parsed.origin}/oauth2/default" ` +
+        "(or set `orgServerRules: false` if your vendor's issuers are bare origins)",
+    );
+  }
+  if (entry.audience === undefined || (Array.isArray(entry.audience) && entry.audience.length === 0)) {
+    throw configError(
+      `\`${where}audience\` is required: the identifier of this API that tokens must name in \`aud\`, ` +
+        'e.g. "api://default" (BCP-9)',
+    );
+  }
+  const allowedJwksOrigins =
+    entry.allowedJwksOrigins === undefined
+      ? defaults.allowedJwksOrigins
+      : originList(entry.allowedJwksOrigins, `${where}allowedJwksOrigins`);
+  return {
+    issuer,
+    origin: parsed.origin,
+    audiences: stringOrStringList(entry.audience, `${where}audience`),
+    jwksUri: optional(entry.jwksUri, undefined, (value) =>
+      jwksUri(value, `${where}jwksUri`, parsed.origin, allowedJwksOrigins),
+    ),
+    allowedJwksOrigins,
+    algorithms: optional(entry.algorithms, defaults.algorithms, (value) =>
+      algorithmList(value, `${where}algorithms`),
+    ),
+    server: Object.freeze(
+      parsed.kind === 'custom' ? { kind: 'custom', id: parsed.id, issuer } : { kind: 'other', issuer },
+    ),
+  };
+}
+
+export function algorithmList(value: unknown, name: string): readonly string[] {
+  const list = stringList(value, name);
+  if (list.length === 0) throw configError(`\`${name}\` must not be empty; e.g. ['RS256']`);
+  for (const alg of list) {
+    // RFC 8725 §3.2, DESIGN rule 5: never an unsecured or a shared-secret algorithm.
+    if (alg.toLowerCase() === 'none' || /^hs/i.test(alg)) {
+      throw configError(`\`${name}\` may not contain ${found(alg)}: none and HS* are never accepted`);
+    }
+    if (!(SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) {
+      throw configError(
+        `\`${name}\` has unknown algorithm ${found(alg)}; known: ${SUPPORTED_ALGORITHMS.join(', ')}`,
+      );
+    }
+  }
+  return Object.freeze([...new Set(list)]);
+}
+
+export function originList(value: unknown, name: string): readonly string[] {
+  return stringList(value, name).map((origin, index) => {
+    const problem = fetchableUrlProblem(origin);
+    if (problem !== undefined || originOf(origin) !== origin) {
+      throw configError(
+        `\`${name}[${index}]\` must be an https origin like "https://keys.example.com"; found ${found(origin)}`,
+      );
+    }
+    return origin;
+  });
+}
+
+function jwksUri(value: unknown, name: string, issuerOrigin: string, allowed: readonly string[]): string {
+  const uri = nonEmptyString(value, name);
+  const problem = fetchableUrlProblem(uri);
+  if (problem !== undefined) throw configError(`\`${name}\` ${problem}; found ${found(uri)}`);
+  const origin = originOf(uri)!;
+  if (origin !== issuerOrigin && !allowed.includes(origin)) {
+    throw configError(
+      `\`${name}\` is on ${origin}, not the issuer's origin ${issuerOrigin}; add it to \`allowedJwksOrigins\` to allow it`,
+    );
+  }
+  return uri;
+}

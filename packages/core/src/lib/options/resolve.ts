@@ -1,0 +1,193 @@
+/**
+ * Turns `AccessTokenVerifierOptions` into a checked, normalised configuration, synchronously,
+ * throwing `ERR_CONFIG` for the first problem (STYLE.md "Options": validation is eager).
+ */
+import { DEFAULT_REALM } from '../../errors.js';
+import type { EventHandler } from '../../events.js';
+import type { AccessTokenVerifierOptions } from '../../options.js';
+import type { Transport } from '../../runtime.js';
+import {
+  algorithmList,
+  ISSUER_OPTION_NAMES,
+  issuerList,
+  originList,
+  type ResolvedIssuer,
+  resolveIssuer,
+} from './issuers.js';
+import {
+  boolean,
+  callable,
+  configError,
+  found,
+  integer,
+  isPlainObject,
+  optional,
+  rejectUnknownNames,
+  seconds,
+  stringList,
+} from './option-checks.js';
+
+export type { ResolvedIssuer } from './issuers.js';
+
+/** Key-path settings the caller set (only those: the key path's own defaults fill the rest). */
+export interface KeyTimingOptions {
+  readonly httpTimeoutMs?: number;
+  readonly jwksCacheMaxAge?: number;
+  readonly discoveryCacheMaxAge?: number;
+  readonly cooldown?: number;
+  readonly staleIfError?: number;
+}
+
+export interface ResolvedVerifierOptions {
+  readonly issuers: readonly ResolvedIssuer[];
+  /** Every algorithm any issuer accepts: the cheap first check, before `iss` is read. */
+  readonly algorithms: readonly string[];
+  readonly clockTolerance: number;
+  readonly maxTokenAge: number | undefined;
+  readonly maxTokenSize: number;
+  readonly requiredClaims: readonly string[];
+  readonly requireAtJwt: boolean;
+  readonly orgServerRules: boolean;
+  readonly keyTiming: KeyTimingOptions;
+  /** Tokens kept by the result cache; `0` disables it. */
+  readonly resultCacheMax: number;
+  readonly fetch: typeof globalThis.fetch | undefined;
+  readonly transport: Transport | undefined;
+  readonly clock: () => number;
+  readonly onEvent: EventHandler | undefined;
+  readonly realm: string;
+}
+
+const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze(['RS256']);
+const DEFAULT_CLOCK_TOLERANCE = 30;
+const MAX_CLOCK_TOLERANCE = 300;
+const DEFAULT_MAX_TOKEN_SIZE = 8192;
+const DEFAULT_RESULT_CACHE_MAX = 10_000;
+
+const SETTING_NAMES = [
+  'algorithms',
+  'clockTolerance',
+  'maxTokenAge',
+  'maxTokenSize',
+  'requiredClaims',
+  'typ',
+  'allowedJwksOrigins',
+  'orgServerRules',
+  'httpTimeout',
+  'jwksCacheMaxAge',
+  'discoveryCacheMaxAge',
+  'jwksCooldown',
+  'staleIfError',
+  'resultCache',
+  'fetch',
+  'transport',
+  'clock',
+  'onEvent',
+  'realm',
+] as const;
+const SINGLE_NAMES: ReadonlySet<string> = new Set([...ISSUER_OPTION_NAMES, ...SETTING_NAMES]);
+const MULTI_NAMES: ReadonlySet<string> = new Set(['issuers', ...SETTING_NAMES]);
+// RFC 6750 §3: characters a quoted attribute value may hold.
+const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
+
+export function resolveVerifierOptions(input: AccessTokenVerifierOptions): ResolvedVerifierOptions {
+  if (!isPlainObject(input)) throw configError(`options must be an object; found ${found(input)}`);
+  const options: Record<string, unknown> = input;
+  const multi = options.issuers !== undefined;
+  if (multi && options.issuer !== undefined) {
+    throw configError('give either `issuer` (one issuer) or `issuers` (several), not both');
+  }
+  if (!multi && options.issuer === undefined) {
+    throw configError(
+      '`issuer` is required (or `issuers` for several), e.g. "https://acme.okta.com/oauth2/default"',
+    );
+  }
+  rejectUnknownNames(options, multi ? MULTI_NAMES : SINGLE_NAMES, '');
+  const orgServerRules =
+    options.orgServerRules === undefined ? true : boolean(options.orgServerRules, 'orgServerRules');
+  const defaults = {
+    algorithms:
+      options.algorithms === undefined ? DEFAULT_ALGORITHMS : algorithmList(options.algorithms, 'algorithms'),
+    allowedJwksOrigins:
+      options.allowedJwksOrigins === undefined
+        ? []
+        : originList(options.allowedJwksOrigins, 'allowedJwksOrigins'),
+    orgServerRules,
+  };
+  const issuers = multi ? issuerList(options.issuers, defaults) : [resolveIssuer(options, '', defaults)];
+  if (options.fetch !== undefined && options.transport !== undefined) {
+    throw configError('give either `fetch` or `transport`, not both');
+  }
+  return {
+    issuers,
+    algorithms: Object.freeze([...new Set(issuers.flatMap((entry) => entry.algorithms))]),
+    clockTolerance: optional(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, (value) =>
+      seconds(value, 'clockTolerance', { min: 0, max: MAX_CLOCK_TOLERANCE }),
+    ),
+    maxTokenAge: optional(options.maxTokenAge, undefined, (value) =>
+      seconds(value, 'maxTokenAge', { min: 0, max: Number.MAX_SAFE_INTEGER, exclusiveMin: true }),
+    ),
+    maxTokenSize: optional(options.maxTokenSize, DEFAULT_MAX_TOKEN_SIZE, (value) =>
+      integer(value, 'maxTokenSize', 256, 65_536),
+    ),
+    requiredClaims: optional(options.requiredClaims, [], (value) => stringList(value, 'requiredClaims')),
+    requireAtJwt: optional(options.typ, false, (value) => {
+      if (value !== 'at+jwt') throw configError(`\`typ\` can only be 'at+jwt'; found ${found(value)}`);
+      return true;
+    }),
+    orgServerRules,
+    keyTiming: keyTiming(options),
+    resultCacheMax: resultCacheMax(options.resultCache),
+    fetch: optional(options.fetch, undefined, (value) => callable<typeof globalThis.fetch>(value, 'fetch')),
+    transport: optional(options.transport, undefined, (value) => transport(value)),
+    clock: optional(options.clock, Date.now, (value) => callable<() => number>(value, 'clock')),
+    onEvent: optional(options.onEvent, undefined, (value) => callable<EventHandler>(value, 'onEvent')),
+    realm: optional(options.realm, DEFAULT_REALM, (value) => {
+      if (typeof value !== 'string' || !REALM.test(value)) {
+        throw configError(`\`realm\` must be printable ASCII without " or \\; found ${found(value)}`);
+      }
+      return value;
+    }),
+  };
+}
+
+function keyTiming(options: Record<string, unknown>): KeyTimingOptions {
+  const timing: { -readonly [K in keyof KeyTimingOptions]: number } = {};
+  const pick = (
+    name: string,
+    key: keyof KeyTimingOptions,
+    min: number,
+    max: number,
+    exclusiveMin = false,
+  ) => {
+    if (options[name] === undefined) return;
+    const value = seconds(options[name], name, { min, max, exclusiveMin });
+    timing[key] = key === 'httpTimeoutMs' ? Math.round(value * 1000) : value;
+  };
+  pick('httpTimeout', 'httpTimeoutMs', 0, 60, true);
+  pick('jwksCacheMaxAge', 'jwksCacheMaxAge', 60, 86_400);
+  pick('discoveryCacheMaxAge', 'discoveryCacheMaxAge', 60, 86_400);
+  pick('jwksCooldown', 'cooldown', 0, 3600);
+  pick('staleIfError', 'staleIfError', 0, 86_400);
+  return timing;
+}
+
+function resultCacheMax(value: unknown): number {
+  if (value === undefined) return DEFAULT_RESULT_CACHE_MAX;
+  if (value === false) return 0;
+  if (!isPlainObject(value))
+    throw configError(`\`resultCache\` must be { max } or false; found ${found(value)}`);
+  rejectUnknownNames(value, new Set(['max']), 'resultCache.');
+  return value.max === undefined
+    ? DEFAULT_RESULT_CACHE_MAX
+    : integer(value.max, 'resultCache.max', 1, 1_000_000);
+}
+
+function transport(value: unknown): Transport {
+  if (!isPlainObject(value) || typeof value.get !== 'function') {
+    throw configError(
+      `\`transport\` must be an object with a get(url, request) method; found ${found(value)}`,
+    );
+  }
+  return value as unknown as Transport;
+}

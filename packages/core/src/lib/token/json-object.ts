@@ -1,0 +1,127 @@
+import { TokenwardError } from '../../errors.js';
+
+/** Deepest nesting of objects and arrays accepted in a JOSE header or claims set (§4.13 size caps). */
+export const MAX_JSON_DEPTH = 20;
+
+// `fatal` rejects invalid UTF-8 instead of substituting U+FFFD (BCP-7); `ignoreBOM` keeps a
+// byte-order mark in the text so that JSON.parse rejects it rather than it being skipped silently.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const COMMA = 0x2c;
+
+/**
+ * Decodes a JOSE header or JWT claims set: UTF-8 JSON whose top level is an object (JOSE-2),
+ * with unique member names at every level (JOSE-3) and bounded nesting.
+ *
+ * JOSE-3 allows either rejecting duplicate names or keeping the last one; we reject, because two
+ * parsers that pick different duplicates read two different tokens from one signature.
+ * Errors carry no `cause`: a SyntaxError's message quotes the text being parsed.
+ */
+export function parseJsonObject(bytes: Uint8Array, part: 'header' | 'payload'): Record<string, unknown> {
+  let text: string;
+  let value: unknown;
+  try {
+    text = utf8.decode(bytes);
+    value = JSON.parse(text);
+  } catch {
+    throw new TokenwardError('ERR_TOKEN_MALFORMED', `JWT ${part} is not UTF-8 encoded JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      `JWT ${part} must be a JSON object; found ${describe(value)}`,
+    );
+  }
+  const problem = isPlainlyWellFormed(text, value) ? undefined : findStructuralProblem(text);
+  if (problem !== undefined) throw new TokenwardError('ERR_TOKEN_MALFORMED', `JWT ${part} ${problem}`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * A cheap proof that `text` repeats no member name and nests no deeper than allowed, for the
+ * usual token without escapes; `false` means only that the exact walk must decide.
+ *
+ * Without a backslash every `"` delimits a string, so the text holds half as many strings as it
+ * has quotes. The parsed value keeps one string per member name and string value, except that
+ * JSON.parse drops the earlier of two same-named members with everything in it; so the counts
+ * are equal exactly when no name repeats, and then the value nests as deep as the text.
+ */
+function isPlainlyWellFormed(text: string, value: object): boolean {
+  if (text.includes('\\')) return false;
+  let quotes = 0;
+  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) quotes += 1;
+  const strings = countStrings(value, 1);
+  return strings >= 0 && strings * 2 === quotes;
+}
+
+/** Member names and string values in `container` (at nesting `depth`), or -1 if it nests too deep. */
+function countStrings(container: object, depth: number): number {
+  if (depth > MAX_JSON_DEPTH) return -1;
+  let count = 0;
+  if (Array.isArray(container)) {
+    for (const element of container) {
+      const inner = countValue(element, depth);
+      if (inner < 0) return -1;
+      count += inner;
+    }
+    return count;
+  }
+  const members = container as Record<string, unknown>;
+  for (const name in members) {
+    if (!Object.hasOwn(members, name)) continue;
+    const inner = countValue(members[name], depth);
+    if (inner < 0) return -1;
+    count += 1 + inner;
+  }
+  return count;
+}
+
+function countValue(value: unknown, depth: number): number {
+  if (typeof value === 'string') return 1;
+  return typeof value === 'object' && value !== null ? countStrings(value, depth + 1) : 0;
+}
+
+/**
+ * Walks text that JSON.parse has already accepted, so only strings and brackets need tracking:
+ * a string right after `{` or after a `,` inside an object is a member name.
+ */
+function findStructuralProblem(text: string): string | undefined {
+  const open: (Set<string> | null)[] = [];
+  let expectName = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === QUOTE) {
+      let end = index + 1;
+      while (text.charCodeAt(end) !== QUOTE) end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
+      const names = open[open.length - 1];
+      if (expectName && names) {
+        const literal = text.slice(index, end + 1);
+        const name = literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+        if (names.has(name)) return 'repeats a member name';
+        names.add(name);
+        expectName = false;
+      }
+      index = end;
+    } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+      open.push(code === OPEN_OBJECT ? new Set() : null);
+      if (open.length > MAX_JSON_DEPTH) return `nests deeper than ${MAX_JSON_DEPTH} levels`;
+      expectName = code === OPEN_OBJECT;
+    } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
+      open.pop();
+    } else if (code === COMMA) {
+      expectName = open[open.length - 1] != null;
+    }
+  }
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}

@@ -1,0 +1,153 @@
+import { TokenwardError } from '../../errors.js';
+import type { SignaturePrimitive, TokenCodec, VerificationKey } from '../../runtime.js';
+import type { JwtHeader } from '../../types.js';
+import { deepFreeze } from './deep-freeze.js';
+import { createHeaderMemo } from './header-memo.js';
+import { parseJsonObject } from './json-object.js';
+
+/** A compact JWS split and decoded, not yet verified: nothing in it may be trusted. */
+export interface DecodedJwt {
+  readonly header: JwtHeader;
+  readonly payload: Record<string, unknown>;
+  /** `header.payload`, ASCII, what the signature covers (RFC 7515 §5.2 step 8). */
+  readonly signingInput: string;
+  readonly signature: Uint8Array;
+}
+
+/** Shared by every verifier: a remembered header depends on its segment and nothing else. */
+const headers = createHeaderMemo();
+
+/**
+ * Splits and decodes a compact JWS, checking its shape before anything is parsed: a string no
+ * longer than `maxBytes`, exactly three non-empty canonical base64url segments (BCP-14, JOSE-1),
+ * and a header and payload that are UTF-8 JSON objects (JOSE-2, BCP-7).
+ */
+export function decodeJwt(token: unknown, maxBytes: number, codec: TokenCodec): DecodedJwt {
+  if (typeof token !== 'string') {
+    throw new TokenwardError('ERR_TOKEN_MALFORMED', `expected the token as a string; found ${typeof token}`);
+  }
+  // Length in UTF-16 units equals the byte length for the ASCII a JWS consists of; anything
+  // non-ASCII is rejected below as malformed.
+  if (token.length > maxBytes) {
+    throw new TokenwardError(
+      'ERR_TOKEN_TOO_LARGE',
+      `token is ${token.length} bytes; at most ${maxBytes} are accepted (maxTokenSize)`,
+    );
+  }
+  const segments = token.split('.');
+  if (segments.length === 5) {
+    // RFC 7516 §9: five segments is a compact JWE. Only signed tokens are accepted (BCP-5).
+    throw new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      'token is an encrypted JWT (JWE, 5 segments); only signed JWTs (JWS, 3 segments) are accepted',
+    );
+  }
+  if (segments.length !== 3) {
+    throw new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      `expected a JWT of 3 dot-separated segments; found ${segments.length}`,
+    );
+  }
+  const [headerSegment, payloadSegment, signatureSegment] = segments as [string, string, string];
+  const remembered = headers.get(headerSegment);
+  // Decoded in the order the checks have always run, so an unseen header fails as it always did.
+  const header = remembered ?? parseJsonObject(decodeSegment(codec, headerSegment, 'header'), 'header');
+  const payload = parseJsonObject(decodeSegment(codec, payloadSegment, 'payload'), 'payload');
+  const signature = decodeSegment(codec, signatureSegment, 'signature');
+  if (remembered === undefined) {
+    checkHeaderMembers(header);
+    headers.remember(headerSegment, deepFreeze(header as JwtHeader));
+  }
+  return {
+    header: header as JwtHeader,
+    payload,
+    signingInput: token.slice(0, headerSegment.length + 1 + payloadSegment.length),
+    signature,
+  };
+}
+
+function decodeSegment(codec: TokenCodec, segment: string, part: string): Uint8Array {
+  const bytes = segment.length === 0 ? undefined : codec.decodeBase64url(segment);
+  if (bytes === undefined) {
+    throw new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      `JWT ${part} segment is not non-empty unpadded base64url (RFC 7515 §2)`,
+    );
+  }
+  return bytes;
+}
+
+/** Types of the header members we read; everything else is ignored (RFC 7519 §7.2 step 5). */
+function checkHeaderMembers(header: Record<string, unknown>): void {
+  if (typeof header.alg !== 'string') {
+    throw new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      `JWT header "alg" must be a string; found ${typeOf(header.alg)}`,
+    );
+  }
+  if ('enc' in header) {
+    throw new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      'JWT header has "enc", which marks an encrypted JWT (JWE); only signed JWTs are accepted',
+    );
+  }
+  for (const member of ['kid', 'typ'] as const) {
+    if (member in header && typeof header[member] !== 'string') {
+      throw new TokenwardError(
+        'ERR_TOKEN_MALFORMED',
+        `JWT header "${member}" must be a string; found ${typeOf(header[member])}`,
+      );
+    }
+  }
+}
+
+/** Header checks that need the configuration: `alg` from the allow-list, no `crit` or `b64` (JOSE-5, JOSE-7). */
+export function checkHeaderPolicy(header: JwtHeader, algorithms: readonly string[]): void {
+  checkAlgorithm(header, algorithms);
+  if ('crit' in header) {
+    // We understand no JWS extensions, so any `crit` makes the JWS invalid (RFC 7515 §4.1.11).
+    throw new TokenwardError(
+      'ERR_CRIT_UNSUPPORTED',
+      'JWT header lists "crit" extensions; none are supported, so the token is refused (RFC 7515 §4.1.11)',
+    );
+  }
+  if ('b64' in header) {
+    throw new TokenwardError(
+      'ERR_CRIT_UNSUPPORTED',
+      'JWT header has "b64"; an unencoded payload is not allowed in a JWT (RFC 7797 §7)',
+    );
+  }
+}
+
+/** `alg` must be one of `algorithms`, compared case-sensitively (JOSE-4, BCP-2). */
+export function checkAlgorithm(header: JwtHeader, algorithms: readonly string[]): void {
+  if (!algorithms.includes(header.alg)) {
+    throw new TokenwardError(
+      'ERR_ALG_NOT_ALLOWED',
+      `expected alg ${algorithms.join(' or ')}; found ${quoteShort(header.alg)}`,
+    );
+  }
+}
+
+/**
+ * Checks the signature with the runtime's primitive. The answer is synchronous when the
+ * primitive's is (the Node entry), so a verification needs no promise it doesn't have to make.
+ */
+export function verifySignature(
+  signatures: SignaturePrimitive,
+  jwt: DecodedJwt,
+  key: VerificationKey,
+): boolean | Promise<boolean> {
+  return signatures.verify(jwt.header.alg, key, jwt.signingInput, jwt.signature);
+}
+
+/** A value quoted for a message, shortened: token content is untrusted and may be long. */
+export function quoteShort(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+}
+
+function typeOf(value: unknown): string {
+  if (value === undefined) return 'none';
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'an array' : typeof value;
+}

@@ -1,0 +1,128 @@
+/**
+ * The one check of per-route requirements `{ scopes, scopeMatch, claims }`, shared by `verify`,
+ * `checkClaims` and both adapters, so every entry point refuses the same mistakes in the same words.
+ */
+
+import { configError, found } from './lib/options/option-checks.js';
+import type { ClaimRequirement, ClaimRequirements, VerifyAccessTokenOptions } from './types.js';
+
+const REQUIREMENT_NAMES: ReadonlySet<string> = new Set(['scopes', 'scopeMatch', 'claims']);
+// Frozen results of this check: handed back (to `verify` on every request), they need no second look.
+const VALIDATED = new WeakSet<object>();
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ): visible ASCII but `"` and `\`.
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/**
+ * Checks route requirements and returns a frozen copy of them, so a later change to the caller's
+ * object cannot slip an unchecked requirement past this check. A member set to `undefined` counts
+ * as absent; `{}` (no requirements) is valid. Throws `TokenwardError` `ERR_CONFIG` whose message
+ * starts with `where` and names the member: a plain object; no unknown members; `scopes` a
+ * non-empty array of RFC 6749 §3.3 scope tokens; `scopeMatch` `'all'` or `'any'`; `claims` an
+ * object naming at least one claim, each requirement a string, a finite number, a boolean,
+ * `{ includes: value | [value, ...] }` or a function.
+ *
+ * @param where - the place the requirements were declared, for the message, e.g. `'requireScopes'`
+ * @example
+ * const requirements = validateAuthRequirements({ scopes: ['orders:read'] }, 'config.auth of GET /orders');
+ */
+export function validateAuthRequirements(value: unknown, where: string): VerifyAccessTokenOptions {
+  if (typeof value === 'object' && value !== null && VALIDATED.has(value)) {
+    return value as VerifyAccessTokenOptions;
+  }
+  if (!isPlainRecord(value)) {
+    throw configError(
+      `${where}: expected an object of { scopes, scopeMatch, claims }; found ${found(value)}`,
+    );
+  }
+  for (const name of Object.keys(value)) {
+    if (!REQUIREMENT_NAMES.has(name)) {
+      throw configError(
+        `${where}: unknown option \`${name}\`; known options: ${[...REQUIREMENT_NAMES].join(', ')}`,
+      );
+    }
+  }
+  const { scopes, scopeMatch, claims } = value;
+  if (scopeMatch !== undefined && scopeMatch !== 'all' && scopeMatch !== 'any') {
+    throw configError(`${where}: \`scopeMatch\` must be 'all' or 'any'; found ${found(scopeMatch)}`);
+  }
+  const requirements: VerifyAccessTokenOptions = Object.freeze({
+    ...(scopes === undefined ? {} : { scopes: scopeList(scopes, where) }),
+    ...(scopeMatch === undefined ? {} : { scopeMatch }),
+    ...(claims === undefined ? {} : { claims: readClaimRequirements(claims, where) }),
+  });
+  VALIDATED.add(requirements);
+  return requirements;
+}
+
+/** The `claims` member of {@link validateAuthRequirements}: checked, copied and frozen. */
+export function readClaimRequirements<Claims>(value: unknown, where: string): ClaimRequirements<Claims> {
+  if (!isPlainRecord(value)) {
+    throw configError(
+      `${where}: \`claims\` must be an object of claim requirements, e.g. { tier: 'gold' }; found ${found(value)}`,
+    );
+  }
+  const entries = Object.entries(value);
+  if (entries.length === 0) {
+    throw configError(`${where}: \`claims\` must name at least one claim; found an empty object`);
+  }
+  // fromEntries defines own members, so a claim named `__proto__` stays a claim.
+  return Object.freeze(
+    Object.fromEntries(
+      entries.map(([name, requirement]) => [
+        name,
+        claimRequirement<Claims>(requirement, `${where}: \`claims.${name}\``),
+      ]),
+    ),
+  );
+}
+
+function scopeList(value: unknown, where: string): readonly string[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw configError(
+      `${where}: \`scopes\` must be a non-empty array of scope tokens (RFC 6749 §3.3); found ${found(value)}`,
+    );
+  }
+  // Indexed, not `map`: `map` skips the holes of a sparse array.
+  const scopes: string[] = [];
+  for (let index = 0; index < value.length; index += 1) {
+    const scope: unknown = value[index];
+    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+      throw configError(
+        `${where}: \`scopes[${index}]\` must be a scope token, visible ASCII without spaces, " or \\ (RFC 6749 §3.3); found ${found(scope)}`,
+      );
+    }
+    scopes.push(scope);
+  }
+  return Object.freeze(scopes);
+}
+
+function claimRequirement<Claims>(value: unknown, label: string): ClaimRequirement<Claims> {
+  if (typeof value === 'function') return value as ClaimRequirement<Claims>;
+  if (isClaimValue(value)) return value;
+  if (isPlainRecord(value) && Object.keys(value).length === 1 && Object.hasOwn(value, 'includes')) {
+    const { includes } = value;
+    if (isClaimValue(includes)) return Object.freeze({ includes });
+    const wanted: unknown[] = Array.isArray(includes) ? [...includes] : [];
+    if (wanted.length > 0 && wanted.every(isClaimValue))
+      return Object.freeze({ includes: Object.freeze(wanted) });
+  }
+  throw configError(
+    `${label} must be a string, a finite number, a boolean, { includes: value or non-empty array of values } or a function; found ${found(value)}`,
+  );
+}
+
+/** A value a claim can equal: a token's claims are JSON, so never `NaN` or `Infinity`. */
+function isClaimValue(value: unknown): value is string | number | boolean {
+  return (
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
+}
+
+/** An object literal (or `Object.create(null)`) from any realm; not an array, class instance or Map. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
