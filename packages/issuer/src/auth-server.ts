@@ -1,3 +1,4 @@
+import { DpopNonces } from './lib/dpop/nonces.js';
 import { KeyRing, type SigningKey } from './lib/keys.js';
 import { accessTokenClaims, idTokenClaims, signToken } from './lib/mint.js';
 import type { AuthServer, IdTokenMintOptions, MintOptions, PublishedJwk, SigningAlg } from './types.js';
@@ -10,6 +11,8 @@ export interface AuthServerConfig {
   origin: string;
   alg: SigningAlg;
   rotationOverlap: number;
+  /** The token endpoint answers DPoP proofs without a current nonce with `use_dpop_nonce`. */
+  requireDpopNonce: boolean;
   /** First signing key, generated ahead of time; made synchronously when omitted. */
   initialKey?: SigningKey;
 }
@@ -30,6 +33,8 @@ export class ReferenceAuthServer implements AuthServer {
   readonly userinfoEndpoint: string;
   /** Internal: the server's keys; not part of the public `AuthServer` interface. */
   readonly keyRing: KeyRing;
+  /** Internal: the token endpoint's DPoP nonces, when it requires them (RFC 9449 §8). */
+  readonly dpopNonces: DpopNonces | undefined;
 
   constructor(config: AuthServerConfig) {
     this.kind = config.kind;
@@ -53,6 +58,7 @@ export class ReferenceAuthServer implements AuthServer {
     this.introspectionEndpoint = `${endpointBase}/introspect`;
     this.userinfoEndpoint = `${endpointBase}/userinfo`;
     this.keyRing = new KeyRing(config.alg, config.rotationOverlap, config.initialKey);
+    this.dpopNonces = config.requireDpopNonce ? new DpopNonces() : undefined;
   }
 
   get activeKid(): string {

@@ -25,10 +25,11 @@ Options:
   --jwks-max-age <seconds>   Cache-Control max-age of the key sets (default 300)
   --rotation-overlap <secs>  how long rotated-out keys stay published (default 3600)
   --admin                    serve /__admin/faults and /__admin/counts for fault injection
+  --dpop-nonce               token endpoints require a DPoP server nonce (use_dpop_nonce)
   -h, --help                 show this help
 `;
 
-const BOOLEAN_FLAGS = new Set(['--admin', '--help', '-h']);
+const BOOLEAN_FLAGS = new Set(['--admin', '--dpop-nonce', '--help', '-h']);
 
 const VALUE_FLAGS = new Set([
   '--port',
@@ -94,6 +95,9 @@ export function parseIssuerArgs(argv: readonly string[]): IssuerCommand {
         return { kind: 'help' };
       case '--admin':
         options.admin = true;
+        break;
+      case '--dpop-nonce':
+        options.dpopNonce = true;
         break;
       case '--port':
         options.port = wholeNumber(flag, value, 65535);

@@ -11,6 +11,7 @@ import { FaultTable, parseFault } from './lib/faults.js';
 import { handleRequest, type RequestDependencies } from './lib/handle-request.js';
 import { generateSigningKeyInBackground, type SigningKey } from './lib/keys.js';
 import { assertServerId, generateServerId, type IssuerSettings, resolveSettings } from './lib/options.js';
+import { ReplayGuard } from './lib/replay.js';
 import type { AuthServer, Endpoint, Fault, IssuerOptions, ReferenceIssuer } from './types.js';
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
@@ -50,6 +51,7 @@ class RunningIssuer implements ReferenceIssuer {
       origin,
       clients: new ClientRegistry(settings.clients),
       codes: new CodeStore(),
+      replay: new ReplayGuard(),
       jwksMaxAge: settings.jwksMaxAge,
     };
     const dependencies: RequestDependencies = {
@@ -112,8 +114,17 @@ class RunningIssuer implements ReferenceIssuer {
   }
 
   #createServer(kind: 'org' | 'custom', id: string, initialKey?: SigningKey): ReferenceAuthServer {
-    const { alg, rotationOverlap } = this.#settings;
-    return new ReferenceAuthServer({ kind, id, origin: this.origin, alg, rotationOverlap, initialKey });
+    const { alg, rotationOverlap, dpopNonce } = this.#settings;
+    const requireDpopNonce = dpopNonce === true || (Array.isArray(dpopNonce) && dpopNonce.includes(id));
+    return new ReferenceAuthServer({
+      kind,
+      id,
+      origin: this.origin,
+      alg,
+      rotationOverlap,
+      requireDpopNonce,
+      initialKey,
+    });
   }
 }
 

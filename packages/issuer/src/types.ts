@@ -51,6 +51,13 @@ export interface IssuerOptions {
   rotationOverlap?: number;
   /** Serve `/__admin/faults` and `/__admin/counts` (runtime fault injection). Default `false`. */
   admin?: boolean;
+  /**
+   * Token endpoints that require a server nonce in DPoP proofs (RFC 9449 §8): `true` for every
+   * server, or a list of server ids (`'org'` or custom ids, also ones added later). A proof without
+   * the current nonce gets `400 use_dpop_nonce` with a `DPoP-Nonce` header. Default `false`.
+   * @example ['default']
+   */
+  dpopNonce?: boolean | readonly string[];
 }
 
 /**
@@ -108,6 +115,12 @@ export interface MintOptions {
   alg?: SigningAlg;
   /** Header `typ`. Access tokens: none by default (like the vendor); ID tokens `'JWT'`. `null` removes. */
   typ?: string | null;
+  /**
+   * Access tokens only: bind the token to a DPoP key by its RFC 7638 SHA-256 thumbprint
+   * (`cnf: { jkt }`, RFC 9449 §6.1). A `cnf` claim passed in `claims` wins.
+   * @example await calculateJwkThumbprint(publicJwk) // jose
+   */
+  dpopJkt?: string;
 }
 
 /** Extra options of `mintIdToken`. */

@@ -30,6 +30,7 @@ describe('parseIssuerArgs', () => {
         '60',
         '--rotation-overlap=0',
         '--admin',
+        '--dpop-nonce',
       ]),
     ).toEqual({
       kind: 'start',
@@ -45,6 +46,7 @@ describe('parseIssuerArgs', () => {
         jwksMaxAge: 60,
         rotationOverlap: 0,
         admin: true,
+        dpopNonce: true,
       },
     });
     expect(parseIssuerArgs([])).toEqual({ kind: 'start', options: {} });

@@ -22,3 +22,50 @@ export function pkcePair(): { verifier: string; challenge: string } {
 export function payloadOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
 }
+
+export const SPA_REDIRECT_URI = 'http://localhost:5173/callback';
+
+/**
+ * Runs the authorize step for the SPA client against a server's authorization endpoint and
+ * returns the redirect's query (`code`, or `error`), with the PKCE verifier to redeem the code.
+ */
+export async function authorizeSpa(
+  authorizationEndpoint: string,
+  extra: Record<string, string> = {},
+): Promise<{ query: URLSearchParams; verifier: string }> {
+  const { verifier, challenge } = pkcePair();
+  const params = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'spa-client',
+    redirect_uri: SPA_REDIRECT_URI,
+    scope: 'openid',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  });
+  const response = await fetch(`${authorizationEndpoint}?${params}`, { redirect: 'manual' });
+  if (response.status !== 302) throw new Error(`authorize answered ${response.status}`);
+  return { query: new URL(response.headers.get('location') ?? '').searchParams, verifier };
+}
+
+/** Redeems a SPA authorization code at a token endpoint. */
+export function redeemSpaCode(
+  tokenEndpoint: string,
+  code: string,
+  verifier: string,
+  extra: Record<string, string> = {},
+  headers: Record<string, string> = {},
+) {
+  return postForm(
+    tokenEndpoint,
+    {
+      grant_type: 'authorization_code',
+      client_id: 'spa-client',
+      code,
+      redirect_uri: SPA_REDIRECT_URI,
+      code_verifier: verifier,
+      ...extra,
+    },
+    headers,
+  );
+}

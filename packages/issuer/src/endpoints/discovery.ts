@@ -1,4 +1,5 @@
 import type { EndpointContext } from '../lib/context.js';
+import { DPOP_ALGS } from '../lib/dpop/proof.js';
 import { sendJson, sendMethodNotAllowed } from '../lib/http.js';
 
 const BASE_SCOPES = ['openid', 'profile', 'email'];
@@ -24,6 +25,7 @@ const CLAIMS_SUPPORTED = [
   'cid',
   'uid',
   'scp',
+  'cnf',
 ];
 
 /** Scopes advertised: the OIDC ones plus every scope registered for a client of this server. */
@@ -60,6 +62,7 @@ function metadataDocument(context: EndpointContext): Record<string, unknown> {
     code_challenge_methods_supported: ['S256'],
     claims_supported: CLAIMS_SUPPORTED,
     authorization_response_iss_parameter_supported: true,
+    dpop_signing_alg_values_supported: DPOP_ALGS,
   };
 }
 

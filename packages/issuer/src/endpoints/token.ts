@@ -1,21 +1,16 @@
-import type { ReferenceAuthServer } from '../auth-server.js';
 import { authenticateClient } from '../lib/client-auth.js';
-import type { CodeStore } from '../lib/codes.js';
 import type { EndpointContext } from '../lib/context.js';
-import type { Params } from '../lib/form.js';
-import { authorizationCodeGrant, clientCredentialsGrant, type GrantResult } from '../lib/grants.js';
+import { bindTokenRequest } from '../lib/dpop/token-request.js';
+import {
+  authorizationCodeGrant,
+  clientCredentialsGrant,
+  type GrantRequest,
+  type GrantResult,
+} from '../lib/grants.js';
 import { sendJson, sendMethodNotAllowed, sendOAuthError } from '../lib/http.js';
 import { readForm } from '../lib/request-form.js';
-import type { ClientRegistration } from '../types.js';
 
-type Grant = (
-  server: ReferenceAuthServer,
-  client: ClientRegistration,
-  params: Params,
-  codes: CodeStore,
-) => Promise<GrantResult>;
-
-const GRANTS = new Map<string, Grant>([
+const GRANTS = new Map<string, (request: GrantRequest) => Promise<GrantResult>>([
   ['client_credentials', clientCredentialsGrant],
   ['authorization_code', authorizationCodeGrant],
 ]);
@@ -23,7 +18,11 @@ const GRANTS = new Map<string, Grant>([
 /** RFC 6749 §5.1: token responses are never cached. */
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
-/** The token endpoint (RFC 6749 §3.2): `client_credentials` and `authorization_code` + PKCE. */
+/**
+ * The token endpoint (RFC 6749 §3.2): `client_credentials` and `authorization_code` + PKCE, both
+ * DPoP-bound when the request carries a proof (RFC 9449 §5). The proof is checked before the grant,
+ * so a refused proof never uses up an authorization code.
+ */
 export async function handleToken(context: EndpointContext): Promise<void> {
   const { req, res, server, state } = context;
   if (req.method !== 'POST') return sendMethodNotAllowed(res, ['POST']);
@@ -40,7 +39,16 @@ export async function handleToken(context: EndpointContext): Promise<void> {
   if (!grant) {
     return sendOAuthError(res, 400, 'unsupported_grant_type', `grant_type "${grantType}" is not supported`);
   }
-  const result = await grant(server, auth.client, params, state.codes);
-  if (!result.ok) return sendOAuthError(res, result.status, result.error, result.description);
-  sendJson(res, 200, result.body, NO_STORE);
+  const binding = bindTokenRequest(req, server, state.replay);
+  if (!binding.ok) return sendOAuthError(res, 400, binding.error, binding.description, binding.headers);
+  const result = await grant({
+    server,
+    client: auth.client,
+    params,
+    codes: state.codes,
+    dpopJkt: binding.jkt,
+  });
+  if (!result.ok)
+    return sendOAuthError(res, result.status, result.error, result.description, binding.headers);
+  sendJson(res, 200, result.body, { ...NO_STORE, ...binding.headers });
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReferenceAuthServer } from '../auth-server.js';
 import type { ClientRegistry } from './clients.js';
 import type { CodeStore } from './codes.js';
+import type { ReplayGuard } from './replay.js';
 import type { MetadataKind } from './routes.js';
 
 /** What every server of one issuer process shares. */
@@ -9,6 +10,8 @@ export interface IssuerState {
   readonly origin: string;
   readonly clients: ClientRegistry;
   readonly codes: CodeStore;
+  /** One-time identifiers: DPoP proof and client assertion `jti`s. */
+  readonly replay: ReplayGuard;
   /** Seconds, for `Cache-Control: max-age` on JWKS responses. */
   readonly jwksMaxAge: number;
 }

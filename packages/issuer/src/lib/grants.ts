@@ -12,6 +12,16 @@ const TOKEN_LIFETIME_SECONDS = 3600;
 /** RFC 7636 §4.1: code_verifier = 43*128 unreserved characters. */
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
+/** One token request, after client authentication and the DPoP check. */
+export interface GrantRequest {
+  readonly server: ReferenceAuthServer;
+  readonly client: ClientRegistration;
+  readonly params: Params;
+  readonly codes: CodeStore;
+  /** RFC 7638 thumbprint of the DPoP proof key; the token is bound to it (RFC 9449 §6.1). */
+  readonly dpopJkt: string | undefined;
+}
+
 export type GrantResult =
   | { ok: true; body: Record<string, unknown> }
   | { ok: false; status: 400 | 401; error: string; description: string };
@@ -21,11 +31,8 @@ function grantError(error: string, description: string): GrantResult {
 }
 
 /** RFC 6749 §4.4: a confidential client gets a token for itself; scopes default to its registered ones. */
-export async function clientCredentialsGrant(
-  server: ReferenceAuthServer,
-  client: ClientRegistration,
-  params: Params,
-): Promise<GrantResult> {
+export async function clientCredentialsGrant(request: GrantRequest): Promise<GrantResult> {
+  const { server, client, params, dpopJkt } = request;
   if (!isConfidential(client)) {
     return grantError('unauthorized_client', 'client_credentials needs a confidential client');
   }
@@ -37,17 +44,22 @@ export async function clientCredentialsGrant(
   }
   const accessToken = await server.mintAccessToken(
     { sub: client.clientId, cid: client.clientId, scp: scopes },
-    { expiresIn: TOKEN_LIFETIME_SECONDS },
+    { expiresIn: TOKEN_LIFETIME_SECONDS, dpopJkt },
   );
   return {
     ok: true,
     body: {
-      token_type: 'Bearer',
+      token_type: tokenType(dpopJkt),
       expires_in: TOKEN_LIFETIME_SECONDS,
       access_token: accessToken,
       scope: scopes.join(' '),
     },
   };
+}
+
+/** RFC 9449 §5: a bound token is announced as `DPoP`, so the client sends it with that scheme. */
+function tokenType(dpopJkt: string | undefined): 'DPoP' | 'Bearer' {
+  return dpopJkt === undefined ? 'Bearer' : 'DPoP';
 }
 
 function s256(verifier: string): string {
@@ -67,12 +79,8 @@ function profileClaimsFor(scopes: readonly string[]): Record<string, unknown> {
  * RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.6, S256 only): the code is single-use and bound to the
  * client, the redirect URI and the server that issued it.
  */
-export async function authorizationCodeGrant(
-  server: ReferenceAuthServer,
-  client: ClientRegistration,
-  params: Params,
-  codes: CodeStore,
-): Promise<GrantResult> {
+export async function authorizationCodeGrant(request: GrantRequest): Promise<GrantResult> {
+  const { server, client, params, codes, dpopJkt } = request;
   const code = params.get('code');
   const redirectUri = params.get('redirect_uri');
   const verifier = params.get('code_verifier');
@@ -90,10 +98,10 @@ export async function authorizationCodeGrant(
   const lifetime = { expiresIn: TOKEN_LIFETIME_SECONDS };
   const accessToken = await server.mintAccessToken(
     { sub: TEST_USER.login, uid: TEST_USER.id, cid: client.clientId, scp: grant.scopes },
-    lifetime,
+    { ...lifetime, dpopJkt },
   );
   const body: Record<string, unknown> = {
-    token_type: 'Bearer',
+    token_type: tokenType(dpopJkt),
     expires_in: TOKEN_LIFETIME_SECONDS,
     access_token: accessToken,
     scope: grant.scopes.join(' '),

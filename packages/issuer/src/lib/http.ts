@@ -86,7 +86,7 @@ export function sendMethodNotAllowed(res: ServerResponse, allowed: string[]): vo
 /** Lets a browser SPA read discovery, keys, tokens and userinfo from another origin. */
 export function setCorsHeaders(res: ServerResponse): void {
   res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, Cache-Control');
+  res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, Cache-Control, DPoP-Nonce');
 }
 
 /** Answers a CORS preflight (Fetch standard, CORS protocol). */

@@ -44,12 +44,17 @@ export function verifyCompact(token: string, alg: SigningAlg, publicKey: KeyObje
   const parts = token.split('.');
   if (parts.length !== 3) return false;
   const params = signatureParams(alg, publicKey);
-  return verify(
-    params.digest,
-    Buffer.from(`${parts[0]}.${parts[1]}`),
-    params.key,
-    Buffer.from(parts[2] ?? '', 'base64url'),
-  );
+  try {
+    return verify(
+      params.digest,
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      params.key,
+      Buffer.from(parts[2] ?? '', 'base64url'),
+    );
+  } catch {
+    // A key of another type than `alg` needs; callers that take keys from outside check this first.
+    return false;
+  }
 }
 
 /**

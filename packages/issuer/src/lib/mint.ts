@@ -28,7 +28,7 @@ function timeClaims(options: MintOptions): Record<string, number> {
 
 /**
  * Access-token claims shaped like the vendor's: `ver`, `jti` (`AT.`), `iss`, `aud`, `iat`, `exp`,
- * `cid`, `uid`, `scp`, `sub`. Without a `sub`, the token is for the test user (`sub` = login,
+ * `cid`, `uid`, `scp`, `sub`, and `cnf.jkt` for a DPoP-bound token. Without a `sub`, the token is for the test user (`sub` = login,
  * `uid` = user id), as the vendor issues user tokens.
  */
 export function accessTokenClaims(
@@ -46,6 +46,8 @@ export function accessTokenClaims(
     cid: 'test-client',
     ...(forTestUser ? { uid: TEST_USER.id, sub: TEST_USER.login } : {}),
     scp: [],
+    // RFC 9449 §6.1: the confirmation claim binds the token to the proof key.
+    ...(options.dpopJkt === undefined ? {} : { cnf: { jkt: options.dpopJkt } }),
     ...claims,
   };
 }

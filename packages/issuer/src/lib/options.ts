@@ -16,6 +16,7 @@ export interface IssuerSettings {
   jwksMaxAge: number;
   rotationOverlap: number;
   admin: boolean;
+  dpopNonce: boolean | readonly string[];
 }
 
 export function assertServerId(id: string): void {
@@ -46,6 +47,13 @@ function checkClient(client: ClientRegistration): ClientRegistration {
   return client;
 }
 
+function checkDpopNonce(value: IssuerOptions['dpopNonce']): boolean | readonly string[] {
+  if (value === undefined) return false;
+  if (typeof value === 'boolean') return value;
+  if (Array.isArray(value) && value.every((id) => typeof id === 'string')) return [...value];
+  throw new Error('dpopNonce must be a boolean or a list of server ids ("org" or custom ids)');
+}
+
 /** Validates {@link IssuerOptions} eagerly and fills in defaults. */
 export function resolveSettings(options: IssuerOptions): IssuerSettings {
   const port = options.port ?? 0;
@@ -72,5 +80,6 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
     jwksMaxAge,
     rotationOverlap: nonNegative(options.rotationOverlap, 3600, 'rotationOverlap'),
     admin: options.admin ?? false,
+    dpopNonce: checkDpopNonce(options.dpopNonce),
   };
 }

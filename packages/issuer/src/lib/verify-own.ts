@@ -1,17 +1,6 @@
 import type { ReferenceAuthServer } from '../auth-server.js';
+import { parseCompact } from './compact.js';
 import { verifyCompact } from './jws.js';
-
-function decodeSegment(segment: string | undefined): Record<string, unknown> | undefined {
-  if (segment === undefined || !/^[A-Za-z0-9_-]+$/.test(segment)) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Claims of a token this server issued and still publishes the key for, if it is unexpired;
@@ -22,11 +11,10 @@ export function verifyOwnToken(
   token: string,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Record<string, unknown> | undefined {
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  const header = decodeSegment(parts[0]);
-  const claims = decodeSegment(parts[1]);
-  if (!header || !claims || typeof header.kid !== 'string') return undefined;
+  const parsed = parseCompact(token);
+  if (!parsed) return undefined;
+  const { header, payload: claims } = parsed;
+  if (typeof header.kid !== 'string') return undefined;
   const key = server.keyRing.findPublished(header.kid);
   if (!key || header.alg !== key.alg || !verifyCompact(token, key.alg, key.publicKey)) return undefined;
   if (claims.iss !== server.issuer) return undefined;
