@@ -30,6 +30,7 @@ export type {
   VerifyIdTokenOptions,
 } from './id-token-types.js';
 export { type ParsedIssuer, parseIssuer } from './issuer.js';
+export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export type {
   AccessTokenVerifierOptions,
   IssuerOptions,
@@ -55,6 +56,7 @@ export type {
 } from './runtime.js';
 export { TransportError } from './runtime.js';
 export { checkScopes } from './scopes.js';
+export type { CacheStore, ReplayStore, SharedStore } from './store.js';
 export type {
   AccessTokenClaims,
   AccessTokenResult,
