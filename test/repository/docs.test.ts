@@ -1,0 +1,130 @@
+/**
+ * The repository's documents stand alone: every requirement ID a test name cites is explained in
+ * docs/security-requirements.md, no document points at a file the reader does not have, and each
+ * package README's install line names every package its examples import.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const packages = ['core', 'express', 'fastify', 'issuer', 'cli'] as const;
+
+/** Files under `dir` (recursively, skipping dependencies and build output) accepted by `keep`. */
+function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      return ['node_modules', 'dist', 'artifacts'].includes(entry.name) ? [] : filesUnder(path, keep);
+    }
+    return keep(entry.name) ? [path] : [];
+  });
+}
+
+const testSources = [
+  ...packages.flatMap((name) =>
+    filesUnder(join(root, 'packages', name, 'test'), (file) => file.endsWith('.ts')),
+  ),
+  ...filesUnder(join(root, 'test'), (file) => file.endsWith('.ts')),
+];
+
+/**
+ * Requirement IDs as the catalogue writes them: a 2–5 letter group, a dash, a number (`BCP-9`) or
+ * the vendor rows (`MD-Okta`). Algorithm and encoding names share the shape and are not IDs.
+ */
+const REQUIREMENT_ID = /\b[A-Z]{2,5}-(?:[0-9]+|Okta)\b/g;
+const NOT_AN_ID = /^(?:SHA|UTF)-/;
+
+const idsIn = (text: string): string[] =>
+  [...text.matchAll(REQUIREMENT_ID)].map(([id]) => id).filter((id) => !NOT_AN_ID.test(id));
+
+const catalogue = readFileSync(join(root, 'docs/security-requirements.md'), 'utf8');
+/** IDs the catalogue defines: the first cell of a table row. */
+const catalogued = new Set(
+  [...catalogue.matchAll(/^\| ([A-Z]{2,5}-(?:[0-9]+|Okta)) +\|/gm)].map(([, id]) => id),
+);
+
+describe('docs/security-requirements.md', () => {
+  it('explains every requirement ID a test cites', () => {
+    expect(catalogued.size).toBeGreaterThan(50);
+    const missing = testSources.flatMap((file) =>
+      idsIn(readFileSync(file, 'utf8'))
+        .filter((id) => !catalogued.has(id))
+        .map((id) => `${relative(root, file)}: ${id}`),
+    );
+    expect([...new Set(missing)]).toEqual([]);
+  });
+
+  it('defines each ID once, each rule with its source and what tokenward does', () => {
+    const rows = [...catalogue.matchAll(/^\| ([A-Z]{2,5}-(?:[0-9]+|Okta)) +\|(.*)\|$/gm)];
+    expect(rows.length).toBe(catalogued.size);
+    const incomplete = rows
+      .map(([, id, rest]) => ({ id: id!, cells: rest!.split(' | ').map((cell) => cell.trim()) }))
+      .filter(({ id, cells }) =>
+        id.startsWith('OK-')
+          ? cells.length !== 2 || cells.some((cell) => cell === '')
+          : cells.length !== 3 ||
+            cells.some((cell) => cell === '') ||
+            !/RFC|OIDC|8725bis|vendor/.test(cells[1]!),
+      )
+      .map(({ id }) => id);
+    expect(incomplete).toEqual([]);
+  });
+});
+
+const documents = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...filesUnder(join(root, 'docs'), (file) => file.endsWith('.md')).map((file) => relative(root, file)),
+  ...packages.flatMap((name) => [`packages/${name}/README.md`, `packages/${name}/CHANGELOG.md`]),
+];
+
+describe.each(documents)('%s', (document) => {
+  const text = readFileSync(join(root, document), 'utf8');
+
+  it('points at nothing outside the repository', () => {
+    const outside = text
+      .split('\n')
+      .filter((line) => /seed\/|DESIGN\.md|STYLE\.md|shared folder|\/work\//.test(line));
+    expect(outside).toEqual([]);
+  });
+
+  it('links only to files that exist', () => {
+    const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+      .map(([, target]) => target!.replace(/#.*$/, ''))
+      .filter((target) => target !== '' && !/^[a-z]+:/.test(target));
+    expect(targets.filter((target) => !existsSync(resolve(root, dirname(document), target)))).toEqual([]);
+  });
+});
+
+describe.each(packages)('packages/%s/README.md', (name) => {
+  const text = readFileSync(join(root, 'packages', name, 'README.md'), 'utf8');
+
+  it('installs every package its examples import', () => {
+    const code = [...text.matchAll(/```(?:ts|js|typescript)\n([\s\S]*?)```/g)]
+      .map(([, body]) => body)
+      .join('\n');
+    const imported = new Set(
+      [...code.matchAll(/from '([^']+)'/g)]
+        .map(([, specifier]) => specifier!)
+        .filter((specifier) => !specifier.startsWith('.') && !specifier.startsWith('node:'))
+        .map((specifier) =>
+          specifier
+            .split('/')
+            .slice(0, specifier.startsWith('@') ? 2 : 1)
+            .join('/'),
+        ),
+    );
+    const installed = new Set(
+      text
+        .split('\n')
+        .filter((line) => /^pnpm add /.test(line) || /\(`pnpm add /.test(line))
+        .flatMap((line) => line.replace(/#.*$/, '').split(/[\s`()]+/))
+        .filter(
+          (word) => /^(?:@[a-z0-9-]+\/)?[a-z0-9][a-z0-9.-]*$/.test(word) && !['pnpm', 'add'].includes(word),
+        ),
+    );
+    expect(imported.size).toBeGreaterThan(0);
+    expect([...imported].filter((specifier) => !installed.has(specifier))).toEqual([]);
+  });
+});
