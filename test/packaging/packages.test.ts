@@ -1,28 +1,18 @@
 /**
- * The packages as users get them (STYLE.md "Tests"): publint-clean exports, and packed tarballs
- * that carry every file their `exports` and `bin` name, with workspace and catalog specifiers
- * replaced by real version ranges.
+ * The packages as users get them: publint-clean exports, and packed tarballs that carry every
+ * file their `exports`, `main`, `types` and `bin` name, the license and the changelog, with
+ * workspace and catalog specifiers replaced by real version ranges and the metadata a registry
+ * page links from (repository, homepage, issues).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manifestOf, type PackageName, type Packed, packAll, packageDir, packages, root } from './pack.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const packages = ['core', 'express', 'fastify', 'issuer', 'cli'] as const;
-
-interface Manifest {
-  name: string;
-  exports: Record<string, unknown>;
-  bin?: Record<string, string>;
-  dependencies?: Record<string, string>;
-  peerDependencies?: Record<string, string>;
-}
-
-const manifestOf = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+const REPOSITORY = 'https://github.com/tokenward/tokenward';
 
 /** Every file an `exports` map can resolve to, for consumers (the repo-only source condition aside). */
 function exportTargets(node: unknown): string[] {
@@ -33,8 +23,8 @@ function exportTargets(node: unknown): string[] {
   );
 }
 
-/** A few names each entry must export (the public contract in DESIGN.md). */
-const expectedExports: Record<(typeof packages)[number], readonly string[]> = {
+/** A few names each entry must export (the public contract). */
+const expectedExports: Record<PackageName, readonly string[]> = {
   core: ['createAccessTokenVerifier', 'createIdTokenVerifier', 'parseIssuer', 'TokenwardError'],
   express: ['requireAuth', 'requireScopes', 'optionalAuth', 'authErrorHandler'],
   fastify: ['default'],
@@ -43,19 +33,16 @@ const expectedExports: Record<(typeof packages)[number], readonly string[]> = {
 };
 
 let packDir: string;
+let packed: Record<PackageName, Packed>;
 
 beforeAll(() => {
-  // `pnpm test` builds first; a run of this project alone builds what is missing.
-  if (packages.some((name) => !existsSync(join(root, 'packages', name, 'dist')))) {
-    execFileSync('pnpm', ['build'], { cwd: root, stdio: 'pipe' });
-  }
-  packDir = mkdtempSync(join(tmpdir(), 'tokenward-pack-'));
+  ({ directory: packDir, packed } = packAll());
 }, 120_000);
 
 afterAll(() => rmSync(packDir, { recursive: true, force: true }));
 
 describe.each(packages)('@tokenward/%s as published', (name) => {
-  const dir = join(root, 'packages', name);
+  const dir = packageDir(name);
 
   it('has publint-clean package.json exports (strict)', async () => {
     const manifest = manifestOf(dir);
@@ -63,28 +50,39 @@ describe.each(packages)('@tokenward/%s as published', (name) => {
     expect(messages.map((message) => formatMessage(message, manifest))).toEqual([]);
   });
 
-  it('packs every exported and bin file, with real version ranges for its dependencies', () => {
-    const output = execFileSync('pnpm', ['pack', '--pack-destination', packDir, '--json'], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
-    const tarball = (JSON.parse(output) as { filename: string }).filename;
-    const files = new Set(
-      execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
-        .split('\n')
-        .filter(Boolean)
-        .map((entry) => entry.replace(/^package\//, './')),
-    );
-    const packed = JSON.parse(
-      execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
-    ) as Manifest;
-    const targets = [...exportTargets(packed.exports), ...Object.values(packed.bin ?? {})];
-    expect(targets.length).toBeGreaterThan(0);
+  it('packs every exported, main, types and bin file, with real version ranges for its dependencies', () => {
+    const { files, manifest } = packed[name];
+    const targets = [
+      ...exportTargets(manifest.exports),
+      ...Object.values(manifest.bin ?? {}),
+      manifest.main ?? '',
+      manifest.types ?? '',
+    ].filter(Boolean);
+    expect(targets.length).toBeGreaterThan(2);
     expect(targets.filter((target) => !files.has(target.startsWith('./') ? target : `./${target}`))).toEqual(
       [],
     );
-    const ranges = Object.values({ ...packed.dependencies, ...packed.peerDependencies });
+    const ranges = Object.values({ ...manifest.dependencies, ...manifest.peerDependencies });
     expect(ranges.filter((range) => /^(workspace|catalog):/.test(range))).toEqual([]);
+  });
+
+  it("packs the repository's Apache-2.0 LICENSE and the package's CHANGELOG.md", () => {
+    const { read, manifest } = packed[name];
+    expect(manifest.license).toBe('Apache-2.0');
+    expect(read('LICENSE')).toBe(readFileSync(join(root, 'LICENSE'), 'utf8'));
+    expect(read('LICENSE')).toContain('Apache License\n                           Version 2.0, January 2004');
+    expect(read('CHANGELOG.md')).toMatch(new RegExp(`^# @tokenward/${name}\\n`));
+  });
+
+  it('names its repository folder, homepage and issue tracker', () => {
+    const { manifest } = packed[name];
+    expect(manifest.repository).toEqual({
+      type: 'git',
+      url: `git+${REPOSITORY}.git`,
+      directory: `packages/${name}`,
+    });
+    expect(manifest.homepage).toBe(`${REPOSITORY}/tree/main/packages/${name}#readme`);
+    expect(manifest.bugs).toEqual({ url: `${REPOSITORY}/issues` });
   });
 
   it('loads with require() from CommonJS (require of ESM, Node >= 20.19)', () => {
