@@ -128,3 +128,32 @@ describe.each(packages)('packages/%s/README.md', (name) => {
     expect([...imported].filter((specifier) => !installed.has(specifier))).toEqual([]);
   });
 });
+
+describe('docs/ARCHITECTURE.md', () => {
+  const text = readFileSync(join(root, 'docs/ARCHITECTURE.md'), 'utf8');
+  const coreSrc = join(root, 'packages/core/src');
+
+  it('names only paths that exist', () => {
+    const paths = [...text.matchAll(/`((?:packages|test|docs|lib)\/[\w./-]*)`/g)].map(([, path]) => path!);
+    expect(paths.length).toBeGreaterThan(10);
+    const missing = paths.filter(
+      (path) => !existsSync(path.startsWith('lib/') ? join(coreSrc, path) : join(root, path)),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("describes every folder of core's lib/, and no other", () => {
+    const section = text.slice(text.indexOf('## Inside core'), text.indexOf('## The verify path'));
+    const described = [...section.matchAll(/^\| `([\w/-]+)\/` +\|/gm)].map(([, folder]) => folder!).sort();
+    const lib = join(coreSrc, 'lib');
+    const folders = readdirSync(lib, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) =>
+        entry.name === 'runtime'
+          ? readdirSync(join(lib, 'runtime')).map((kind) => `runtime/${kind}`)
+          : [entry.name],
+      )
+      .sort();
+    expect(described).toEqual(folders);
+  });
+});
