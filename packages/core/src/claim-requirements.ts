@@ -1,7 +1,8 @@
 /** Per-route claim requirements (`claims` of `verify`, the adapters' `requireClaims`). */
 import { TokenwardError } from './errors.js';
+import { quote } from './lib/quote.js';
 import { readClaimRequirements } from './requirements.js';
-import type { ClaimRequirement, ClaimRequirements } from './types.js';
+import type { ClaimPrimitive, ClaimRequirement, ClaimRequirements } from './types.js';
 
 /**
  * Throws `ERR_CLAIM_MISSING` when a required claim is absent and `ERR_CLAIM_INVALID` when it does
@@ -51,7 +52,7 @@ function checkRequirement<Claims extends Readonly<Record<string, unknown>>>(
     if (value !== requirement) {
       throw new TokenwardError(
         'ERR_CLAIM_INVALID',
-        `expected claim "${name}" to equal ${JSON.stringify(requirement)}`,
+        `expected claim "${name}" to equal ${quote(requirement)}`,
       );
     }
     return;
@@ -69,7 +70,7 @@ function checkRequirement<Claims extends Readonly<Record<string, unknown>>>(
   if (absent.length > 0) {
     throw new TokenwardError(
       'ERR_CLAIM_INVALID',
-      `expected claim "${name}" to include ${absent.map((item) => JSON.stringify(item)).join(', ')}`,
+      `expected claim "${name}" to include ${absent.map((item) => quote(item as ClaimPrimitive)).join(', ')}`,
     );
   }
 }

@@ -3,6 +3,7 @@
  * the HTTP answer an API should give (`status`/`statusCode`, `headers`), and the OAuth error
  * name, so Express's final handler and Fastify's default error handler already reply correctly.
  */
+import { DEFAULTS } from './defaults.js';
 
 /** Codes answered with 401 and `error="invalid_token"` (RFC 6750 §3.1, RFC 9068 §4). */
 export type InvalidTokenCode =
@@ -87,14 +88,14 @@ const MEANINGS: Record<ErrorCode, HttpMeaning> = {
   ERR_CONFIG: { status: 500, oauthError: undefined },
 };
 
-/** Seconds a client should wait before retrying after an upstream (503) failure. */
-export const DEFAULT_RETRY_AFTER_SECONDS = 30;
+/** Seconds a client should wait before retrying after an upstream (503) failure (`DEFAULTS.retryAfter`). */
+export const DEFAULT_RETRY_AFTER_SECONDS: number = DEFAULTS.retryAfter;
 
 /**
  * `realm` of every challenge unless another is given: RFC 6750 §3 lets a server name the
  * protection space, and a bare `Bearer` challenge for a missing token tells a client nothing.
  */
-export const DEFAULT_REALM = 'api';
+export const DEFAULT_REALM: string = DEFAULTS.realm;
 
 const BRAND = Symbol.for('tokenward.error');
 

@@ -1,4 +1,4 @@
-import type { ErrorCode } from './errors.js';
+import { DEFAULT_REALM, type ErrorCode, isTokenwardError } from './errors.js';
 
 /**
  * Typed events for logging and metrics (`onEvent` option). Handlers run synchronously; an
@@ -34,4 +34,21 @@ export function emit(handler: EventHandler | undefined, event: TokenwardEvent): 
   } catch {
     // Deliberately ignored: a broken logger must not turn into a 401 or a 503.
   }
+}
+
+/**
+ * What both verifiers do with a failure before the caller sees it: one `verification_failed`
+ * event naming the issuer once the token was routed to one (never the token), and the verifier's
+ * realm on the error. A misconfiguration (`ERR_CONFIG`) is a programming error, not a verdict on
+ * a token, and passes through untouched, as does anything that is not a `TokenwardError`.
+ */
+export function reportVerificationFailure(
+  onEvent: EventHandler | undefined,
+  realm: string,
+  error: unknown,
+  issuer: string | undefined,
+): unknown {
+  if (!isTokenwardError(error) || error.code === 'ERR_CONFIG') return error;
+  emit(onEvent, { type: 'verification_failed', issuer, code: error.code, message: error.message });
+  return realm === DEFAULT_REALM ? error : error.withRealm(realm);
 }

@@ -4,8 +4,6 @@
  * decoding, the algorithm allow-list, issuer routing, keys and errors with the access-token
  * verifier; org servers are allowed here, since SSO with OIDC is what they are for (DESIGN rule 3).
  */
-import { isTokenwardError } from './errors.js';
-import { emit } from './events.js';
 import type { CreateIdTokenVerifier, IdTokenResult, VerifyIdTokenOptions } from './id-token-types.js';
 import { readIdTokenCallOptions, resolveIdTokenOptions } from './lib/id-token/options.js';
 import { createIdTokenPipeline } from './lib/id-token/pipeline.js';
@@ -31,22 +29,8 @@ export function idTokenVerifierFactory(runtime: Runtime): CreateIdTokenVerifier 
     });
     const pipeline = createIdTokenPipeline(config, keys, runtime);
 
-    const verify = async (idToken: string, callOptions?: VerifyIdTokenOptions): Promise<IdTokenResult> => {
-      const trace = { issuer: undefined as string | undefined };
-      try {
-        return await pipeline(idToken, readIdTokenCallOptions(callOptions), trace);
-      } catch (error) {
-        if (isTokenwardError(error) && error.code !== 'ERR_CONFIG') {
-          emit(settings.onEvent, {
-            type: 'verification_failed',
-            issuer: trace.issuer,
-            code: error.code,
-            message: error.message,
-          });
-        }
-        throw error;
-      }
-    };
+    const verify = async (idToken: string, callOptions?: VerifyIdTokenOptions): Promise<IdTokenResult> =>
+      pipeline(idToken, readIdTokenCallOptions(callOptions));
     return Object.freeze({
       issuer: target.issuer,
       clientId: config.clientId,

@@ -1,4 +1,5 @@
 import { TokenwardError } from './errors.js';
+import { QUOTED_LENGTH, quote } from './lib/quote.js';
 
 /**
  * An issuer classified by the authorization-server model (DESIGN.md): the `org` server at the
@@ -27,7 +28,7 @@ export function parseIssuer(issuer: string): ParsedIssuer {
     throw new TokenwardError(
       'ERR_CONFIG',
       `issuer must be an http(s) URL without query, fragment or credentials, e.g. ` +
-        `"https://acme.okta.com/oauth2/default"; found ${JSON.stringify(String(issuer)).slice(0, 200)}`,
+        `"https://acme.okta.com/oauth2/default"; found ${quote(String(issuer), QUOTED_LENGTH.configured)}`,
     );
   }
   return parsed;

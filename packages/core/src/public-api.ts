@@ -4,6 +4,7 @@
  */
 
 export { checkClaims } from './claim-requirements.js';
+export { DEFAULTS, LIMITS, type Range } from './defaults.js';
 export type {
   ErrorCode,
   InvalidTokenCode,
@@ -30,6 +31,7 @@ export type {
   VerifyIdTokenOptions,
 } from './id-token-types.js';
 export { type ParsedIssuer, parseIssuer } from './issuer.js';
+export { isLoopbackHost } from './loopback.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export type {
   AccessTokenVerifierOptions,

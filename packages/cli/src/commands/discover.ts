@@ -2,7 +2,7 @@
  * `tokenward discover`: fetches an issuer's discovery documents and key set, checks what a
  * verifier relies on, and finally lets `@tokenward/core` load them the way an API would.
  */
-import { createAccessTokenVerifier, isTokenwardError } from '@tokenward/core';
+import { createAccessTokenVerifier, DEFAULTS, isTokenwardError } from '@tokenward/core';
 import { expectPositionals, parseCommandArgs, requireUrl } from '../lib/args.js';
 import { checkDiscovery } from '../lib/discovery-checks.js';
 import { explain, isUpstreamCode } from '../lib/explain.js';
@@ -38,9 +38,9 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** The limits core applies by default: 5 s per exchange, 64 KiB metadata, 512 KiB key sets. */
-const METADATA_LIMITS = { timeoutMs: 5000, maxBytes: 64 * 1024 };
-const JWKS_LIMITS = { timeoutMs: 5000, maxBytes: 512 * 1024 };
+/** The limits core applies by default to one exchange and one body. */
+const METADATA_LIMITS = { timeoutMs: DEFAULTS.httpTimeout * 1000, maxBytes: DEFAULTS.maxDiscoveryBytes };
+const JWKS_LIMITS = { timeoutMs: DEFAULTS.httpTimeout * 1000, maxBytes: DEFAULTS.maxJwksBytes };
 
 export async function runDiscover(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);

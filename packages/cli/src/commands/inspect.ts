@@ -2,6 +2,7 @@
  * `tokenward inspect`: decodes a token WITHOUT verifying it and says plainly what a verifier
  * would refuse it for, before any network call is made.
  */
+import { DEFAULTS } from '@tokenward/core';
 import { expectPositionals, parseCommandArgs } from '../lib/args.js';
 import { explain } from '../lib/explain.js';
 import { describeIssuer } from '../lib/issuer-kind.js';
@@ -41,7 +42,7 @@ const UNTRUSTED_NOTE =
   'decoded WITHOUT verification: nothing here is trusted until `tokenward verify` checks it';
 
 /** Seconds of clock skew assumed, core's default `clockTolerance`. */
-const CLOCK_TOLERANCE = 30;
+const CLOCK_TOLERANCE = DEFAULTS.clockTolerance;
 
 export async function runInspect(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);

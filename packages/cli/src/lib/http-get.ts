@@ -3,6 +3,7 @@
  * the whole exchange, no redirects followed, a cap on the body. "Could not reach" is kept apart
  * from "answered badly", because the two lead to different exit codes.
  */
+import { isLoopbackHost } from '@tokenward/core';
 
 export type HttpGetResult =
   | {
@@ -63,8 +64,7 @@ export function jsonObjectOf(body: string): Record<string, unknown> | undefined 
   }
 }
 
-/** True for hosts that can only be this machine, where plain http is acceptable (MD-7). */
+/** True for hosts that can only be this machine, where plain http is acceptable (MD-7): core's rule. */
 export function isLoopbackUrl(url: URL): boolean {
-  const host = url.hostname.toLowerCase();
-  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return isLoopbackHost(url.hostname);
 }

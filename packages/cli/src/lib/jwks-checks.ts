@@ -3,6 +3,7 @@
  * 60 s–24 h), and keys a verifier can use: kids present and unique (IDT-13, JOSE-9), `use`/`alg`
  * sensible (JOSE-11, MD-6), RSA keys of at least 2048 bits (JOSE-13), no private or symmetric keys.
  */
+import { DEFAULTS, LIMITS } from '@tokenward/core';
 import { type HttpGetLimits, httpGet, jsonObjectOf } from './http-get.js';
 import { formatDuration } from './output.js';
 import type { ReportCheck, ReportSection } from './report.js';
@@ -23,8 +24,10 @@ export interface JwksOutcome {
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
-/** Verifiers read at most this many keys (DESIGN "Defaults"). */
-const MAX_KEYS = 100;
+/** Verifiers read at most this many keys. */
+const MAX_KEYS = DEFAULTS.maxJwksKeys;
+/** Fewest bits an RSA modulus may have (JOSE-13). */
+const MIN_RSA_BITS = LIMITS.rsaModulusBits.min;
 
 export async function checkJwks(url: string, limits: HttpGetLimits): Promise<JwksOutcome> {
   const section = (checks: ReportCheck[]): ReportSection => ({ title: 'Key set', url, checks });
@@ -70,7 +73,7 @@ function cacheCheck(cacheControl: string | null): ReportCheck {
     };
   }
   const seconds = Number(maxAge);
-  const used = Math.min(86_400, Math.max(60, seconds));
+  const used = Math.min(LIMITS.keySetLifetime.max, Math.max(LIMITS.keySetLifetime.min, seconds));
   const clamp = used === seconds ? '' : ` (clamped from ${seconds} s)`;
   return {
     status: 'pass',
@@ -130,15 +133,15 @@ export function checkKeys(
     });
   } else if (keys.length > 0) checks.push({ status: 'pass', label: 'kids', detail: 'present and unique' });
 
-  const weak = keys.filter((key) => key.bits !== undefined && key.bits < 2048);
+  const weak = keys.filter((key) => key.bits !== undefined && key.bits < MIN_RSA_BITS);
   if (keys.some((key) => key.kty === 'RSA')) {
     checks.push(
       weak.length === 0
-        ? { status: 'pass', label: 'key sizes', detail: 'every RSA key has at least 2048 bits' }
+        ? { status: 'pass', label: 'key sizes', detail: `every RSA key has at least ${MIN_RSA_BITS} bits` }
         : {
             status: 'fail',
             label: 'key sizes',
-            detail: `under 2048 bits (JOSE-13): ${weak.map((key) => `${key.kid} ${key.bits}`).join(', ')}`,
+            detail: `under ${MIN_RSA_BITS} bits (JOSE-13): ${weak.map((key) => `${key.kid} ${key.bits}`).join(', ')}`,
           },
     );
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fetchableUrlProblem, isLoopbackHost, originOf } from '../../src/lib/keys/origin.js';
+import { fetchableUrlProblem, originOf } from '../../src/lib/keys/origin.js';
+import { isLoopbackHost } from '../../src/loopback.js';
 
 describe('URLs key material may come from (MD-7, §4.13 Transport)', () => {
   it.each(['127.0.0.1', '127.8.9.10', 'localhost', 'LOCALHOST', 'api.localhost', '[::1]'])(

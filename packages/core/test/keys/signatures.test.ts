@@ -92,7 +92,7 @@ describe.each(PRIMITIVES)('%s signature primitive', (_, primitive) => {
 
   it('refuses to import an RSA key under 2048 bits (RFC 7518 §3.3)', async () => {
     const jwk = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
-    await expect(primitive.importKey(jwk, 'RS256')).rejects.toThrow(/1024-bit RSA key/);
+    await expect(primitive.importKey(jwk, 'RS256')).rejects.toThrow(/1024-bit RSA modulus/);
   });
 
   it.each(['HS256', 'none', 'constructor'])('refuses to import a key for %s', async (alg) => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { TokenwardError } from '../../src/errors.js';
+import type { TokenwardEvent } from '../../src/events.js';
 import {
   type AccessTokenPipeline,
   createAccessTokenPipeline,
@@ -103,7 +105,7 @@ const claims = (extra: Record<string, unknown> = {}) => ({
 const token = (extra: Record<string, unknown> = {}, header: Record<string, unknown> = {}, kid = 'k1') =>
   compactJws({ alg: 'RS256', kid, ...header }, claims(extra), signature(kid));
 
-const run = async (s: Setup, value: unknown) => s.pipeline(value, { issuer: undefined });
+const run = async (s: Setup, value: unknown) => s.pipeline(value, undefined);
 const untouched = (s: Setup) => {
   expect(s.keys.default.gets).toEqual([]);
   expect(s.keys.payments.gets).toEqual([]);
@@ -134,7 +136,7 @@ describe('access-token pipeline: keys and signature', () => {
   it('answers synchronously when the key is cached and the primitive is synchronous', async () => {
     const s = setup();
     await s.keys.default.warm();
-    const outcome = s.pipeline(token(), { issuer: undefined });
+    const outcome = s.pipeline(token(), undefined);
     expect(outcome).not.toBeInstanceOf(Promise);
     expect((outcome as AccessTokenResult).subject).toBe('alice');
     expect(s.keys.default.gets).toEqual([]);
@@ -142,7 +144,7 @@ describe('access-token pipeline: keys and signature', () => {
 
   it('awaits getKey when the key is not cached, then verifies', async () => {
     const s = setup();
-    const outcome = s.pipeline(token(), { issuer: undefined });
+    const outcome = s.pipeline(token(), undefined);
     expect(outcome).toBeInstanceOf(Promise);
     expect((await outcome).issuer).toBe(DEFAULT);
     expect(s.keys.default.gets).toEqual(['k1']);
@@ -183,13 +185,46 @@ describe('access-token pipeline: keys and signature', () => {
     });
   });
 
-  it('records the issuer in the trace once routed', async () => {
-    const s = setup();
-    const trace = { issuer: undefined as string | undefined };
-    await expect(s.pipeline(token({ aud: 'api://other' }), trace)).rejects.toMatchObject({
+  it('reports a failure once, naming the issuer once the token is routed and none before', async () => {
+    const events: TokenwardEvent[] = [];
+    const s = setup({ onEvent: (event) => events.push(event) });
+    await expect(run(s, token({ aud: 'api://other' }))).rejects.toMatchObject({
       code: 'ERR_AUDIENCE_MISMATCH',
     });
-    expect(trace.issuer).toBe(DEFAULT);
+    await expect(run(s, 'not-a-jwt')).rejects.toMatchObject({ code: 'ERR_TOKEN_MALFORMED' });
+    expect(events.map((event) => event.type === 'verification_failed' && [event.issuer, event.code])).toEqual(
+      [
+        [DEFAULT, 'ERR_AUDIENCE_MISMATCH'],
+        [undefined, 'ERR_TOKEN_MALFORMED'],
+      ],
+    );
+  });
+});
+
+describe("access-token pipeline: this call's requirements", () => {
+  it('checks scopes and claims inside the pipeline, on a first verification and on a cached one', async () => {
+    const s = setup();
+    const value = token();
+    const needsWrite = { scopes: ['orders:write'] };
+    expect((await failureOf(() => s.pipeline(value, needsWrite))).code).toBe('ERR_INSUFFICIENT_SCOPE');
+    expect((await s.pipeline(value, { scopes: ['orders:read'] })).subject).toBe('alice');
+    expect(s.primitive.verifications).toBe(1);
+    expect((await failureOf(() => s.pipeline(value, needsWrite))).code).toBe('ERR_INSUFFICIENT_SCOPE');
+    expect((await failureOf(() => s.pipeline(value, { claims: { sub: 'bob' } }))).code).toBe(
+      'ERR_CLAIM_INVALID',
+    );
+    expect(s.primitive.verifications).toBe(1);
+  });
+
+  it('gives its failures the configured realm', async () => {
+    const s = setup({ realm: 'orders' });
+    let error: unknown;
+    try {
+      await s.pipeline(token(), { scopes: ['orders:write'] });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as TokenwardError).headers['WWW-Authenticate']).toContain('realm="orders"');
   });
 });
 

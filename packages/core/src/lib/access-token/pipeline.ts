@@ -1,13 +1,13 @@
 /**
- * The access-token checks in order, cheapest first, so a token that fails cheaply never costs a
- * signature check or a fetch: size and shape, header policy, issuer routing (no I/O), key lookup
- * (synchronous when the key is cached), signature, then claims and type. The answer is
- * synchronous whenever the key is cached and the signature primitive is synchronous.
+ * The access-token verifier, top-down in one function: the checks in order, cheapest first, so a
+ * token that fails cheaply never costs a signature check or a fetch. The answer is synchronous
+ * whenever the key is imported and the signature primitive is synchronous (the Node entry).
  */
-import { TokenwardError } from '../../errors.js';
-import type { Runtime, VerificationKey } from '../../runtime.js';
+import { reportVerificationFailure } from '../../events.js';
+import type { Runtime, SignaturePrimitive, VerificationKey } from '../../runtime.js';
 import { scopesOf } from '../../scopes.js';
 import type { AccessTokenClaims, AccessTokenResult, JwtHeader } from '../../types.js';
+import { applyCallChecks, type CallChecks } from '../checks/call-checks.js';
 import {
   audienceList,
   checkAccessTokenType,
@@ -25,6 +25,7 @@ import {
   checkHeaderPolicy,
   type DecodedJwt,
   decodeJwt,
+  signatureInvalid,
   verifySignature,
 } from '../token/jwt.js';
 import { createResultCache } from './result-cache.js';
@@ -34,14 +35,13 @@ export interface VerifyTarget extends ResolvedIssuer {
   readonly keys: IssuerKeys;
 }
 
-/** Filled in as soon as the token's issuer is known, for the failure event. */
-export interface VerifyTrace {
-  issuer: string | undefined;
-}
-
+/**
+ * Verifies one token and this call's requirements (already validated). Failures are reported
+ * (event, realm) before they are thrown or rejected.
+ */
 export type AccessTokenPipeline = (
   token: unknown,
-  trace: VerifyTrace,
+  checks: CallChecks | undefined,
 ) => AccessTokenResult | Promise<AccessTokenResult>;
 
 export function createAccessTokenPipeline(
@@ -53,77 +53,90 @@ export function createAccessTokenPipeline(
   const cache =
     settings.resultCacheMax > 0 ? createResultCache<AccessTokenResult>(settings.resultCacheMax) : undefined;
   const timePolicy = { clockTolerance: settings.clockTolerance, maxTokenAge: settings.maxTokenAge };
+  const failed = (error: unknown, issuer: string | undefined) =>
+    reportVerificationFailure(settings.onEvent, settings.realm, error, issuer);
 
-  function checkSignature(
-    token: string,
-    jwt: DecodedJwt,
-    target: VerifyTarget,
-    key: VerificationKey,
-  ): AccessTokenResult | Promise<AccessTokenResult> {
-    // The generation of the key set the key came from, read before any await can replace it.
-    const generation = target.keys.generation;
-    const valid = verifySignature(signatures, jwt, key);
-    if (typeof valid === 'boolean') return accept(valid, token, jwt, target, generation);
-    return valid.then((answer) => accept(answer, token, jwt, target, generation));
-  }
-
-  function accept(
-    valid: boolean,
-    token: string,
-    jwt: DecodedJwt,
-    target: VerifyTarget,
-    generation: number,
-  ): AccessTokenResult {
-    if (!valid) {
-      const kid = jwt.header.kid === undefined ? '' : ` (kid ${JSON.stringify(jwt.header.kid.slice(0, 64))})`;
-      throw new TokenwardError(
-        'ERR_SIGNATURE_INVALID',
-        `signature does not verify with the ${jwt.header.alg} key${kid} of ${target.issuer}`,
-      );
-    }
-    const claims = checkClaimTypes(jwt.payload);
-    checkTimes(claims, settings.clock(), timePolicy);
-    const audience = audienceList(claims);
-    checkAudience(audience, target.audiences);
-    checkAccessTokenType(jwt.header, claims, {
-      requireAtJwt: settings.requireAtJwt,
-      serverKind: target.server.kind,
-    });
-    checkRequiredClaims(claims, settings.requiredClaims);
-    const result = buildResult(token, jwt.header, claims, audience, target);
-    cache?.set(token, {
-      result,
-      keys: target.keys,
-      generation,
-      validUntil: (claims.exp + settings.clockTolerance) * 1000,
-    });
-    return result;
-  }
-
-  return (token, trace) => {
-    if (cache !== undefined && typeof token === 'string') {
-      const now = settings.clock();
-      const hit = cache.get(token, now);
-      if (hit !== undefined) {
-        trace.issuer = hit.result.issuer;
-        checkTimes(hit.result.claims, now, timePolicy);
-        return hit.result;
+  return function verifyAccessToken(token, checks) {
+    let issuer: string | undefined;
+    try {
+      // 0. A token verified before skips to its times and this call's requirements.
+      if (cache !== undefined && typeof token === 'string') {
+        const now = settings.clock();
+        const hit = cache.get(token, now);
+        if (hit !== undefined) {
+          issuer = hit.result.issuer;
+          checkTimes(hit.result.claims, now, timePolicy);
+          applyCallChecks(hit.result, checks);
+          return hit.result;
+        }
       }
+      // 1. Size and shape; header rules against every issuer's algorithms, before `iss` is read.
+      const jwt = decodeJwt(token, settings.maxTokenSize, codec);
+      checkHeaderPolicy(jwt.header, settings.algorithms);
+      // 2. The issuer the token names, exactly, and that issuer's own algorithms.
+      const target = route(jwt.payload.iss);
+      issuer = target.issuer;
+      checkAlgorithm(jwt.header, target.algorithms);
+      // 3. The key, from that issuer's set only, and 4. the signature. Either may have to wait (a
+      // key set to fetch, an asynchronous primitive); with the key imported on Node, neither does.
+      const { kid, alg } = jwt.header;
+      const imported = target.keys.peekKey(kid, alg);
+      const proof =
+        imported === undefined
+          ? target.keys
+              .getKey(kid, alg)
+              .then((resolved) => proveSignature(signatures, jwt, target, resolved.key))
+          : proveSignature(signatures, jwt, target, imported.key);
+      // 5. Claims and token type; 6. the result, cached; 7. this call's scopes and claims.
+      const accept = (generation: number): AccessTokenResult => {
+        const claims = checkClaimTypes(jwt.payload);
+        checkTimes(claims, settings.clock(), timePolicy);
+        const audience = audienceList(claims);
+        checkAudience(audience, target.audiences);
+        checkAccessTokenType(jwt.header, claims, {
+          requireAtJwt: settings.requireAtJwt,
+          serverKind: target.server.kind,
+        });
+        checkRequiredClaims(claims, settings.requiredClaims);
+        const result = buildResult(token as string, jwt.header, claims, audience, target);
+        // Cached before this call's requirements: those differ per route, the token's verdict does not.
+        cache?.set(token as string, {
+          result,
+          keys: target.keys,
+          generation,
+          validUntil: (claims.exp + settings.clockTolerance) * 1000,
+        });
+        applyCallChecks(result, checks);
+        return result;
+      };
+      if (typeof proof === 'number') return accept(proof);
+      return proof
+        .then(accept)
+        .then(undefined, (error: unknown) => Promise.reject(failed(error, target.issuer)));
+    } catch (error) {
+      throw failed(error, issuer);
     }
-    const jwt = decodeJwt(token, settings.maxTokenSize, codec);
-    checkHeaderPolicy(jwt.header, settings.algorithms);
-    const target = route(jwt.payload.iss);
-    trace.issuer = target.issuer;
-    // The first check used every issuer's algorithms; this one the named issuer's own.
-    checkAlgorithm(jwt.header, target.algorithms);
-    const { kid, alg } = jwt.header;
-    const verified = token as string;
-    const cached = target.keys.peekKey(kid, alg);
-    if (cached !== undefined) return checkSignature(verified, jwt, target, cached.key);
-    return target.keys
-      .getKey(kid, alg)
-      .then((resolved) => checkSignature(verified, jwt, target, resolved.key));
   };
+}
+
+/**
+ * Checks the signature with `key` and answers the generation of the key set the key came from,
+ * read before any await can replace the set; throws `ERR_SIGNATURE_INVALID`.
+ */
+function proveSignature(
+  signatures: SignaturePrimitive,
+  jwt: DecodedJwt,
+  target: VerifyTarget,
+  key: VerificationKey,
+): number | Promise<number> {
+  const generation = target.keys.generation;
+  const valid = verifySignature(signatures, jwt, key);
+  if (valid === true) return generation;
+  if (valid === false) throw signatureInvalid(jwt.header, target.issuer);
+  return valid.then((answer) => {
+    if (!answer) throw signatureInvalid(jwt.header, target.issuer);
+    return generation;
+  });
 }
 
 function buildResult(

@@ -4,7 +4,7 @@
  */
 import { TokenwardError } from '../../errors.js';
 import type { AccessTokenClaims, JwtHeader, ServerKind } from '../../types.js';
-import { quoteShort } from '../token/jwt.js';
+import { QUOTED_LENGTH, quote, quoteList } from '../quote.js';
 
 export interface TimePolicy {
   /** Seconds of allowed clock skew. */
@@ -124,11 +124,10 @@ export function audienceList(claims: AccessTokenClaims): readonly string[] {
 /** `aud` must contain one of the expected audiences (BCP-9, AT-5). */
 export function checkAudience(audience: readonly string[], expected: readonly string[]): void {
   if (!audience.some((value) => expected.includes(value))) {
-    const foundText =
-      audience.length === 0 ? 'an empty list' : audience.slice(0, 5).map(quoteShort).join(', ');
+    const foundText = audience.length === 0 ? 'an empty list' : quoteList(audience, ', ');
     throw new TokenwardError(
       'ERR_AUDIENCE_MISMATCH',
-      `expected aud ${expected.map((value) => JSON.stringify(value)).join(' or ')}; found ${foundText}`,
+      `expected aud ${expected.map((value) => quote(value, QUOTED_LENGTH.configured)).join(' or ')}; found ${foundText}`,
     );
   }
 }
@@ -162,13 +161,13 @@ export function checkAccessTokenType(header: JwtHeader, claims: AccessTokenClaim
   if (policy.requireAtJwt && !typedAccessToken) {
     throw new TokenwardError(
       'ERR_TYPE_INVALID',
-      `expected header typ "at+jwt" (RFC 9068 §4); found ${typ === undefined ? 'none' : quoteShort(typ)}`,
+      `expected header typ "at+jwt" (RFC 9068 §4); found ${typ === undefined ? 'none' : quote(typ)}`,
     );
   }
   if (typ !== undefined && !typedAccessToken && !PLAIN_JWT.test(typ)) {
     throw new TokenwardError(
       'ERR_TYPE_INVALID',
-      `expected header typ "at+jwt", "JWT" or none; found ${quoteShort(typ)}, which is not an access token`,
+      `expected header typ "at+jwt", "JWT" or none; found ${quote(typ)}, which is not an access token`,
     );
   }
   const idTokenClaim = ID_TOKEN_CLAIMS.find((name) => claims[name] !== undefined);

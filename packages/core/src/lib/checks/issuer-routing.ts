@@ -6,7 +6,7 @@
  */
 import { TokenwardError } from '../../errors.js';
 import { classifyIssuer } from '../../issuer.js';
-import { quoteShort } from '../token/jwt.js';
+import { QUOTED_LENGTH, quote } from '../quote.js';
 
 export interface RoutableIssuer {
   readonly issuer: string;
@@ -26,7 +26,7 @@ export function createIssuerRouter<Target extends RoutableIssuer>(
     if (target.server.kind !== 'custom') continue;
     customByOrigin.set(target.origin, [...(customByOrigin.get(target.origin) ?? []), target]);
   }
-  const expected = targets.map((target) => JSON.stringify(target.issuer)).join(' or ');
+  const expected = targets.map((target) => quote(target.issuer, QUOTED_LENGTH.configured)).join(' or ');
 
   return (iss) => {
     if (iss === undefined) throw new TokenwardError('ERR_CLAIM_MISSING', 'token has no "iss" claim');
@@ -40,18 +40,20 @@ export function createIssuerRouter<Target extends RoutableIssuer>(
     if (parsed?.kind === 'org' && siblings !== undefined && orgServerRules) {
       throw new TokenwardError(
         'ERR_ORG_SERVER_TOKEN',
-        `token is from the org authorization server ${quoteShort(iss)}, whose access tokens are for the ` +
+        `token is from the org authorization server ${quote(iss)}, whose access tokens are for the ` +
           `vendor's own APIs only; obtain tokens from the custom authorization server this verifier trusts (${expected})`,
       );
     }
     if (parsed?.kind === 'custom' && siblings !== undefined) {
-      const trusted = siblings.map((sibling) => `"${sibling.server.id}"`).join(' or ');
+      const trusted = siblings
+        .map((sibling) => quote(sibling.server.id ?? '', QUOTED_LENGTH.configured))
+        .join(' or ');
       throw new TokenwardError(
         'ERR_ISSUER_MISMATCH',
-        `token is from custom authorization server ${quoteShort(parsed.id)} (${quoteShort(iss)}), but this verifier trusts ` +
+        `token is from custom authorization server ${quote(parsed.id)} (${quote(iss)}), but this verifier trusts ` +
           `server ${trusted} (${expected}); authorization servers share no trust`,
       );
     }
-    throw new TokenwardError('ERR_ISSUER_MISMATCH', `expected iss ${expected}; found ${quoteShort(iss)}`);
+    throw new TokenwardError('ERR_ISSUER_MISMATCH', `expected iss ${expected}; found ${quote(iss)}`);
   };
 }

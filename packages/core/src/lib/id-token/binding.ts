@@ -5,7 +5,7 @@
  */
 import { TokenwardError } from '../../errors.js';
 import type { IdTokenClaims, VerifyIdTokenOptions } from '../../id-token-types.js';
-import { quoteShort } from '../token/jwt.js';
+import { QUOTED_LENGTH, quote } from '../quote.js';
 import { checkHalfHash } from './hash.js';
 
 /**
@@ -88,13 +88,13 @@ export function checkAcr(claims: IdTokenClaims, acrValues: readonly string[] | u
   if (claims.acr === undefined) {
     throw new TokenwardError(
       'ERR_CLAIM_MISSING',
-      `token has no "acr" claim; expected one of ${acrValues.map((value) => JSON.stringify(value)).join(', ')}`,
+      `token has no "acr" claim; expected one of ${acrValues.map((value) => quote(value, QUOTED_LENGTH.configured)).join(', ')}`,
     );
   }
   if (!acrValues.includes(claims.acr)) {
     throw new TokenwardError(
       'ERR_CLAIM_INVALID',
-      `expected acr ${acrValues.map((value) => JSON.stringify(value)).join(' or ')}; found ${quoteShort(claims.acr)}`,
+      `expected acr ${acrValues.map((value) => quote(value, QUOTED_LENGTH.configured)).join(' or ')}; found ${quote(claims.acr)}`,
     );
   }
 }

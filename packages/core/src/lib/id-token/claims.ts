@@ -15,7 +15,7 @@ import {
   PLAIN_JWT,
   type TimePolicy,
 } from '../checks/claims.js';
-import { quoteShort } from '../token/jwt.js';
+import { QUOTED_LENGTH, quote, quoteList } from '../quote.js';
 
 export interface IdTokenClaimPolicy extends TimePolicy {
   readonly clientId: string;
@@ -101,13 +101,13 @@ function checkIdTokenType(header: JwtHeader, claims: IdTokenClaims): void {
   if (typ !== undefined && AT_JWT.test(typ)) {
     throw new TokenwardError(
       'ERR_TYPE_INVALID',
-      `header typ ${quoteShort(typ)} marks an access token (RFC 9068 §2.1); expected an ID token (typ "JWT" or none)`,
+      `header typ ${quote(typ)} marks an access token (RFC 9068 §2.1); expected an ID token (typ "JWT" or none)`,
     );
   }
   if (typ !== undefined && !PLAIN_JWT.test(typ)) {
     throw new TokenwardError(
       'ERR_TYPE_INVALID',
-      `expected header typ "JWT" or none for an ID token; found ${quoteShort(typ)}`,
+      `expected header typ "JWT" or none for an ID token; found ${quote(typ)}`,
     );
   }
   const accessClaim = ACCESS_TOKEN_CLAIMS.find((name) => claims[name] !== undefined);
@@ -127,18 +127,17 @@ function checkAudienceAndParty(claims: IdTokenClaims, policy: IdTokenClaimPolicy
   const audience = audienceList(claims);
   const { clientId } = policy;
   if (!audience.includes(clientId)) {
-    const foundText =
-      audience.length === 0 ? 'an empty list' : audience.slice(0, 5).map(quoteShort).join(', ');
+    const foundText = audience.length === 0 ? 'an empty list' : quoteList(audience, ', ');
     throw new TokenwardError(
       'ERR_AUDIENCE_MISMATCH',
-      `expected aud to contain the client id ${JSON.stringify(clientId)}; found ${foundText}`,
+      `expected aud to contain the client id ${quote(clientId, QUOTED_LENGTH.configured)}; found ${foundText}`,
     );
   }
   const untrusted = audience.find((value) => value !== clientId && !policy.trustedAudiences.includes(value));
   if (untrusted !== undefined) {
     throw new TokenwardError(
       'ERR_AUDIENCE_MISMATCH',
-      `aud also names ${quoteShort(untrusted)}, an audience this client does not trust ` +
+      `aud also names ${quote(untrusted)}, an audience this client does not trust ` +
         '(OIDC Core §3.1.3.7 step 3; list it in trustedAudiences to accept it)',
     );
   }
@@ -154,7 +153,7 @@ function checkAudienceAndParty(claims: IdTokenClaims, policy: IdTokenClaimPolicy
   if (claims.azp !== clientId) {
     throw new TokenwardError(
       'ERR_CLAIM_INVALID',
-      `expected azp ${JSON.stringify(clientId)}; found ${quoteShort(claims.azp)} (OIDC Core §3.1.3.7 step 5)`,
+      `expected azp ${quote(clientId, QUOTED_LENGTH.configured)}; found ${quote(claims.azp)} (OIDC Core §3.1.3.7 step 5)`,
     );
   }
 }

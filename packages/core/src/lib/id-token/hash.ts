@@ -4,19 +4,13 @@
  * the one the ID token's `alg` uses. Hashed with WebCrypto, which browsers and Node both have.
  */
 import { TokenwardError } from '../../errors.js';
+import { algorithmFacts, type HashName } from '../jose/algorithms.js';
 import { decodeBase64url } from '../jose/base64url.js';
+import { quote } from '../quote.js';
 
-type DigestName = 'SHA-256' | 'SHA-384' | 'SHA-512';
-
-/**
- * The hash behind a JWS algorithm: the digest size in its name (RS256 → SHA-256, ES384 → SHA-384,
- * PS512 → SHA-512, RFC 7518 §3.1), and SHA-512 for EdDSA, whose only curve here is Ed25519
- * (OIDC Core errata set 2 §3.1.3.6; RFC 8032 §5.1 builds Ed25519 on SHA-512).
- */
-export function digestForAlgorithm(alg: string): DigestName | undefined {
-  if (alg === 'EdDSA') return 'SHA-512';
-  const size = /^(?:RS|PS|ES)(256|384|512)$/.exec(alg)?.[1];
-  return size === undefined ? undefined : (`SHA-${size}` as DigestName);
+/** The hash behind a JWS algorithm, from the algorithm table (SHA-512 for EdDSA on Ed25519). */
+export function digestForAlgorithm(alg: string): HashName | undefined {
+  return algorithmFacts(alg)?.hash;
 }
 
 const ascii = new TextEncoder();
@@ -26,7 +20,7 @@ export async function leftHalfHash(value: string, alg: string): Promise<Uint8Arr
   const digest = digestForAlgorithm(alg);
   if (digest === undefined) {
     // Unreachable after the allow-list check, which admits only the algorithms mapped above.
-    throw new TokenwardError('ERR_ALG_NOT_ALLOWED', `no hash is defined for alg ${JSON.stringify(alg)}`);
+    throw new TokenwardError('ERR_ALG_NOT_ALLOWED', `no hash is defined for alg ${quote(alg)}`);
   }
   const bytes = new Uint8Array(await crypto.subtle.digest(digest, ascii.encode(value)));
   return bytes.subarray(0, bytes.length / 2);

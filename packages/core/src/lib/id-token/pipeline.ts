@@ -1,25 +1,21 @@
 /**
- * The ID-token checks in order, cheapest first, with the same steps as access tokens up to the
+ * The ID-token verifier, top-down in one function: the same steps as access tokens up to the
  * signature (size and shape, `alg` allow-list and `crit`, exact issuer, the issuer's own keys),
  * then the ID token's content (IDT-3..IDT-12) and its binding to the caller's sign-in.
  */
-import { TokenwardError } from '../../errors.js';
+import { reportVerificationFailure } from '../../events.js';
 import type { IdTokenResult, VerifyIdTokenOptions } from '../../id-token-types.js';
 import type { Runtime } from '../../runtime.js';
-import type { VerifyTrace } from '../access-token/pipeline.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
 import type { IssuerKeys } from '../keys/issuer-keys.js';
-import { checkHeaderPolicy, decodeJwt, verifySignature } from '../token/jwt.js';
+import { checkHeaderPolicy, decodeJwt, signatureInvalid, verifySignature } from '../token/jwt.js';
 import { checkAcr, checkAuthTime, checkHashes, checkNonce } from './binding.js';
 import { checkIdTokenClaims } from './claims.js';
 import type { ResolvedIdTokenOptions } from './options.js';
 import { buildIdTokenResult, readProfile } from './result.js';
 
-export type IdTokenPipeline = (
-  token: unknown,
-  options: VerifyIdTokenOptions,
-  trace: VerifyTrace,
-) => Promise<IdTokenResult>;
+/** Verifies one ID token and this call's binding options (already validated); failures are reported before they reject. */
+export type IdTokenPipeline = (token: unknown, options: VerifyIdTokenOptions) => Promise<IdTokenResult>;
 
 export function createIdTokenPipeline(
   config: ResolvedIdTokenOptions,
@@ -38,27 +34,32 @@ export function createIdTokenPipeline(
     maxTokenAge: settings.maxTokenAge,
   };
 
-  return async (token, options, trace) => {
-    const jwt = decodeJwt(token, settings.maxTokenSize, codec);
-    checkHeaderPolicy(jwt.header, target.algorithms);
-    route(jwt.payload.iss);
-    trace.issuer = target.issuer;
-    const { kid, alg } = jwt.header;
-    const resolved = keys.peekKey(kid, alg) ?? (await keys.getKey(kid, alg));
-    if (!(await verifySignature(signatures, jwt, resolved.key))) {
-      const kidText = kid === undefined ? '' : ` (kid ${JSON.stringify(kid.slice(0, 64))})`;
-      throw new TokenwardError(
-        'ERR_SIGNATURE_INVALID',
-        `signature does not verify with the ${alg} key${kidText} of ${target.issuer}`,
-      );
+  return async function verifyIdToken(token, options) {
+    let issuer: string | undefined;
+    try {
+      // 1. Size and shape; `alg` from the allow-list, no `crit`.
+      const jwt = decodeJwt(token, settings.maxTokenSize, codec);
+      checkHeaderPolicy(jwt.header, target.algorithms);
+      // 2. The issuer, exactly.
+      route(jwt.payload.iss);
+      issuer = target.issuer;
+      // 3. The key, from this issuer's set only; 4. the signature.
+      const { kid, alg } = jwt.header;
+      const resolved = keys.peekKey(kid, alg) ?? (await keys.getKey(kid, alg));
+      if (!(await verifySignature(signatures, jwt, resolved.key))) throw signatureInvalid(jwt.header, issuer);
+      // 5. The ID token's own claims (IDT-3..IDT-7, IDT-12) and profile.
+      const now = settings.clock();
+      const claims = checkIdTokenClaims(jwt.header, jwt.payload, now, claimPolicy);
+      const profile = readProfile(claims);
+      // 6. Its binding to this sign-in: nonce, max_age, acr, at_hash/c_hash (IDT-8..IDT-11).
+      checkNonce(claims, options.nonce);
+      checkAuthTime(claims, options.maxAge, now, settings.clockTolerance);
+      checkAcr(claims, options.acrValues);
+      await checkHashes(claims, alg, options);
+      // 7. The result.
+      return buildIdTokenResult(token as string, jwt.header, claims, profile, target.server);
+    } catch (error) {
+      throw reportVerificationFailure(settings.onEvent, settings.realm, error, issuer);
     }
-    const now = settings.clock();
-    const claims = checkIdTokenClaims(jwt.header, jwt.payload, now, claimPolicy);
-    const profile = readProfile(claims);
-    checkNonce(claims, options.nonce);
-    checkAuthTime(claims, options.maxAge, now, settings.clockTolerance);
-    checkAcr(claims, options.acrValues);
-    await checkHashes(claims, alg, options);
-    return buildIdTokenResult(token as string, jwt.header, claims, profile, target.server);
   };
 }

@@ -1,62 +1,88 @@
 /**
- * The signature algorithms tokenward verifies and the one key shape each needs (RFC 7518 §3,
- * RFC 8037 §3.1). A key is only ever used with an algorithm its shape serves (BCP-1), so an
- * RSA key can never be fed to ECDSA, nor a P-256 key to ES384.
+ * The one table of signature-algorithm facts (RFC 7518 §3, RFC 8037 §3.1): the key shape each
+ * algorithm needs, its hash, its signature scheme and the lengths that go with it. Both signature
+ * back-ends, the key-set checks and the `at_hash`/`c_hash` checks read it, so adding an algorithm
+ * is one row here, and a key is only ever used with an algorithm its shape serves (BCP-1): an
+ * RSA key never reaches ECDSA, nor a P-256 key ES384.
  */
-
-/** Every algorithm the signature primitives implement. `none` and `HS*` are absent on purpose (BCP-3, DESIGN rule 5). */
-export const SUPPORTED_ALGORITHMS = Object.freeze([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-] as const);
-
-export type SupportedAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+import { LIMITS } from '../../defaults.js';
 
 export type KeyType = 'RSA' | 'EC' | 'OKP';
+export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512';
+export type SignatureScheme = 'RSASSA-PKCS1-v1_5' | 'RSASSA-PSS' | 'ECDSA' | 'EdDSA';
 
-export interface KeyShape {
+export interface AlgorithmFacts {
   readonly kty: KeyType;
   /** JWK `crv` for EC and OKP keys. */
   readonly crv: string | undefined;
+  readonly scheme: SignatureScheme;
+  /**
+   * The hash the algorithm signs with, which is also the one `at_hash`/`c_hash` use. EdDSA on
+   * Ed25519 hashes with SHA-512 internally (RFC 8032 §5.1; OIDC Core errata set 2 §3.1.3.6).
+   */
+  readonly hash: HashName;
+  /**
+   * Exact signature length in bytes for ECDSA (RFC 7518 §3.4: R ‖ S, each as long as a curve
+   * coordinate) and EdDSA (RFC 8032 §5.1.6); RSA signatures are as long as the modulus.
+   */
+  readonly signatureLength: number | undefined;
+  /** RSASSA-PSS salt length: the hash length (RFC 7518 §3.5). */
+  readonly pssSaltLength: number | undefined;
 }
 
-const RSA: KeyShape = { kty: 'RSA', crv: undefined };
+const rsa = (scheme: SignatureScheme, hash: HashName, pssSaltLength?: number): AlgorithmFacts =>
+  Object.freeze({ kty: 'RSA', crv: undefined, scheme, hash, signatureLength: undefined, pssSaltLength });
 
-const KEY_SHAPES: Readonly<Record<SupportedAlgorithm, KeyShape>> = {
-  RS256: RSA,
-  RS384: RSA,
-  RS512: RSA,
-  PS256: RSA,
-  PS384: RSA,
-  PS512: RSA,
-  ES256: { kty: 'EC', crv: 'P-256' },
-  ES384: { kty: 'EC', crv: 'P-384' },
-  ES512: { kty: 'EC', crv: 'P-521' },
+const curve = (kty: KeyType, crv: string, scheme: SignatureScheme, hash: HashName, signatureLength: number) =>
+  Object.freeze({ kty, crv, scheme, hash, signatureLength, pssSaltLength: undefined }) as AlgorithmFacts;
+
+const TABLE = {
+  RS256: rsa('RSASSA-PKCS1-v1_5', 'SHA-256'),
+  RS384: rsa('RSASSA-PKCS1-v1_5', 'SHA-384'),
+  RS512: rsa('RSASSA-PKCS1-v1_5', 'SHA-512'),
+  PS256: rsa('RSASSA-PSS', 'SHA-256', 32),
+  PS384: rsa('RSASSA-PSS', 'SHA-384', 48),
+  PS512: rsa('RSASSA-PSS', 'SHA-512', 64),
+  ES256: curve('EC', 'P-256', 'ECDSA', 'SHA-256', 64),
+  ES384: curve('EC', 'P-384', 'ECDSA', 'SHA-384', 96),
+  ES512: curve('EC', 'P-521', 'ECDSA', 'SHA-512', 132),
   // RFC 8037 §3.1 also allows Ed448 under EdDSA; the primitives implement Ed25519 only.
-  EdDSA: { kty: 'OKP', crv: 'Ed25519' },
-};
+  EdDSA: curve('OKP', 'Ed25519', 'EdDSA', 'SHA-512', 64),
+} as const satisfies Record<string, AlgorithmFacts>;
 
-function isSupportedAlgorithm(alg: string): alg is SupportedAlgorithm {
-  return Object.hasOwn(KEY_SHAPES, alg);
-}
+export type SupportedAlgorithm = keyof typeof TABLE;
 
-/** The key shape `alg` needs, or `undefined` for an algorithm tokenward does not implement. */
-function keyShapeFor(alg: string): KeyShape | undefined {
-  return isSupportedAlgorithm(alg) ? KEY_SHAPES[alg] : undefined;
+/** Every algorithm the signature primitives implement. `none` and `HS*` are absent on purpose (BCP-3, DESIGN rule 5). */
+export const SUPPORTED_ALGORITHMS: readonly SupportedAlgorithm[] = Object.freeze(
+  Object.keys(TABLE) as SupportedAlgorithm[],
+);
+
+// A Map, not the object: an `alg` such as "constructor" or "__proto__" must find nothing.
+const FACTS: ReadonlyMap<string, AlgorithmFacts> = new Map(Object.entries(TABLE));
+
+/** The facts of `alg`, or `undefined` for an algorithm tokenward does not implement. */
+export function algorithmFacts(alg: string): AlgorithmFacts | undefined {
+  return FACTS.get(alg);
 }
 
 /** True when a key of this type and curve can verify `alg`. */
 export function shapeServes(kty: string, crv: string | undefined, alg: string): boolean {
-  const shape = keyShapeFor(alg);
-  return shape !== undefined && shape.kty === kty && shape.crv === crv;
+  const facts = FACTS.get(alg);
+  return facts !== undefined && facts.kty === kty && facts.crv === crv;
+}
+
+/**
+ * Bytes in one public-key coordinate (`x`, `y`) of a supported curve, or `undefined`: half an
+ * ECDSA or EdDSA signature, since each signature half is one coordinate-sized integer (RFC 7518
+ * §6.2.1.2, RFC 8037 §2).
+ */
+export function coordinateBytes(crv: string | undefined): number | undefined {
+  for (const facts of FACTS.values()) {
+    if (crv !== undefined && facts.crv === crv && facts.signatureLength !== undefined) {
+      return facts.signatureLength / 2;
+    }
+  }
+  return undefined;
 }
 
 /** "an RSA key", "an EC P-256 key": for messages. */
@@ -65,17 +91,14 @@ export function describeShape(kty: string, crv: string | undefined): string {
   return crv === undefined ? `an ${kty} key` : `an ${kty} ${crv} key`;
 }
 
-const MIN_RSA_BITS = 2048;
-const MAX_RSA_BITS = 8192;
-
 /**
- * Throws unless an RSA modulus of `bits` is within 2048 (RFC 7518 §3.3's minimum) to 8192 bits
- * (a larger one only makes each verify slower, a cost an attacker's JWKS could impose).
+ * RSA modulus sizes accepted: 2048 bits is RFC 7518 §3.3's minimum; a larger modulus only makes
+ * each verify slower, a cost an attacker's key set could impose.
  */
-export function checkRsaModulusLength(bits: number): void {
-  if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
-    throw new Error(
-      `a ${bits}-bit RSA key is outside ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits (RFC 7518 §3.3)`,
-    );
-  }
+export const RSA_MODULUS_BITS = LIMITS.rsaModulusBits;
+
+/** Why an RSA modulus of `bits` is refused, or `undefined` when it is within {@link RSA_MODULUS_BITS}. */
+export function rsaModulusProblem(bits: number): string | undefined {
+  if (bits >= RSA_MODULUS_BITS.min && bits <= RSA_MODULUS_BITS.max) return undefined;
+  return `has a ${bits}-bit RSA modulus; ${RSA_MODULUS_BITS.min} to ${RSA_MODULUS_BITS.max} bits are accepted (RFC 7518 §3.3)`;
 }

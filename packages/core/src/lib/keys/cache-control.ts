@@ -5,10 +5,10 @@
  * would pin a revoked key for days (§4.13 "Cache lifetime").
  */
 
-/** Shortest lifetime given to a key set, whatever the server says (seconds). */
-const MIN_KEY_SET_LIFETIME_SECONDS = 60;
-/** Longest lifetime given to a key set, whatever the server says (seconds). */
-const MAX_KEY_SET_LIFETIME_SECONDS = 86_400;
+import { LIMITS } from '../../defaults.js';
+
+/** Shortest and longest lifetime given to a key set, whatever the server says (seconds). */
+const { min: MIN_KEY_SET_LIFETIME_SECONDS, max: MAX_KEY_SET_LIFETIME_SECONDS } = LIMITS.keySetLifetime;
 
 /**
  * Seconds a response may be used for: `max-age` minus `Age` when given, `no-store`/`no-cache`

@@ -5,6 +5,7 @@
 import { TokenwardError } from '../../errors.js';
 import { type EventHandler, emit } from '../../events.js';
 import type { Transport } from '../../runtime.js';
+import { QUOTED_LENGTH, quote } from '../quote.js';
 import { type DocumentResult, fetchJsonObject } from './json-document.js';
 import { fetchableUrlProblem, originOf } from './origin.js';
 
@@ -132,13 +133,13 @@ function readJwksUri(
   const metadata = result.value;
   // MD-4, MD-5: a document naming another issuer must not be used at all.
   if (metadata.issuer !== config.issuer) {
-    const found = typeof metadata.issuer === 'string' ? `"${metadata.issuer}"` : 'no issuer string';
+    const found = typeof metadata.issuer === 'string' ? quote(metadata.issuer) : 'no issuer string';
     throw failure(
       config,
       url,
       new TokenwardError(
         'ERR_DISCOVERY_ISSUER_MISMATCH',
-        `Discovery document ${url} names ${found}, but it was fetched for issuer "${config.issuer}"; ` +
+        `Discovery document ${url} names ${found}, but it was fetched for issuer ${quote(config.issuer, QUOTED_LENGTH.configured)}; ` +
           'the two must be identical (RFC 8414 §3.3, OpenID Connect Discovery §4.3)',
       ),
     );

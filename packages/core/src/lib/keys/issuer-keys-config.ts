@@ -2,28 +2,21 @@
  * What one issuer's key cache is given and what it offers: its configuration, the defaults
  * for that configuration, and the {@link IssuerKeys} contract the verification pipelines use.
  */
+import { DEFAULTS } from '../../defaults.js';
 import type { EventHandler } from '../../events.js';
 import type { SignaturePrimitive, Transport } from '../../runtime.js';
 import type { ResolvedKey } from './key-index.js';
 
-/** Defaults for {@link IssuerKeysConfig} (DESIGN "Defaults", security-requirements §4.13). */
+/** {@link DEFAULTS} in the units {@link IssuerKeysConfig} uses. */
 export const KEY_DEFAULTS = Object.freeze({
-  /** Milliseconds for a whole HTTP exchange (connect, headers, body). */
-  httpTimeoutMs: 5000,
-  /** Seconds a key set is fresh when the response has no `Cache-Control: max-age`. */
-  jwksCacheMaxAge: 600,
-  /** Seconds discovery metadata is used before it is fetched again. */
-  discoveryCacheMaxAge: 3600,
-  /** Seconds after a refetch for an unknown `kid` during which unknown `kid`s cause no fetch. */
-  cooldown: 30,
-  /** Seconds past expiry the last good key set serves known `kid`s while refreshes fail. */
-  staleIfError: 3600,
-  /** Bytes of a JWKS response body. */
-  maxJwksBytes: 512 * 1024,
-  /** Keys in one JWK Set. */
-  maxJwksKeys: 100,
-  /** Bytes of a discovery response body. */
-  maxDiscoveryBytes: 64 * 1024,
+  httpTimeoutMs: DEFAULTS.httpTimeout * 1000,
+  jwksCacheMaxAge: DEFAULTS.jwksCacheMaxAge,
+  discoveryCacheMaxAge: DEFAULTS.discoveryCacheMaxAge,
+  cooldown: DEFAULTS.jwksCooldown,
+  staleIfError: DEFAULTS.staleIfError,
+  maxJwksBytes: DEFAULTS.maxJwksBytes,
+  maxJwksKeys: DEFAULTS.maxJwksKeys,
+  maxDiscoveryBytes: DEFAULTS.maxDiscoveryBytes,
 });
 
 export interface IssuerKeysConfig {

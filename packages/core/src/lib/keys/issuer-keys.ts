@@ -6,6 +6,7 @@
  */
 import { TokenwardError } from '../../errors.js';
 import { emit, type JwksFetchReason } from '../../events.js';
+import { QUOTED_LENGTH, quote } from '../quote.js';
 import { createDiscovery, type Discovery } from './discovery.js';
 import type { IssuerKeys, IssuerKeysConfig } from './issuer-keys-config.js';
 import { fetchKeySet } from './jwks.js';
@@ -33,7 +34,7 @@ export function createIssuerKeys(config: IssuerKeysConfig): IssuerKeys {
   if (problem !== undefined) {
     throw new TokenwardError(
       'ERR_CONFIG',
-      `${name} ${JSON.stringify(url)} cannot be fetched from: it ${problem}`,
+      `${name} ${quote(url, QUOTED_LENGTH.configured)} cannot be fetched from: it ${problem}`,
     );
   }
   return new IssuerKeyCache(config);

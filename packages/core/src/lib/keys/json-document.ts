@@ -9,6 +9,7 @@ import {
   type TransportRequest,
   type TransportResponse,
 } from '../../runtime.js';
+import { quote } from '../quote.js';
 
 export type DocumentFailureKind =
   /** No answer: network failure, timeout, or a 5xx/429 saying "not now". */
@@ -50,7 +51,7 @@ export async function fetchJsonObject(
       ok: false,
       kind: 'unusable',
       status,
-      problem: `answered with content type ${JSON.stringify(contentType ?? '(none)')}; a JSON media type is required`,
+      problem: `answered with content type ${contentType === undefined ? '(none)' : quote(contentType)}; a JSON media type is required`,
     };
   }
   let value: unknown;

@@ -5,8 +5,10 @@
  */
 import { TokenwardError } from '../../errors.js';
 import type { Transport } from '../../runtime.js';
+import { LISTED_ITEMS } from '../quote.js';
 import { keySetLifetimeSeconds } from './cache-control.js';
 import { fetchJsonObject } from './json-document.js';
+import { quoteKid } from './key-index.js';
 import { parseKeySet, type SkippedKey, type UsableKey } from './key-set.js';
 
 export interface JwksFetchConfig {
@@ -25,9 +27,6 @@ export interface FetchedKeySet {
   /** Seconds the set stays fresh, from `Cache-Control` (clamped) or the configured default. */
   readonly lifetimeSeconds: number;
 }
-
-/** How many skipped keys a message lists before it summarises the rest. */
-const LISTED_SKIPS = 5;
 
 const REQUEST_HEADERS = { accept: 'application/jwk-set+json, application/json' } as const;
 
@@ -71,8 +70,10 @@ export async function fetchKeySet(
 function describeSkipped(skipped: readonly SkippedKey[]): string {
   if (skipped.length === 0) return '; it lists no keys';
   const listed = skipped
-    .slice(0, LISTED_SKIPS)
-    .map((key) => `${key.kid === undefined ? 'a key without kid' : `kid "${key.kid}"`} ${key.reason}`);
-  const more = skipped.length > LISTED_SKIPS ? `; and ${skipped.length - LISTED_SKIPS} more` : '';
+    .slice(0, LISTED_ITEMS)
+    .map(
+      (key) => `${key.kid === undefined ? 'a key without kid' : `kid ${quoteKid(key.kid)}`} ${key.reason}`,
+    );
+  const more = skipped.length > LISTED_ITEMS ? `; and ${skipped.length - LISTED_ITEMS} more` : '';
   return `; skipped: ${listed.join('; ')}${more}`;
 }

@@ -6,6 +6,7 @@
 import { TokenwardError } from '../../errors.js';
 import type { SignaturePrimitive, VerificationKey } from '../../runtime.js';
 import { describeShape } from '../jose/algorithms.js';
+import { QUOTED_LENGTH, quote } from '../quote.js';
 import type { SkippedKey, UsableKey } from './key-set.js';
 
 export interface ResolvedKey {
@@ -30,9 +31,6 @@ export type KeyLookup =
   /** The token names a key that exists, but that key cannot serve its `alg`, or several could. */
   | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'missing'; readonly reason: string };
-
-/** Longest `kid` quoted in a message: a `kid` comes from the token and is untrusted (BCP-10). */
-const QUOTED_KID_LENGTH = 64;
 
 export class KeyIndex {
   /** kid → alg → key. */
@@ -160,7 +158,7 @@ function describeKey(key: UsableKey): string {
   return `${describeShape(key.kty, key.crv)}${restriction}`;
 }
 
-function quoteKid(kid: string): string {
-  const shown = kid.length > QUOTED_KID_LENGTH ? `${kid.slice(0, QUOTED_KID_LENGTH)}...` : kid;
-  return JSON.stringify(shown);
+/** A `kid` comes from the token and is untrusted (BCP-10): quoted, and cut when long. */
+export function quoteKid(kid: string): string {
+  return quote(kid, QUOTED_LENGTH.kid);
 }

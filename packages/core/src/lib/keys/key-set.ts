@@ -6,20 +6,9 @@
  */
 
 import type { JsonWebKeyLike } from '../../runtime.js';
-import { type KeyType, shapeServes } from '../jose/algorithms.js';
+import { coordinateBytes, type KeyType, rsaModulusProblem, shapeServes } from '../jose/algorithms.js';
 import { decodeBase64url } from '../jose/base64url.js';
-
-/** RFC 7518 §3.3: RSA keys "of size 2048 bits or larger MUST be used"; above 8192 only costs CPU. */
-const MIN_RSA_BITS = 2048;
-const MAX_RSA_BITS = 8192;
-
-/** Coordinate length in bytes for each supported curve (RFC 7518 §6.2.1.2, RFC 8037 §2). */
-const COORDINATE_BYTES: Readonly<Record<string, number>> = {
-  'P-256': 32,
-  'P-384': 48,
-  'P-521': 66,
-  Ed25519: 32,
-};
+import { quote } from '../quote.js';
 
 /** Members that only private or symmetric keys carry (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */
 const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
@@ -91,11 +80,11 @@ function checkKey(entry: unknown, allowed: readonly string[]): UsableKey | Skipp
     return skip('contains private key members');
   }
   if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') {
-    return skip(`has unsupported "kty" ${JSON.stringify(jwk.kty)}`);
+    return skip(`has unsupported "kty" ${quote(String(jwk.kty))}`);
   }
   // JOSE-11: `use` and `key_ops` restrict what a key is for.
   if (jwk.use !== undefined && jwk.use !== 'sig')
-    return skip(`has "use" ${JSON.stringify(jwk.use)}, not "sig"`);
+    return skip(`has "use" ${quote(String(jwk.use))}, not "sig"`);
   if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) {
     return skip('has "key_ops" without "verify"');
   }
@@ -126,10 +115,8 @@ function servedAlgorithms(
 ): readonly string[] | string {
   if (alg !== undefined) {
     if (typeof alg !== 'string') return '"alg" is not a string';
-    if (!allowed.includes(alg))
-      return `has "alg" ${JSON.stringify(alg)}, which is not in the allowed algorithms`;
-    if (!shapeServes(kty, crv, alg))
-      return `has "alg" ${JSON.stringify(alg)}, which its key type cannot serve`;
+    if (!allowed.includes(alg)) return `has "alg" ${quote(alg)}, which is not in the allowed algorithms`;
+    if (!shapeServes(kty, crv, alg)) return `has "alg" ${quote(alg)}, which its key type cannot serve`;
     return [alg];
   }
   const served = allowed.filter((candidate) => shapeServes(kty, crv, candidate));
@@ -156,15 +143,13 @@ function publicMaterial(jwk: JsonWebKeyLike, kty: KeyType, crv: string | undefin
     if (modulus === undefined || exponent === undefined || exponent.length === 0) {
       return 'has a missing or malformed "n" or "e"';
     }
-    const bits = bitLength(modulus);
-    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
-      return `has a ${bits}-bit RSA modulus; ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits are accepted`;
-    }
+    const problem = rsaModulusProblem(bitLength(modulus));
+    if (problem !== undefined) return problem;
     return { kty, n: jwk.n as string, e: jwk.e as string };
   }
   // Reaching here, kty and crv serve an allowed algorithm, so the curve is one we know.
-  const size = crv !== undefined && Object.hasOwn(COORDINATE_BYTES, crv) ? COORDINATE_BYTES[crv] : undefined;
-  if (size === undefined) return `has unsupported curve ${JSON.stringify(crv)}`;
+  const size = coordinateBytes(crv);
+  if (size === undefined) return `has unsupported curve ${crv === undefined ? '(none)' : quote(crv)}`;
   if (!coordinateFits(jwk.x, size)) return `has a missing or malformed "x" for ${crv}`;
   if (kty === 'OKP') return { kty, crv, x: jwk.x as string };
   if (!coordinateFits(jwk.y, size)) return `has a missing or malformed "y" for ${crv}`;

@@ -4,14 +4,7 @@
  * loopback, where no network sits between the two processes (development, tests).
  */
 
-/** True for hosts that can only be the local machine: 127.0.0.0/8, ::1 and `localhost`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '[::1]') return true;
-  // WHATWG URL parsing has already normalised IPv4 literals to dotted decimal.
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+import { isLoopbackHost } from '../../loopback.js';
 
 /**
  * Why `url` may not be fetched for key material, or `undefined` if it may: it must be an absolute

@@ -2,7 +2,9 @@
  * Small validators for options: each returns the checked value or throws `ERR_CONFIG` naming the
  * option, so every misconfiguration reads differently (STYLE.md: no `node:assert` for options).
  */
+import type { Range } from '../../defaults.js';
 import { TokenwardError } from '../../errors.js';
+import { QUOTED_LENGTH, quote } from '../quote.js';
 
 export function configError(message: string): TokenwardError {
   return new TokenwardError('ERR_CONFIG', `tokenward: ${message}`);
@@ -14,7 +16,7 @@ export function found(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
   if (typeof value === 'function') return 'a function';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'string') return quote(value, QUOTED_LENGTH.option);
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
@@ -62,12 +64,8 @@ export function stringList(value: unknown, name: string): readonly string[] {
   return Object.freeze(value.map((item, index) => nonEmptyString(item, `${name}[${index}]`)));
 }
 
-/** A finite number of seconds in `[min, max]` (`min` exclusive when `exclusiveMin`). */
-export function seconds(
-  value: unknown,
-  name: string,
-  range: { readonly min: number; readonly max: number; readonly exclusiveMin?: boolean },
-): number {
+/** A finite number of seconds in `range` (`min` exclusive when `exclusiveMin`). */
+export function seconds(value: unknown, name: string, range: Range): number {
   const below = range.exclusiveMin === true ? (n: number) => n <= range.min : (n: number) => n < range.min;
   if (typeof value !== 'number' || !Number.isFinite(value) || below(value) || value > range.max) {
     const lower = range.exclusiveMin === true ? `greater than ${range.min}` : `from ${range.min}`;
@@ -78,7 +76,7 @@ export function seconds(
   return value;
 }
 
-export function integer(value: unknown, name: string, min: number, max: number): number {
+export function integer(value: unknown, name: string, { min, max }: Range): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw configError(`\`${name}\` must be an integer from ${min} to ${max}; found ${found(value)}`);
   }

@@ -2,7 +2,7 @@
  * Turns `AccessTokenVerifierOptions` into a checked, normalised configuration, synchronously,
  * throwing `ERR_CONFIG` for the first problem (STYLE.md "Options": validation is eager).
  */
-import { DEFAULT_REALM } from '../../errors.js';
+import { DEFAULTS, LIMITS } from '../../defaults.js';
 import type { EventHandler } from '../../events.js';
 import type { AccessTokenVerifierOptions } from '../../options.js';
 import type { Transport } from '../../runtime.js';
@@ -58,12 +58,6 @@ export interface ResolvedVerifierOptions {
   readonly realm: string;
 }
 
-const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze(['RS256']);
-const DEFAULT_CLOCK_TOLERANCE = 30;
-const MAX_CLOCK_TOLERANCE = 300;
-const DEFAULT_MAX_TOKEN_SIZE = 8192;
-const DEFAULT_RESULT_CACHE_MAX = 10_000;
-
 const SETTING_NAMES = [
   'algorithms',
   'clockTolerance',
@@ -107,7 +101,9 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
     options.orgServerRules === undefined ? true : boolean(options.orgServerRules, 'orgServerRules');
   const defaults = {
     algorithms:
-      options.algorithms === undefined ? DEFAULT_ALGORITHMS : algorithmList(options.algorithms, 'algorithms'),
+      options.algorithms === undefined
+        ? DEFAULTS.algorithms
+        : algorithmList(options.algorithms, 'algorithms'),
     allowedJwksOrigins:
       options.allowedJwksOrigins === undefined
         ? []
@@ -121,14 +117,14 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
   return {
     issuers,
     algorithms: Object.freeze([...new Set(issuers.flatMap((entry) => entry.algorithms))]),
-    clockTolerance: optional(options.clockTolerance, DEFAULT_CLOCK_TOLERANCE, (value) =>
-      seconds(value, 'clockTolerance', { min: 0, max: MAX_CLOCK_TOLERANCE }),
+    clockTolerance: optional(options.clockTolerance, DEFAULTS.clockTolerance, (value) =>
+      seconds(value, 'clockTolerance', LIMITS.clockTolerance),
     ),
     maxTokenAge: optional(options.maxTokenAge, undefined, (value) =>
       seconds(value, 'maxTokenAge', { min: 0, max: Number.MAX_SAFE_INTEGER, exclusiveMin: true }),
     ),
-    maxTokenSize: optional(options.maxTokenSize, DEFAULT_MAX_TOKEN_SIZE, (value) =>
-      integer(value, 'maxTokenSize', 256, 65_536),
+    maxTokenSize: optional(options.maxTokenSize, DEFAULTS.maxTokenSize, (value) =>
+      integer(value, 'maxTokenSize', LIMITS.maxTokenSize),
     ),
     requiredClaims: optional(options.requiredClaims, [], (value) => stringList(value, 'requiredClaims')),
     requireAtJwt: optional(options.typ, false, (value) => {
@@ -142,7 +138,7 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
     transport: optional(options.transport, undefined, (value) => transport(value)),
     clock: optional(options.clock, Date.now, (value) => callable<() => number>(value, 'clock')),
     onEvent: optional(options.onEvent, undefined, (value) => callable<EventHandler>(value, 'onEvent')),
-    realm: optional(options.realm, DEFAULT_REALM, (value) => {
+    realm: optional(options.realm, DEFAULTS.realm, (value) => {
       if (typeof value !== 'string' || !REALM.test(value)) {
         throw configError(`\`realm\` must be printable ASCII without " or \\; found ${found(value)}`);
       }
@@ -151,36 +147,37 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
   };
 }
 
+type KeyTimingOptionName =
+  | 'httpTimeout'
+  | 'jwksCacheMaxAge'
+  | 'discoveryCacheMaxAge'
+  | 'jwksCooldown'
+  | 'staleIfError';
+
 function keyTiming(options: Record<string, unknown>): KeyTimingOptions {
   const timing: { -readonly [K in keyof KeyTimingOptions]: number } = {};
-  const pick = (
-    name: string,
-    key: keyof KeyTimingOptions,
-    min: number,
-    max: number,
-    exclusiveMin = false,
-  ) => {
+  const pick = (name: KeyTimingOptionName, key: keyof KeyTimingOptions) => {
     if (options[name] === undefined) return;
-    const value = seconds(options[name], name, { min, max, exclusiveMin });
+    const value = seconds(options[name], name, LIMITS[name]);
     timing[key] = key === 'httpTimeoutMs' ? Math.round(value * 1000) : value;
   };
-  pick('httpTimeout', 'httpTimeoutMs', 0, 60, true);
-  pick('jwksCacheMaxAge', 'jwksCacheMaxAge', 60, 86_400);
-  pick('discoveryCacheMaxAge', 'discoveryCacheMaxAge', 60, 86_400);
-  pick('jwksCooldown', 'cooldown', 0, 3600);
-  pick('staleIfError', 'staleIfError', 0, 86_400);
+  pick('httpTimeout', 'httpTimeoutMs');
+  pick('jwksCacheMaxAge', 'jwksCacheMaxAge');
+  pick('discoveryCacheMaxAge', 'discoveryCacheMaxAge');
+  pick('jwksCooldown', 'cooldown');
+  pick('staleIfError', 'staleIfError');
   return timing;
 }
 
 function resultCacheMax(value: unknown): number {
-  if (value === undefined) return DEFAULT_RESULT_CACHE_MAX;
+  if (value === undefined) return DEFAULTS.resultCacheMax;
   if (value === false) return 0;
   if (!isPlainObject(value))
     throw configError(`\`resultCache\` must be { max } or false; found ${found(value)}`);
   rejectUnknownNames(value, new Set(['max']), 'resultCache.');
   return value.max === undefined
-    ? DEFAULT_RESULT_CACHE_MAX
-    : integer(value.max, 'resultCache.max', 1, 1_000_000);
+    ? DEFAULTS.resultCacheMax
+    : integer(value.max, 'resultCache.max', LIMITS.resultCacheMax);
 }
 
 function transport(value: unknown): Transport {

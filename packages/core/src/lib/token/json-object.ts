@@ -1,7 +1,8 @@
+import { LIMITS } from '../../defaults.js';
 import { TokenwardError } from '../../errors.js';
 
 /** Deepest nesting of objects and arrays accepted in a JOSE header or claims set (§4.13 size caps). */
-export const MAX_JSON_DEPTH = 20;
+export const MAX_JSON_DEPTH = LIMITS.jsonDepth.max;
 
 // `fatal` rejects invalid UTF-8 instead of substituting U+FFFD (BCP-7); `ignoreBOM` keeps a
 // byte-order mark in the text so that JSON.parse rejects it rather than it being skipped silently.

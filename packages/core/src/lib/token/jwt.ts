@@ -1,6 +1,7 @@
 import { TokenwardError } from '../../errors.js';
 import type { SignaturePrimitive, TokenCodec, VerificationKey } from '../../runtime.js';
 import type { JwtHeader } from '../../types.js';
+import { QUOTED_LENGTH, quote } from '../quote.js';
 import { deepFreeze } from './deep-freeze.js';
 import { createHeaderMemo } from './header-memo.js';
 import { parseJsonObject } from './json-object.js';
@@ -124,7 +125,7 @@ export function checkAlgorithm(header: JwtHeader, algorithms: readonly string[])
   if (!algorithms.includes(header.alg)) {
     throw new TokenwardError(
       'ERR_ALG_NOT_ALLOWED',
-      `expected alg ${algorithms.join(' or ')}; found ${quoteShort(header.alg)}`,
+      `expected alg ${algorithms.join(' or ')}; found ${quote(header.alg)}`,
     );
   }
 }
@@ -141,9 +142,13 @@ export function verifySignature(
   return signatures.verify(jwt.header.alg, key, jwt.signingInput, jwt.signature);
 }
 
-/** A value quoted for a message, shortened: token content is untrusted and may be long. */
-export function quoteShort(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+/** `ERR_SIGNATURE_INVALID`, naming the key the header chose and the issuer whose set holds it. */
+export function signatureInvalid(header: JwtHeader, issuer: string): TokenwardError {
+  const kid = header.kid === undefined ? '' : ` (kid ${quote(header.kid, QUOTED_LENGTH.kid)})`;
+  return new TokenwardError(
+    'ERR_SIGNATURE_INVALID',
+    `signature does not verify with the ${header.alg} key${kid} of ${issuer}`,
+  );
 }
 
 function typeOf(value: unknown): string {

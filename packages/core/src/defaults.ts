@@ -1,0 +1,70 @@
+/**
+ * Every default and every accepted range of tokenward's settings, in one place, frozen and
+ * exported, so that tools built on tokenward (the `tokenward` CLI among them) show and apply the
+ * same numbers as the verifier instead of copying them. Units follow the options: durations in
+ * seconds, sizes in bytes.
+ */
+
+/** An accepted range, both ends included unless `exclusiveMin`. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+  /** `min` itself is not accepted (the value must be greater). */
+  readonly exclusiveMin?: boolean;
+}
+
+const range = (min: number, max: number, exclusiveMin?: true): Range =>
+  Object.freeze(exclusiveMin ? { min, max, exclusiveMin } : { min, max });
+
+/** The value each verifier setting has when it is not given. */
+export const DEFAULTS = Object.freeze({
+  /** Signature algorithms accepted: what the vendor's servers sign with. */
+  algorithms: Object.freeze(['RS256']) as readonly string[],
+  /** Seconds of clock skew allowed for `exp`, `nbf` and `iat`. */
+  clockTolerance: 30,
+  /** Largest token accepted, in bytes. */
+  maxTokenSize: 8192,
+  /** Seconds for a whole discovery or JWKS exchange (connect, headers, body). */
+  httpTimeout: 5,
+  /** Seconds a key set stays fresh when its response sets no `Cache-Control: max-age`. */
+  jwksCacheMaxAge: 600,
+  /** Seconds discovery metadata is reused before it is fetched again. */
+  discoveryCacheMaxAge: 3600,
+  /** Seconds after a key-set fetch during which an unknown `kid` causes no further fetch. */
+  jwksCooldown: 30,
+  /** Seconds past expiry the last good key set serves known `kid`s while refreshing fails. */
+  staleIfError: 3600,
+  /** Verified tokens kept by the result cache. */
+  resultCacheMax: 10_000,
+  /** Largest discovery document read, in bytes. */
+  maxDiscoveryBytes: 64 * 1024,
+  /** Largest JWK Set read, in bytes. */
+  maxJwksBytes: 512 * 1024,
+  /** Most keys read from one JWK Set. */
+  maxJwksKeys: 100,
+  /** `realm` of the `WWW-Authenticate` challenges. */
+  realm: 'api',
+  /** Seconds in `Retry-After` of a 503 when no better estimate is known. */
+  retryAfter: 30,
+});
+
+/** The ranges the options accept (a value outside throws `ERR_CONFIG`), and the fixed bounds. */
+export const LIMITS = Object.freeze({
+  clockTolerance: range(0, 300),
+  maxTokenSize: range(256, 65_536),
+  httpTimeout: range(0, 60, true),
+  jwksCacheMaxAge: range(60, 86_400),
+  discoveryCacheMaxAge: range(60, 86_400),
+  jwksCooldown: range(0, 3600),
+  staleIfError: range(0, 86_400),
+  resultCacheMax: range(1, 1_000_000),
+  /**
+   * Seconds a key set's `Cache-Control: max-age` is clamped to: shorter would turn requests into
+   * fetches, longer would pin a revoked key for days.
+   */
+  keySetLifetime: range(60, 86_400),
+  /** Bits of an RSA modulus: RFC 7518 §3.3's minimum, and a ceiling on the cost of one verify. */
+  rsaModulusBits: range(2048, 8192),
+  /** Deepest nesting of objects and arrays in a token's header or claims. */
+  jsonDepth: range(1, 20),
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createIssuerRouter } from '../../src/lib/checks/issuer-routing.js';
+import { LISTED_ITEMS, QUOTED_LENGTH, quote, quoteList } from '../../src/lib/quote.js';
+import { checkAlgorithm } from '../../src/lib/token/jwt.js';
+import type { JwtHeader } from '../../src/types.js';
+
+describe('quote: the one way a value is shown in a message', () => {
+  it('writes JSON syntax, so quotes and control characters are escaped', () => {
+    expect(quote('a"b\\c\n\u0000')).toBe('"a\\"b\\\\c\\n\\u0000"');
+    expect(quote(42)).toBe('42');
+    expect(quote(true)).toBe('true');
+  });
+
+  it('cuts a value at its named length and marks the cut in ASCII', () => {
+    const long = 'x'.repeat(QUOTED_LENGTH.untrusted + 1);
+    expect(quote(long)).toBe(`"${'x'.repeat(QUOTED_LENGTH.untrusted)}..."`);
+    expect(quote('x'.repeat(QUOTED_LENGTH.untrusted))).toBe(`"${'x'.repeat(QUOTED_LENGTH.untrusted)}"`);
+    expect(quote('k'.repeat(100), QUOTED_LENGTH.kid)).toBe(`"${'k'.repeat(QUOTED_LENGTH.kid)}..."`);
+  });
+
+  it('lists a bounded number of items and counts the rest', () => {
+    const values = Array.from({ length: LISTED_ITEMS + 2 }, (_, index) => `a${index}`);
+    expect(quoteList(values, ', ')).toBe(`"a0", "a1", "a2", "a3", "a4" (and 2 more)`);
+    expect(quoteList(['a', 'b'], ' or ')).toBe('"a" or "b"');
+  });
+
+  it('keeps messages about long untrusted values bounded (BCP-10)', () => {
+    const route = createIssuerRouter(
+      [
+        {
+          issuer: 'https://acme.okta.com/oauth2/default',
+          origin: 'https://acme.okta.com',
+          server: { kind: 'custom', id: 'default', issuer: 'https://acme.okta.com/oauth2/default' },
+        },
+      ],
+      true,
+    );
+    const longIssuer = `https://evil.example/${'p'.repeat(5000)}`;
+    let message = '';
+    try {
+      route(longIssuer);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('...');
+    expect(message.length).toBeLessThan(300);
+    expect(() => checkAlgorithm({ alg: 'A'.repeat(5000) } as JwtHeader, ['RS256'])).toThrow(
+      /^expected alg RS256; found "A{80}\.\.\."$/,
+    );
+  });
+});
