@@ -42,6 +42,8 @@ export const DEFAULTS = Object.freeze({
   maxJwksBytes: 512 * 1024,
   /** Most keys read from one JWK Set. */
   maxJwksKeys: 100,
+  /** Entries `createMemoryStore` keeps, for `markOnce` and for the cache each. */
+  memoryStoreMax: 100_000,
   /** `realm` of the `WWW-Authenticate` challenges. */
   realm: 'api',
   /** Seconds in `Retry-After` of a 503 when no better estimate is known. */
@@ -58,6 +60,7 @@ export const LIMITS = Object.freeze({
   jwksCooldown: range(0, 3600),
   staleIfError: range(0, 86_400),
   resultCacheMax: range(1, 1_000_000),
+  memoryStoreMax: range(1, 10_000_000),
   /**
    * Seconds a key set's `Cache-Control: max-age` is clamped to: shorter would turn requests into
    * fetches, longer would pin a revoked key for days.

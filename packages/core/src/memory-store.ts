@@ -2,6 +2,7 @@
  * `createMemoryStore`: the default store, in this process's memory.
  */
 
+import { DEFAULTS, LIMITS } from './defaults.js';
 import {
   callable,
   configError,
@@ -10,7 +11,7 @@ import {
   isPlainObject,
   rejectUnknownNames,
 } from './lib/options/option-checks.js';
-import { createLruMemoryStore, MEMORY_STORE_LIMITS } from './lib/stores/memory-store.js';
+import { createLruMemoryStore } from './lib/stores/memory-store.js';
 import type { SharedStore } from './store.js';
 
 /** Options of {@link createMemoryStore}. */
@@ -40,9 +41,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): SharedStore
     throw configError(`memory store options must be an object; found ${found(options)}`);
   rejectUnknownNames(options, new Set(['max', 'clock']), '');
   const max =
-    options.max === undefined
-      ? MEMORY_STORE_LIMITS.defaultMax
-      : integer(options.max, 'max', 1, MEMORY_STORE_LIMITS.largestMax);
+    options.max === undefined ? DEFAULTS.memoryStoreMax : integer(options.max, 'max', LIMITS.memoryStoreMax);
   const clock = options.clock === undefined ? Date.now : callable<() => number>(options.clock, 'clock');
   return createLruMemoryStore({ max, clock });
 }

@@ -4,6 +4,7 @@ import { DEFAULT_REALM, DEFAULT_RETRY_AFTER_SECONDS, isTokenwardError } from '..
 import * as api from '../../src/index.js';
 import { KEY_DEFAULTS } from '../../src/lib/keys/issuer-keys.js';
 import { resolveVerifierOptions } from '../../src/lib/options/resolve.js';
+import { createMemoryStore } from '../../src/memory-store.js';
 import type { AccessTokenVerifierOptions } from '../../src/options.js';
 
 const base = { issuer: 'https://acme.okta.com/oauth2/default', audience: 'api://default' };
@@ -82,4 +83,10 @@ describe('DEFAULTS and LIMITS: one module of defaults and ranges, exported for t
       expect(fallback).toBeLessThanOrEqual(range.max);
     },
   );
+
+  it('bound createMemoryStore({ max }) too', () => {
+    expect(() => createMemoryStore({ max: LIMITS.memoryStoreMax.max })).not.toThrow();
+    expect(() => createMemoryStore({ max: LIMITS.memoryStoreMax.max + 1 })).toThrow(/`max`/);
+    expect(() => createMemoryStore({ max: LIMITS.memoryStoreMax.min - 1 })).toThrow(/`max`/);
+  });
 });

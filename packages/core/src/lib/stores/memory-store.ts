@@ -8,8 +8,6 @@ import { LRUCache } from 'lru-cache';
 import type { SharedStore } from '../../store.js';
 import { checkStoreKey, checkTtl } from './arguments.js';
 
-export const MEMORY_STORE_LIMITS = Object.freeze({ defaultMax: 100_000, largestMax: 10_000_000 });
-
 interface CachedValue {
   readonly value: string;
   readonly expiresAt: number;
