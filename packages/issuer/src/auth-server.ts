@@ -1,6 +1,8 @@
 import { DpopNonces } from './lib/dpop/nonces.js';
 import { KeyRing, type SigningKey } from './lib/keys.js';
-import { accessTokenClaims, idTokenClaims, signToken } from './lib/mint.js';
+import { accessTokenClaims, applyOmit, idTokenClaims, signToken } from './lib/mint.js';
+import { resolveActiveToken } from './lib/resolve-token.js';
+import { TokenRegistry } from './lib/token-registry.js';
 import type { AuthServer, IdTokenMintOptions, MintOptions, PublishedJwk, SigningAlg } from './types.js';
 
 /** Construction parameters of one authorization server. */
@@ -31,6 +33,9 @@ export class ReferenceAuthServer implements AuthServer {
   readonly authorizationEndpoint: string;
   readonly introspectionEndpoint: string;
   readonly userinfoEndpoint: string;
+  readonly revocationEndpoint: string;
+  /** Internal: opaque tokens and revoked `jti`s of this server. */
+  readonly tokens = new TokenRegistry();
   /** Internal: the server's keys; not part of the public `AuthServer` interface. */
   readonly keyRing: KeyRing;
   /** Internal: the token endpoint's DPoP nonces, when it requires them (RFC 9449 §8). */
@@ -57,6 +62,7 @@ export class ReferenceAuthServer implements AuthServer {
     this.authorizationEndpoint = `${endpointBase}/authorize`;
     this.introspectionEndpoint = `${endpointBase}/introspect`;
     this.userinfoEndpoint = `${endpointBase}/userinfo`;
+    this.revocationEndpoint = `${endpointBase}/revoke`;
     this.keyRing = new KeyRing(config.alg, config.rotationOverlap, config.initialKey);
     this.dpopNonces = config.requireDpopNonce ? new DpopNonces() : undefined;
   }
@@ -66,13 +72,25 @@ export class ReferenceAuthServer implements AuthServer {
   }
 
   async mintAccessToken(claims: Record<string, unknown> = {}, options: MintOptions = {}): Promise<string> {
-    const key = this.#signingKey(options);
-    return signToken(accessTokenClaims(this, claims, options), options, undefined, key);
+    const payload = accessTokenClaims(this, claims, options);
+    if (options.format === 'opaque') {
+      return this.tokens.issueOpaque(applyOmit(payload, options), Math.floor(Date.now() / 1000));
+    }
+    return signToken(payload, options, undefined, this.#signingKey(options));
   }
 
   async mintIdToken(claims: Record<string, unknown> = {}, options: IdTokenMintOptions = {}): Promise<string> {
     const key = this.#signingKey(options);
     return signToken(idTokenClaims(this, claims, options, key), options, 'JWT', key);
+  }
+
+  revokeToken(token: string): boolean {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const active = resolveActiveToken(this, token, nowSeconds);
+    if (!active) return false;
+    return active.format === 'opaque'
+      ? this.tokens.revokeOpaque(token)
+      : this.tokens.revokeJwt(active.claims, nowSeconds);
   }
 
   rotateKeys(): { kid: string } {

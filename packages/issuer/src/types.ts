@@ -2,14 +2,25 @@
 export type SigningAlg = 'RS256' | 'ES256' | 'PS256' | 'EdDSA';
 
 /** Endpoints whose requests are counted and can be faulted. */
-export type Endpoint = 'discovery' | 'jwks' | 'token' | 'authorize' | 'introspect' | 'userinfo';
+export type Endpoint = 'discovery' | 'jwks' | 'token' | 'authorize' | 'introspect' | 'revoke' | 'userinfo';
 
-/** A client the token, authorize and introspect endpoints accept. */
+/** A client the token, authorize, introspect and revoke endpoints accept. */
 export interface ClientRegistration {
   /** Client identifier, e.g. `'0oa1orders'`. */
   clientId: string;
   /** Secret for `client_secret_basic` / `client_secret_post`. Omit for a public (PKCE-only) client. */
   clientSecret?: string;
+  /**
+   * Public keys for `private_key_jwt` (RFC 7523 §2.2): the client signs its assertions with the
+   * matching private key (RS256, PS256, ES256 or EdDSA). A client with keys is confidential.
+   * @example { keys: [await exportJWK(publicKey)] } // jose
+   */
+  jwks?: { keys: Array<Record<string, unknown>> };
+  /**
+   * Format of the access tokens the token endpoint issues to this client: `'jwt'` (default) or
+   * `'opaque'`, a random string only this server's introspection endpoint can resolve.
+   */
+  accessTokenFormat?: 'jwt' | 'opaque';
   /**
    * Scopes the client may request. Omitted: any syntactically valid scope (RFC 6749 §3.3).
    * Also the scopes granted when a token request names none.
@@ -79,6 +90,8 @@ export interface Fault {
   contentType?: string;
   /** Discovery only: serve the normal document with this `issuer` value. */
   issuer?: string;
+  /** Extra response headers on the faulted answer (canned or normal), e.g. `{ 'Retry-After': '30' }`. */
+  headers?: Record<string, string>;
   /** Answer `302 Found` with this `Location`. */
   redirectTo?: string;
   /** Destroy the socket without answering (the client sees a connection reset). */
@@ -121,6 +134,12 @@ export interface MintOptions {
    * @example await calculateJwkThumbprint(publicJwk) // jose
    */
   dpopJkt?: string;
+  /**
+   * Access tokens only: `'opaque'` returns a random string the server remembers with these claims,
+   * which only its introspection endpoint resolves (`header`, `signWith`, `alg`, `typ` do not apply).
+   * Default `'jwt'`.
+   */
+  format?: 'jwt' | 'opaque';
 }
 
 /** Extra options of `mintIdToken`. */
@@ -162,10 +181,17 @@ export interface AuthServer {
   readonly introspectionEndpoint: string;
   /** Custom: `{issuer}/v1/userinfo`; org: `{origin}/oauth2/v1/userinfo`. */
   readonly userinfoEndpoint: string;
+  /** Custom: `{issuer}/v1/revoke`; org: `{origin}/oauth2/v1/revoke` (RFC 7009). */
+  readonly revocationEndpoint: string;
   /** Kid of the active key of the server's default algorithm. */
   readonly activeKid: string;
   mintAccessToken(claims?: Record<string, unknown>, options?: MintOptions): Promise<string>;
   mintIdToken(claims?: Record<string, unknown>, options?: IdTokenMintOptions): Promise<string>;
+  /**
+   * Revokes a token of this server, as the revocation endpoint does: introspection then answers
+   * `active: false`. Returns `false` when the token is not one of this server's.
+   */
+  revokeToken(token: string): boolean;
   /** New active key of the default algorithm; the previous one stays published for `rotationOverlap`. */
   rotateKeys(): { kid: string };
   /** Removes the key from the JWKS. A retired active key keeps signing until the next rotation. */

@@ -25,9 +25,27 @@ describe('discovery documents', () => {
       token_endpoint: `${issuer.origin}/oauth2/v1/token`,
       authorization_endpoint: `${issuer.origin}/oauth2/v1/authorize`,
       introspection_endpoint: `${issuer.origin}/oauth2/v1/introspect`,
+      revocation_endpoint: `${issuer.origin}/oauth2/v1/revoke`,
       userinfo_endpoint: `${issuer.origin}/oauth2/v1/userinfo`,
       code_challenge_methods_supported: ['S256'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+      token_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+        'none',
+      ],
+      introspection_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+      ],
+      revocation_endpoint_auth_methods_supported: [
+        'client_secret_basic',
+        'client_secret_post',
+        'private_key_jwt',
+        'none',
+      ],
+      introspection_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256', 'PS256', 'EdDSA'],
       id_token_signing_alg_values_supported: ['RS256'],
     });
     expect(org.discoveryUrl).toBe(`${issuer.origin}/.well-known/openid-configuration`);
@@ -43,6 +61,8 @@ describe('discovery documents', () => {
     expect(oidc.jwks_uri).toBe(`${server.issuer}/v1/keys`);
     expect(oidc.token_endpoint).toBe(`${server.issuer}/v1/token`);
     expect(oidc.userinfo_endpoint).toBe(`${server.issuer}/v1/userinfo`);
+    expect(oidc.revocation_endpoint).toBe(`${server.issuer}/v1/revoke`);
+    expect(oidc.revocation_endpoint).toBe(server.revocationEndpoint);
     // RFC 9068 §4 (MD-8): both documents agree; only OIDC names userinfo.
     const { userinfo_endpoint: _userinfo, ...shared } = oidc;
     expect(oauth).toEqual(shared);

@@ -9,7 +9,7 @@ import {
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReferenceIssuer, startIssuer } from '../src/index.js';
-import { dpopProof, type ProofKey, postWithRawHeaders, proofKey } from './dpop-support.js';
+import { dpopProof, type ProofKey, postWithRawHeaders, proofKey } from './keys-support.js';
 import { authorizeSpa, basicAuth, payloadOf, postForm, redeemSpaCode } from './support.js';
 
 const SERVICE_AUTH = { authorization: basicAuth('test-client', 'test-secret') };

@@ -1,5 +1,11 @@
+import { CLIENT_AUTH_METHODS } from '../lib/client-auth.js';
 import type { EndpointContext } from '../lib/context.js';
 import { DPOP_ALGS } from '../lib/dpop/proof.js';
+import { SIGNING_ALGS } from '../lib/keys.js';
+
+/** Confidential methods only: introspection and revocation never serve anonymous callers. */
+const CONFIDENTIAL_AUTH_METHODS = CLIENT_AUTH_METHODS.filter((method) => method !== 'none');
+
 import { sendJson, sendMethodNotAllowed } from '../lib/http.js';
 
 const BASE_SCOPES = ['openid', 'profile', 'email'];
@@ -50,6 +56,7 @@ function metadataDocument(context: EndpointContext): Record<string, unknown> {
     token_endpoint: server.tokenEndpoint,
     jwks_uri: server.jwksUri,
     introspection_endpoint: server.introspectionEndpoint,
+    revocation_endpoint: server.revocationEndpoint,
     ...(context.metadata === 'openid' ? { userinfo_endpoint: server.userinfoEndpoint } : {}),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
@@ -57,8 +64,12 @@ function metadataDocument(context: EndpointContext): Record<string, unknown> {
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: server.keyRing.publishedAlgs(),
     scopes_supported: scopesSupported(context),
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
-    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    token_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS,
+    introspection_endpoint_auth_methods_supported: CONFIDENTIAL_AUTH_METHODS,
+    introspection_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS,
+    revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    revocation_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS,
     code_challenge_methods_supported: ['S256'],
     claims_supported: CLAIMS_SUPPORTED,
     authorization_response_iss_parameter_supported: true,

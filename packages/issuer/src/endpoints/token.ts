@@ -30,7 +30,7 @@ export async function handleToken(context: EndpointContext): Promise<void> {
   if (!form.ok) return sendOAuthError(res, form.status, 'invalid_request', form.description);
   const { params } = form;
 
-  const auth = authenticateClient(req, params, state.clients, server.id);
+  const auth = authenticateClient(context, params);
   if (!auth.ok) return sendOAuthError(res, auth.status, auth.error, auth.description, auth.headers);
 
   const grantType = params.get('grant_type');

@@ -27,8 +27,8 @@ export type FaultOutcome = { handled: true } | { handled: false; issuerOverride:
 const NEVER: Promise<never> = new Promise(() => {});
 
 /**
- * Applies a fault in a fixed order: reset, delay, redirect, canned response; a fault with only
- * `delayMs`, `contentType` or `issuer` lets the endpoint answer normally afterwards.
+ * Applies a fault in a fixed order: reset, delay, headers, redirect, canned response; a fault with
+ * only `delayMs`, `headers`, `contentType` or `issuer` lets the endpoint answer normally afterwards.
  */
 export async function applyFault(
   fault: Fault,
@@ -44,6 +44,7 @@ export async function applyFault(
   if (fault.delayMs === 'never') await NEVER;
   if (typeof fault.delayMs === 'number' && fault.delayMs > 0) await timers.wait(fault.delayMs);
   if (res.destroyed) return { handled: true };
+  for (const [name, value] of Object.entries(fault.headers ?? {})) res.setHeader(name, value);
   if (fault.redirectTo !== undefined) {
     res.writeHead(302, { Location: fault.redirectTo, 'Content-Length': 0 });
     res.end();

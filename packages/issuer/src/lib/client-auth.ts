@@ -1,10 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { ClientRegistration } from '../types.js';
-import type { ClientRegistry } from './clients.js';
+import { JWT_BEARER_ASSERTION, verifyClientAssertion } from './client-assertion.js';
+import { isConfidential } from './clients.js';
+import type { EndpointContext } from './context.js';
 import type { Params } from './form.js';
 
-export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type AuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+/** Client authentication methods the token, introspection and revocation endpoints accept. */
+export const CLIENT_AUTH_METHODS: readonly AuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'none',
+];
 
 export type ClientAuthentication =
   | { ok: true; client: ClientRegistration; method: AuthMethod }
@@ -38,42 +47,64 @@ function parseBasic(header: string): { id: string; secret: string } | undefined 
   }
 }
 
-/**
- * Authenticates the client of a token or introspection request: `client_secret_basic`,
- * `client_secret_post`, or `none` (a public client naming itself with `client_id`).
- * Using more than one method is invalid_request (RFC 6749 §2.3).
- */
-export function authenticateClient(
-  req: IncomingMessage,
+function authenticateBasic(
+  context: EndpointContext,
   params: Params,
-  clients: ClientRegistry,
-  serverId: string,
+  authorization: string,
 ): ClientAuthentication {
-  const authorization = req.headers.authorization;
-  const usesBasic = authorization !== undefined && /^basic\b/i.test(authorization.trim());
-  if (usesBasic && params.has('client_secret')) {
+  const credentials = parseBasic(authorization);
+  if (!credentials) return fail(401, 'invalid_client', 'Malformed Basic credentials', true);
+  const bodyClientId = params.get('client_id');
+  if (bodyClientId !== undefined && bodyClientId !== credentials.id) {
+    return fail(400, 'invalid_request', 'client_id in the body differs from the Basic credentials');
+  }
+  const client = context.state.clients.find(credentials.id, context.server.id);
+  if (!client?.clientSecret || !sameSecret(credentials.secret, client.clientSecret)) {
+    return fail(401, 'invalid_client', 'Client authentication failed', true);
+  }
+  return { ok: true, client, method: 'client_secret_basic' };
+}
+
+/** RFC 7523 §2.2; the assertion may name this endpoint, the issuer or the token endpoint as `aud`. */
+function authenticateAssertion(context: EndpointContext, params: Params): ClientAuthentication {
+  const assertion = params.get('client_assertion');
+  if (params.get('client_assertion_type') !== JWT_BEARER_ASSERTION || assertion === undefined) {
     return fail(
       400,
       'invalid_request',
-      'Client authenticated with both client_secret_basic and client_secret_post',
+      `client_assertion needs client_assertion_type ${JWT_BEARER_ASSERTION}`,
     );
   }
-  if (usesBasic) {
-    const credentials = parseBasic(authorization);
-    if (!credentials) return fail(401, 'invalid_client', 'Malformed Basic credentials', true);
-    const bodyClientId = params.get('client_id');
-    if (bodyClientId !== undefined && bodyClientId !== credentials.id) {
-      return fail(400, 'invalid_request', 'client_id in the body differs from the Basic credentials');
-    }
-    const client = clients.find(credentials.id, serverId);
-    if (!client?.clientSecret || !sameSecret(credentials.secret, client.clientSecret)) {
-      return fail(401, 'invalid_client', 'Client authentication failed', true);
-    }
-    return { ok: true, client, method: 'client_secret_basic' };
+  const { server, state, url } = context;
+  const result = verifyClientAssertion(assertion, {
+    clients: state.clients,
+    serverId: server.id,
+    audiences: [`${url.origin}${url.pathname}`, server.issuer, server.tokenEndpoint],
+    clientId: params.get('client_id'),
+    replay: state.replay,
+  });
+  if (!result.ok) return fail(401, 'invalid_client', result.description);
+  return { ok: true, client: result.client, method: 'private_key_jwt' };
+}
+
+/**
+ * Authenticates the client of a token, introspection or revocation request:
+ * `client_secret_basic`, `client_secret_post`, `private_key_jwt`, or `none` (a public client
+ * naming itself with `client_id`). Using more than one method is invalid_request (RFC 6749 §2.3).
+ */
+export function authenticateClient(context: EndpointContext, params: Params): ClientAuthentication {
+  const authorization = context.req.headers.authorization;
+  const usesBasic = authorization !== undefined && /^basic\b/i.test(authorization.trim());
+  const usesPost = params.has('client_secret');
+  const usesAssertion = params.has('client_assertion') || params.has('client_assertion_type');
+  if ([usesBasic, usesPost, usesAssertion].filter(Boolean).length > 1) {
+    return fail(400, 'invalid_request', 'Client authenticated with more than one method');
   }
+  if (usesBasic) return authenticateBasic(context, params, authorization);
+  if (usesAssertion) return authenticateAssertion(context, params);
   const clientId = params.get('client_id');
   if (clientId === undefined) return fail(401, 'invalid_client', 'No client authentication included');
-  const client = clients.find(clientId, serverId);
+  const client = context.state.clients.find(clientId, context.server.id);
   const secret = params.get('client_secret');
   if (secret !== undefined) {
     if (!client?.clientSecret || !sameSecret(secret, client.clientSecret)) {
@@ -81,8 +112,6 @@ export function authenticateClient(
     }
     return { ok: true, client, method: 'client_secret_post' };
   }
-  if (!client || client.clientSecret !== undefined) {
-    return fail(401, 'invalid_client', 'Client authentication failed');
-  }
+  if (!client || isConfidential(client)) return fail(401, 'invalid_client', 'Client authentication failed');
   return { ok: true, client, method: 'none' };
 }

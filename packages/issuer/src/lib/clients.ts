@@ -30,8 +30,9 @@ export class ClientRegistry {
   }
 }
 
+/** A client that can authenticate: with a secret or with keys for `private_key_jwt`. */
 export function isConfidential(client: ClientRegistration): boolean {
-  return client.clientSecret !== undefined;
+  return client.clientSecret !== undefined || client.jwks !== undefined;
 }
 
 /** Registered URIs match exactly; without registrations any http loopback URI is accepted. */

@@ -35,7 +35,15 @@ export class FaultTable {
   }
 }
 
-const ENDPOINTS: readonly Endpoint[] = ['discovery', 'jwks', 'token', 'authorize', 'introspect', 'userinfo'];
+const ENDPOINTS: readonly Endpoint[] = [
+  'discovery',
+  'jwks',
+  'token',
+  'authorize',
+  'introspect',
+  'revoke',
+  'userinfo',
+];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -57,6 +65,12 @@ const isStatus = (v: unknown): v is number =>
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
 const isDelay = (v: unknown): v is number | 'never' =>
   v === 'never' || (typeof v === 'number' && Number.isFinite(v) && v >= 0);
+/** RFC 9110 §5.1 field names, with string values free of line breaks. */
+const isHeaders = (v: unknown): v is Record<string, string> =>
+  isRecord(v) &&
+  Object.entries(v).every(
+    ([name, value]) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) && isString(value) && !/[\r\n]/.test(value),
+  );
 const isBody = (v: unknown): v is string | Uint8Array => typeof v === 'string' || v instanceof Uint8Array;
 
 /** Checks a fault from code or from the admin endpoint's JSON, naming the offending field. */
@@ -72,6 +86,7 @@ export function parseFault(value: unknown): Fault {
   optional(value, 'contentType', isString, 'a string');
   optional(value, 'issuer', isString, 'a string');
   optional(value, 'redirectTo', isString, 'a URL string');
+  optional(value, 'headers', isHeaders, 'an object of header names to string values');
   optional(value, 'reset', (v): v is boolean => typeof v === 'boolean', 'a boolean');
   optional(value, 'times', isCount, 'a positive integer');
   if (value.issuer !== undefined && value.endpoint !== 'discovery') {

@@ -44,7 +44,7 @@ export async function clientCredentialsGrant(request: GrantRequest): Promise<Gra
   }
   const accessToken = await server.mintAccessToken(
     { sub: client.clientId, cid: client.clientId, scp: scopes },
-    { expiresIn: TOKEN_LIFETIME_SECONDS, dpopJkt },
+    { expiresIn: TOKEN_LIFETIME_SECONDS, dpopJkt, format: client.accessTokenFormat },
   );
   return {
     ok: true,
@@ -98,7 +98,7 @@ export async function authorizationCodeGrant(request: GrantRequest): Promise<Gra
   const lifetime = { expiresIn: TOKEN_LIFETIME_SECONDS };
   const accessToken = await server.mintAccessToken(
     { sub: TEST_USER.login, uid: TEST_USER.id, cid: client.clientId, scp: grant.scopes },
-    { ...lifetime, dpopJkt },
+    { ...lifetime, dpopJkt, format: client.accessTokenFormat },
   );
   const body: Record<string, unknown> = {
     token_type: tokenType(dpopJkt),

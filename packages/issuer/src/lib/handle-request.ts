@@ -4,6 +4,7 @@ import { handleAuthorize } from '../endpoints/authorize.js';
 import { handleDiscovery } from '../endpoints/discovery.js';
 import { handleIntrospect } from '../endpoints/introspect.js';
 import { handleJwks } from '../endpoints/jwks.js';
+import { handleRevoke } from '../endpoints/revoke.js';
 import { handleToken } from '../endpoints/token.js';
 import { handleUserinfo } from '../endpoints/userinfo.js';
 import type { Endpoint } from '../types.js';
@@ -28,6 +29,7 @@ const HANDLERS: Record<Endpoint, EndpointHandler> = {
   token: handleToken,
   authorize: handleAuthorize,
   introspect: handleIntrospect,
+  revoke: handleRevoke,
   userinfo: handleUserinfo,
 };
 

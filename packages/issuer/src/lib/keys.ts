@@ -11,7 +11,7 @@ export interface SigningKey {
   readonly jwk: PublishedJwk;
 }
 
-const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256', 'PS256', 'EdDSA'];
+export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256', 'PS256', 'EdDSA'];
 
 export function isSigningAlg(value: unknown): value is SigningAlg {
   return typeof value === 'string' && (SIGNING_ALGS as readonly string[]).includes(value);

@@ -83,6 +83,12 @@ export function idTokenClaims(
   };
 }
 
+/** Deletes the claims named in `omit`. */
+export function applyOmit(payload: Record<string, unknown>, options: MintOptions): Record<string, unknown> {
+  for (const name of options.omit ?? []) delete payload[name];
+  return payload;
+}
+
 /** Applies `header` overrides (`null` removes a member) and `omit`, then signs. */
 export function signToken(
   payload: Record<string, unknown>,
@@ -97,6 +103,5 @@ export function signToken(
     if (value === null) delete header[name];
     else header[name] = value;
   }
-  for (const name of options.omit ?? []) delete payload[name];
-  return signCompact(header, payload, signingKey.alg, signingKey.privateKey);
+  return signCompact(header, applyOmit(payload, options), signingKey.alg, signingKey.privateKey);
 }

@@ -14,6 +14,7 @@ const ENDPOINT_BY_PATH: Record<string, Endpoint> = {
   token: 'token',
   authorize: 'authorize',
   introspect: 'introspect',
+  revoke: 'revoke',
   userinfo: 'userinfo',
 };
 

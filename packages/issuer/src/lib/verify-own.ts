@@ -1,13 +1,19 @@
-import type { ReferenceAuthServer } from '../auth-server.js';
 import { parseCompact } from './compact.js';
 import { verifyCompact } from './jws.js';
+import type { KeyRing } from './keys.js';
+
+/** The parts of a server that say whether a JWT is its own. */
+export interface JwtIssuer {
+  readonly issuer: string;
+  readonly keyRing: KeyRing;
+}
 
 /**
  * Claims of a token this server issued and still publishes the key for, if it is unexpired;
  * otherwise `undefined` (RFC 7662 §2.2 does not say why a token is inactive).
  */
 export function verifyOwnToken(
-  server: ReferenceAuthServer,
+  server: JwtIssuer,
   token: string,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Record<string, unknown> | undefined {

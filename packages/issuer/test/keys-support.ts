@@ -57,3 +57,25 @@ export function postWithRawHeaders(
     req.end(body);
   });
 }
+
+/** A `private_key_jwt` client assertion (RFC 7523 §3) built with jose; `claims` override the defaults. */
+export function clientAssertion(
+  key: ProofKey,
+  clientId: string,
+  aud: string | string[],
+  options: { claims?: Record<string, unknown>; header?: Record<string, unknown> } = {},
+): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: clientId,
+    sub: clientId,
+    aud,
+    jti: randomUUID(),
+    iat: now,
+    exp: now + 60,
+    ...options.claims,
+  };
+  return new SignJWT(claims).setProtectedHeader({ alg: key.alg, ...options.header }).sign(key.privateKey);
+}
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
