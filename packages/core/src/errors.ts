@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'ERR_INVALID_REQUEST'
   | InvalidTokenCode
   | 'ERR_INSUFFICIENT_SCOPE'
+  | 'ERR_POLICY_DENIED'
   | UpstreamCode
   | 'ERR_CONFIG';
 
@@ -79,6 +80,9 @@ const MEANINGS: Record<ErrorCode, HttpMeaning> = {
   ERR_C_HASH_MISMATCH: INVALID_TOKEN,
   ERR_AUTH_TIME_TOO_OLD: INVALID_TOKEN,
   ERR_INSUFFICIENT_SCOPE: { status: 403, oauthError: 'insufficient_scope' },
+  // A gateway policy admits no request of this method and path, whatever the token: RFC 6750 has
+  // no error name for it (no token would help), so the challenge is bare.
+  ERR_POLICY_DENIED: { status: 403, oauthError: undefined },
   ERR_DISCOVERY_FAILED: UPSTREAM,
   ERR_DISCOVERY_ISSUER_MISMATCH: UPSTREAM,
   ERR_JWKS_FETCH_FAILED: UPSTREAM,

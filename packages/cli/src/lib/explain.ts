@@ -111,6 +111,10 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
     action:
       'request the token with the missing scope (and grant it to the client on the authorization server)',
   },
+  ERR_POLICY_DENIED: {
+    meaning: "the gateway's policy has no rule that admits this method and path, whatever the token",
+    action: 'add a rule for the route to the gateway policy, or call a route the policy admits',
+  },
   ERR_DISCOVERY_FAILED: {
     meaning: "the issuer's discovery document could not be fetched or used",
     action: UNREACHABLE_ACTION,

@@ -24,3 +24,12 @@ describe('TokenwardError challenges carry a realm (BT-6, BT-7)', () => {
     expect(error.retryAfter).toBe(7);
   });
 });
+
+describe('ERR_POLICY_DENIED', () => {
+  it('is a 403 with a bare challenge: no token would help, so no OAuth error name', () => {
+    const error = new TokenwardError('ERR_POLICY_DENIED', 'no policy rule admits DELETE /orders/1');
+    expect(error.status).toBe(403);
+    expect(error.oauthError).toBeUndefined();
+    expect(error.headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="api"' });
+  });
+});
