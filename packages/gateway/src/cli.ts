@@ -1,0 +1,182 @@
+/**
+ * `tokenward-gateway` (and `tokenward gateway`): starts a gateway from flags, prints one ready line
+ * on stdout, reloads the policy on SIGHUP and drains on SIGTERM/SIGINT. Every failure is one clear
+ * message on stderr and an exit code, never a stack trace.
+ */
+import { parseArgs } from 'node:util';
+import { GatewayStartError } from './errors.js';
+import { DEFAULT_HOST, DEFAULT_PORT, type Gateway, startGateway } from './gateway.js';
+
+/** Exit codes of the command. */
+export const GATEWAY_EXIT = {
+  /** Stopped by SIGTERM/SIGINT after draining, or `--help`. */
+  ok: 0,
+  /** A port could not be listened on (in use, not allowed). */
+  listen: 1,
+  /** Bad flags, or an invalid policy. */
+  usage: 2,
+  /** An issuer's keys could not be fetched at start. */
+  issuer: 3,
+} as const;
+
+export const GATEWAY_USAGE = `Usage: tokenward-gateway --policy <file> [options]
+
+The external authorizer for NGINX auth_request, Caddy forward_auth, Traefik forwardAuth and
+Envoy ext_authz: every request is decided by the policy's first matching rule, and refused
+(403 ERR_POLICY_DENIED) when no rule matches.
+
+Options:
+  --policy <file>        policy: YAML or JSON, or an OpenAPI 3.0/3.1 document (required)
+  --port <n>             HTTP port of /auth, /envoy/<path>, /healthz, /readyz (default ${DEFAULT_PORT}; 0 = any free port)
+  --host <addr>          address to listen on (default ${DEFAULT_HOST})
+  --grpc-port <n>        also serve Envoy's gRPC Authorization/Check on this port
+  --metrics-port <n>     also serve Prometheus metrics on this port
+  --envoy-prefix <path>  path prefix of Envoy's HTTP ext_authz calls (default /envoy)
+  -h, --help             show this help
+
+When ready it prints one line on stdout:
+  tokenward gateway listening on http://HOST:PORT [grpc on HOST:PORT] [metrics on http://HOST:PORT/metrics]
+SIGHUP reloads the policy (an invalid one is reported and the old one stays); SIGTERM and SIGINT
+drain and exit 0.
+
+Exit codes: 0 stopped, 1 could not listen (port in use), 2 bad flags or invalid policy,
+3 an issuer's keys could not be fetched at start
+`;
+
+/** Where the command writes. */
+export interface GatewayCliStreams {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+/** The process signals the command reacts to; tests pass their own. */
+export interface GatewaySignals {
+  /** Calls `listener` on SIGTERM or SIGINT. */
+  onStop(listener: () => void): void;
+  /** Calls `listener` on SIGHUP. */
+  onReload(listener: () => void): void;
+}
+
+export interface GatewayCliOptions {
+  /** Program name in messages. Default `tokenward-gateway`. */
+  readonly programName?: string;
+  readonly signals?: GatewaySignals;
+}
+
+export const processSignals: GatewaySignals = {
+  onStop(listener) {
+    process.on('SIGTERM', listener);
+    process.on('SIGINT', listener);
+  },
+  onReload(listener) {
+    process.on('SIGHUP', listener);
+  },
+};
+
+/** The ready line: the contract other tools read (`listening on`, then `grpc on`, `metrics on`). */
+export function readyLine(gateway: Gateway): string {
+  let line = `tokenward gateway listening on ${gateway.url}`;
+  if (gateway.grpcAddress !== undefined) line += ` grpc on ${gateway.grpcAddress}`;
+  if (gateway.metricsUrl !== undefined) line += ` metrics on ${gateway.metricsUrl}`;
+  return line;
+}
+
+/** Runs the command until it is stopped; resolves to the exit code. Never exits the process. */
+export async function runGatewayCli(
+  argv: readonly string[],
+  streams: GatewayCliStreams,
+  options: GatewayCliOptions = {},
+): Promise<number> {
+  const program = options.programName ?? 'tokenward-gateway';
+  const signals = options.signals ?? processSignals;
+  const say = (text: string) => streams.stderr.write(`${program}: ${text}\n`);
+  let flags: ReturnType<typeof parseFlags>;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    say(`${(error as Error).message}\nRun ${program} --help for usage.`);
+    return GATEWAY_EXIT.usage;
+  }
+  if (flags === 'help') {
+    streams.stdout.write(GATEWAY_USAGE.replace('tokenward-gateway', program));
+    return GATEWAY_EXIT.ok;
+  }
+  // Listening before starting: a stop sent while the keys are fetched must still end cleanly.
+  let stopRequested: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => {
+    stopRequested = resolve;
+  });
+  signals.onStop(() => stopRequested());
+  const settings = flags;
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway({ ...settings, onLog: say });
+  } catch (error) {
+    if (!(error instanceof GatewayStartError)) throw error;
+    say(error.message);
+    return error.reason === 'policy'
+      ? GATEWAY_EXIT.usage
+      : error.reason === 'issuer'
+        ? GATEWAY_EXIT.issuer
+        : GATEWAY_EXIT.listen;
+  }
+  for (const warning of gateway.warnings) say(`warning: ${warning}`);
+  signals.onReload(() => {
+    void gateway.reload().then((result) => {
+      if (!result.ok) say(`policy reload failed, keeping the previous policy: ${result.message}`);
+      else {
+        say(`policy reloaded from ${settings.policy} (${result.rules} rules)`);
+        for (const warning of result.warnings) say(`warning: ${warning}`);
+      }
+    });
+  });
+  streams.stdout.write(`${readyLine(gateway)}\n`);
+  await stopped;
+  say('draining');
+  await gateway.close();
+  return GATEWAY_EXIT.ok;
+}
+
+function parseFlags(argv: readonly string[]) {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      policy: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'grpc-port': { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'envoy-prefix': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help' as const;
+  if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}"`);
+  if (values.policy === undefined || values.policy === '') throw new Error('--policy <file> is required');
+  const prefix = values['envoy-prefix'];
+  if (prefix !== undefined && !/^\/[^?#\s]*[^/?#\s]$/.test(prefix)) {
+    throw new Error('--envoy-prefix must be a path such as /envoy (starting with "/", no trailing "/")');
+  }
+  return {
+    policy: values.policy,
+    port: port(values.port, '--port') ?? DEFAULT_PORT,
+    ...(values.host === undefined ? {} : { host: values.host }),
+    ...optional('grpcPort', port(values['grpc-port'], '--grpc-port')),
+    ...optional('metricsPort', port(values['metrics-port'], '--metrics-port')),
+    ...optional('envoyPathPrefix', prefix),
+  };
+}
+
+function optional<Name extends string, Value>(name: Name, value: Value | undefined) {
+  return (value === undefined ? {} : { [name]: value }) as Partial<Record<Name, Value>>;
+}
+
+function port(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new Error(`${flag} must be a port number from 0 to 65535; found "${value}"`);
+  }
+  return Number(value);
+}

@@ -1,0 +1,226 @@
+/**
+ * `startGateway`: loads the policy, fetches every issuer's keys once, then answers proxies over
+ * HTTP (and gRPC and metrics when asked). `reload()` swaps in a new policy only when it is valid
+ * and its issuers answer; `close()` drains.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { Server as GrpcServer } from '@grpc/grpc-js';
+import type { TokenwardEvent } from '@tokenward/core';
+import { GatewayStartError } from './errors.js';
+import { PolicyError } from './lib/policy/issues.js';
+import { type LoadedPolicy, loadPolicy, type PolicyInput } from './lib/policy/load.js';
+import type { VerifierSlot } from './lib/policy/verifiers.js';
+import { bindCheckServer, createCheckServer } from './lib/server/grpc.js';
+import { createAuthorizerServer } from './lib/server/http.js';
+import { closeGracefully, listen, listenFailure } from './lib/server/listen.js';
+import { createMetrics } from './lib/server/metrics.js';
+import type { AuthorizerState } from './lib/server/state.js';
+
+export interface GatewayOptions {
+  /** Policy file (YAML or JSON; native or OpenAPI 3.0/3.1), or the policy document itself. */
+  readonly policy: PolicyInput;
+  /** HTTP port of the authorizer; `0` picks a free one. Default `4180`. */
+  readonly port?: number;
+  /** Address to listen on. Default `'127.0.0.1'`: only proxies on this machine can ask. */
+  readonly host?: string;
+  /** Port of the gRPC `Check` service (Envoy); `0` picks a free one. Default: no gRPC service. */
+  readonly grpcPort?: number;
+  /** Port of the Prometheus metrics; `0` picks a free one. Default: no metrics listener. */
+  readonly metricsPort?: number;
+  /** Path prefix of Envoy's HTTP `ext_authz` calls (its `path_prefix`). Default `'/envoy'`. */
+  readonly envoyPathPrefix?: string;
+  /** Seconds `close()` lets requests under way finish. Default `10`. */
+  readonly drainSeconds?: number;
+  /** Receives one line per notable event: warnings, reloads, key-set failures. Default: none. */
+  readonly onLog?: (line: string) => void;
+}
+
+/** The outcome of {@link Gateway.reload}. */
+export type ReloadResult =
+  | { readonly ok: true; readonly rules: number; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly message: string };
+
+export interface Gateway {
+  /** `http://HOST:PORT` of the authorizer. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** `HOST:PORT` of the gRPC service, when enabled. */
+  readonly grpcAddress: string | undefined;
+  /** `http://HOST:PORT/metrics`, when enabled. */
+  readonly metricsUrl: string | undefined;
+  /** Warnings of the policy in use (e.g. OpenAPI operations without security). */
+  readonly warnings: readonly string[];
+  /** Re-reads the policy; an invalid one (or one whose issuers cannot be reached) leaves the old in place. */
+  reload(): Promise<ReloadResult>;
+  /** The metrics in Prometheus text format. */
+  metrics(): Promise<string>;
+  /** Stops accepting, lets requests under way finish (up to `drainSeconds`), then closes. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 4180;
+export const DEFAULT_HOST = '127.0.0.1';
+
+/**
+ * Starts a gateway. Rejects with {@link GatewayStartError}: `policy` (with every problem and its
+ * line), `issuer` (an issuer's keys could not be fetched) or `listen` (e.g. a port in use).
+ *
+ * @example
+ * const gateway = await startGateway({ policy: 'policy.yaml', port: 4180 });
+ * // NGINX: auth_request /_auth;  location = /_auth { proxy_pass http://127.0.0.1:4180/auth; }
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const host = options.host ?? DEFAULT_HOST;
+  const log = options.onLog ?? (() => {});
+  const metrics = createMetrics();
+  const onEvent = (event: TokenwardEvent) => {
+    metrics.recordEvent(event);
+    if (event.type === 'jwks_refresh_failed' || event.type === 'discovery_failed') {
+      log(`keys of ${event.issuer} could not be fetched: ${event.message}`);
+    }
+  };
+  let policy = await loadOrFail(options.policy, onEvent);
+  await warmOrFail(policy.verifiers.values());
+  let draining = false;
+  const state: AuthorizerState = {
+    policy: () => policy,
+    ready: () => true,
+    draining: () => draining,
+    metrics,
+    envoyPrefix: options.envoyPathPrefix ?? '/envoy',
+    log,
+  };
+  metrics.setReady(true);
+
+  const started: (() => Promise<void>)[] = [];
+  const graceMs = (options.drainSeconds ?? 10) * 1000;
+  const stopAll = () => Promise.all(started.map((stop) => stop())).then(() => undefined);
+  try {
+    const http = createAuthorizerServer(state);
+    const port = await listen(http, host, options.port ?? DEFAULT_PORT, 'the HTTP port');
+    started.push(() => closeGracefully(http, graceMs));
+    const grpcAddress =
+      options.grpcPort === undefined
+        ? undefined
+        : await startGrpc(state, host, options.grpcPort, graceMs, started);
+    const metricsUrl =
+      options.metricsPort === undefined
+        ? undefined
+        : await startMetrics(metrics.registry, host, options.metricsPort, graceMs, started);
+    return {
+      url: `http://${hostForUrl(host)}:${port}`,
+      host,
+      port,
+      grpcAddress,
+      metricsUrl,
+      get warnings() {
+        return policy.warnings;
+      },
+      async reload() {
+        try {
+          const next = await loadOrFail(options.policy, onEvent, policy);
+          const reused = new Set<VerifierSlot>(policy.verifiers.values());
+          await warmOrFail([...next.verifiers.values()].filter((slot) => !reused.has(slot)));
+          policy = next;
+          metrics.recordReload('ok');
+          return { ok: true, rules: next.rules.length, warnings: next.warnings };
+        } catch (error) {
+          metrics.recordReload('failed');
+          return { ok: false, message: (error as Error).message };
+        }
+      },
+      metrics: () => metrics.registry.metrics(),
+      async close() {
+        draining = true;
+        metrics.setReady(false);
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function loadOrFail(
+  input: PolicyInput,
+  onEvent: (event: TokenwardEvent) => void,
+  previous?: LoadedPolicy,
+): Promise<LoadedPolicy> {
+  try {
+    return await loadPolicy(input, { onEvent, ...(previous === undefined ? {} : { previous }) });
+  } catch (error) {
+    if (error instanceof PolicyError) throw new GatewayStartError('policy', error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** Fetches the keys of every verifier's issuers once; the first that cannot be fetched is named. */
+async function warmOrFail(slots: Iterable<VerifierSlot>): Promise<void> {
+  const list = [...slots];
+  const outcomes = await Promise.allSettled(list.map((slot) => slot.verifier.warm()));
+  const failed = outcomes.findIndex((outcome) => outcome.status === 'rejected');
+  if (failed === -1) return;
+  const slot = list[failed]!;
+  const reason = (outcomes[failed] as PromiseRejectedResult).reason as Error;
+  const names = slot.names.map((name) => `"${name}"`).join(', ');
+  throw new GatewayStartError(
+    'issuer',
+    `the keys of issuer ${names} (${slot.verifier.issuers.join(', ')}) could not be fetched: ${reason.message}`,
+    { cause: reason },
+  );
+}
+
+async function startGrpc(
+  state: AuthorizerState,
+  host: string,
+  port: number,
+  graceMs: number,
+  started: (() => Promise<void>)[],
+): Promise<string> {
+  const server: GrpcServer = createCheckServer(state);
+  let bound: number;
+  try {
+    bound = await bindCheckServer(server, host, port);
+  } catch (error) {
+    throw new GatewayStartError('listen', listenFailure(error as Error, host, port, 'the gRPC port'), {
+      cause: error,
+    });
+  }
+  started.push(
+    () =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => server.forceShutdown(), graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  );
+  return `${hostForUrl(host)}:${bound}`;
+}
+
+async function startMetrics(
+  registry: { metrics(): Promise<string>; contentType: string },
+  host: string,
+  port: number,
+  graceMs: number,
+  started: (() => Promise<void>)[],
+): Promise<string> {
+  // Every path answers with the metrics: scrapers differ on whether they append /metrics.
+  const server: HttpServer = createServer((request, response) => {
+    request.resume();
+    void registry.metrics().then((text) => {
+      response.writeHead(200, { 'Content-Type': registry.contentType });
+      response.end(text);
+    });
+  });
+  const bound = await listen(server, host, port, 'the metrics port');
+  started.push(() => closeGracefully(server, graceMs));
+  return `http://${hostForUrl(host)}:${bound}/metrics`;
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

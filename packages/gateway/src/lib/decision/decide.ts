@@ -1,0 +1,86 @@
+/**
+ * One decision: normalise the path, find the first rule, and (unless the rule is public) check
+ * the token through core. Everything a proxy needs to answer is in the returned value.
+ */
+import { type AccessTokenResult, isCorsPreflight, isTokenwardError, TokenwardError } from '@tokenward/core';
+import type { LoadedPolicy, LoadedRule } from '../policy/load.js';
+import type { OriginalRequest } from '../request/original-request.js';
+import { hostOfAuthority } from '../routing/host.js';
+import { findRule } from '../routing/match.js';
+import { normalizePath } from '../routing/path.js';
+import { authenticate } from './authenticate.js';
+
+/** The outcome: allowed (with the verified token, when one was checked) or refused with its error. */
+export type Decision =
+  | { readonly allowed: true; readonly rule: string; readonly token: AccessTokenResult | undefined }
+  | { readonly allowed: false; readonly rule: string | undefined; readonly error: TokenwardError };
+
+/** Decides on `request` under `policy`. Rejects only on a failure that is not a `TokenwardError`. */
+export async function decide(policy: LoadedPolicy, request: OriginalRequest): Promise<Decision> {
+  const path = normalizePath(request.target);
+  if (!path.ok) {
+    const reason = `the request path is refused: ${path.reason}`;
+    return refuse(undefined, new TokenwardError('ERR_INVALID_REQUEST', reason, realmOf(policy)));
+  }
+  // A CORS preflight carries no credentials (Fetch standard): it is let through when the request it
+  // announces would be routed, and the upstream answers it.
+  const preflight = isCorsPreflight(request);
+  const announced = preflight ? requestedMethod(request) : undefined;
+  const target = {
+    method: announced ?? request.method,
+    host: hostOfAuthority(request.authority ?? ''),
+    segments: path.segments,
+  };
+  const rule = findRule(policy.rules, target);
+  if (rule === undefined) {
+    const where = `${target.method} ${path.path}`;
+    return refuse(
+      undefined,
+      new TokenwardError('ERR_POLICY_DENIED', `no policy rule admits ${where}`, realmOf(policy)),
+    );
+  }
+  if (rule.access.kind === 'none' || preflight) return { allowed: true, rule: rule.label, token: undefined };
+  return checkToken(rule, request);
+}
+
+async function checkToken(rule: LoadedRule, request: OriginalRequest): Promise<Decision> {
+  if (rule.access.kind !== 'token') throw new Error('checkToken needs a token rule');
+  const failures: TokenwardError[] = [];
+  for (const [index, alternative] of rule.access.alternatives.entries()) {
+    try {
+      const token = await authenticate(rule.verifiers[index]!.verifier, request, alternative.requirements);
+      return { allowed: true, rule: rule.label, token };
+    } catch (error) {
+      if (!isTokenwardError(error)) throw error;
+      // A missing or malformed credential fails every alternative the same way.
+      if (error.code === 'ERR_TOKEN_MISSING' || error.code === 'ERR_INVALID_REQUEST')
+        return refuse(rule.label, error);
+      failures.push(error);
+    }
+  }
+  return refuse(rule.label, mostTelling(failures));
+}
+
+/**
+ * Of several alternatives' failures, the one a client can act on: "cannot verify now" (503) first,
+ * then a missing scope (403), then a token problem, and "not this issuer" last, since with
+ * alternatives of different issuers every token fails all but one of them that way.
+ */
+function mostTelling(failures: readonly TokenwardError[]): TokenwardError {
+  const rank = (error: TokenwardError) =>
+    error.status === 503 ? 0 : error.status === 403 ? 1 : error.code === 'ERR_ISSUER_MISMATCH' ? 3 : 2;
+  return failures.reduce((best, error) => (rank(error) < rank(best) ? error : best));
+}
+
+function requestedMethod(request: OriginalRequest): string | undefined {
+  const value = request.headers['access-control-request-method'];
+  return typeof value === 'string' ? value.trim() : undefined;
+}
+
+function realmOf(policy: LoadedPolicy) {
+  return policy.definition.realm === undefined ? {} : { realm: policy.definition.realm };
+}
+
+function refuse(rule: string | undefined, error: TokenwardError): Decision {
+  return { allowed: false, rule, error };
+}

@@ -1,0 +1,39 @@
+/** The identity headers an allowed request carries to the upstream. */
+import type { AccessTokenResult } from '@tokenward/core';
+import type { IdentityHeaderNames } from '../policy/model.js';
+
+/**
+ * Header name → value for a verified token: subject, scopes (space-separated), client id (when the
+ * token has one) and issuer. Claims are the issuer's text, so anything outside printable ASCII
+ * (RFC 9110 §5.5 field values) is percent-encoded as UTF-8, as is `%` itself.
+ */
+export function identityHeaders(
+  names: IdentityHeaderNames,
+  result: AccessTokenResult,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    [names.subject]: fieldValue(result.subject),
+    [names.scopes]: fieldValue(result.scopes.join(' ')),
+    [names.issuer]: fieldValue(result.issuer),
+  };
+  if (result.clientId !== undefined) headers[names.clientId] = fieldValue(result.clientId);
+  return headers;
+}
+
+/** Every identity header name, for proxies told which ones to strip or copy. */
+export function allIdentityHeaderNames(names: IdentityHeaderNames): string[] {
+  return [names.subject, names.scopes, names.clientId, names.issuer];
+}
+
+function fieldValue(text: string): string {
+  return /^[\x20-\x24\x26-\x7e]*$/.test(text) ? text : text.replace(/[^\x20-\x24\x26-\x7e]/gu, percentEncode);
+}
+
+function percentEncode(character: string): string {
+  try {
+    return encodeURIComponent(character);
+  } catch {
+    // A lone surrogate (JSON can carry one) has no UTF-8 form: U+FFFD stands in for it.
+    return '%EF%BF%BD';
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Loading a policy: read the file, check it in the format it is written in (native or OpenAPI),
+ * and make the verifiers its rules need. Nothing is fetched here; see `warmPolicy`.
+ */
+import type { EventHandler } from '@tokenward/core';
+import { IssueList } from './issues.js';
+import type { PolicyDefinition, RouteRule } from './model.js';
+import { readNativePolicy } from './native.js';
+import { isOpenApiDocument, readOpenApiPolicy } from './openapi.js';
+import { type PolicySource, policySourceOfValue, readPolicySource } from './source.js';
+import { buildVerifiers, type VerifierSlot, verifierKey } from './verifiers.js';
+
+/** A rule with its alternatives' verifiers resolved. */
+export interface LoadedRule extends RouteRule {
+  readonly verifiers: readonly VerifierSlot[];
+}
+
+/** A policy ready to decide with. */
+export interface LoadedPolicy {
+  /** The file it was read from, or `(policy object)`. */
+  readonly source: string;
+  readonly definition: PolicyDefinition;
+  readonly rules: readonly LoadedRule[];
+  readonly verifiers: ReadonlyMap<string, VerifierSlot>;
+  readonly warnings: readonly string[];
+}
+
+/** Where a policy comes from: a file path (YAML or JSON, native or OpenAPI) or the document itself. */
+export type PolicyInput = string | Readonly<Record<string, unknown>>;
+
+export interface LoadPolicyOptions {
+  /** Receives the verifiers' events (metrics, logs). */
+  readonly onEvent: EventHandler;
+  /** The policy in use, whose unchanged verifiers (and their key caches) are kept. */
+  readonly previous?: LoadedPolicy;
+}
+
+/** Reads and checks a policy; throws `PolicyError` listing every problem with its line. */
+export async function loadPolicy(input: PolicyInput, options: LoadPolicyOptions): Promise<LoadedPolicy> {
+  const source = typeof input === 'string' ? await readPolicySource(input) : policySourceOfValue(input);
+  return compilePolicy(source, options);
+}
+
+function compilePolicy(source: PolicySource, options: LoadPolicyOptions): LoadedPolicy {
+  const issues = new IssueList();
+  const document = source.value;
+  const definition = isOpenApiDocument(document)
+    ? readOpenApiPolicy(document as Record<string, unknown>, issues)
+    : readNativePolicy(document, issues);
+  source.throwIfAny(issues);
+  const verifiers = buildVerifiers(definition, options.onEvent, issues, options.previous?.verifiers);
+  source.throwIfAny(issues);
+  const rules = definition.routes.map((rule) => ({
+    ...rule,
+    verifiers:
+      rule.access.kind === 'token'
+        ? rule.access.alternatives.map((alternative) => verifiers.get(verifierKey(alternative.issuers))!)
+        : [],
+  }));
+  return { source: source.file, definition, rules, verifiers, warnings: definition.warnings };
+}

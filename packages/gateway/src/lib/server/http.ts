@@ -1,0 +1,73 @@
+/**
+ * The authorizer's HTTP endpoints: `/auth` (forward-auth for NGINX, Caddy, Traefik),
+ * `/envoy/<path>` (Envoy HTTP `ext_authz`), `/healthz` and `/readyz`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { httpAnswer } from '../decision/answer.js';
+import type { Decision } from '../decision/decide.js';
+import { allIdentityHeaderNames } from '../decision/identity.js';
+import { fromEnvoyHttp, fromForwardAuth } from '../request/original-request.js';
+import { type AuthorizerState, decideAndRecord } from './state.js';
+
+export function createAuthorizerServer(state: AuthorizerState): Server {
+  const server = createServer((request, response) => {
+    // A proxy may send the original body along (Envoy's with_request_body): it is not needed.
+    request.resume();
+    void route(state, request, response);
+  });
+  // Proxies keep connections to the authorizer open; a slow or stuck one must not pin sockets forever.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  return server;
+}
+
+async function route(
+  state: AuthorizerState,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const url = request.url ?? '/';
+  const path = url.split('?', 1)[0];
+  if (path === '/healthz') return plain(response, 200, 'ok\n');
+  if (path === '/readyz') {
+    const ready = state.ready() && !state.draining();
+    return plain(response, ready ? 200 : 503, ready ? 'ready\n' : 'not ready\n');
+  }
+  if (path === '/auth') {
+    const decision = await decideAndRecord(state, 'forward_auth', () =>
+      fromForwardAuth(request.headers, request.rawHeaders),
+    );
+    return send(state, response, decision);
+  }
+  if (url.startsWith(`${state.envoyPrefix}/`)) {
+    const decision = await decideAndRecord(state, 'envoy_http', () =>
+      fromEnvoyHttp(request.method ?? 'GET', url, state.envoyPrefix, request.headers, request.rawHeaders),
+    );
+    return send(state, response, decision, true);
+  }
+  return plain(
+    response,
+    404,
+    'not found: the authorizer answers /auth, /envoy/<path>, /healthz and /readyz\n',
+  );
+}
+
+function send(state: AuthorizerState, response: ServerResponse, decision: Decision, envoy = false): void {
+  const names = state.policy().definition.identityHeaders;
+  const answer = httpAnswer(decision, names);
+  const headers: Record<string, string> = { ...answer.headers };
+  if (envoy && decision.allowed) {
+    // Envoy removes these from the upstream request, so a client's own X-Auth-* never gets through
+    // where this answer sets no value of ours to overwrite it.
+    const unset = allIdentityHeaderNames(names).filter((name) => !(name in headers));
+    if (unset.length > 0) headers['x-envoy-auth-headers-to-remove'] = unset.join(', ').toLowerCase();
+  }
+  if (state.draining()) response.setHeader('Connection', 'close');
+  response.writeHead(answer.status, headers);
+  response.end(answer.body);
+}
+
+function plain(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(text);
+}

@@ -1,0 +1,183 @@
+/**
+ * Envoy's gRPC ext_authz: a grpc-js client plays Envoy and sends real CheckRequest messages
+ * (encoded from a fuller definition than the gateway's, with peers, a timestamp and a body).
+ */
+import { fileURLToPath } from 'node:url';
+import { credentials, loadPackageDefinition, type ServiceClientConstructor } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWorld, type World } from './support/world.js';
+
+interface CheckResponse {
+  status: { code: number; message: string };
+  http_response: 'ok_response' | 'denied_response';
+  ok_response?: { headers: Option[]; headers_to_remove: string[] };
+  denied_response?: { status: { code: number }; headers: Option[]; body: string };
+}
+interface Option {
+  header: { key: string; value: string };
+  append_action: number;
+}
+
+let world: World;
+let check: (http: Record<string, unknown>) => Promise<CheckResponse>;
+let close: () => void;
+
+beforeAll(async () => {
+  world = await startWorld({ grpcPort: 0 });
+  const definition = loadSync(fileURLToPath(new URL('./fixtures/envoy-client.proto', import.meta.url)), {
+    keepCase: true,
+    longs: String,
+    defaults: true,
+    oneofs: true,
+  });
+  const loaded = loadPackageDefinition(definition) as unknown as {
+    envoy: { service: { auth: { v3: { Authorization: ServiceClientConstructor } } } };
+  };
+  const client = new loaded.envoy.service.auth.v3.Authorization(
+    world.gateway.grpcAddress!,
+    credentials.createInsecure(),
+  );
+  close = () => client.close();
+  check = (http) =>
+    new Promise((resolve, reject) => {
+      const request = {
+        attributes: {
+          source: { principal: 'spiffe://cluster.local/ns/web/sa/frontend', labels: { app: 'web' } },
+          destination: { service: 'orders' },
+          request: {
+            time: { seconds: 1_700_000_000, nanos: 5 },
+            http: { id: 'req-1', protocol: 'HTTP/1.1', size: '-1', ...http },
+          },
+          context_extensions: { virtual_host: 'orders' },
+        },
+      };
+      (
+        client as unknown as Record<
+          string,
+          (r: unknown, cb: (e: Error | null, v: CheckResponse) => void) => void
+        >
+      ).Check!(request, (error, value) => (error ? reject(error) : resolve(value)));
+    });
+});
+afterAll(async () => {
+  close();
+  await world.close();
+});
+
+const headerMap = (options: Option[]) =>
+  Object.fromEntries(options.map((option) => [option.header.key, option.header.value]));
+
+describe('Authorization/Check', () => {
+  it('allows with status OK, overwrites identity headers and removes the ones it does not set', async () => {
+    const token = await world.token(['orders:read']);
+    const response = await check({
+      method: 'GET',
+      path: '/orders/7?expand=items',
+      host: 'api.example.com',
+      scheme: 'https',
+      headers: { authorization: `Bearer ${token}`, 'x-auth-subject': 'mallory' },
+      body: 'ignored',
+    });
+    expect(response.status.code).toBe(0);
+    expect(response.http_response).toBe('ok_response');
+    expect(headerMap(response.ok_response!.headers)).toEqual({
+      'X-Auth-Subject': 'alice',
+      'X-Auth-Scopes': 'orders:read',
+      'X-Auth-Client-Id': '0oa-orders-app',
+      'X-Auth-Issuer': world.issuer.server('default').issuer,
+    });
+    // OVERWRITE_IF_EXISTS_OR_ADD: the client's own X-Auth-Subject is replaced, not appended to.
+    expect(response.ok_response!.headers.every((option) => option.append_action === 2)).toBe(true);
+  });
+
+  it('removes every identity header on a public route', async () => {
+    const response = await check({
+      method: 'GET',
+      path: '/health',
+      host: 'api.example.com',
+      headers: { 'x-auth-subject': 'x' },
+    });
+    expect(response.status.code).toBe(0);
+    expect(response.ok_response!.headers_to_remove).toEqual([
+      'x-auth-subject',
+      'x-auth-scopes',
+      'x-auth-client-id',
+      'x-auth-issuer',
+    ]);
+  });
+
+  it('denies a missing token: UNAUTHENTICATED, and the 401 Envoy sends with its challenge and body', async () => {
+    const response = await check({ method: 'GET', path: '/orders/7', host: 'api.example.com', headers: {} });
+    expect(response.status.code).toBe(16);
+    expect(response.http_response).toBe('denied_response');
+    const denied = response.denied_response!;
+    expect(denied.status.code).toBe(401);
+    expect(headerMap(denied.headers)['WWW-Authenticate']).toBe('Bearer realm="api"');
+    expect(JSON.parse(denied.body)).toEqual({
+      error_description: 'the request carries no bearer token',
+      code: 'ERR_TOKEN_MISSING',
+    });
+  });
+
+  it('denies a missing scope: PERMISSION_DENIED with a 403 insufficient_scope challenge', async () => {
+    const token = await world.token(['orders:read']);
+    const response = await check({
+      method: 'POST',
+      path: '/orders',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status.code).toBe(7);
+    expect(response.denied_response!.status.code).toBe(403);
+    expect(headerMap(response.denied_response!.headers)['WWW-Authenticate']).toContain(
+      'scope="orders:write"',
+    );
+  });
+
+  it('denies by default and refuses traversal, as the HTTP endpoints do', async () => {
+    const token = await world.token(['orders:read']);
+    const denied = await check({
+      method: 'GET',
+      path: '/orders/../admin',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect([denied.status.code, denied.denied_response!.status.code]).toEqual([7, 403]);
+    expect(JSON.parse(denied.denied_response!.body)).toMatchObject({ code: 'ERR_POLICY_DENIED' });
+    const ambiguous = await check({
+      method: 'GET',
+      path: '/orders/%2f..%2fadmin',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect([ambiguous.status.code, ambiguous.denied_response!.status.code]).toEqual([3, 400]);
+  });
+
+  it('reads raw header lists (encode_raw_headers) and refuses two Authorization lines (BT-9)', async () => {
+    const token = await world.token(['orders:read']);
+    const raw = (key: string, value: string) => ({ key, raw_value: Buffer.from(value) });
+    const one = await check({
+      method: 'GET',
+      path: '/orders/7',
+      header_map: { headers: [raw('authorization', `Bearer ${token}`)] },
+    });
+    expect(one.status.code).toBe(0);
+    const two = await check({
+      method: 'GET',
+      path: '/orders/7',
+      header_map: {
+        headers: [raw('authorization', `Bearer ${token}`), raw('authorization', `Bearer ${token}`)],
+      },
+    });
+    expect([two.status.code, two.denied_response!.status.code]).toEqual([3, 400]);
+  });
+
+  it('answers a CheckRequest without an HTTP request INVALID_ARGUMENT', async () => {
+    const response = await check({});
+    expect(response.status.code).toBe(3);
+  });
+
+  it('counts gRPC decisions apart', async () => {
+    expect(await world.gateway.metrics()).toMatch(
+      /tokenward_gateway_decisions_total\{route="GET,HEAD \/orders\/\*\*",code="OK",via="envoy_grpc"\} \d/,
+    );
+  });
+});
