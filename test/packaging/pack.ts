@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '../..');
-export const packages = ['core', 'express', 'fastify', 'issuer', 'cli'] as const;
+export const packages = ['core', 'express', 'fastify', 'issuer', 'cli', 'gateway'] as const;
 export type PackageName = (typeof packages)[number];
 
 export interface Manifest {

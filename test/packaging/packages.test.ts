@@ -30,6 +30,7 @@ const expectedExports: Record<PackageName, readonly string[]> = {
   fastify: ['default'],
   issuer: ['startIssuer', 'runIssuerCli'],
   cli: ['main'],
+  gateway: ['startGateway', 'runGatewayCli', 'GatewayStartError', 'PolicyError'],
 };
 
 let packDir: string;

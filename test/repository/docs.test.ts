@@ -8,7 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const packages = ['core', 'express', 'fastify', 'issuer', 'cli'] as const;
+const packages = ['core', 'express', 'fastify', 'issuer', 'cli', 'gateway'] as const;
 
 /** Files under `dir` (recursively, skipping dependencies and build output) accepted by `keep`. */
 function filesUnder(dir: string, keep: (name: string) => boolean): string[] {

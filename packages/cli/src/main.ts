@@ -47,6 +47,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       return { help: ISSUER_HELP, run: (argv, io) => runIssuer(argv, io) };
     },
   },
+  gateway: {
+    summary: 'the authorizer NGINX, Caddy, Traefik and Envoy ask, driven by a policy file',
+    load: async () => {
+      const { GATEWAY_HELP, runGateway } = await import('./commands/gateway.js');
+      return { help: GATEWAY_HELP, run: runGateway };
+    },
+  },
   demo: {
     summary: 'guided demo: issuer, Express and Fastify APIs, every verdict narrated',
     load: async () => {

@@ -4,6 +4,7 @@
  * message on stderr and an exit code, never a stack trace.
  */
 import { parseArgs } from 'node:util';
+import { logVerbosity, setLogVerbosity } from '@grpc/grpc-js';
 import { GatewayStartError } from './errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type Gateway, startGateway } from './gateway.js';
 
@@ -101,6 +102,8 @@ export async function runGatewayCli(
     streams.stdout.write(GATEWAY_USAGE.replace('tokenward-gateway', program));
     return GATEWAY_EXIT.ok;
   }
+  // grpc-js would also print its own line for a port in use: the message below says it once.
+  setLogVerbosity(logVerbosity.NONE);
   // Listening before starting: a stop sent while the keys are fetched must still end cleanly.
   let stopRequested: () => void = () => {};
   const stopped = new Promise<void>((resolve) => {

@@ -74,9 +74,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const host = options.host ?? DEFAULT_HOST;
   const log = options.onLog ?? (() => {});
   const metrics = createMetrics();
+  // Failures while starting or reloading are reported once, by the start or reload itself.
+  let serving = false;
   const onEvent = (event: TokenwardEvent) => {
     metrics.recordEvent(event);
-    if (event.type === 'jwks_refresh_failed' || event.type === 'discovery_failed') {
+    if (serving && (event.type === 'jwks_refresh_failed' || event.type === 'discovery_failed')) {
       log(`keys of ${event.issuer} could not be fetched: ${event.message}`);
     }
   };
@@ -92,6 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     log,
   };
   metrics.setReady(true);
+  serving = true;
 
   const started: (() => Promise<void>)[] = [];
   const graceMs = (options.drainSeconds ?? 10) * 1000;
