@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { requirementIdsIn } from '../support/requirement-ids.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const packages = ['core', 'express', 'fastify', 'issuer', 'cli', 'gateway'] as const;
@@ -28,16 +29,6 @@ const testSources = [
   ...filesUnder(join(root, 'test'), (file) => file.endsWith('.ts')),
 ];
 
-/**
- * Requirement IDs as the catalogue writes them: a 2–5 letter group, a dash, a number (`BCP-9`) or
- * the vendor rows (`MD-Okta`). Algorithm and encoding names share the shape and are not IDs.
- */
-const REQUIREMENT_ID = /\b[A-Z]{2,5}-(?:[0-9]+|Okta)\b/g;
-const NOT_AN_ID = /^(?:SHA|UTF)-/;
-
-const idsIn = (text: string): string[] =>
-  [...text.matchAll(REQUIREMENT_ID)].map(([id]) => id).filter((id) => !NOT_AN_ID.test(id));
-
 const catalogue = readFileSync(join(root, 'docs/security-requirements.md'), 'utf8');
 /** IDs the catalogue defines: the first cell of a table row. */
 const catalogued = new Set(
@@ -48,7 +39,7 @@ describe('docs/security-requirements.md', () => {
   it('explains every requirement ID a test cites', () => {
     expect(catalogued.size).toBeGreaterThan(50);
     const missing = testSources.flatMap((file) =>
-      idsIn(readFileSync(file, 'utf8'))
+      requirementIdsIn(readFileSync(file, 'utf8'))
         .filter((id) => !catalogued.has(id))
         .map((id) => `${relative(root, file)}: ${id}`),
     );
