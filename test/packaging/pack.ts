@@ -3,16 +3,30 @@
  * specifiers replaced by real ranges, only the `files` a user gets), for the packaging tests.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '../..');
-export const packages = ['core', 'express', 'fastify', 'issuer', 'cli', 'gateway'] as const;
-export type PackageName = (typeof packages)[number];
+/** Folder name of a published package under `packages/`. */
+export type PackageName = string;
+
+/** Every package under `packages/` that is published (not private): a new one is checked too. */
+export const packages: readonly PackageName[] = readdirSync(join(root, 'packages'))
+  .filter((name) => existsSync(join(root, 'packages', name, 'package.json')))
+  .filter(
+    (name) =>
+      (
+        JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) as {
+          private?: boolean;
+        }
+      ).private !== true,
+  )
+  .sort();
 
 export interface Manifest {
   name: string;
+  private?: boolean;
   main?: string;
   types?: string;
   files?: string[];
@@ -71,12 +85,14 @@ export function pack(name: PackageName, destination: string): Packed {
 }
 
 /** Builds if needed, then packs every package into a fresh temporary directory. */
-export function packAll(): { directory: string; packed: Record<PackageName, Packed> } {
+export function packAll(): { directory: string; packed: (name: PackageName) => Packed } {
   buildIfMissing();
   const directory = mkdtempSync(join(tmpdir(), 'tokenward-pack-'));
-  const packed = Object.fromEntries(packages.map((name) => [name, pack(name, directory)])) as Record<
-    PackageName,
-    Packed
-  >;
+  const tarballs = new Map(packages.map((name) => [name, pack(name, directory)]));
+  const packed = (name: PackageName): Packed => {
+    const found = tarballs.get(name);
+    if (found === undefined) throw new Error(`@tokenward/${name} was not packed`);
+    return found;
+  };
   return { directory, packed };
 }

@@ -23,8 +23,8 @@ function exportTargets(node: unknown): string[] {
   );
 }
 
-/** A few names each entry must export (the public contract). */
-const expectedExports: Record<PackageName, readonly string[]> = {
+/** A few names an entry must export (the public contract); other packages must export something. */
+const expectedExports: Partial<Record<PackageName, readonly string[]>> = {
   core: ['createAccessTokenVerifier', 'createIdTokenVerifier', 'parseIssuer', 'TokenwardError'],
   express: ['requireAuth', 'requireScopes', 'optionalAuth', 'authErrorHandler'],
   fastify: ['default'],
@@ -34,7 +34,7 @@ const expectedExports: Record<PackageName, readonly string[]> = {
 };
 
 let packDir: string;
-let packed: Record<PackageName, Packed>;
+let packed: (name: PackageName) => Packed;
 
 beforeAll(() => {
   ({ directory: packDir, packed } = packAll());
@@ -52,7 +52,7 @@ describe.each(packages)('@tokenward/%s as published', (name) => {
   });
 
   it('packs every exported, main, types and bin file, with real version ranges for its dependencies', () => {
-    const { files, manifest } = packed[name];
+    const { files, manifest } = packed(name);
     const targets = [
       ...exportTargets(manifest.exports),
       ...Object.values(manifest.bin ?? {}),
@@ -68,7 +68,7 @@ describe.each(packages)('@tokenward/%s as published', (name) => {
   });
 
   it("packs the repository's Apache-2.0 LICENSE and the package's CHANGELOG.md", () => {
-    const { read, manifest } = packed[name];
+    const { read, manifest } = packed(name);
     expect(manifest.license).toBe('Apache-2.0');
     expect(read('LICENSE')).toBe(readFileSync(join(root, 'LICENSE'), 'utf8'));
     expect(read('LICENSE')).toContain('Apache License\n                           Version 2.0, January 2004');
@@ -76,7 +76,7 @@ describe.each(packages)('@tokenward/%s as published', (name) => {
   });
 
   it('names its repository folder, homepage and issue tracker', () => {
-    const { manifest } = packed[name];
+    const { manifest } = packed(name);
     expect(manifest.repository).toEqual({
       type: 'git',
       url: `git+${REPOSITORY}.git`,
@@ -91,6 +91,7 @@ describe.each(packages)('@tokenward/%s as published', (name) => {
     const names = JSON.parse(
       execFileSync(process.execPath, ['-e', script], { cwd: join(root, 'test'), encoding: 'utf8' }),
     );
-    expect(names).toEqual(expect.arrayContaining([...expectedExports[name]]));
+    expect(names.length).toBeGreaterThan(0);
+    expect(names).toEqual(expect.arrayContaining([...(expectedExports[name] ?? [])]));
   });
 });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PackageName, type Packed, packAll, packages, root } from './pack.js';
 
 let packDir: string;
-let packed: Record<PackageName, Packed>;
+let packed: (name: PackageName) => Packed;
 let consumer: string;
 
 /** The version of a package this workspace installed, so the consumer needs nothing new. */
@@ -73,7 +73,7 @@ const MODES = {
 beforeAll(() => {
   ({ directory: packDir, packed } = packAll());
   consumer = mkdtempSync(join(tmpdir(), 'tokenward-consumer-'));
-  const tarball = (name: PackageName) => `file:${packed[name].tarball}`;
+  const tarball = (name: PackageName) => `file:${packed(name).tarball}`;
   const test = join(root, 'test');
   writeFileSync(
     join(consumer, 'package.json'),
@@ -113,7 +113,7 @@ afterAll(() => {
 describe.each(packages)('@tokenward/%s types', (name) => {
   it('are not wrong (arethetypeswrong on the packed tarball; ESM-only by design)', () => {
     const attw = join(root, 'test/node_modules/.bin/attw');
-    const run = spawnSync(attw, [packed[name].tarball, '--format', 'json', '--no-definitely-typed'], {
+    const run = spawnSync(attw, [packed(name).tarball, '--format', 'json', '--no-definitely-typed'], {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });

@@ -6,10 +6,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { packages } from '../packaging/pack.js';
 import { requirementIdsIn } from '../support/requirement-ids.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const packages = ['core', 'express', 'fastify', 'issuer', 'cli', 'gateway'] as const;
 
 /** Files under `dir` (recursively, skipping dependencies and build output) accepted by `keep`. */
 function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
