@@ -10,7 +10,7 @@ export interface IdTokenVerifierOptions
   extends Omit<VerifierSettings, 'typ' | 'orgServerRules' | 'resultCache' | 'realm'> {
   /**
    * The authorization server that signs the ID tokens, compared with `iss` character for
-   * character (IDT-2). Any kind: the org server (`https://{domain}`), a custom server
+   * character (OIDC Core §3.1.3.7 step 2). Any kind: the org server (`https://{domain}`), a custom server
    * (`https://{domain}/oauth2/{id}`) or another vendor's issuer. `https` (plain `http` only for
    * loopback hosts).
    * @example 'https://acme.okta.com'
@@ -18,7 +18,7 @@ export interface IdTokenVerifierOptions
   readonly issuer: string;
   /**
    * This application's client id: `aud` must contain it and `azp`, when present, must equal it
-   * (IDT-3, IDT-4).
+   * (OIDC Core §3.1.3.7 steps 3-5).
    * @example '0oa1b2c3d4e5f6g7h8i9'
    */
   readonly clientId: string;
@@ -40,23 +40,30 @@ export interface IdTokenVerifierOptions
 /** What the client sent and received in the sign-in this ID token answers. Every member optional. */
 export interface VerifyIdTokenOptions {
   /**
-   * The `nonce` sent in the authentication request; the token's must equal it (IDT-8). When
-   * omitted, a token that carries a nonce is refused: it answers a request that sent one, not
-   * this one (OIDC Core §15.5.2).
+   * The `nonce` sent in the authentication request; the token's must equal it (OIDC Core
+   * §3.1.3.7 step 11). When omitted, a token that carries a nonce is refused: it answers a request
+   * that sent one, not this one (OIDC Core §15.5.2).
    */
   readonly nonce?: string;
-  /** The access token received with the ID token; checked against `at_hash` when the token has one (IDT-10). */
+  /**
+   * The access token received with the ID token; checked against `at_hash` when the token has one
+   * (OIDC Core §3.2.2.9).
+   */
   readonly accessToken?: string;
-  /** The authorization code received with the ID token; checked against `c_hash` when the token has one (IDT-11). */
+  /**
+   * The authorization code received with the ID token; checked against `c_hash` when the token
+   * has one (OIDC Core §3.3.2.11).
+   */
   readonly code?: string;
   /**
    * The `max_age` sent, in seconds (≥ 0): the token must carry `auth_time`, no older than this plus
-   * the clock tolerance (IDT-9).
+   * the clock tolerance (OIDC Core §3.1.3.7 step 13).
    * @example 300
    */
   readonly maxAge?: number;
   /**
-   * Acceptable authentication context classes: the token's `acr` must be one of them (IDT-9).
+   * Acceptable authentication context classes: the token's `acr` must be one of them (OIDC Core
+   * §3.1.3.7 step 12).
    * @example ['urn:okta:loa:2fa:any']
    */
   readonly acrValues?: readonly string[];

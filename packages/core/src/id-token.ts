@@ -1,8 +1,8 @@
 /**
  * `createIdTokenVerifier`: checks an OpenID Connect ID token the way a client must before it
- * trusts who signed in (OIDC Core §3.1.3.7, §3.2.2.9, §3.3.2.11; rows IDT-2..IDT-12). It shares
+ * trusts who signed in (OIDC Core §3.1.3.7, §3.2.2.9, §3.3.2.11). It shares
  * decoding, the algorithm allow-list, issuer routing, keys and errors with the access-token
- * verifier; org servers are allowed here, since SSO with OIDC is what they are for (DESIGN rule 3).
+ * verifier; org servers are allowed here, since SSO with OIDC is what they are for.
  */
 import type { CreateIdTokenVerifier, IdTokenResult, VerifyIdTokenOptions } from './id-token-types.js';
 import { readIdTokenCallOptions, resolveIdTokenOptions } from './lib/id-token/options.js';

@@ -2,8 +2,9 @@ import { TokenwardError } from './errors.js';
 import { QUOTED_LENGTH, quote } from './lib/quote.js';
 
 /**
- * An issuer classified by the authorization-server model (DESIGN.md): the `org` server at the
- * bare origin, a `custom` server at `/oauth2/{id}`, or `other` (any other path, verified generically).
+ * An issuer classified by the authorization-server model (see the package README): the `org`
+ * server at the bare origin, a `custom` server at `/oauth2/{id}`, or `other` (any other path,
+ * verified generically).
  */
 export type ParsedIssuer =
   | { readonly kind: 'org'; readonly origin: string }

@@ -8,7 +8,7 @@ import type { Transport } from './runtime.js';
 /** One trusted issuer and what its tokens must say, with overrides of the verifier-wide settings. */
 export interface IssuerOptions {
   /**
-   * Issuer identifier, compared with `iss` character for character (AT-4). `https` (plain `http`
+   * Issuer identifier, compared with `iss` character for character (RFC 9068 §4). `https` (plain `http`
    * only for loopback hosts), no query or fragment. A custom authorization server
    * (`https://{domain}/oauth2/{id}`) or, with `orgServerRules: false`, another vendor's issuer.
    * An org server (bare origin) is refused: its access tokens are for the vendor's own APIs.
@@ -16,7 +16,7 @@ export interface IssuerOptions {
    */
   readonly issuer: string;
   /**
-   * Audience(s) this API answers to; `aud` must contain one of them (BCP-9, AT-5). Required.
+   * Audience(s) this API answers to; `aud` must contain one of them (RFC 8725 §3.9). Required.
    * @example 'api://default'
    */
   readonly audience: string | readonly string[];
@@ -35,7 +35,7 @@ export interface IssuerOptions {
 /** Settings shared by every issuer of a verifier. */
 export interface VerifierSettings {
   /**
-   * Signature algorithms accepted, compared case-sensitively with the header's `alg` (BCP-1).
+   * Signature algorithms accepted, compared case-sensitively with the header's `alg` (RFC 8725 §3.1).
    * Any of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA; `none` and `HS*`
    * are never accepted. Default `['RS256']` (what the vendor's servers sign with).
    * @example ['RS256', 'ES256']
@@ -65,7 +65,7 @@ export interface VerifierSettings {
   readonly requiredClaims?: readonly string[];
   /**
    * `'at+jwt'` requires RFC 9068 explicit typing: header `typ` `at+jwt` or `application/at+jwt`
-   * (case-insensitive, AT-2). Default: `typ` may be absent, `JWT` or `at+jwt` (the vendor's access
+   * (case-insensitive, RFC 9068 §4). Default: `typ` may be absent, `JWT` or `at+jwt` (the vendor's access
    * tokens carry none); ID tokens are refused by their claims either way.
    */
   readonly typ?: 'at+jwt';

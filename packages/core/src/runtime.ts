@@ -1,6 +1,6 @@
 /**
  * The two places where the default (web-standard) entry and the Node entry differ: how key
- * material is fetched, and which signature primitive checks a signature (DESIGN.md "Runtime split").
+ * material is fetched, and which signature primitive checks a signature.
  * Everything else in core is shared and written against these interfaces.
  */
 
@@ -74,7 +74,7 @@ export interface SignaturePrimitive {
  * Buffer) is several times faster than portable code. Both answers must be identical.
  */
 export interface TokenCodec {
-  /** The bytes of `segment`, or `undefined` unless it is canonical unpadded base64url (RFC 7515 §2, BCP-14). */
+  /** The bytes of `segment`, or `undefined` unless it is canonical unpadded base64url (RFC 7515 §2). */
   decodeBase64url(segment: string): Uint8Array | undefined;
 }
 

@@ -59,7 +59,7 @@ describe('nonce (IDT-8)', () => {
       code: 'ERR_NONCE_MISMATCH',
       status: 401,
       message:
-        'expected the nonce sent in the authentication request; the token carries no "nonce" (OIDC Core §3.1.3.7 step 11)',
+        'expected the nonce sent in the authentication request; the token carries no "nonce" (OIDC Core section 3.1.3.7 step 11)',
     });
   });
 
@@ -169,7 +169,8 @@ describe('auth_time and maxAge (IDT-9)', () => {
     await expect(verifier.verify(token)).resolves.toBeDefined();
     expect(await rejectionOf(verifier.verify(token, { maxAge: 600 }))).toMatchObject({
       code: 'ERR_CLAIM_MISSING',
-      message: 'token has no "auth_time" claim, which is required when maxAge is given (OIDC Core §3.1.2.1)',
+      message:
+        'token has no "auth_time" claim, which is required when maxAge is given (OIDC Core section 3.1.2.1)',
     });
   });
 

@@ -37,7 +37,7 @@ describe('required ID-token claims and their types (IDT-12)', () => {
     expect(await rejectionOf(verifier.verify(await mint({}, { omit: [claim] })))).toEqual({
       code: 'ERR_CLAIM_MISSING',
       status: 401,
-      message: `token has no "${claim}" claim; ID tokens must carry it (OIDC Core §2)`,
+      message: `token has no "${claim}" claim; ID tokens must carry it (OIDC Core section 2)`,
     });
   });
 
@@ -148,7 +148,7 @@ describe('audience and authorized party (IDT-3, IDT-4)', () => {
     expect(await rejectionOf(verifier.verify(await mint({ azp: 'other-client' })))).toEqual({
       code: 'ERR_CLAIM_INVALID',
       status: 401,
-      message: 'expected azp "spa-client"; found "other-client" (OIDC Core §3.1.3.7 step 5)',
+      message: 'expected azp "spa-client"; found "other-client" (OIDC Core section 3.1.3.7 step 5)',
     });
   });
 });

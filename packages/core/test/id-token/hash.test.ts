@@ -121,7 +121,7 @@ describe('at_hash / c_hash: the hash follows the ID token alg (IDT-10, IDT-11)',
     const failure = await failureOf(() => checkHalfHash({ claim: 'at_hash', expected, value, alg: 'RS256' }));
     expect(failure).toEqual({
       code: 'ERR_CLAIM_INVALID',
-      message: 'claim "at_hash" must be unpadded base64url (OIDC Core §3.1.3.6)',
+      message: 'claim "at_hash" must be unpadded base64url (OIDC Core section 3.1.3.6)',
     });
   });
 

@@ -194,7 +194,7 @@ describe('checkAccessTokenType (AT-2, AT-10, BCP-12, OK-2)', () => {
       checkAccessTokenType({ alg: 'RS256', ...(typ ? { typ } : {}) }, claims(), typed),
     );
     expect(failure.code).toBe('ERR_TYPE_INVALID');
-    expect(failure.message).toMatch(/expected header typ "at\+jwt" \(RFC 9068 §4\)/);
+    expect(failure.message).toMatch(/expected header typ "at\+jwt" \(RFC 9068 section 4\)/);
   });
 
   it.each(['nonce', 'at_hash', 'c_hash'])(

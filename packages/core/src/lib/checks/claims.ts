@@ -121,7 +121,7 @@ export function audienceList(claims: AccessTokenClaims): readonly string[] {
   return typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
 }
 
-/** `aud` must contain one of the expected audiences (BCP-9, AT-5). */
+/** `aud` must contain one of the expected audiences (RFC 8725 §3.9, RFC 9068 §4). */
 export function checkAudience(audience: readonly string[], expected: readonly string[]): void {
   if (!audience.some((value) => expected.includes(value))) {
     const foundText = audience.length === 0 ? 'an empty list' : quoteList(audience, ', ');
@@ -132,7 +132,7 @@ export function checkAudience(audience: readonly string[], expected: readonly st
   }
 }
 
-/** `typ` of an RFC 9068 access token; media types compare case-insensitively (AT-2). */
+/** `typ` of an RFC 9068 access token; media types compare case-insensitively (RFC 9068 §4). */
 export const AT_JWT = /^(?:application\/)?at\+jwt$/i;
 /** `typ` of a JWT that says nothing more about its kind (RFC 7519 §5.1). */
 export const PLAIN_JWT = /^(?:application\/)?jwt$/i;
@@ -146,7 +146,7 @@ export interface TypePolicy {
 }
 
 /**
- * Refuses anything that is not an access token (AT-2, AT-10, BCP-12, OK-2).
+ * Refuses anything that is not an access token (RFC 9068 §4 and §5, RFC 8725 §3.12).
  *
  * - `typ` (media type, case-insensitive): `at+jwt` or `application/at+jwt`; when `requireAtJwt`
  *   is off also none or `JWT` (the vendor's access tokens carry no `typ`; many servers send `JWT`).
@@ -161,7 +161,7 @@ export function checkAccessTokenType(header: JwtHeader, claims: AccessTokenClaim
   if (policy.requireAtJwt && !typedAccessToken) {
     throw new TokenwardError(
       'ERR_TYPE_INVALID',
-      `expected header typ "at+jwt" (RFC 9068 §4); found ${typ === undefined ? 'none' : quote(typ)}`,
+      `expected header typ "at+jwt" (RFC 9068 section 4); found ${typ === undefined ? 'none' : quote(typ)}`,
     );
   }
   if (typ !== undefined && !typedAccessToken && !PLAIN_JWT.test(typ)) {

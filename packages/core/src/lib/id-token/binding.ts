@@ -20,7 +20,7 @@ export function checkNonce(claims: IdTokenClaims, expected: string | undefined):
       throw new TokenwardError(
         'ERR_NONCE_MISMATCH',
         'token carries a "nonce" but verify was given none; pass the nonce sent in the authentication ' +
-          'request (OIDC Core §3.1.3.7 step 11)',
+          'request (OIDC Core section 3.1.3.7 step 11)',
       );
     }
     return;
@@ -28,7 +28,8 @@ export function checkNonce(claims: IdTokenClaims, expected: string | undefined):
   if (claims.nonce === undefined) {
     throw new TokenwardError(
       'ERR_NONCE_MISMATCH',
-      'expected the nonce sent in the authentication request; the token carries no "nonce" (OIDC Core §3.1.3.7 step 11)',
+      'expected the nonce sent in the authentication request; the token carries no "nonce" ' +
+        '(OIDC Core section 3.1.3.7 step 11)',
     );
   }
   if (claims.nonce !== expected) {
@@ -68,7 +69,7 @@ export function checkAuthTime(
   if (claims.auth_time === undefined) {
     throw new TokenwardError(
       'ERR_CLAIM_MISSING',
-      'token has no "auth_time" claim, which is required when maxAge is given (OIDC Core §3.1.2.1)',
+      'token has no "auth_time" claim, which is required when maxAge is given (OIDC Core section 3.1.2.1)',
     );
   }
   const now = nowMs / 1000;

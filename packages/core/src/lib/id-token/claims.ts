@@ -49,7 +49,7 @@ export function checkIdTokenClaims(
     if (payload[name] === undefined) {
       throw new TokenwardError(
         'ERR_CLAIM_MISSING',
-        `token has no "${name}" claim; ID tokens must carry it (OIDC Core §2)`,
+        `token has no "${name}" claim; ID tokens must carry it (OIDC Core section 2)`,
       );
     }
   }
@@ -62,7 +62,7 @@ export function checkIdTokenClaims(
   if (!SUBJECT.test(claims.sub)) {
     throw new TokenwardError(
       'ERR_CLAIM_INVALID',
-      'claim "sub" must be 1 to 255 printable ASCII characters (OIDC Core §2)',
+      'claim "sub" must be 1 to 255 printable ASCII characters (OIDC Core section 2)',
     );
   }
   checkRequiredClaims(claims, policy.requiredClaims);
@@ -101,7 +101,8 @@ function checkIdTokenType(header: JwtHeader, claims: IdTokenClaims): void {
   if (typ !== undefined && AT_JWT.test(typ)) {
     throw new TokenwardError(
       'ERR_TYPE_INVALID',
-      `header typ ${quote(typ)} marks an access token (RFC 9068 §2.1); expected an ID token (typ "JWT" or none)`,
+      `header typ ${quote(typ)} marks an access token (RFC 9068 section 2.1); ` +
+        'expected an ID token (typ "JWT" or none)',
     );
   }
   if (typ !== undefined && !PLAIN_JWT.test(typ)) {
@@ -138,14 +139,15 @@ function checkAudienceAndParty(claims: IdTokenClaims, policy: IdTokenClaimPolicy
     throw new TokenwardError(
       'ERR_AUDIENCE_MISMATCH',
       `aud also names ${quote(untrusted)}, an audience this client does not trust ` +
-        '(OIDC Core §3.1.3.7 step 3; list it in trustedAudiences to accept it)',
+        '(OIDC Core section 3.1.3.7 step 3; list it in trustedAudiences to accept it)',
     );
   }
   if (claims.azp === undefined) {
     if (audience.length > 1) {
       throw new TokenwardError(
         'ERR_CLAIM_MISSING',
-        'token has several audiences but no "azp" claim naming the client it was issued to (OIDC Core §3.1.3.7 step 4)',
+        'token has several audiences but no "azp" claim naming the client it was issued to ' +
+          '(OIDC Core section 3.1.3.7 step 4)',
       );
     }
     return;
@@ -153,7 +155,8 @@ function checkAudienceAndParty(claims: IdTokenClaims, policy: IdTokenClaimPolicy
   if (claims.azp !== clientId) {
     throw new TokenwardError(
       'ERR_CLAIM_INVALID',
-      `expected azp ${quote(clientId, QUOTED_LENGTH.configured)}; found ${quote(claims.azp)} (OIDC Core §3.1.3.7 step 5)`,
+      `expected azp ${quote(clientId, QUOTED_LENGTH.configured)}; found ${quote(claims.azp)} ` +
+        '(OIDC Core section 3.1.3.7 step 5)',
     );
   }
 }

@@ -47,7 +47,7 @@ export async function checkHalfHash(check: HashCheck): Promise<void> {
   if (claimed === undefined || check.expected === '') {
     throw new TokenwardError(
       'ERR_CLAIM_INVALID',
-      `claim "${check.claim}" must be unpadded base64url (OIDC Core §3.1.3.6)`,
+      `claim "${check.claim}" must be unpadded base64url (OIDC Core section 3.1.3.6)`,
     );
   }
   const actual = await leftHalfHash(check.value, check.alg);

@@ -62,7 +62,7 @@ export function readProfile(claims: IdTokenClaims): IdTokenProfile {
 
 function readAddress(value: unknown): IdTokenAddress {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw mistyped('address', 'an object (OIDC Core §5.1.1)');
+    throw mistyped('address', 'an object (OIDC Core section 5.1.1)');
   }
   const members = value as Record<string, unknown>;
   const address: Record<string, string> = {};
@@ -76,7 +76,10 @@ function readAddress(value: unknown): IdTokenAddress {
 }
 
 function mistyped(claim: string, expected: string): TokenwardError {
-  return new TokenwardError('ERR_CLAIM_INVALID', `claim "${claim}" must be ${expected} (OIDC Core §5.1)`);
+  return new TokenwardError(
+    'ERR_CLAIM_INVALID',
+    `claim "${claim}" must be ${expected} (OIDC Core section 5.1)`,
+  );
 }
 
 /** Assembles the frozen result; every check has passed. */

@@ -52,7 +52,10 @@ const TABLE = {
 
 export type SupportedAlgorithm = keyof typeof TABLE;
 
-/** Every algorithm the signature primitives implement. `none` and `HS*` are absent on purpose (BCP-3, DESIGN rule 5). */
+/**
+ * Every algorithm the signature primitives implement. `none` and `HS*` are absent on purpose
+ * (RFC 8725 §3.2).
+ */
 export const SUPPORTED_ALGORITHMS: readonly SupportedAlgorithm[] = Object.freeze(
   Object.keys(TABLE) as SupportedAlgorithm[],
 );
@@ -100,5 +103,6 @@ export const RSA_MODULUS_BITS = LIMITS.rsaModulusBits;
 /** Why an RSA modulus of `bits` is refused, or `undefined` when it is within {@link RSA_MODULUS_BITS}. */
 export function rsaModulusProblem(bits: number): string | undefined {
   if (bits >= RSA_MODULUS_BITS.min && bits <= RSA_MODULUS_BITS.max) return undefined;
-  return `has a ${bits}-bit RSA modulus; ${RSA_MODULUS_BITS.min} to ${RSA_MODULUS_BITS.max} bits are accepted (RFC 7518 §3.3)`;
+  const { min, max } = RSA_MODULUS_BITS;
+  return `has a ${bits}-bit RSA modulus; ${min} to ${max} bits are accepted (RFC 7518 section 3.3)`;
 }

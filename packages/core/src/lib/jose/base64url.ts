@@ -1,7 +1,7 @@
 /**
  * Strict base64url (RFC 7515 §2, App. C): URL-safe alphabet, no padding, no whitespace, and a
  * canonical final character. Lenient decoders accept `=`, `+`, `/`, spaces, or stray low bits in
- * the last character, which lets one token have many spellings (BCP-14, JOSE-1); we accept one.
+ * the last character, which lets one token have many spellings (RFC 7515 §2); we accept one.
  */
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

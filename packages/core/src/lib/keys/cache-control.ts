@@ -1,6 +1,6 @@
 /**
  * How long a fetched key set stays fresh, from its response headers (RFC 9111 §5.2.2, §4.2.3).
- * Identity providers shorten `max-age` near the end of a rotation's safe period (OK-3), so it
+ * Identity providers shorten `max-age` near the end of a rotation's safe period, so it
  * is honoured, but clamped: a tiny value would turn every request into a fetch, and a huge one
  * would pin a revoked key for days (§4.13 "Cache lifetime").
  */

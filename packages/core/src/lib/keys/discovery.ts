@@ -41,9 +41,9 @@ export interface Discovery {
 const NOT_AT_THIS_ADDRESS = new Set([404, 405, 410]);
 
 /**
- * The addresses to try, in order (MD-2): the RFC 8414 §3.1 form, with the well-known suffix
+ * The addresses to try, in order: the RFC 8414 §3.1 form, with the well-known suffix
  * inserted between host and path, then the appended OAuth and OpenID Connect forms that Okta
- * and most providers also serve (MD-Okta). For an issuer without a path the first two coincide.
+ * and most providers also serve. For an issuer without a path the first two coincide.
  */
 export function discoveryUrls(issuer: string): string[] {
   const url = new URL(issuer);
@@ -140,12 +140,13 @@ function readJwksUri(
       new TokenwardError(
         'ERR_DISCOVERY_ISSUER_MISMATCH',
         `Discovery document ${url} names ${found}, but it was fetched for issuer ${quote(config.issuer, QUOTED_LENGTH.configured)}; ` +
-          'the two must be identical (RFC 8414 §3.3, OpenID Connect Discovery §4.3)',
+          'the two must be identical (RFC 8414 section 3.3, OpenID Connect Discovery section 4.3)',
       ),
     );
   }
   const jwksUri = metadata.jwks_uri;
-  if (typeof jwksUri !== 'string') throw fail(`Discovery document ${url} has no "jwks_uri" string (MD-6)`);
+  if (typeof jwksUri !== 'string')
+    throw fail(`Discovery document ${url} has no "jwks_uri" string (OpenID Connect Discovery section 3)`);
   const problem = fetchableUrlProblem(jwksUri);
   if (problem !== undefined) throw fail(`Discovery document ${url}: "jwks_uri" ${jwksUri} ${problem}`);
   const jwksOrigin = originOf(jwksUri);

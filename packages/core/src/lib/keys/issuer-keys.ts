@@ -29,7 +29,7 @@ export function createIssuerKeys(config: IssuerKeysConfig): IssuerKeys {
   const [name, url] = config.jwksUri === undefined ? ['issuer', config.issuer] : ['jwksUri', config.jwksUri];
   let problem = fetchableUrlProblem(url);
   if (problem === undefined && config.jwksUri === undefined && url.includes('?')) {
-    problem = 'must not contain a query (RFC 8414 §2)';
+    problem = 'must not contain a query (RFC 8414 section 2)';
   }
   if (problem !== undefined) {
     throw new TokenwardError(

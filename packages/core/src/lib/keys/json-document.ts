@@ -1,7 +1,7 @@
 /**
  * Fetches one JSON object over a transport and says precisely what went wrong when it could not:
  * the shared first half of discovery and JWKS retrieval. Only a 200 answer with a JSON media type
- * is read (MD-3; §4.13 "status 200 only"); redirects are refused, never followed.
+ * is read (RFC 8414 §3.2); redirects are refused, never followed.
  */
 import {
   type Transport,

@@ -158,7 +158,7 @@ function describeKey(key: UsableKey): string {
   return `${describeShape(key.kty, key.crv)}${restriction}`;
 }
 
-/** A `kid` comes from the token and is untrusted (BCP-10): quoted, and cut when long. */
+/** A `kid` comes from the token and is untrusted (RFC 8725 §3.10): quoted, and cut when long. */
 export function quoteKid(kid: string): string {
   return quote(kid, QUOTED_LENGTH.kid);
 }

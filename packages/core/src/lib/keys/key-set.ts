@@ -1,6 +1,6 @@
 /**
  * Reads a JWK Set (RFC 7517 §5) into the keys that may verify signatures. Keys that cannot are
- * skipped, not fatal (JOSE-12: "SHOULD ignore JWKs with unknown kty, missing members, or
+ * skipped, not fatal (RFC 7517 §5: "SHOULD ignore JWKs with unknown kty, missing members, or
  * out-of-range values"), and each skip is recorded with its reason so that an empty result can
  * say why.
  */

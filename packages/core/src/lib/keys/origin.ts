@@ -1,7 +1,8 @@
 /**
  * URL safety checks for the addresses key material is fetched from: discovery documents and
- * `jwks_uri` must travel over TLS (MD-7, §4.13 "Transport"), with plain HTTP allowed only to
- * loopback, where no network sits between the two processes (development, tests).
+ * `jwks_uri` must travel over TLS (RFC 8414 §6.1, OpenID Connect Discovery §7.1), with plain
+ * HTTP allowed only to loopback, where no network sits between the two processes (development,
+ * tests).
  */
 
 import { isLoopbackHost } from '../../loopback.js';

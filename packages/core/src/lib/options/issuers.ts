@@ -79,7 +79,7 @@ export function resolveIssuer(
   if (entry.audience === undefined || (Array.isArray(entry.audience) && entry.audience.length === 0)) {
     throw configError(
       `\`${where}audience\` is required: the identifier of this API that tokens must name in \`aud\`, ` +
-        'e.g. "api://default" (BCP-9)',
+        'e.g. "api://default" (RFC 8725 section 3.9)',
     );
   }
   const allowedJwksOrigins =

@@ -1,6 +1,6 @@
 /**
  * Small validators for options: each returns the checked value or throws `ERR_CONFIG` naming the
- * option, so every misconfiguration reads differently (STYLE.md: no `node:assert` for options).
+ * option, so every misconfiguration reads differently (no `node:assert`, whose failures all look alike).
  */
 import type { Range } from '../../defaults.js';
 import { TokenwardError } from '../../errors.js';

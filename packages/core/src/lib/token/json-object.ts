@@ -17,10 +17,10 @@ const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 
 /**
- * Decodes a JOSE header or JWT claims set: UTF-8 JSON whose top level is an object (JOSE-2),
- * with unique member names at every level (JOSE-3) and bounded nesting.
+ * Decodes a JOSE header or JWT claims set: UTF-8 JSON whose top level is an object (RFC 7519 §7.2),
+ * with unique member names at every level (RFC 7515 §4) and bounded nesting.
  *
- * JOSE-3 allows either rejecting duplicate names or keeping the last one; we reject, because two
+ * RFC 7515 §4 allows either rejecting duplicate names or keeping the last one; we reject, because two
  * parsers that pick different duplicates read two different tokens from one signature.
  * Errors carry no `cause`: a SyntaxError's message quotes the text being parsed.
  */

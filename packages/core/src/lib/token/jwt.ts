@@ -20,8 +20,8 @@ const headers = createHeaderMemo();
 
 /**
  * Splits and decodes a compact JWS, checking its shape before anything is parsed: a string no
- * longer than `maxBytes`, exactly three non-empty canonical base64url segments (BCP-14, JOSE-1),
- * and a header and payload that are UTF-8 JSON objects (JOSE-2, BCP-7).
+ * longer than `maxBytes`, exactly three non-empty canonical base64url segments (RFC 7515 §2),
+ * and a header and payload that are UTF-8 JSON objects (RFC 7519 §7.2, RFC 8725 §3.7).
  */
 export function decodeJwt(token: unknown, maxBytes: number, codec: TokenCodec): DecodedJwt {
   if (typeof token !== 'string') {
@@ -72,7 +72,7 @@ function decodeSegment(codec: TokenCodec, segment: string, part: string): Uint8A
   if (bytes === undefined) {
     throw new TokenwardError(
       'ERR_TOKEN_MALFORMED',
-      `JWT ${part} segment is not non-empty unpadded base64url (RFC 7515 §2)`,
+      `JWT ${part} segment is not non-empty unpadded base64url (RFC 7515 section 2)`,
     );
   }
   return bytes;
@@ -102,25 +102,29 @@ function checkHeaderMembers(header: Record<string, unknown>): void {
   }
 }
 
-/** Header checks that need the configuration: `alg` from the allow-list, no `crit` or `b64` (JOSE-5, JOSE-7). */
+/**
+ * Header checks that need the configuration: `alg` from the allow-list, no `crit` or `b64`
+ * (RFC 7515 §4.1.11, RFC 7797 §6).
+ */
 export function checkHeaderPolicy(header: JwtHeader, algorithms: readonly string[]): void {
   checkAlgorithm(header, algorithms);
   if ('crit' in header) {
     // We understand no JWS extensions, so any `crit` makes the JWS invalid (RFC 7515 §4.1.11).
     throw new TokenwardError(
       'ERR_CRIT_UNSUPPORTED',
-      'JWT header lists "crit" extensions; none are supported, so the token is refused (RFC 7515 §4.1.11)',
+      'JWT header lists "crit" extensions; none are supported, so the token is refused ' +
+        '(RFC 7515 section 4.1.11)',
     );
   }
   if ('b64' in header) {
     throw new TokenwardError(
       'ERR_CRIT_UNSUPPORTED',
-      'JWT header has "b64"; an unencoded payload is not allowed in a JWT (RFC 7797 §7)',
+      'JWT header has "b64"; an unencoded payload is not allowed in a JWT (RFC 7797 section 7)',
     );
   }
 }
 
-/** `alg` must be one of `algorithms`, compared case-sensitively (JOSE-4, BCP-2). */
+/** `alg` must be one of `algorithms`, compared case-sensitively (RFC 7515 §4.1.1). */
 export function checkAlgorithm(header: JwtHeader, algorithms: readonly string[]): void {
   if (!algorithms.includes(header.alg)) {
     throw new TokenwardError(
