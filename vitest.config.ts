@@ -6,12 +6,17 @@ import { defineConfig } from 'vitest/config';
 // require('is-promise') inside Express 5's router loads the ESM build and every async handler 500s.
 const conditions = ['tokenward-source', 'node', 'development|production'];
 
-const project = (name: string, root: string, extra: { include?: string[]; testTimeout?: number } = {}) => ({
+const project = (
+  name: string,
+  root: string,
+  extra: { include?: string[]; exclude?: string[]; testTimeout?: number } = {},
+) => ({
   extends: true as const,
   test: {
     name,
     root,
     include: extra.include ?? ['test/**/*.test.ts'],
+    ...(extra.exclude === undefined ? {} : { exclude: extra.exclude }),
     testTimeout: extra.testTimeout ?? 20_000,
   },
 });
@@ -28,7 +33,12 @@ export default defineConfig({
       project('fastify', 'packages/fastify'),
       project('cli', 'packages/cli'),
       project('gateway', 'packages/gateway', { testTimeout: 60_000 }),
-      project('integration', 'test', { include: ['**/*.test.ts'], testTimeout: 60_000 }),
+      project('integration', 'test', {
+        include: ['**/*.test.ts'],
+        exclude: ['security/**', '**/node_modules/**'],
+        testTimeout: 60_000,
+      }),
+      project('security', 'test/security', { include: ['**/*.test.ts'] }),
     ],
   },
 });

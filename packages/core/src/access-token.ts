@@ -29,6 +29,7 @@ export function accessTokenVerifierFactory(runtime: Runtime): CreateAccessTokenV
         issuer: entry.issuer,
         jwksUri: entry.jwksUri,
         allowedJwksOrigins: entry.allowedJwksOrigins,
+        allowInsecureHttp: entry.allowInsecureHttp,
         algorithms: entry.algorithms,
         transport,
         signatures: runtime.signatures,

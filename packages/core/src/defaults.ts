@@ -48,6 +48,11 @@ export const DEFAULTS = Object.freeze({
   realm: 'api',
   /** Seconds in `Retry-After` of a 503 when no better estimate is known. */
   retryAfter: 30,
+  /**
+   * Seconds a token may live from `iat` to `exp`, for the vendor's servers (org and custom), which
+   * issue tokens for 5 minutes to 24 hours; other issuers have no limit unless one is set.
+   */
+  maxTokenLifetime: 86_400,
 });
 
 /** The ranges the options accept (a value outside throws `ERR_CONFIG`), and the fixed bounds. */
@@ -70,4 +75,11 @@ export const LIMITS = Object.freeze({
   rsaModulusBits: range(2048, 8192),
   /** Deepest nesting of objects and arrays in a token's header or claims. */
   jsonDepth: range(1, 20),
+  /**
+   * An RSA public exponent: odd and at least 3 (below, signatures are forgeable), at most 32 bits
+   * (65537 is what servers use; a larger one only slows each verify).
+   */
+  rsaExponent: range(3, 2 ** 32 - 1),
+  /** Characters of a `WWW-Authenticate` value: past a client's or proxy's limit a 401 is unreadable. */
+  challengeLength: range(1, 1024),
 });

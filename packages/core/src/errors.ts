@@ -3,7 +3,7 @@
  * the HTTP answer an API should give (`status`/`statusCode`, `headers`), and the OAuth error
  * name, so Express's final handler and Fastify's default error handler already reply correctly.
  */
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, LIMITS } from './defaults.js';
 
 /** Codes answered with 401 and `error="invalid_token"` (RFC 6750 §3.1, RFC 9068 §4). */
 export type InvalidTokenCode =
@@ -190,14 +190,19 @@ function buildHeaders(
     const retryAfter = String(options.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
     return { 'WWW-Authenticate': challenge(params), 'Retry-After': retryAfter };
   }
+  const tail: string[] = [];
+  if (code === 'ERR_INSUFFICIENT_SCOPE' && options.requiredScopes && options.requiredScopes.length > 0) {
+    tail.push(`scope=${quote(options.requiredScopes.join(' '))}`);
+  }
   if (meaning.oauthError !== undefined) {
     params.push(`error=${quote(meaning.oauthError)}`);
-    params.push(`error_description=${quote(message)}`);
+    // The description gives way so the whole challenge fits LIMITS.challengeLength: a header past
+    // a client's or proxy's limit turns a readable 401 into a failed response.
+    const room = LIMITS.challengeLength.max - challenge([...params, ...tail, 'error_description=""']).length;
+    const description = message.length > room ? `${message.slice(0, Math.max(0, room - 3))}...` : message;
+    params.push(`error_description=${quote(description)}`);
   }
-  if (code === 'ERR_INSUFFICIENT_SCOPE' && options.requiredScopes && options.requiredScopes.length > 0) {
-    params.push(`scope=${quote(options.requiredScopes.join(' '))}`);
-  }
-  return { 'WWW-Authenticate': challenge(params) };
+  return { 'WWW-Authenticate': challenge([...params, ...tail]) };
 }
 
 function challenge(params: string[]): string {

@@ -1,8 +1,11 @@
 import { DEFAULT_REALM, type ErrorCode, isTokenwardError } from './errors.js';
+import { QUOTED_LENGTH, quote } from './lib/quote.js';
 
 /**
  * Typed events for logging and metrics (`onEvent` option). Handlers run synchronously; an
- * exception thrown by a handler is swallowed so observability can never break verification.
+ * exception thrown by a handler, or a promise it returns that rejects, is swallowed so
+ * observability can never break verification. Strings taken from a token (`kid`) are shortened
+ * and escaped, as in messages, so a log line cannot be forged through them.
  */
 export type TokenwardEvent =
   | { type: 'discovery_fetched'; issuer: string; url: string; durationMs: number }
@@ -18,27 +21,66 @@ export type TokenwardEvent =
     }
   | { type: 'jwks_refresh_failed'; issuer: string; url: string; code: ErrorCode; message: string }
   | { type: 'jwks_stale_served'; issuer: string; url: string; staleForSeconds: number }
+  /** Key material is about to be fetched over plain http from a host that is not loopback (`allowInsecureHttp`). */
+  | { type: 'insecure_http'; issuer: string; url: string }
   | { type: 'jwks_cooldown'; issuer: string; kid: string | undefined; retryInSeconds: number }
-  | { type: 'verification_failed'; issuer: string | undefined; code: ErrorCode; message: string };
+  | {
+      type: 'verification_failed';
+      /** The configured issuer the token named, once known. */
+      issuer: string | undefined;
+      code: ErrorCode;
+      message: string;
+      /**
+       * For `ERR_ISSUER_MISMATCH` and `ERR_ORG_SERVER_TOKEN`: the issuers this verifier trusts,
+       * which the message (seen by clients) deliberately leaves out.
+       */
+      trustedIssuers?: readonly string[];
+    };
 
 /** Why a key set was fetched. */
 export type JwksFetchReason = 'initial' | 'expired' | 'unknown_kid' | 'warm';
 
+/** A handler may be `async`: what it returns is not awaited, and a rejected promise is ignored. */
 export type EventHandler = (event: TokenwardEvent) => void;
 
-/** Calls the handler, if any, shielding the caller from exceptions it throws. */
+/**
+ * Calls the handler, if any, shielding the caller from exceptions it throws and from a rejected
+ * promise it returns (unhandled, that would end a Node process on a junk token).
+ */
 export function emit(handler: EventHandler | undefined, event: TokenwardEvent): void {
   if (handler === undefined) return;
   try {
-    handler(event);
+    const returned: unknown = handler(event);
+    if (isThenable(returned)) returned.then(undefined, ignore);
   } catch {
     // Deliberately ignored: a broken logger must not turn into a 401 or a 503.
   }
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function ignore(): void {}
+
+/**
+ * A `kid` from a token as events carry it: quoted as messages quote it (cut to
+ * `QUOTED_LENGTH.kid`, JSON escapes) without the quotes, and non-ASCII as `\uXXXX` too.
+ */
+export function eventText(value: string): string {
+  return quote(value, QUOTED_LENGTH.kid)
+    .slice(1, -1)
+    .replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /**
  * What both verifiers do with a failure before the caller sees it: one `verification_failed`
- * event naming the issuer once the token was routed to one (never the token), and the verifier's
+ * event naming the issuer once the token was routed to one (never the token), with the trusted
+ * issuers when the token's issuer was refused (the message leaves them out), and the verifier's
  * realm on the error. A misconfiguration (`ERR_CONFIG`) is a programming error, not a verdict on
  * a token, and passes through untouched, as does anything that is not a `TokenwardError`.
  */
@@ -47,8 +89,11 @@ export function reportVerificationFailure(
   realm: string,
   error: unknown,
   issuer: string | undefined,
+  trustedIssuers: readonly string[],
 ): unknown {
   if (!isTokenwardError(error) || error.code === 'ERR_CONFIG') return error;
-  emit(onEvent, { type: 'verification_failed', issuer, code: error.code, message: error.message });
+  const event = { type: 'verification_failed', issuer, code: error.code, message: error.message } as const;
+  const issuerRefused = error.code === 'ERR_ISSUER_MISMATCH' || error.code === 'ERR_ORG_SERVER_TOKEN';
+  emit(onEvent, issuerRefused ? { ...event, trustedIssuers } : event);
   return realm === DEFAULT_REALM ? error : error.withRealm(realm);
 }

@@ -35,6 +35,14 @@ export interface IdTokenVerifierOptions
    * @example 'https://acme.okta.com/oauth2/v1/keys'
    */
   readonly jwksUri?: string;
+  /**
+   * INSECURE, for development only: fetch the issuer's discovery document and keys over plain
+   * `http` from a host that is not loopback (e.g. `http://keycloak:8080/realms/dev`). Anyone on the
+   * network path can then substitute keys. Every such fetch emits an `insecure_http` event.
+   * Loopback hosts need no opt-in. Default `false`.
+   * @example true
+   */
+  readonly allowInsecureHttp?: boolean;
 }
 
 /** What the client sent and received in the sign-in this ID token answers. Every member optional. */

@@ -21,6 +21,7 @@ export function idTokenVerifierFactory(runtime: Runtime): CreateIdTokenVerifier 
       issuer: target.issuer,
       jwksUri: target.jwksUri,
       allowedJwksOrigins: target.allowedJwksOrigins,
+      allowInsecureHttp: target.allowInsecureHttp,
       algorithms: target.algorithms,
       transport: settings.transport ?? runtime.createTransport({ fetch: settings.fetch }),
       signatures: runtime.signatures,

@@ -30,6 +30,15 @@ export interface IssuerOptions {
   readonly allowedJwksOrigins?: readonly string[];
   /** Overrides the verifier-wide `algorithms` for this issuer. */
   readonly algorithms?: readonly string[];
+  /**
+   * INSECURE, for development only: fetch this issuer's discovery document and keys over plain
+   * `http` from a host that is not loopback (e.g. a compose service `http://keycloak:8080/realms/dev`).
+   * Anyone on the network path can then substitute keys and mint tokens this API accepts. Every
+   * such fetch emits an `insecure_http` event. Loopback hosts (`localhost`, 127.0.0.0/8, `::1`)
+   * need no opt-in. Default `false`.
+   * @example true
+   */
+  readonly allowInsecureHttp?: boolean;
 }
 
 /** Settings shared by every issuer of a verifier. */
@@ -52,6 +61,15 @@ export interface VerifierSettings {
    * @example 3600
    */
   readonly maxTokenAge?: number;
+  /**
+   * Longest lifetime a token may claim, in seconds from `iat` to `exp`; a longer-lived token is
+   * refused (`ERR_CLAIM_INVALID`) and tokens must then carry `iat`. Greater than 0, or `false` for
+   * no limit. Default: `86400` (24 h, the most the vendor's servers issue) for custom
+   * authorization servers (`https://{domain}/oauth2/{id}`, and org servers where they are
+   * accepted); no limit for other issuers.
+   * @example 3600
+   */
+  readonly maxTokenLifetime?: number | false;
   /**
    * Largest token accepted, in bytes; larger tokens are refused before any parsing.
    * Range 256–65536. Default `8192`.

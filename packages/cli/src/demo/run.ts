@@ -113,6 +113,8 @@ function noteFor(event: TokenwardEvent): string[] {
       return [`refetch held back by the cooldown (${event.retryInSeconds} s left)`];
     case 'discovery_failed':
       return [`discovery failed: ${event.code}`];
+    case 'insecure_http':
+      return [`key material fetched over plain http (allowInsecureHttp): ${event.url}`];
     case 'verification_failed':
       return [];
   }

@@ -56,13 +56,28 @@ describe('required ID-token claims and their types (IDT-12)', () => {
       'claim "sub" must be 1 to 255 printable ASCII characters',
     ],
     ['a non-ASCII sub', { sub: 'ålice' }, 'claim "sub" must be 1 to 255 printable ASCII characters'],
-    ['an empty sub', { sub: '' }, 'claim "sub" must be 1 to 255 printable ASCII characters'],
-    ['a numeric sub', { sub: 42 }, 'claim "sub" must be a string; found number'],
+    ['an empty sub', { sub: '' }, 'claim "sub" must be a non-empty string; found an empty string'],
+    ['a numeric sub', { sub: 42 }, 'claim "sub" must be a non-empty string; found number'],
     ['a numeric nonce', { nonce: 7 }, 'claim "nonce" must be a string; found number'],
-    ['an auth_time string', { auth_time: '1700000000' }, 'claim "auth_time" must be a number; found string'],
+    [
+      'an auth_time string',
+      { auth_time: '1700000000' },
+      'claim "auth_time" must be a NumericDate (seconds, 0 to 8640000000000); found string',
+    ],
+    [
+      'an auth_time past what a Date can hold',
+      { auth_time: 1e20 },
+      'claim "auth_time" must be a NumericDate',
+    ],
     ['an amr string', { amr: 'pwd' }, 'claim "amr" must be a string array; found string'],
-    ['an azp array', { azp: [SPA_CLIENT] }, 'claim "azp" must be a string; found an array'],
-    ['an iat string', { iat: 'yesterday' }, 'claim "iat" must be a number; found string'],
+    ['an azp array', { azp: [SPA_CLIENT] }, 'claim "azp" must be a non-empty string; found an array'],
+    ['an empty azp', { azp: '' }, 'claim "azp" must be a non-empty string; found an empty string'],
+    [
+      'an iat string',
+      { iat: 'yesterday' },
+      'claim "iat" must be a NumericDate (seconds, 0 to 8640000000000); found string',
+    ],
+    ['a negative exp', { exp: -1 }, 'claim "exp" must be a NumericDate'],
   ])('refuses %s with ERR_CLAIM_INVALID', async (_label, claims, message) => {
     const { verifier, mint } = setup();
     const failure = await rejectionOf(verifier.verify(await mint(claims)));

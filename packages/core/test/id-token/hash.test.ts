@@ -116,13 +116,25 @@ describe('at_hash / c_hash: the hash follows the ID token alg (IDT-10, IDT-11)',
     ['padding', 'token-0', 'bALPIINGnnJ1iji-C3xuqw=='],
     ['the standard base64 alphabet', 'token-0', 'bALPIINGnnJ1iji+C3xuqw'],
     ['nothing at all', 'token-0', ''],
-  ])('refuses an at_hash spelled with %s as ERR_CLAIM_INVALID', async (_label, value, expected) => {
-    // 'bALPIINGnnJ1iji-C3xuqw' is the correct at_hash of 'token-0'.
-    const failure = await failureOf(() => checkHalfHash({ claim: 'at_hash', expected, value, alg: 'RS256' }));
-    expect(failure).toEqual({
-      code: 'ERR_CLAIM_INVALID',
-      message: 'claim "at_hash" must be unpadded base64url (OIDC Core section 3.1.3.6)',
-    });
+    ['a number', 'token-0', 42],
+    ['an array', 'token-0', ['bALPIINGnnJ1iji-C3xuqw']],
+  ])(
+    'refuses an at_hash spelled with %s as a mismatch, whatever its shape',
+    async (_label, value, expected) => {
+      // 'bALPIINGnnJ1iji-C3xuqw' is the correct at_hash of 'token-0'.
+      const failure = await failureOf(() =>
+        checkHalfHash({ claim: 'at_hash', expected, value, alg: 'RS256' }),
+      );
+      expect(failure.code).toBe('ERR_AT_HASH_MISMATCH');
+      expect(failure.message).toMatch(/^claim "at_hash" does not match the access token given to verify/);
+    },
+  );
+
+  it('refuses a malformed c_hash as ERR_C_HASH_MISMATCH', async () => {
+    const failure = await failureOf(() =>
+      checkHalfHash({ claim: 'c_hash', expected: 'a=', value: 'code-0', alg: 'RS256' }),
+    );
+    expect(failure.code).toBe('ERR_C_HASH_MISMATCH');
   });
 
   it('accepts the canonical spelling of the same hash', async () => {

@@ -124,10 +124,12 @@ describe('access tokens of the default custom server (Node entry, real issuer)',
     expect((await rejectionOf(verifier.verify(withNonce))).message).toMatch(/"nonce", a claim of ID tokens/);
   });
 
-  it('refuses the default ID token (aud = client id) by audience first', async () => {
+  it('refuses the default ID token (aud = client id) as an ID token, before its audience (AT-10)', async () => {
     const { verifier } = verifierFor();
     const idToken = await server.mintIdToken({ sub: 'alice' });
-    expect((await rejectionOf(verifier.verify(idToken))).code).toBe('ERR_AUDIENCE_MISMATCH');
+    const failure = await rejectionOf(verifier.verify(idToken));
+    expect(failure.code).toBe('ERR_TYPE_INVALID');
+    expect(failure.message).toMatch(/ID token/);
   });
 
   it("requires typ at+jwt with typ: 'at+jwt' (AT-2)", async () => {

@@ -19,11 +19,14 @@ beforeEach(() => org.resetCounts());
 const defaultVerifier = () => createAccessTokenVerifier({ issuer: def.issuer, audience: def.audience });
 
 describe('issuer boundaries, decided without fetching anything (DESIGN rules 1–3)', () => {
-  it('refuses a token of the sibling custom server, naming both server ids, with no request', async () => {
+  it('refuses a token of the sibling custom server, naming it but not the trusted one, with no request', async () => {
     const token = await payments.mintAccessToken({}, { audience: 'api://default' });
     const failure = await rejectionOf(defaultVerifier().verify(token));
     expect(failure.code).toBe('ERR_ISSUER_MISMATCH');
-    expect(failure.message).toMatch(/custom authorization server "payments" .* trusts server "default"/);
+    expect(failure.message).toMatch(
+      /custom authorization server "payments" .* which is not the issuer this API trusts/,
+    );
+    expect(failure.message).not.toContain('/oauth2/default');
     expect(org.requestCount()).toBe(0);
   });
 

@@ -58,17 +58,19 @@ describe('JWKS response checks (§4.13 Transport and size caps)', () => {
       () =>
         new HttpResponse(null, { status: 301, headers: { location: 'https://elsewhere.example.test/keys' } }),
     );
-    expect(error.code).toBe('ERR_JWKS_INVALID');
+    // No key set came: a fetch failure (503), not a broken key set.
+    expect(error.code).toBe('ERR_JWKS_FETCH_FAILED');
     expect(error.message).toContain(
       'redirect (301 to https://elsewhere.example.test/keys); redirects are not followed',
     );
     expect(followed).toBe(0);
   });
 
-  it('refuses a 404 as an unusable answer', async () => {
-    const error = await firstLoadFailure(json({}, { status: 404 }));
-    expect(error.code).toBe('ERR_JWKS_INVALID');
-    expect(error.message).toContain('answered 404');
+  it.each([404, 410, 401, 403])('reports a %i as ERR_JWKS_FETCH_FAILED: no key set came', async (status) => {
+    const error = await firstLoadFailure(json({}, { status }));
+    expect(error.code).toBe('ERR_JWKS_FETCH_FAILED');
+    expect(error.status).toBe(503);
+    expect(error.message).toContain(`answered ${status}`);
   });
 
   it('refuses a body that is not JSON by content type (MD-3)', async () => {
@@ -115,18 +117,32 @@ describe('JWKS response checks (§4.13 Transport and size caps)', () => {
     expect(error.message).toContain('holds 4 keys; at most 3 are accepted');
   });
 
-  it('refuses a set with no usable key and says why each key was skipped', async () => {
+  it('installs a set whose keys are all unusable, and refuses each kid for its own reason (401, not 503)', async () => {
     const weak = rsaKey('weak', 1024);
-    const error = await firstLoadFailure(
-      json({
-        keys: [{ ...key.jwk, kid: 'enc', use: 'enc' }, weak.jwk, { kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' }],
-      }),
-    );
+    const idp = new MockIdp(server, [key]);
+    idp.keys = [{ ...key.jwk, kid: 'enc', use: 'enc' }, weak.jwk, { kty: 'oct', kid: 'hmac', k: 'c2VjcmV0' }];
+    const keys = createIssuerKeys(keysConfig({ issuer: ISSUER, clock: manualClock().now }));
+    for (const [kid, reason] of [
+      ['enc', 'has "use" "enc", not "sig"'],
+      ['weak', 'has a 1024-bit RSA modulus'],
+      ['hmac', 'is a symmetric ("oct") key'],
+    ]) {
+      const error = await rejection(keys.getKey(kid, 'RS256'));
+      expect(error.code).toBe('ERR_KEY_NOT_FOUND');
+      expect(error.status).toBe(401);
+      expect(error.message).toContain(reason);
+    }
+    expect(idp.jwksHits).toBe(1);
+  });
+
+  it.each([
+    ['an empty list', { keys: [] }, '; it lists no keys'],
+    ['entries that are not JWKs', { keys: [1, 'k', { kid: 'no-kty' }] }, 'is not a JSON object'],
+  ])('refuses a key set of %s as ERR_JWKS_INVALID', async (_label, body, detail) => {
+    const error = await firstLoadFailure(json(body));
     expect(error.code).toBe('ERR_JWKS_INVALID');
-    expect(error.message).toContain('holds no key usable with the allowed algorithms (RS256)');
-    expect(error.message).toContain('kid "enc" has "use" "enc", not "sig"');
-    expect(error.message).toContain('kid "weak" has a 1024-bit RSA modulus');
-    expect(error.message).toContain('kid "hmac" is a symmetric ("oct") key');
+    expect(error.message).toContain('holds no JWK usable with the allowed algorithms (RS256)');
+    expect(error.message).toContain(detail);
   });
 
   it('uses the keys that pass and ignores the rest (JOSE-12)', async () => {

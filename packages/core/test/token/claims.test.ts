@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { checkClaimTypes, checkLifetime, VENDOR_REQUIRED } from '../../src/lib/checks/claim-values.js';
 import {
   audienceList,
   checkAccessTokenType,
   checkAudience,
-  checkClaimTypes,
   checkRequiredClaims,
   checkTimes,
   type TimePolicy,
@@ -30,8 +30,8 @@ describe('checkClaimTypes (JOSE-15, AT-1)', () => {
       nbf: NOW,
       iat: NOW,
       jti: 'j',
-      scp: ['a'],
-      scope: 'a b',
+      scp: ['a', 'b'],
+      scope: 'b a',
       client_id: 'c',
       aud: ['x', 'y'],
     });
@@ -48,24 +48,65 @@ describe('checkClaimTypes (JOSE-15, AT-1)', () => {
   });
 
   it.each([
-    ['exp', '1700000300', 'number'],
-    ['exp', null, 'number'],
-    ['exp', Number.POSITIVE_INFINITY, 'number'],
-    ['nbf', '0', 'number'],
-    ['iat', true, 'number'],
-    ['sub', 42, 'string'],
+    ['exp', '1700000300', 'NumericDate'],
+    ['exp', null, 'NumericDate'],
+    ['exp', Number.POSITIVE_INFINITY, 'NumericDate'],
+    ['exp', 1e20, 'NumericDate'],
+    ['exp', -1, 'NumericDate'],
+    ['nbf', '0', 'NumericDate'],
+    ['iat', true, 'NumericDate'],
+    ['iat', 8_640_000_000_001, 'NumericDate'],
+    ['auth_time', -5, 'NumericDate'],
+    ['sub', 42, 'non-empty string'],
+    ['sub', '', 'non-empty string'],
+    ['azp', '', 'non-empty string'],
     ['aud', 42, 'string or string array'],
     ['aud', ['ok', 42], 'string or string array'],
     ['jti', 1, 'string'],
     ['scp', 'orders:read', 'string array'],
     ['scp', [1], 'string array'],
     ['scope', ['a'], 'string'],
-    ['cid', 1, 'string'],
-    ['client_id', {}, 'string'],
+    ['cid', 1, 'non-empty string'],
+    ['cid', '', 'non-empty string'],
+    ['client_id', {}, 'non-empty string'],
   ])('refuses %s = %j (ERR_CLAIM_INVALID)', async (name, value, type) => {
     const failure = await failureOf(() => checkClaimTypes(claims({ [name]: value })));
     expect(failure.code).toBe('ERR_CLAIM_INVALID');
-    expect(failure.message).toMatch(new RegExp(`^claim "${name}" must be a ${type}; found `));
+    expect(failure.message).toMatch(
+      new RegExp(`^claim "${name}" must be a ${type}(?: \\(seconds, 0 to 8640000000000\\))?; found `),
+    );
+  });
+});
+
+describe('checkClaimTypes: presence and agreement (AT-1)', () => {
+  it('requires iat when the vendor-shaped list asks for it (RFC 9068 §2.2)', async () => {
+    expect(await failureOf(() => checkClaimTypes(claims(), VENDOR_REQUIRED))).toEqual({
+      code: 'ERR_CLAIM_MISSING',
+      message: 'token has no "iat" claim; access tokens must carry it',
+    });
+    expect(checkClaimTypes(claims({ iat: NOW }), VENDOR_REQUIRED).iat).toBe(NOW);
+  });
+
+  it('refuses scp and scope that grant different scopes, and accepts the same set in any order', async () => {
+    expect((await failureOf(() => checkClaimTypes(claims({ scp: ['a'], scope: 'a admin' })))).code).toBe(
+      'ERR_CLAIM_INVALID',
+    );
+    expect((await failureOf(() => checkClaimTypes(claims({ scp: ['a', 'b'], scope: 'a' })))).code).toBe(
+      'ERR_CLAIM_INVALID',
+    );
+    expect(() => checkClaimTypes(claims({ scp: ['a', 'b'], scope: 'b  a' }))).not.toThrow();
+  });
+});
+
+describe('checkLifetime (maxTokenLifetime)', () => {
+  it('refuses a token living longer than the limit from iat to exp, and needs iat', async () => {
+    expect(() => checkLifetime(claims({ iat: NOW, exp: NOW + 3600 }), 3600)).not.toThrow();
+    expect(await failureOf(() => checkLifetime(claims({ iat: NOW, exp: NOW + 3601 }), 3600))).toEqual({
+      code: 'ERR_CLAIM_INVALID',
+      message: 'token lives 3601 s from "iat" to "exp"; at most 3600 s are accepted (maxTokenLifetime)',
+    });
+    expect((await failureOf(() => checkLifetime(claims(), 3600))).code).toBe('ERR_CLAIM_MISSING');
+    expect(() => checkLifetime(claims({ iat: NOW, exp: NOW + 10 ** 9 }), undefined)).not.toThrow();
   });
 });
 

@@ -8,7 +8,7 @@ import {
 import { decodeJwt as decodeWith } from '../../src/lib/token/jwt.js';
 import { compactJws, encodeSegment, failureOf } from './helpers.js';
 
-const decodeJwt = (token: string, maxBytes: number) => decodeWith(token, maxBytes, nodeCodec);
+const decodeJwt = (token: string, maxBytes: number) => decodeWith(token, maxBytes, nodeCodec, ['RS256']);
 const payload = { iss: 'https://issuer.example/oauth2/default', sub: 'alice' };
 const header = (kid: string) => Object.freeze({ alg: 'RS256', kid });
 

@@ -40,22 +40,40 @@ describe('issuer routing (AT-4, BCP-8, DESIGN rules 1–3)', () => {
     expect(failure.message).toMatch(
       /org authorization server "https:\/\/acme.okta.com", whose access tokens are for the vendor's own APIs only/,
     );
-    expect(failure.message).toContain(`"${origin}/oauth2/default"`);
+    // Anyone may send a token: the configured issuers are never listed to them.
+    expect(failure.message).not.toContain('/oauth2/default');
   });
 
-  it('refuses a sibling custom server naming both server ids', async () => {
+  it('refuses a sibling custom server by its id, without naming the trusted one', async () => {
     const failure = await failureOf(() => route(`${origin}/oauth2/payments`));
     expect(failure.code).toBe('ERR_ISSUER_MISMATCH');
-    expect(failure.message).toMatch(/custom authorization server "payments" .* trusts server "default"/);
+    expect(failure.message).toMatch(
+      /custom authorization server "payments" .* which is not an issuer this API trusts/,
+    );
+    expect(failure.message).not.toContain('/oauth2/default');
   });
 
-  it('refuses anything else as ERR_ISSUER_MISMATCH, expected vs found', async () => {
+  it('refuses anything else as ERR_ISSUER_MISMATCH, saying what was found and not what is trusted', async () => {
     expect(await failureOf(() => route('https://evil.example/oauth2/default'))).toEqual({
       code: 'ERR_ISSUER_MISMATCH',
-      message:
-        'expected iss "https://acme.okta.com/oauth2/default" or "https://login.example.com/tenant/v2.0"; found "https://evil.example/oauth2/default"',
+      message: 'token iss "https://evil.example/oauth2/default" is not an issuer this API trusts',
     });
     expect((await failureOf(() => route('not a url'))).code).toBe('ERR_ISSUER_MISMATCH');
+  });
+
+  it('names the configuration as the likely mistake when iss differs only by a trailing slash', async () => {
+    for (const iss of [`${origin}/oauth2/default/`, 'https://login.example.com/tenant/v2.0/']) {
+      const failure = await failureOf(() => route(iss));
+      expect(failure.code).toBe('ERR_ISSUER_MISMATCH');
+      expect(failure.message).toContain('differs from a configured issuer only by a trailing slash');
+    }
+  });
+
+  it('refuses an empty iss as ERR_CLAIM_INVALID', async () => {
+    expect(await failureOf(() => route(''))).toEqual({
+      code: 'ERR_CLAIM_INVALID',
+      message: 'claim "iss" must be a non-empty string; found an empty string',
+    });
   });
 
   it('treats an org-server iss as a plain mismatch when orgServerRules is off', async () => {

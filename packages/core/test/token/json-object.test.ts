@@ -90,10 +90,24 @@ describe('parseJsonObject (JOSE-2, JOSE-3, BCP-7)', () => {
       '{"l":[{"k":"v","k":"v"}]}',
       '{"a":{"b":"c"},"a":{"b":"c"}}',
       '{"a":1,"b":"\\u0022","a":2}',
-      '{"__proto__":1,"__proto__":2}',
     ]) {
       expect(failure(bytes(text)).message, text).toBe('JWT payload repeats a member name');
     }
+  });
+
+  it('rejects a "__proto__" member at any depth, however it is spelled', () => {
+    for (const text of [
+      '{"__proto__":{"admin":true}}',
+      '{"a":1,"__proto__":null}',
+      '{"a":{"b":[{"__proto__":1}]}}',
+      '{"__pr\\u006fto__":{}}',
+    ]) {
+      expect(failure(bytes(text)).message, text).toBe(
+        'JWT payload has a "__proto__" member, which is refused',
+      );
+    }
+    // As a value, or a name that only contains it, it is plain data.
+    expect(() => parseJsonObject(bytes('{"a":"__proto__","x__proto__":1}'), 'payload')).not.toThrow();
   });
 
   it('rejects deep nesting hidden in a repeated member, reporting what comes first', () => {

@@ -15,7 +15,7 @@ const CODECS: [string, TokenCodec][] = [
 ];
 
 describe.each(CODECS)('decodeJwt with the %s codec', (_codecName, codec) => {
-  const decodeJwt = (token: unknown, maxBytes: number) => decodeWith(token, maxBytes, codec);
+  const decodeJwt = (token: unknown, maxBytes: number) => decodeWith(token, maxBytes, codec, ['RS256']);
 
   it('decodes header, payload, signature and the signing input', () => {
     const token = compactJws(header, payload, 'c2ln');

@@ -35,6 +35,7 @@ describe('createAccessTokenVerifier options: valid', () => {
         algorithms: ['RS256', 'ES256'],
         clockTolerance: 0,
         maxTokenAge: 3600,
+        maxTokenLifetime: 7200,
         maxTokenSize: 16_384,
         requiredClaims: ['jti'],
         typ: 'at+jwt',
@@ -50,6 +51,22 @@ describe('createAccessTokenVerifier options: valid', () => {
         clock: () => 0,
         onEvent: () => {},
         realm: 'orders',
+      }),
+    ).not.toThrow();
+  });
+
+  it('accepts maxTokenLifetime false (no limit), and allowInsecureHttp for a plain-http issuer off loopback', () => {
+    expect(() => createAccessTokenVerifier({ ...base, maxTokenLifetime: false })).not.toThrow();
+    expect(() =>
+      createAccessTokenVerifier({
+        ...base,
+        issuer: 'http://keycloak:8080/oauth2/default',
+        allowInsecureHttp: true,
+      }),
+    ).not.toThrow();
+    expect(() =>
+      createAccessTokenVerifier({
+        issuers: [{ issuer: 'http://keycloak:8080/oauth2/default', audience: 'a', allowInsecureHttp: true }],
       }),
     ).not.toThrow();
   });
@@ -180,6 +197,37 @@ describe('createAccessTokenVerifier options: each misconfiguration is ERR_CONFIG
   it('maxTokenAge not greater than 0', () => {
     expect(configFailure({ ...base, maxTokenAge: 0 })).toMatch(
       /`maxTokenAge` must be a number of seconds greater than 0/,
+    );
+  });
+
+  it.each([0, -1, Number.NaN, '3600', true])('maxTokenLifetime %s (greater than 0, or false)', (value) => {
+    expect(configFailure({ ...base, maxTokenLifetime: value })).toMatch(
+      /`maxTokenLifetime` must be a number of seconds greater than 0/,
+    );
+  });
+
+  it('a plain-http issuer under .localhost, which DNS may resolve anywhere (MD-7)', () => {
+    expect(configFailure({ ...base, issuer: 'http://api.localhost/oauth2/default' })).toMatch(
+      /must use https/,
+    );
+  });
+
+  it('allowInsecureHttp that is not a boolean', () => {
+    expect(configFailure({ ...base, allowInsecureHttp: 'yes' })).toMatch(/`allowInsecureHttp` must be/);
+  });
+
+  it('a custom-server issuer with a trailing slash, which never equals its iss', () => {
+    expect(configFailure({ ...base, issuer: `${issuer}/` })).toMatch(
+      /`issuer` ends with "\/", which the issuer of a custom authorization server never does/,
+    );
+  });
+
+  it.each([
+    `${issuer}/.well-known/openid-configuration`,
+    'https://acme.okta.com/.well-known/oauth-authorization-server/oauth2/default',
+  ])('a pasted discovery address %s', (pasted) => {
+    expect(configFailure({ ...base, issuer: pasted })).toMatch(
+      /is a discovery address; give the issuer itself/,
     );
   });
 

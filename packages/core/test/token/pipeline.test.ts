@@ -28,13 +28,15 @@ class FakeKeys implements IssuerKeys {
   constructor(private readonly kids: ReadonlySet<string>) {}
   peekKey(kid: string | undefined, alg: string): ResolvedKey | undefined {
     this.peeks += 1;
-    return this.loaded && kid !== undefined && this.kids.has(kid) ? { kid, alg, key: kid } : undefined;
+    return this.loaded && kid !== undefined && this.kids.has(kid)
+      ? { kid, alg, key: kid, generation: this.generation }
+      : undefined;
   }
   getKey(kid: string | undefined, alg: string): Promise<ResolvedKey> {
     this.gets.push(kid);
     this.loaded = true;
     if (kid === undefined || !this.kids.has(kid)) return Promise.reject(new Error(`no key ${kid}`));
-    return Promise.resolve({ kid, alg, key: kid });
+    return Promise.resolve({ kid, alg, key: kid, generation: this.generation });
   }
   warm(): Promise<void> {
     this.loaded = true;
@@ -231,7 +233,12 @@ describe("access-token pipeline: this call's requirements", () => {
 describe('access-token pipeline: result', () => {
   it('is frozen, deeply, and normalises audience, scopes and client id', async () => {
     const s = setup();
-    const value = token({ aud: ['api://default', 'x'], scope: 'orders:write', nested: { a: [1] } });
+    const value = token({
+      aud: ['api://default', 'x'],
+      scope: 'orders:read orders:write',
+      scp: ['orders:read', 'orders:write'],
+      nested: { a: [1] },
+    });
     const result = await run(s, value);
     expect(result).toMatchObject({
       token: value,

@@ -4,25 +4,24 @@
  * whenever the key is imported and the signature primitive is synchronous (the Node entry).
  */
 import { reportVerificationFailure } from '../../events.js';
-import type { Runtime, SignaturePrimitive, VerificationKey } from '../../runtime.js';
+import type { Runtime, SignaturePrimitive } from '../../runtime.js';
 import { scopesOf } from '../../scopes.js';
 import type { AccessTokenClaims, AccessTokenResult, JwtHeader } from '../../types.js';
 import { applyCallChecks, type CallChecks } from '../checks/call-checks.js';
+import { ALWAYS_REQUIRED, checkClaimTypes, checkLifetime, VENDOR_REQUIRED } from '../checks/claim-values.js';
 import {
   audienceList,
   checkAccessTokenType,
   checkAudience,
-  checkClaimTypes,
   checkRequiredClaims,
   checkTimes,
 } from '../checks/claims.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
-import type { IssuerKeys } from '../keys/issuer-keys.js';
+import type { IssuerKeys, ResolvedKey } from '../keys/issuer-keys.js';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from '../options/resolve.js';
 import { deepFreeze } from '../token/deep-freeze.js';
 import {
   checkAlgorithm,
-  checkHeaderPolicy,
   type DecodedJwt,
   decodeJwt,
   signatureInvalid,
@@ -53,8 +52,9 @@ export function createAccessTokenPipeline(
   const cache =
     settings.resultCacheMax > 0 ? createResultCache<AccessTokenResult>(settings.resultCacheMax) : undefined;
   const timePolicy = { clockTolerance: settings.clockTolerance, maxTokenAge: settings.maxTokenAge };
+  const trustedIssuers = Object.freeze(targets.map((target) => target.issuer));
   const failed = (error: unknown, issuer: string | undefined) =>
-    reportVerificationFailure(settings.onEvent, settings.realm, error, issuer);
+    reportVerificationFailure(settings.onEvent, settings.realm, error, issuer, trustedIssuers);
 
   return function verifyAccessToken(token, checks) {
     let issuer: string | undefined;
@@ -70,9 +70,9 @@ export function createAccessTokenPipeline(
           return hit.result;
         }
       }
-      // 1. Size and shape; header rules against every issuer's algorithms, before `iss` is read.
-      const jwt = decodeJwt(token, settings.maxTokenSize, codec);
-      checkHeaderPolicy(jwt.header, settings.algorithms);
+      // 1. Size and shape; the header judged against every issuer's algorithms, before the
+      // payload and signature are even decoded and before `iss` is read.
+      const jwt = decodeJwt(token, settings.maxTokenSize, codec, settings.algorithms);
       // 2. The issuer the token names, exactly, and that issuer's own algorithms.
       const target = route(jwt.payload.iss);
       issuer = target.issuer;
@@ -83,20 +83,22 @@ export function createAccessTokenPipeline(
       const imported = target.keys.peekKey(kid, alg);
       const proof =
         imported === undefined
-          ? target.keys
-              .getKey(kid, alg)
-              .then((resolved) => proveSignature(signatures, jwt, target, resolved.key))
-          : proveSignature(signatures, jwt, target, imported.key);
-      // 5. Claims and token type; 6. the result, cached; 7. this call's scopes and claims.
+          ? target.keys.getKey(kid, alg).then((resolved) => proveSignature(signatures, jwt, target, resolved))
+          : proveSignature(signatures, jwt, target, imported);
+      // 5. Claims, lifetime, then the token's kind before its audience (an ID token sent to an API
+      // is told it is one, not that its audience is wrong); 6. the result, cached; 7. this call's
+      // scopes and claims.
       const accept = (generation: number): AccessTokenResult => {
-        const claims = checkClaimTypes(jwt.payload);
+        const vendorShaped = target.server.kind !== 'other';
+        const claims = checkClaimTypes(jwt.payload, vendorShaped ? VENDOR_REQUIRED : ALWAYS_REQUIRED);
         checkTimes(claims, settings.clock(), timePolicy);
-        const audience = audienceList(claims);
-        checkAudience(audience, target.audiences);
+        checkLifetime(claims, target.maxTokenLifetime);
         checkAccessTokenType(jwt.header, claims, {
           requireAtJwt: settings.requireAtJwt,
           serverKind: target.server.kind,
         });
+        const audience = audienceList(claims);
+        checkAudience(audience, target.audiences);
         checkRequiredClaims(claims, settings.requiredClaims);
         const result = buildResult(token as string, jwt.header, claims, audience, target);
         // Cached before this call's requirements: those differ per route, the token's verdict does not.
@@ -120,16 +122,16 @@ export function createAccessTokenPipeline(
 }
 
 /**
- * Checks the signature with `key` and answers the generation of the key set the key came from,
- * read before any await can replace the set; throws `ERR_SIGNATURE_INVALID`.
+ * Checks the signature with the resolved key and answers the generation of the key set that key
+ * was found in: not the current one, which an asynchronous import or signature check may have
+ * seen replaced (the cache must never outlive the key). Throws `ERR_SIGNATURE_INVALID`.
  */
 function proveSignature(
   signatures: SignaturePrimitive,
   jwt: DecodedJwt,
   target: VerifyTarget,
-  key: VerificationKey,
+  { key, generation }: ResolvedKey,
 ): number | Promise<number> {
-  const generation = target.keys.generation;
   const valid = verifySignature(signatures, jwt, key);
   if (valid === true) return generation;
   if (valid === false) throw signatureInvalid(jwt.header, target.issuer);

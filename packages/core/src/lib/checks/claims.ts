@@ -1,6 +1,5 @@
 /**
- * Checks of a verified token's claims and type: registered claim types, time (RFC 7519 §4.1.4–6,
- * JOSE-15), audience (BCP-9, AT-5), the access-token type (AT-2, AT-10, BCP-12) and required claims.
+ * Checks of a verified token's claims and type: time (RFC 7519 §4.1.4–6, JOSE-15), audience (BCP-9, AT-5), the access-token type (AT-2, AT-10, BCP-12) and required claims.
  */
 import { TokenwardError } from '../../errors.js';
 import type { AccessTokenClaims, JwtHeader, ServerKind } from '../../types.js';
@@ -11,69 +10,6 @@ export interface TimePolicy {
   readonly clockTolerance: number;
   /** Seconds after `iat` past which the token is refused, if set. */
   readonly maxTokenAge: number | undefined;
-}
-
-type ClaimType = 'number' | 'string' | 'string or string array' | 'string array';
-
-const REGISTERED_TYPES: ReadonlyArray<readonly [string, ClaimType]> = [
-  ['exp', 'number'],
-  ['nbf', 'number'],
-  ['iat', 'number'],
-  ['sub', 'string'],
-  ['aud', 'string or string array'],
-  ['jti', 'string'],
-  ['scp', 'string array'],
-  ['scope', 'string'],
-  ['cid', 'string'],
-  ['client_id', 'string'],
-];
-
-/**
- * Types of the registered claims this library reads, and presence of `exp` (required here: a token
- * that never expires cannot be revoked by time), `sub` and `aud` (RFC 9068 §2.2).
- */
-export function checkClaimTypes(payload: Record<string, unknown>): AccessTokenClaims {
-  for (const name of ['exp', 'sub', 'aud']) {
-    if (payload[name] === undefined) {
-      throw new TokenwardError(
-        'ERR_CLAIM_MISSING',
-        `token has no "${name}" claim; access tokens must carry it`,
-      );
-    }
-  }
-  for (const [name, type] of REGISTERED_TYPES) {
-    const value = payload[name];
-    if (value !== undefined && !hasType(value, type)) {
-      throw new TokenwardError(
-        'ERR_CLAIM_INVALID',
-        `claim "${name}" must be a ${type}; found ${describe(value)}`,
-      );
-    }
-  }
-  return payload as AccessTokenClaims;
-}
-
-function hasType(value: unknown, type: ClaimType): boolean {
-  switch (type) {
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'string':
-      return typeof value === 'string';
-    case 'string array':
-      return isStringArray(value);
-    case 'string or string array':
-      return typeof value === 'string' || isStringArray(value);
-  }
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array with other values';
-  return typeof value;
 }
 
 /** `exp`, `nbf`, `iat` and the optional maximum age against `nowMs`, with the clock tolerance. */

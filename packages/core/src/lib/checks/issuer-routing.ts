@@ -26,12 +26,19 @@ export function createIssuerRouter<Target extends RoutableIssuer>(
     if (target.server.kind !== 'custom') continue;
     customByOrigin.set(target.origin, [...(customByOrigin.get(target.origin) ?? []), target]);
   }
-  const expected = targets.map((target) => quote(target.issuer, QUOTED_LENGTH.configured)).join(' or ');
+  // Messages never list the configured issuers: anyone may send a token, and the list names the
+  // API's tenants (and with hundreds of issuers would not fit a header). The verifier's
+  // `verification_failed` event carries the list for operators.
+  const trusted = targets.length === 1 ? 'the issuer this API trusts' : 'an issuer this API trusts';
 
   return (iss) => {
     if (iss === undefined) throw new TokenwardError('ERR_CLAIM_MISSING', 'token has no "iss" claim');
-    if (typeof iss !== 'string') {
-      throw new TokenwardError('ERR_CLAIM_INVALID', `claim "iss" must be a string; found ${typeof iss}`);
+    if (typeof iss !== 'string' || iss === '') {
+      const foundText = iss === '' ? 'an empty string' : typeof iss;
+      throw new TokenwardError(
+        'ERR_CLAIM_INVALID',
+        `claim "iss" must be a non-empty string; found ${foundText}`,
+      );
     }
     const target = byIssuer.get(iss);
     if (target !== undefined) return target;
@@ -41,19 +48,25 @@ export function createIssuerRouter<Target extends RoutableIssuer>(
       throw new TokenwardError(
         'ERR_ORG_SERVER_TOKEN',
         `token is from the org authorization server ${quote(iss)}, whose access tokens are for the ` +
-          `vendor's own APIs only; obtain tokens from the custom authorization server this verifier trusts (${expected})`,
+          "vendor's own APIs only; obtain tokens from the custom authorization server this API trusts",
       );
     }
     if (parsed?.kind === 'custom' && siblings !== undefined) {
-      const trusted = siblings
-        .map((sibling) => quote(sibling.server.id ?? '', QUOTED_LENGTH.configured))
-        .join(' or ');
       throw new TokenwardError(
         'ERR_ISSUER_MISMATCH',
-        `token is from custom authorization server ${quote(parsed.id)} (${quote(iss)}), but this verifier trusts ` +
-          `server ${trusted} (${expected}); authorization servers share no trust`,
+        `token is from custom authorization server ${quote(parsed.id)} (${quote(iss)}), which is not ` +
+          `${trusted}; authorization servers share no trust`,
       );
     }
-    throw new TokenwardError('ERR_ISSUER_MISMATCH', `expected iss ${expected}; found ${quote(iss)}`);
+    const slashTwin = byIssuer.get(iss.endsWith('/') ? iss.slice(0, -1) : `${iss}/`);
+    if (slashTwin !== undefined) {
+      // RFC 9068 §4, OIDC Core §3.1.3.7 step 2: compared exactly, so one slash is another issuer.
+      throw new TokenwardError(
+        'ERR_ISSUER_MISMATCH',
+        `token iss ${quote(iss, QUOTED_LENGTH.configured)} differs from a configured issuer only by a ` +
+          "trailing slash; the configured issuer is the likely mistake: it must equal the server's issuer exactly",
+      );
+    }
+    throw new TokenwardError('ERR_ISSUER_MISMATCH', `token iss ${quote(iss)} is not ${trusted}`);
   };
 }

@@ -41,17 +41,28 @@ export function checkNonce(claims: IdTokenClaims, expected: string | undefined):
   }
 }
 
-/** `at_hash` and `c_hash`, each when the token carries it and the caller gave the value it covers. */
+/**
+ * `at_hash` and `c_hash`, each when the token carries it and the caller gave the value it covers;
+ * then any shape fails as a mismatch. A claim that is not compared must still be a string.
+ */
 export async function checkHashes(
   claims: IdTokenClaims,
   alg: string,
   options: VerifyIdTokenOptions,
 ): Promise<void> {
-  if (claims.at_hash !== undefined && options.accessToken !== undefined) {
-    await checkHalfHash({ claim: 'at_hash', expected: claims.at_hash, value: options.accessToken, alg });
-  }
-  if (claims.c_hash !== undefined && options.code !== undefined) {
-    await checkHalfHash({ claim: 'c_hash', expected: claims.c_hash, value: options.code, alg });
+  const checks = [
+    ['at_hash', claims.at_hash, options.accessToken],
+    ['c_hash', claims.c_hash, options.code],
+  ] as const;
+  for (const [claim, expected, value] of checks) {
+    if (expected === undefined) continue;
+    if (value !== undefined) await checkHalfHash({ claim, expected, value, alg });
+    else if (typeof expected !== 'string') {
+      throw new TokenwardError(
+        'ERR_CLAIM_INVALID',
+        `claim "${claim}" must be a string; found ${typeof expected}`,
+      );
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import type { IdTokenVerifierOptions, VerifyIdTokenOptions } from '../../id-toke
 import { parseIssuer } from '../../issuer.js';
 import type { AccessTokenVerifierOptions } from '../../options.js';
 import type { AuthorizationServerInfo } from '../../types.js';
+import { lifetimeLimit } from '../options/issuers.js';
 import {
   configError,
   found,
@@ -38,9 +39,11 @@ const OPTION_NAMES: ReadonlySet<string> = new Set([
   'clientId',
   'trustedAudiences',
   'jwksUri',
+  'allowInsecureHttp',
   'algorithms',
   'clockTolerance',
   'maxTokenAge',
+  'maxTokenLifetime',
   'maxTokenSize',
   'requiredClaims',
   'allowedJwksOrigins',
@@ -77,9 +80,12 @@ export function resolveIdTokenOptions(input: IdTokenVerifierOptions): ResolvedId
     resultCache: false,
   } as AccessTokenVerifierOptions);
   const resolved = settings.issuers[0]!;
+  const server = serverOf(resolved.issuer);
+  // Validated above; here the org server counts as the vendor's too, since ID tokens may come from it.
+  const lifetimeOption = shared.maxTokenLifetime as number | false | undefined;
   return {
     settings,
-    target: { ...resolved, server: serverOf(resolved.issuer) },
+    target: { ...resolved, server, maxTokenLifetime: lifetimeLimit(lifetimeOption, server.kind !== 'other') },
     clientId: client,
     trustedAudiences: trusted,
   };

@@ -8,7 +8,7 @@ import type { IdTokenResult, VerifyIdTokenOptions } from '../../id-token-types.j
 import type { Runtime } from '../../runtime.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
 import type { IssuerKeys } from '../keys/issuer-keys.js';
-import { checkHeaderPolicy, decodeJwt, signatureInvalid, verifySignature } from '../token/jwt.js';
+import { decodeJwt, signatureInvalid, verifySignature } from '../token/jwt.js';
 import { checkAcr, checkAuthTime, checkHashes, checkNonce } from './binding.js';
 import { checkIdTokenClaims } from './claims.js';
 import type { ResolvedIdTokenOptions } from './options.js';
@@ -32,14 +32,15 @@ export function createIdTokenPipeline(
     requiredClaims: settings.requiredClaims,
     clockTolerance: settings.clockTolerance,
     maxTokenAge: settings.maxTokenAge,
+    maxTokenLifetime: target.maxTokenLifetime,
   };
 
   return async function verifyIdToken(token, options) {
     let issuer: string | undefined;
     try {
-      // 1. Size and shape; `alg` from the allow-list, no `crit`.
-      const jwt = decodeJwt(token, settings.maxTokenSize, codec);
-      checkHeaderPolicy(jwt.header, target.algorithms);
+      // 1. Size and shape; the header (`alg` from the allow-list first, no JWE member, no `crit`)
+      // before the payload and signature are decoded.
+      const jwt = decodeJwt(token, settings.maxTokenSize, codec, target.algorithms);
       // 2. The issuer, exactly.
       route(jwt.payload.iss);
       issuer = target.issuer;
@@ -59,7 +60,7 @@ export function createIdTokenPipeline(
       // 7. The result.
       return buildIdTokenResult(token as string, jwt.header, claims, profile, target.server);
     } catch (error) {
-      throw reportVerificationFailure(settings.onEvent, settings.realm, error, issuer);
+      throw reportVerificationFailure(settings.onEvent, settings.realm, error, issuer, [target.issuer]);
     }
   };
 }

@@ -100,6 +100,22 @@ export function describeShape(kty: string, crv: string | undefined): string {
  */
 export const RSA_MODULUS_BITS = LIMITS.rsaModulusBits;
 
+/**
+ * Why an RSA public exponent (big-endian octets; RFC 7518 §6.3.1.2 asks for the minimum number)
+ * is refused, or `undefined`: it must be odd and within `LIMITS.rsaExponent`. With an even one or
+ * one below 3 RSA is no signature at all (with e = 1 the "signature" is the padded message
+ * itself, which anyone can write); past 32 bits it only makes each verify slower.
+ */
+export function rsaExponentProblem(exponent: Uint8Array): string | undefined {
+  if (exponent.length === 0 || exponent[0] === 0) return 'has an RSA exponent "e" with leading zero octets';
+  if (exponent.length > 4) return 'has an RSA exponent "e" longer than 32 bits';
+  const value = exponent.reduce((sum, byte) => sum * 256 + byte, 0);
+  if (value % 2 === 0 || value < LIMITS.rsaExponent.min || value > LIMITS.rsaExponent.max) {
+    return 'has an RSA exponent "e" that is even or below 3, which makes signatures forgeable';
+  }
+  return undefined;
+}
+
 /** Why an RSA modulus of `bits` is refused, or `undefined` when it is within {@link RSA_MODULUS_BITS}. */
 export function rsaModulusProblem(bits: number): string | undefined {
   if (bits >= RSA_MODULUS_BITS.min && bits <= RSA_MODULUS_BITS.max) return undefined;

@@ -7,7 +7,7 @@ import { type EventHandler, emit } from '../../events.js';
 import type { Transport } from '../../runtime.js';
 import { QUOTED_LENGTH, quote } from '../quote.js';
 import { type DocumentResult, fetchJsonObject } from './json-document.js';
-import { fetchableUrlProblem, originOf } from './origin.js';
+import { fetchableUrlProblem, originOf, warnIfInsecure } from './origin.js';
 
 export interface DiscoveryConfig {
   readonly issuer: string;
@@ -20,6 +20,7 @@ export interface DiscoveryConfig {
   readonly discoveryCacheMaxAge: number;
   readonly clock: () => number;
   readonly onEvent?: EventHandler | undefined;
+  readonly allowInsecureHttp?: boolean | undefined;
 }
 
 export interface Discovery {
@@ -91,6 +92,7 @@ export function createDiscovery(config: DiscoveryConfig): Discovery {
 async function fetchMetadata(config: DiscoveryConfig, allowedOrigins: ReadonlySet<string>): Promise<string> {
   const tried: string[] = [];
   for (const url of discoveryUrls(config.issuer)) {
+    warnIfInsecure(config, url);
     const started = performance.now();
     const result = await fetchJsonObject(config.transport, url, {
       maxBytes: config.maxDiscoveryBytes,
@@ -147,7 +149,7 @@ function readJwksUri(
   const jwksUri = metadata.jwks_uri;
   if (typeof jwksUri !== 'string')
     throw fail(`Discovery document ${url} has no "jwks_uri" string (OpenID Connect Discovery section 3)`);
-  const problem = fetchableUrlProblem(jwksUri);
+  const problem = fetchableUrlProblem(jwksUri, config.allowInsecureHttp);
   if (problem !== undefined) throw fail(`Discovery document ${url}: "jwks_uri" ${jwksUri} ${problem}`);
   const jwksOrigin = originOf(jwksUri);
   const issuerOrigin = originOf(config.issuer);

@@ -26,6 +26,8 @@ export interface IssuerKeysConfig {
   jwksUri?: string;
   /** Origins (besides the issuer's) that a discovered `jwks_uri` may use. */
   allowedJwksOrigins: readonly string[];
+  /** Plain http to hosts that are not loopback is allowed (and reported with `insecure_http`). */
+  allowInsecureHttp?: boolean;
   transport: Transport;
   signatures: SignaturePrimitive;
   /** Allow-list; keys that cannot serve one of these are skipped. */

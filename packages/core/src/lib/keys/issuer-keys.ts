@@ -5,13 +5,13 @@
  * instance, so a `kid` published by a sibling server can never be found here.
  */
 import { TokenwardError } from '../../errors.js';
-import { emit, type JwksFetchReason } from '../../events.js';
+import { emit, eventText, type JwksFetchReason } from '../../events.js';
 import { QUOTED_LENGTH, quote } from '../quote.js';
 import { createDiscovery, type Discovery } from './discovery.js';
 import type { IssuerKeys, IssuerKeysConfig } from './issuer-keys-config.js';
 import { fetchKeySet } from './jwks.js';
 import { KeyIndex, type ResolvedKey } from './key-index.js';
-import { fetchableUrlProblem } from './origin.js';
+import { fetchableUrlProblem, warnIfInsecure } from './origin.js';
 
 export { type IssuerKeys, type IssuerKeysConfig, KEY_DEFAULTS } from './issuer-keys-config.js';
 export type { ResolvedKey } from './key-index.js';
@@ -27,7 +27,7 @@ interface InstalledSet {
 
 export function createIssuerKeys(config: IssuerKeysConfig): IssuerKeys {
   const [name, url] = config.jwksUri === undefined ? ['issuer', config.issuer] : ['jwksUri', config.jwksUri];
-  let problem = fetchableUrlProblem(url);
+  let problem = fetchableUrlProblem(url, config.allowInsecureHttp);
   if (problem === undefined && config.jwksUri === undefined && url.includes('?')) {
     problem = 'must not contain a query (RFC 8414 section 2)';
   }
@@ -86,7 +86,12 @@ class IssuerKeyCache implements IssuerKeys {
       const retryAt = this.unknownKidRefetchAt + this.config.cooldown * 1000;
       if (now < retryAt) {
         const retryInSeconds = Math.ceil((retryAt - now) / 1000);
-        emit(this.config.onEvent, { type: 'jwks_cooldown', issuer: this.config.issuer, kid, retryInSeconds });
+        emit(this.config.onEvent, {
+          type: 'jwks_cooldown',
+          issuer: this.config.issuer,
+          kid: kid === undefined ? undefined : eventText(kid),
+          retryInSeconds,
+        });
         // If that refetch failed, the kid is not known to be absent: the token may be fine (503).
         const failure = this.lastFailure;
         if (failure !== undefined && failure.at >= this.unknownKidRefetchAt) {
@@ -195,6 +200,7 @@ class IssuerKeyCache implements IssuerKeys {
     let url: string | undefined;
     try {
       url = config.jwksUri ?? (await this.discovery!.jwksUri());
+      warnIfInsecure(config, url);
       const started = performance.now();
       const fetched = await fetchKeySet(config, url, { revalidate });
       const installed = this.install(
@@ -239,7 +245,10 @@ class IssuerKeyCache implements IssuerKeys {
     const previous = this.current;
     const fingerprint = index.fingerprint;
     const unchanged = previous !== undefined && previous.fingerprint === fingerprint;
-    if (!unchanged) this.generation += 1;
+    if (!unchanged) {
+      this.generation += 1;
+      index.generation = this.generation;
+    }
     const freshUntil = this.config.clock() + lifetimeSeconds * 1000;
     this.current = {
       // The same keys served again keep their imports (and the verified-result cache stays valid).

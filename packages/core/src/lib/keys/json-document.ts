@@ -12,9 +12,12 @@ import {
 import { quote } from '../quote.js';
 
 export type DocumentFailureKind =
-  /** No answer: network failure, timeout, or a 5xx/429 saying "not now". */
+  /**
+   * No document came: a network failure, a timeout, or any status but 200 (a 404 or 410 from a
+   * moved key set, a 5xx or 429 saying "not now", a redirect we do not follow).
+   */
   | 'unavailable'
-  /** An answer that is not the document: another status, a redirect, a non-JSON body, a body too large. */
+  /** A 200 answer whose body is not the document: not JSON, not an object, too large. */
   | 'unusable';
 
 export type DocumentResult =
@@ -104,11 +107,10 @@ function statusFailure(response: TransportResponse): DocumentResult {
     const target = location === undefined ? '' : ` to ${location}`;
     return {
       ok: false,
-      kind: 'unusable',
+      kind: 'unavailable',
       status,
       problem: `answered with a redirect (${status}${target}); redirects are not followed`,
     };
   }
-  const unavailable = status >= 500 || status === 429;
-  return { ok: false, kind: unavailable ? 'unavailable' : 'unusable', status, problem: `answered ${status}` };
+  return { ok: false, kind: 'unavailable', status, problem: `answered ${status}` };
 }

@@ -1,7 +1,9 @@
 /**
  * Fetches one JWK Set and turns it into usable keys and a lifetime, or a coded failure:
- * `ERR_JWKS_FETCH_FAILED` when no answer came (network, timeout, 5xx, 429) and
- * `ERR_JWKS_INVALID` when the answer is not an acceptable key set.
+ * `ERR_JWKS_FETCH_FAILED` when no key set came (network, timeout, any status but 200) and
+ * `ERR_JWKS_INVALID` when the body is not a JWK Set at all. A set whose keys are all unusable
+ * is still a key set: it is installed, and a token naming one of its keys is refused for that
+ * key (401), not blamed on the server (503).
  */
 import { TokenwardError } from '../../errors.js';
 import type { Transport } from '../../runtime.js';
@@ -50,12 +52,12 @@ export async function fetchKeySet(
   const parsed = parseKeySet(result.value, config.algorithms, config.maxJwksKeys);
   if (!parsed.ok) throw new TokenwardError('ERR_JWKS_INVALID', `JWKS ${url} ${parsed.problem}`);
   const { usable, skipped } = parsed.selection;
-  // An empty set cannot verify anything; treating it as a failed refresh keeps the last good
-  // keys in service (stale-if-error) instead of locking every caller out.
-  if (usable.length === 0) {
+  // RFC 7517 §4.1: a JWK is an object with "kty". A list without one is not a key set; keeping
+  // it out keeps the last good keys in service (stale-if-error) instead of locking callers out.
+  if (usable.length === 0 && !skipped.some((key) => key.isJwk)) {
     throw new TokenwardError(
       'ERR_JWKS_INVALID',
-      `JWKS ${url} holds no key usable with the allowed algorithms (${config.algorithms.join(', ')})` +
+      `JWKS ${url} holds no JWK usable with the allowed algorithms (${config.algorithms.join(', ')})` +
         describeSkipped(skipped),
     );
   }

@@ -13,6 +13,11 @@ export interface ResolvedKey {
   readonly kid: string | undefined;
   readonly alg: string;
   readonly key: VerificationKey;
+  /**
+   * Generation of the key set the key was found in: a result verified with it may be cached
+   * only while that generation is current, so the cache never outlives the key.
+   */
+  readonly generation: number;
 }
 
 interface IndexedKey {
@@ -40,6 +45,8 @@ export class KeyIndex {
   private readonly entries: IndexedKey[];
   /** kid → why the published key with that kid was skipped. */
   private readonly skipped = new Map<string, string>();
+  /** The key-set generation this index was installed as; set once, when installed. */
+  generation = 0;
 
   constructor(
     keys: readonly UsableKey[],
@@ -121,7 +128,8 @@ export class KeyIndex {
         .then(() => this.signatures.importKey(entry.usable.jwk, alg))
         .then(
           (key) => {
-            const resolved: ResolvedKey = { kid, alg, key };
+            // Keys are imported only from an installed index, whose generation is fixed.
+            const resolved: ResolvedKey = { kid, alg, key, generation: this.generation };
             entry.resolved.set(alg, resolved);
             return resolved;
           },

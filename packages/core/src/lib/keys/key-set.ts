@@ -6,7 +6,13 @@
  */
 
 import type { JsonWebKeyLike } from '../../runtime.js';
-import { coordinateBytes, type KeyType, rsaModulusProblem, shapeServes } from '../jose/algorithms.js';
+import {
+  coordinateBytes,
+  type KeyType,
+  rsaExponentProblem,
+  rsaModulusProblem,
+  shapeServes,
+} from '../jose/algorithms.js';
 import { decodeBase64url } from '../jose/base64url.js';
 import { quote } from '../quote.js';
 
@@ -32,6 +38,8 @@ export interface UsableKey {
 export interface SkippedKey {
   readonly kid: string | undefined;
   readonly reason: string;
+  /** An object with a string `kty` (RFC 7517 §4.1): a JWK, if one this verifier cannot use. */
+  readonly isJwk: boolean;
 }
 
 export interface KeySelection {
@@ -66,14 +74,15 @@ export function parseKeySet(
 
 function checkKey(entry: unknown, allowed: readonly string[]): UsableKey | SkippedKey {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
-    return { kid: undefined, reason: 'is not a JSON object' };
+    return { kid: undefined, reason: 'is not a JSON object', isJwk: false };
   }
   const jwk = entry as JsonWebKeyLike;
+  const isJwk = typeof jwk.kty === 'string';
   if (jwk.kid !== undefined && typeof jwk.kid !== 'string') {
-    return { kid: undefined, reason: '"kid" is not a string' };
+    return { kid: undefined, reason: '"kid" is not a string', isJwk };
   }
   const kid = jwk.kid;
-  const skip = (reason: string): SkippedKey => ({ kid, reason });
+  const skip = (reason: string): SkippedKey => ({ kid, reason, isJwk });
   // MD-6: a key set must never carry private or symmetric keys; one that does is mis-published.
   if (jwk.kty === 'oct') return skip('is a symmetric ("oct") key, which is never accepted');
   if (SECRET_MEMBERS.some((member) => jwk[member] !== undefined)) {
@@ -143,7 +152,7 @@ function publicMaterial(jwk: JsonWebKeyLike, kty: KeyType, crv: string | undefin
     if (modulus === undefined || exponent === undefined || exponent.length === 0) {
       return 'has a missing or malformed "n" or "e"';
     }
-    const problem = rsaModulusProblem(bitLength(modulus));
+    const problem = rsaModulusProblem(bitLength(modulus)) ?? rsaExponentProblem(exponent);
     if (problem !== undefined) return problem;
     return { kty, n: jwk.n as string, e: jwk.e as string };
   }

@@ -2,11 +2,13 @@
  * The per-issuer part of the options: issuer URL rules (https, not an org server), audience,
  * `jwksUri` origin, algorithm allow-list. Throws `ERR_CONFIG` naming the option.
  */
-import { parseIssuer } from '../../issuer.js';
+import { DEFAULTS } from '../../defaults.js';
+import { classifyIssuer, parseIssuer } from '../../issuer.js';
 import type { AuthorizationServerInfo } from '../../types.js';
 import { SUPPORTED_ALGORITHMS } from '../jose/algorithms.js';
 import { fetchableUrlProblem, originOf } from '../keys/origin.js';
 import {
+  boolean,
   configError,
   found,
   isPlainObject,
@@ -25,6 +27,10 @@ export interface ResolvedIssuer {
   readonly allowedJwksOrigins: readonly string[];
   readonly algorithms: readonly string[];
   readonly server: AuthorizationServerInfo;
+  /** Discovery and keys may come over plain http from any host (the issuer's explicit opt-in). */
+  readonly allowInsecureHttp: boolean;
+  /** Seconds from `iat` to `exp` a token may span, or `undefined` for no limit. */
+  readonly maxTokenLifetime: number | undefined;
 }
 
 export const ISSUER_OPTION_NAMES = [
@@ -33,6 +39,7 @@ export const ISSUER_OPTION_NAMES = [
   'jwksUri',
   'allowedJwksOrigins',
   'algorithms',
+  'allowInsecureHttp',
 ] as const;
 const PER_ISSUER_NAMES: ReadonlySet<string> = new Set(ISSUER_OPTION_NAMES);
 
@@ -40,6 +47,8 @@ export interface IssuerDefaults {
   readonly algorithms: readonly string[];
   readonly allowedJwksOrigins: readonly string[];
   readonly orgServerRules: boolean;
+  /** The `maxTokenLifetime` option: seconds, `false` for none, `undefined` for the default. */
+  readonly maxTokenLifetime: number | false | undefined;
 }
 
 export function issuerList(value: unknown, defaults: IssuerDefaults): ResolvedIssuer[] {
@@ -67,7 +76,10 @@ export function resolveIssuer(
 ): ResolvedIssuer {
   const issuer = nonEmptyString(entry.issuer, `${where}issuer`);
   const parsed = parseIssuer(issuer);
-  const problem = fetchableUrlProblem(issuer);
+  const allowInsecureHttp = optional(entry.allowInsecureHttp, false, (value) =>
+    boolean(value, `${where}allowInsecureHttp`),
+  );
+  const problem = fetchableUrlProblem(issuer, allowInsecureHttp) ?? issuerShapeProblem(issuer);
   if (problem !== undefined) throw configError(`\`${where}issuer\` ${problem}; found ${found(issuer)}`);
   if (parsed.kind === 'org' && defaults.orgServerRules) {
     throw configError(
@@ -91,8 +103,9 @@ export function resolveIssuer(
     origin: parsed.origin,
     audiences: stringOrStringList(entry.audience, `${where}audience`),
     jwksUri: optional(entry.jwksUri, undefined, (value) =>
-      jwksUri(value, `${where}jwksUri`, parsed.origin, allowedJwksOrigins),
+      jwksUri(value, `${where}jwksUri`, parsed.origin, allowedJwksOrigins, allowInsecureHttp),
     ),
+    allowInsecureHttp,
     allowedJwksOrigins,
     algorithms: optional(entry.algorithms, defaults.algorithms, (value) =>
       algorithmList(value, `${where}algorithms`),
@@ -100,7 +113,30 @@ export function resolveIssuer(
     server: Object.freeze(
       parsed.kind === 'custom' ? { kind: 'custom', id: parsed.id, issuer } : { kind: 'other', issuer },
     ),
+    maxTokenLifetime: lifetimeLimit(defaults.maxTokenLifetime, parsed.kind === 'custom'),
   };
+}
+
+/**
+ * Mistakes that make an issuer URL a different string from the one the server puts in `iss`:
+ * a pasted discovery address, or a custom server's issuer with a trailing slash (the vendor's
+ * issuers have none, and `iss` is compared exactly).
+ */
+function issuerShapeProblem(issuer: string): string | undefined {
+  const path = new URL(issuer).pathname;
+  if (path.includes('/.well-known/')) {
+    return `is a discovery address; give the issuer itself, the part before "/.well-known/" (${issuer.slice(0, issuer.indexOf('/.well-known/'))})`;
+  }
+  if (issuer.endsWith('/') && classifyIssuer(issuer.slice(0, -1))?.kind === 'custom') {
+    return 'ends with "/", which the issuer of a custom authorization server never does (tokens would be refused for their exact "iss")';
+  }
+  return undefined;
+}
+
+/** The lifetime limit of one issuer: the option's, or by default 24 h for the vendor's servers only. */
+export function lifetimeLimit(option: number | false | undefined, vendorShaped: boolean): number | undefined {
+  if (option === false) return undefined;
+  return option ?? (vendorShaped ? DEFAULTS.maxTokenLifetime : undefined);
 }
 
 export function algorithmList(value: unknown, name: string): readonly string[] {
@@ -132,9 +168,15 @@ export function originList(value: unknown, name: string): readonly string[] {
   });
 }
 
-function jwksUri(value: unknown, name: string, issuerOrigin: string, allowed: readonly string[]): string {
+function jwksUri(
+  value: unknown,
+  name: string,
+  issuerOrigin: string,
+  allowed: readonly string[],
+  allowInsecureHttp: boolean,
+): string {
   const uri = nonEmptyString(value, name);
-  const problem = fetchableUrlProblem(uri);
+  const problem = fetchableUrlProblem(uri, allowInsecureHttp);
   if (problem !== undefined) throw configError(`\`${name}\` ${problem}; found ${found(uri)}`);
   const origin = originOf(uri)!;
   if (origin !== issuerOrigin && !allowed.includes(origin)) {

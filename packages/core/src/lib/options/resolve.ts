@@ -62,6 +62,7 @@ const SETTING_NAMES = [
   'algorithms',
   'clockTolerance',
   'maxTokenAge',
+  'maxTokenLifetime',
   'maxTokenSize',
   'requiredClaims',
   'typ',
@@ -109,6 +110,7 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
         ? []
         : originList(options.allowedJwksOrigins, 'allowedJwksOrigins'),
     orgServerRules,
+    maxTokenLifetime: maxTokenLifetime(options.maxTokenLifetime),
   };
   const issuers = multi ? issuerList(options.issuers, defaults) : [resolveIssuer(options, '', defaults)];
   if (options.fetch !== undefined && options.transport !== undefined) {
@@ -167,6 +169,11 @@ function keyTiming(options: Record<string, unknown>): KeyTimingOptions {
   pick('jwksCooldown', 'cooldown');
   pick('staleIfError', 'staleIfError');
   return timing;
+}
+
+function maxTokenLifetime(value: unknown): number | false | undefined {
+  if (value === undefined || value === false) return value;
+  return seconds(value, 'maxTokenLifetime', { min: 0, max: Number.MAX_SAFE_INTEGER, exclusiveMin: true });
 }
 
 function resultCacheMax(value: unknown): number {

@@ -15,6 +15,7 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
+const PROTO = '__proto__';
 
 /**
  * Decodes a JOSE header or JWT claims set: UTF-8 JSON whose top level is an object (RFC 7519 §7.2),
@@ -22,6 +23,9 @@ const COMMA = 0x2c;
  *
  * RFC 7515 §4 allows either rejecting duplicate names or keeping the last one; we reject, because two
  * parsers that pick different duplicates read two different tokens from one signature.
+ * A member named `__proto__` is refused at any depth: JSON.parse keeps it as a plain member, but a
+ * consumer that copies the claims with `Object.assign` or a spread into an object literal would
+ * take its value as the copy's prototype, an attacker-chosen one.
  * Errors carry no `cause`: a SyntaxError's message quotes the text being parsed.
  */
 export function parseJsonObject(bytes: Uint8Array, part: 'header' | 'payload'): Record<string, unknown> {
@@ -61,7 +65,10 @@ function isPlainlyWellFormed(text: string, value: object): boolean {
   return strings >= 0 && strings * 2 === quotes;
 }
 
-/** Member names and string values in `container` (at nesting `depth`), or -1 if it nests too deep. */
+/**
+ * Member names and string values in `container` (at nesting `depth`), or -1 if it nests too deep
+ * or names a member `__proto__` (the exact walk then says which).
+ */
 function countStrings(container: object, depth: number): number {
   if (depth > MAX_JSON_DEPTH) return -1;
   let count = 0;
@@ -76,6 +83,7 @@ function countStrings(container: object, depth: number): number {
   const members = container as Record<string, unknown>;
   for (const name in members) {
     if (!Object.hasOwn(members, name)) continue;
+    if (name === PROTO) return -1;
     const inner = countValue(members[name], depth);
     if (inner < 0) return -1;
     count += 1 + inner;
@@ -105,6 +113,7 @@ function findStructuralProblem(text: string): string | undefined {
         const literal = text.slice(index, end + 1);
         const name = literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1);
         if (names.has(name)) return 'repeats a member name';
+        if (name === PROTO) return 'has a "__proto__" member, which is refused';
         names.add(name);
         expectName = false;
       }

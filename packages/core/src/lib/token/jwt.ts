@@ -22,8 +22,17 @@ const headers = createHeaderMemo();
  * Splits and decodes a compact JWS, checking its shape before anything is parsed: a string no
  * longer than `maxBytes`, exactly three non-empty canonical base64url segments (RFC 7515 §2),
  * and a header and payload that are UTF-8 JSON objects (RFC 7519 §7.2, RFC 8725 §3.7).
+ *
+ * The header is judged before the payload and signature are even decoded: `alg` from the
+ * allow-list, then the members a JWS may not carry ({@link checkHeaderPolicy}). So an unsecured
+ * JWS (`alg: none` in any spelling) is refused for its `alg` whatever its other segments hold.
  */
-export function decodeJwt(token: unknown, maxBytes: number, codec: TokenCodec): DecodedJwt {
+export function decodeJwt(
+  token: unknown,
+  maxBytes: number,
+  codec: TokenCodec,
+  algorithms: readonly string[],
+): DecodedJwt {
   if (typeof token !== 'string') {
     throw new TokenwardError('ERR_TOKEN_MALFORMED', `expected the token as a string; found ${typeof token}`);
   }
@@ -33,6 +42,13 @@ export function decodeJwt(token: unknown, maxBytes: number, codec: TokenCodec): 
     throw new TokenwardError(
       'ERR_TOKEN_TOO_LARGE',
       `token is ${token.length} bytes; at most ${maxBytes} are accepted (maxTokenSize)`,
+    );
+  }
+  if (AUTH_SCHEME_PREFIX.test(token)) {
+    // A space is not base64url, so no JWS starts like this: the caller passed the header value.
+    throw new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      'token starts with the "Bearer " scheme of the Authorization header; pass the token alone',
     );
   }
   const segments = token.split('.');
@@ -50,22 +66,32 @@ export function decodeJwt(token: unknown, maxBytes: number, codec: TokenCodec): 
     );
   }
   const [headerSegment, payloadSegment, signatureSegment] = segments as [string, string, string];
-  const remembered = headers.get(headerSegment);
-  // Decoded in the order the checks have always run, so an unseen header fails as it always did.
-  const header = remembered ?? parseJsonObject(decodeSegment(codec, headerSegment, 'header'), 'header');
+  let header = headers.get(headerSegment);
+  if (header === undefined) {
+    const parsed = parseJsonObject(decodeSegment(codec, headerSegment, 'header'), 'header');
+    checkHeaderMembers(parsed);
+    header = deepFreeze(parsed as JwtHeader);
+    headers.remember(headerSegment, header);
+  }
+  checkHeaderPolicy(header, algorithms);
   const payload = parseJsonObject(decodeSegment(codec, payloadSegment, 'payload'), 'payload');
   const signature = decodeSegment(codec, signatureSegment, 'signature');
-  if (remembered === undefined) {
-    checkHeaderMembers(header);
-    headers.remember(headerSegment, deepFreeze(header as JwtHeader));
-  }
   return {
-    header: header as JwtHeader,
+    header,
     payload,
     signingInput: token.slice(0, headerSegment.length + 1 + payloadSegment.length),
     signature,
   };
 }
+
+/** An auth-scheme and its space (RFC 9110 §11.6.2) in front of the token. */
+const AUTH_SCHEME_PREFIX = /^(?:bearer|dpop)[ \t]/i;
+
+/**
+ * Header members RFC 7516 §4.1 defines for JWE only. A JWS carrying one was made by something
+ * that confuses the two (RFC 7516 §4.1.3: `zip` "MUST" be used with JWE only), so it is refused.
+ */
+const JWE_ONLY_MEMBERS = ['enc', 'zip', 'epk', 'apu', 'apv', 'iv', 'tag', 'p2s', 'p2c'] as const;
 
 function decodeSegment(codec: TokenCodec, segment: string, part: string): Uint8Array {
   const bytes = segment.length === 0 ? undefined : codec.decodeBase64url(segment);
@@ -86,14 +112,8 @@ function checkHeaderMembers(header: Record<string, unknown>): void {
       `JWT header "alg" must be a string; found ${typeOf(header.alg)}`,
     );
   }
-  if ('enc' in header) {
-    throw new TokenwardError(
-      'ERR_TOKEN_MALFORMED',
-      'JWT header has "enc", which marks an encrypted JWT (JWE); only signed JWTs are accepted',
-    );
-  }
   for (const member of ['kid', 'typ'] as const) {
-    if (member in header && typeof header[member] !== 'string') {
+    if (Object.hasOwn(header, member) && typeof header[member] !== 'string') {
       throw new TokenwardError(
         'ERR_TOKEN_MALFORMED',
         `JWT header "${member}" must be a string; found ${typeOf(header[member])}`,
@@ -103,12 +123,20 @@ function checkHeaderMembers(header: Record<string, unknown>): void {
 }
 
 /**
- * Header checks that need the configuration: `alg` from the allow-list, no `crit` or `b64`
- * (RFC 7515 §4.1.11, RFC 7797 §6).
+ * Header checks that need the configuration, `alg` first (RFC 7515 §4.1.1): `alg` from the
+ * allow-list, no JWE-only member (RFC 7516 §4.1), no `crit` or `b64` (RFC 7515 §4.1.11,
+ * RFC 7797 §6).
  */
 export function checkHeaderPolicy(header: JwtHeader, algorithms: readonly string[]): void {
   checkAlgorithm(header, algorithms);
-  if ('crit' in header) {
+  const jweMember = JWE_ONLY_MEMBERS.find((member) => Object.hasOwn(header, member));
+  if (jweMember !== undefined) {
+    throw new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      `JWT header has "${jweMember}", a member of encrypted JWTs (JWE, RFC 7516 section 4.1); only signed JWTs are accepted`,
+    );
+  }
+  if (Object.hasOwn(header, 'crit')) {
     // We understand no JWS extensions, so any `crit` makes the JWS invalid (RFC 7515 §4.1.11).
     throw new TokenwardError(
       'ERR_CRIT_UNSUPPORTED',
@@ -116,7 +144,7 @@ export function checkHeaderPolicy(header: JwtHeader, algorithms: readonly string
         '(RFC 7515 section 4.1.11)',
     );
   }
-  if ('b64' in header) {
+  if (Object.hasOwn(header, 'b64')) {
     throw new TokenwardError(
       'ERR_CRIT_UNSUPPORTED',
       'JWT header has "b64"; an unencoded payload is not allowed in a JWT (RFC 7797 section 7)',

@@ -1,0 +1,134 @@
+/**
+ * What a verified token's registered claims may hold, before any of them is compared with the
+ * configuration: their types (RFC 7519 §4.1), NumericDates that a `Date` can show, identifiers
+ * that identify something, the claims every access token must carry (RFC 9068 §2.2), and scopes
+ * that say one thing.
+ */
+import { TokenwardError } from '../../errors.js';
+import type { AccessTokenClaims } from '../../types.js';
+
+/**
+ * The largest NumericDate accepted, in seconds: the last instant an ECMAScript `Date` can hold
+ * (ECMA-262 §21.4.1.1, 8.64e15 ms), well inside the safe-integer range. Anything later is not a
+ * time a token can mean, and would turn `expiresAt` into an Invalid Date.
+ */
+export const MAX_NUMERIC_DATE = 8_640_000_000_000;
+
+type ClaimType = 'NumericDate' | 'string' | 'non-empty string' | 'string or string array' | 'string array';
+
+/** Registered claims this library reads, with the type each must have. */
+const REGISTERED_TYPES: ReadonlyArray<readonly [string, ClaimType]> = [
+  ['exp', 'NumericDate'],
+  ['nbf', 'NumericDate'],
+  ['iat', 'NumericDate'],
+  ['auth_time', 'NumericDate'],
+  ['iss', 'non-empty string'],
+  ['sub', 'non-empty string'],
+  ['aud', 'string or string array'],
+  ['jti', 'string'],
+  ['scp', 'string array'],
+  ['scope', 'string'],
+  ['cid', 'non-empty string'],
+  ['client_id', 'non-empty string'],
+  ['azp', 'non-empty string'],
+];
+
+/** Claims every token must carry: `exp` (a token that never expires cannot be revoked by time), `sub`, `aud`. */
+export const ALWAYS_REQUIRED = Object.freeze(['exp', 'sub', 'aud']);
+/** RFC 9068 §2.2 adds `iat`; the vendor's servers always send it, so its absence marks a forgery or another kind of token. */
+export const VENDOR_REQUIRED = Object.freeze([...ALWAYS_REQUIRED, 'iat']);
+
+/**
+ * Presence of `required`, then the types of the registered claims, then that `scp` and `scope`,
+ * when both are present, grant the same scopes (two parsers reading different ones would
+ * authorize different things from one token).
+ */
+export function checkClaimTypes(
+  payload: Record<string, unknown>,
+  required: readonly string[] = ALWAYS_REQUIRED,
+): AccessTokenClaims {
+  for (const name of required) {
+    if (payload[name] === undefined) {
+      throw new TokenwardError(
+        'ERR_CLAIM_MISSING',
+        `token has no "${name}" claim; access tokens must carry it`,
+      );
+    }
+  }
+  for (const [name, type] of REGISTERED_TYPES) {
+    const value = payload[name];
+    if (value !== undefined && !hasType(value, type)) {
+      throw new TokenwardError(
+        'ERR_CLAIM_INVALID',
+        `claim "${name}" must be ${article(type)}; found ${describe(value, type)}`,
+      );
+    }
+  }
+  const { scp, scope } = payload as { scp?: readonly string[]; scope?: string };
+  if (scp !== undefined && scope !== undefined && !sameScopes(scp, scope)) {
+    throw new TokenwardError(
+      'ERR_CLAIM_INVALID',
+      'claims "scp" and "scope" both list scopes, and they differ; a token must grant one set of scopes',
+    );
+  }
+  return payload as AccessTokenClaims;
+}
+
+function hasType(value: unknown, type: ClaimType): boolean {
+  switch (type) {
+    case 'NumericDate':
+      // RFC 7519 §2: seconds since the epoch; fractions are allowed, negative times are not.
+      return typeof value === 'number' && value >= 0 && value <= MAX_NUMERIC_DATE;
+    case 'string':
+      return typeof value === 'string';
+    case 'non-empty string':
+      return typeof value === 'string' && value !== '';
+    case 'string array':
+      return isStringArray(value);
+    case 'string or string array':
+      return typeof value === 'string' || isStringArray(value);
+  }
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function sameScopes(scp: readonly string[], scope: string): boolean {
+  const fromScope = new Set(scope.split(' ').filter((value) => value !== ''));
+  const fromScp = new Set(scp);
+  return fromScope.size === fromScp.size && [...fromScp].every((value) => fromScope.has(value));
+}
+
+function article(type: ClaimType): string {
+  return type === 'NumericDate' ? `a NumericDate (seconds, 0 to ${MAX_NUMERIC_DATE})` : `a ${type}`;
+}
+
+function describe(value: unknown, type: ClaimType): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array with other values';
+  if (value === '') return 'an empty string';
+  if (type === 'NumericDate' && typeof value === 'number') return `${value}`.slice(0, 30);
+  return typeof value;
+}
+
+/**
+ * `exp - iat` at most `maxLifetime` seconds (the `maxTokenLifetime` option): a token minted to
+ * live for years is a stolen signing key's or a misconfigured server's, not a normal one.
+ */
+export function checkLifetime(claims: AccessTokenClaims, maxLifetime: number | undefined): void {
+  if (maxLifetime === undefined) return;
+  if (claims.iat === undefined) {
+    throw new TokenwardError(
+      'ERR_CLAIM_MISSING',
+      'token has no "iat" claim, needed to check maxTokenLifetime',
+    );
+  }
+  const lifetime = claims.exp - claims.iat;
+  if (lifetime > maxLifetime) {
+    throw new TokenwardError(
+      'ERR_CLAIM_INVALID',
+      `token lives ${Math.round(lifetime)} s from "iat" to "exp"; at most ${maxLifetime} s are accepted (maxTokenLifetime)`,
+    );
+  }
+}
