@@ -66,6 +66,7 @@ describe('docs/security-requirements.md', () => {
 const documents = [
   'README.md',
   'CONTRIBUTING.md',
+  'SECURITY.md',
   ...filesUnder(join(root, 'docs'), (file) => file.endsWith('.md')).map((file) => relative(root, file)),
   ...packages.flatMap((name) => [`packages/${name}/README.md`, `packages/${name}/CHANGELOG.md`]),
 ];

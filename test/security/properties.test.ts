@@ -12,6 +12,7 @@ import {
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessTokenVerifier as createWebVerifier } from '../../packages/core/src/index.js';
+import { PROPERTY_RUNS } from './cases/index.js';
 import { createForge, type Forge } from './forge.js';
 import { AUDIENCE, b64, LabServer, labKey } from './lab.js';
 
@@ -153,7 +154,10 @@ describe.each([
         expect(TOKEN_CODES.has(outcome as ErrorCode), outcome).toBe(true);
         expect(statusForCode(outcome as ErrorCode)).toBe(401);
       }),
-      { numRuns: 400 },
+      {
+        numRuns:
+          PROPERTY_RUNS['properties: mutated valid tokens (flip, insert, delete, truncate, swap, re-encode)'],
+      },
     );
   });
 
@@ -179,7 +183,7 @@ describe.each([
         const outcome = await outcomeOf(() => verifier.verify(token));
         if (outcome !== 'accepted') expect(TOKEN_CODES.has(outcome), outcome).toBe(true);
       }),
-      { numRuns: 300 },
+      { numRuns: PROPERTY_RUNS['properties: random signed JSON headers and claims'] },
     );
   });
 });

@@ -5,17 +5,9 @@
 import { createAccessTokenVerifier as createNodeVerifier, isTokenwardError } from '@tokenward/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessTokenVerifier as createWebVerifier } from '../../packages/core/src/index.js';
-import { claimFamilies } from './cases/claims.js';
-import { encodingFamilies } from './cases/encoding.js';
-import { headerFamilies } from './cases/header.js';
+import { tokenFamilies } from './cases/index.js';
 import { caseTitle, createForge, type Forge, type TokenCase } from './forge.js';
 import { AUDIENCE, LabServer, labKey } from './lab.js';
-
-export const tokenFamilies: Record<string, readonly TokenCase[]> = {
-  ...headerFamilies,
-  ...encodingFamilies,
-  ...claimFamilies,
-};
 
 const ENTRIES = [
   ['Node entry', createNodeVerifier],
@@ -44,7 +36,7 @@ describe.each(ENTRIES)('token attacks, %s', (_entry, create) => {
     return verifier;
   };
 
-  for (const [family, rows] of Object.entries(tokenFamilies)) {
+  for (const [family, rows] of Object.entries(tokenFamilies) as [string, readonly TokenCase[]][]) {
     describe(family, () => {
       it.each(rows.map((row) => [caseTitle(row), row] as const))('%s', async (_title, row) => {
         const outcome = await verifierFor(row.options)

@@ -231,5 +231,5 @@ export const headerFamilies = {
   'header: embedded keys (jwk, jku, x5u, x5c)': embeddedKeys,
   'header: kid injection': kidInjection,
   'header: crit and b64': crit,
-  'header: __proto__': prototypeHeader,
+  'header: `__proto__` member': prototypeHeader,
 } satisfies Record<string, TokenCase[]>;
