@@ -56,11 +56,16 @@ function send(state: AuthorizerState, response: ServerResponse, decision: Decisi
   const names = state.policy().definition.identityHeaders;
   const answer = httpAnswer(decision, names);
   const headers: Record<string, string> = { ...answer.headers };
-  if (envoy && decision.allowed) {
+  const unset = decision.allowed ? allIdentityHeaderNames(names).filter((name) => !(name in headers)) : [];
+  if (unset.length > 0 && envoy) {
     // Envoy removes these from the upstream request, so a client's own X-Auth-* never gets through
     // where this answer sets no value of ours to overwrite it.
-    const unset = allIdentityHeaderNames(names).filter((name) => !(name in headers));
-    if (unset.length > 0) headers['x-envoy-auth-headers-to-remove'] = unset.join(', ').toLowerCase();
+    headers['x-envoy-auth-headers-to-remove'] = unset.join(', ').toLowerCase();
+  } else {
+    // Forward-auth proxies copy what the answer has: an empty value replaces a client's own (NGINX
+    // then drops the header), where an absent one would leave it, or, in Caddy 2.6, set the
+    // unresolved placeholder text instead.
+    for (const name of unset) headers[name] = '';
   }
   if (state.draining()) response.setHeader('Connection', 'close');
   response.writeHead(answer.status, headers);

@@ -1,0 +1,156 @@
+/**
+ * The recipes: the README shows exactly the files in `recipes/` (the NGINX and Caddy ones run for
+ * real in proxies.test.ts), and the Traefik and Envoy ones, whose proxies cannot be installed
+ * here, are held to the contract by sending what those proxies send, as their configuration says.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readRecipe as recipe } from '../src/recipes.js';
+import { startWorld, type World } from './support/world.js';
+
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld();
+});
+afterAll(() => world.close());
+
+const gatewayAddress = (url: string) => url.replace('127.0.0.1:4180', new URL(world.gateway.url).host);
+
+describe('the README', () => {
+  it.each(['nginx.conf', 'Caddyfile', 'traefik.yml', 'envoy-http.yaml', 'envoy-grpc.yaml'] as const)(
+    'shows recipes/%s as it is tested',
+    (name) => {
+      expect(README).toContain(recipe(name).trimEnd());
+    },
+  );
+});
+
+describe('Traefik forwardAuth (the headers Traefik sends)', () => {
+  const config = parse(recipe('traefik.yml')) as {
+    http: { middlewares: { tokenward: { forwardAuth: { address: string; authResponseHeaders: string[] } } } };
+  };
+  const { address, authResponseHeaders } = config.http.middlewares.tokenward.forwardAuth;
+
+  /** Traefik's request: GET to the address, the client's headers, and X-Forwarded-* describing the request. */
+  const traefik = (method: string, uri: string, clientHeaders: Record<string, string>) =>
+    fetch(gatewayAddress(address), {
+      headers: {
+        ...clientHeaders,
+        'X-Forwarded-Method': method,
+        'X-Forwarded-Proto': 'https',
+        'X-Forwarded-Host': 'api.example.com',
+        'X-Forwarded-Uri': uri,
+        'X-Forwarded-For': '203.0.113.7',
+      },
+    });
+
+  it('gets every header authResponseHeaders copies when the request is allowed', async () => {
+    const token = await world.token(['orders:read']);
+    const response = await traefik('GET', '/orders/1', { Authorization: `Bearer ${token}` });
+    expect(response.status).toBe(200);
+    for (const header of authResponseHeaders) expect(response.headers.get(header), header).not.toBeNull();
+  });
+
+  it('gets the refusal Traefik relays to the client: status, challenge and JSON body', async () => {
+    const token = await world.token(['orders:read']);
+    const response = await traefik('POST', '/orders', { Authorization: `Bearer ${token}` });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+    expect(await response.json()).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE' });
+  });
+});
+
+describe('Envoy ext_authz over HTTP (what the filter sends)', () => {
+  const config = parse(recipe('envoy-http.yaml')) as {
+    http_filters: {
+      typed_config: {
+        http_service?: {
+          server_uri: { uri: string };
+          path_prefix: string;
+          authorization_request: { allowed_headers: { patterns: { exact: string }[] } };
+          authorization_response: {
+            allowed_upstream_headers: { patterns: { prefix: string }[] };
+            allowed_client_headers: { patterns: { exact: string }[] };
+          };
+        };
+      };
+    }[];
+  };
+  const service = config.http_filters[0]!.typed_config.http_service!;
+  // Envoy always sends these, plus the allowed_headers patterns.
+  const sent = new Set([
+    'host',
+    'content-length',
+    'authorization',
+    ...service.authorization_request.allowed_headers.patterns.map((p) => p.exact),
+  ]);
+
+  /** Envoy's check request: the original method, path_prefix + the original path, allowed headers only. */
+  const envoy = (method: string, path: string, clientHeaders: Record<string, string>) =>
+    fetch(`${gatewayAddress(service.server_uri.uri)}${service.path_prefix}${path}`, {
+      method,
+      headers: Object.fromEntries(
+        Object.entries(clientHeaders).filter(([name]) => sent.has(name.toLowerCase())),
+      ),
+    });
+
+  it('allows with identity headers the allowed_upstream_headers patterns pass on', async () => {
+    const token = await world.token(['orders:read']);
+    const response = await envoy('GET', '/orders/1?x=1', {
+      Authorization: `Bearer ${token}`,
+      'X-Auth-Subject': 'mallory',
+    });
+    expect(response.status).toBe(200);
+    const prefixes = service.authorization_response.allowed_upstream_headers.patterns.map((p) => p.prefix);
+    const identity = [...response.headers.keys()].filter((name) => name.startsWith('x-auth-'));
+    expect(identity.sort()).toEqual(['x-auth-client-id', 'x-auth-issuer', 'x-auth-scopes', 'x-auth-subject']);
+    expect(identity.every((name) => prefixes.some((prefix) => name.startsWith(prefix)))).toBe(true);
+    expect(response.headers.get('x-auth-subject')).toBe('alice');
+  });
+
+  it('refuses with the headers allowed_client_headers passes to the client', async () => {
+    world.issuer.setFault({ server: 'default', endpoint: 'jwks', status: 503 });
+    try {
+      world.issuer.server('default').rotateKeys();
+      const response = await envoy('GET', '/orders/1', {
+        Authorization: `Bearer ${await world.token(['orders:read'])}`,
+      });
+      expect(response.status).toBe(503);
+      const passed = service.authorization_response.allowed_client_headers.patterns.map((p) => p.exact);
+      for (const header of ['www-authenticate', 'retry-after', 'content-type']) {
+        expect(response.headers.get(header), header).not.toBeNull();
+        expect(passed).toContain(header);
+      }
+    } finally {
+      world.issuer.clearFaults();
+    }
+  });
+});
+
+describe('Envoy ext_authz over gRPC', () => {
+  it('talks HTTP/2 to the port the README starts the gateway with', () => {
+    const config = parse(recipe('envoy-grpc.yaml')) as {
+      clusters: {
+        typed_extension_protocol_options: Record<
+          string,
+          { explicit_http_config: { http2_protocol_options: object } }
+        >;
+        load_assignment: {
+          endpoints: {
+            lb_endpoints: { endpoint: { address: { socket_address: { port_value: number } } } }[];
+          }[];
+        };
+      }[];
+    };
+    const cluster = config.clusters[0]!;
+    const port =
+      cluster.load_assignment.endpoints[0]!.lb_endpoints[0]!.endpoint.address.socket_address.port_value;
+    expect(README).toContain(`--grpc-port ${port}`);
+    expect(
+      Object.values(cluster.typed_extension_protocol_options)[0]!.explicit_http_config.http2_protocol_options,
+    ).toEqual({});
+  });
+});
