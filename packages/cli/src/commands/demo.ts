@@ -3,6 +3,7 @@
  * situations an API meets, and exits 0 only when every answer was the expected one.
  */
 
+import { runGatewayAct } from '../demo/gateway-act.js';
 import { DemoNarrator, SILENT_LISTENER } from '../demo/report.js';
 import { runScenarios } from '../demo/run.js';
 import { obtainTokens, SCENARIOS } from '../demo/scenarios.js';
@@ -22,6 +23,8 @@ Starts the reference authorization server (org server plus custom servers "defau
 tokens with real client_credentials requests, and narrates what both APIs answer for: a valid
 token, a missing scope, no token, an expired token, a tampered signature, a sibling server's
 token, an org-server token, a key rotation, and a key-set outage (stale keys, then 503).
+A last act puts an unprotected API behind @tokenward/gateway: through real NGINX (auth_request)
+when nginx is installed, else by asking the gateway's /auth as NGINX would.
 Everything listens on loopback and is shut down at the end.
 
 Options:
@@ -50,8 +53,10 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<ExitC
     narrator?.setup(env);
     const tokens = await obtainTokens(env);
     const results = await runScenarios(env, tokens, SCENARIOS, narrator ?? SILENT_LISTENER);
+    narrator?.gatewayActStarts();
+    const gateway = await runGatewayAct(env, (result) => narrator?.gatewayCase(result));
     const durationMs = Math.round(performance.now() - started);
-    const ok = results.every((result) => result.matched);
+    const ok = results.every((result) => result.matched) && gateway.cases.every((result) => result.matched);
     if (values.json) {
       printJson(io, {
         ok,
@@ -69,8 +74,9 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<ExitC
           clockMovedForwardSeconds: env.clock.skippedSeconds,
         },
         results,
+        gateway,
       });
-    } else narrator?.summary(results, durationMs, env.clock.skippedSeconds);
+    } else narrator?.summary(results, durationMs, env.clock.skippedSeconds, gateway);
     return ok ? EXIT.ok : EXIT.invalid;
   } finally {
     await env.close();

@@ -6,6 +6,7 @@
 import type { ErrorCode } from '@tokenward/core';
 import { explain } from '../lib/explain.js';
 import { type CliIo, Printer } from '../lib/output.js';
+import { type GatewayActResult, type GatewayCase, nginxInstalled } from './gateway-act.js';
 import type { ScenarioListener, ScenarioResult } from './run.js';
 import type { Scenario } from './scenarios.js';
 import type { DemoEnvironment } from './servers.js';
@@ -70,7 +71,40 @@ export class DemoNarrator implements ScenarioListener {
       out.line(`       ${out.palette.red(`expected ${expectedText(result)}, got ${gotText(result)}`)}`);
   }
 
-  summary(results: readonly ScenarioResult[], durationMs: number, skippedSeconds: number): void {
+  gatewayActStarts(): void {
+    const { out } = this;
+    out.line();
+    out.line(
+      out.palette.bold('Gateway act: the same tokens, an API with no auth code, @tokenward/gateway in front'),
+    );
+    const route = nginxInstalled()
+      ? 'client → NGINX (auth_request, the gateway README recipe) → API; NGINX asks the gateway'
+      : 'NGINX is not installed: asking the gateway alone, at /auth, exactly as NGINX would';
+    for (const line of wrap(route, WIDTH - 3)) out.line(`   ${line}`);
+  }
+
+  gatewayCase(result: GatewayCase): void {
+    const { out } = this;
+    const { dim } = out.palette;
+    out.check(
+      result.matched ? 'pass' : 'fail',
+      `${result.method} ${result.path} → ${result.got.status}`,
+      '',
+      '   ',
+    );
+    out.line(`       ${dim(result.name)}`);
+    if (result.got.wwwAuthenticate !== null)
+      out.line(`       ${dim('WWW-Authenticate:')} ${result.got.wwwAuthenticate}`);
+    if (result.got.subject !== null)
+      out.line(`       ${dim('X-Auth-Subject at the API:')} ${result.got.subject}`);
+  }
+
+  summary(
+    results: readonly ScenarioResult[],
+    durationMs: number,
+    skippedSeconds: number,
+    gateway?: GatewayActResult,
+  ): void {
     const { out } = this;
     const { bold, green, red } = out.palette;
     const rows = results.map((result) => [
@@ -94,12 +128,20 @@ export class DemoNarrator implements ScenarioListener {
       out.line(`  ${format(row)}  ${out.mark(results[index]!.matched ? 'pass' : 'fail')}`);
     }
     out.line();
-    const failed = results.filter((result) => !result.matched).length;
+    if (gateway !== undefined) {
+      const passed = gateway.cases.filter((result) => result.matched).length;
+      const via = gateway.via === 'nginx' ? 'through NGINX' : 'gateway alone';
+      out.line(`  gateway act (${via}): ${passed} of ${gateway.cases.length} outcomes matched`);
+    }
+    const total = results.length + (gateway?.cases.length ?? 0);
+    const failed =
+      results.filter((result) => !result.matched).length +
+      (gateway?.cases.filter((result) => !result.matched).length ?? 0);
     const timing = `in ${(durationMs / 1000).toFixed(1)} s (the verifiers' clock was moved ${skippedSeconds} s forward)`;
     out.line(
       failed === 0
-        ? green(bold(`✓ all ${results.length} outcomes matched ${timing}`))
-        : red(bold(`✗ ${failed} of ${results.length} outcomes did not match ${timing}`)),
+        ? green(bold(`✓ all ${total} outcomes matched ${timing}`))
+        : red(bold(`✗ ${failed} of ${total} outcomes did not match ${timing}`)),
     );
   }
 }

@@ -17,6 +17,10 @@ const SCENARIOS = [
 
 interface DemoJson {
   ok: boolean;
+  gateway: {
+    via: 'nginx' | 'gateway';
+    cases: Array<{ path: string; matched: boolean; got: { status: number; code: string | null } }>;
+  };
   results: Array<{
     scenario: string;
     api: string;
@@ -40,8 +44,27 @@ export function demoCases(): void {
         }
       }
       expect(summary).not.toContain('✗');
-      expect(summary).toContain('✓ all 20 outcomes matched');
+      expect(summary).toContain('gateway act (through NGINX): 6 of 6 outcomes matched');
+      expect(summary).toContain('✓ all 26 outcomes matched');
       expect(run.stdout).toContain('WWW-Authenticate: Bearer realm="api", error="insufficient_scope"');
+      expect(run.stdout).toContain('client → NGINX (auth_request, the gateway README recipe) → API');
+    });
+
+    it('runs the gateway act with the gateway alone, saying so, when NGINX is not installed', async () => {
+      // nginx lives in /usr/sbin: without it on PATH the demo cannot find it.
+      const run = await runCli(['demo', '--json'], { env: { PATH: '/usr/bin:/bin' } });
+      expect(run.code).toBe(0);
+      const demo = JSON.parse(run.stdout) as DemoJson;
+      expect(demo.gateway.via).toBe('gateway');
+      expect(demo.gateway.cases.map((result) => [result.path, result.got.status, result.matched])).toEqual([
+        ['/orders', 200, true],
+        ['/orders/refund', 403, true],
+        ['/orders', 401, true],
+        ['/admin', 403, true],
+        ['/orders/../admin', 403, true],
+        ['/health', 200, true],
+      ]);
+      expect(demo.gateway.cases[3]!.got.code).toBe('ERR_POLICY_DENIED');
     });
 
     it('prints the results as JSON with --json: statuses, challenges, one refetch per API on rotation', async () => {
@@ -49,6 +72,8 @@ export function demoCases(): void {
       expect(run.code).toBe(0);
       const demo = JSON.parse(run.stdout) as DemoJson;
       expect(demo.ok).toBe(true);
+      expect(demo.gateway.via).toBe('nginx');
+      expect(demo.gateway.cases.every((result) => result.matched)).toBe(true);
       expect([...new Set(demo.results.map((result) => result.scenario))]).toEqual(SCENARIOS);
       const row = (scenario: string, api: string) =>
         demo.results.find((result) => result.scenario === scenario && result.api === api)!;

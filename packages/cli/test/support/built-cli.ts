@@ -17,6 +17,7 @@ const BUILT_PACKAGES: ReadonlyArray<readonly [string, string]> = [
   ['core', 'dist/node.js'],
   ['express', 'dist/index.js'],
   ['fastify', 'dist/index.js'],
+  ['gateway', 'dist/index.js'],
   ['issuer', 'dist/index.js'],
 ];
 
