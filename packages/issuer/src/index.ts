@@ -7,8 +7,9 @@ export {
   parseIssuerArgs,
 } from './cli-args.js';
 export { startIssuer } from './issuer.js';
-export { TEST_USER } from './test-user.js';
+export { ACR_VALUES, TEST_USER } from './test-user.js';
 export type {
+  AcrValue,
   AuthServer,
   ClientRegistration,
   Endpoint,
@@ -19,4 +20,5 @@ export type {
   PublishedJwk,
   ReferenceIssuer,
   SigningAlg,
+  TestUserSignIn,
 } from './types.js';

@@ -12,7 +12,8 @@ import { handleRequest, type RequestDependencies } from './lib/handle-request.js
 import { generateSigningKeyInBackground, type SigningKey } from './lib/keys.js';
 import { assertServerId, generateServerId, type IssuerSettings, resolveSettings } from './lib/options.js';
 import { ReplayGuard } from './lib/replay.js';
-import type { AuthServer, Endpoint, Fault, IssuerOptions, ReferenceIssuer } from './types.js';
+import { resolveSignIn, TestUserSession } from './lib/session.js';
+import type { AuthServer, Endpoint, Fault, IssuerOptions, ReferenceIssuer, TestUserSignIn } from './types.js';
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
@@ -36,6 +37,7 @@ class RunningIssuer implements ReferenceIssuer {
   readonly #counter = new RequestCounter();
   readonly #timers = new DelayTimers();
   readonly #settings: IssuerSettings;
+  readonly #session: TestUserSession;
   readonly #http: Server;
   #closing: Promise<void> | undefined;
 
@@ -43,6 +45,7 @@ class RunningIssuer implements ReferenceIssuer {
     this.#http = http;
     this.origin = origin;
     this.#settings = settings;
+    this.#session = new TestUserSession(settings.testUserSignIn);
     this.orgServer = this.#createServer('org', 'org', initialKeys[0]);
     settings.servers.forEach((id, index) => {
       this.#custom.set(id, this.#createServer('custom', id, initialKeys[index + 1]));
@@ -52,6 +55,7 @@ class RunningIssuer implements ReferenceIssuer {
       clients: new ClientRegistry(settings.clients),
       codes: new CodeStore(),
       replay: new ReplayGuard(),
+      session: this.#session,
       jwksMaxAge: settings.jwksMaxAge,
     };
     const dependencies: RequestDependencies = {
@@ -85,6 +89,10 @@ class RunningIssuer implements ReferenceIssuer {
     const server = this.#createServer('custom', id);
     this.#custom.set(id, server);
     return server;
+  }
+
+  signInTestUser(signIn: TestUserSignIn = {}): void {
+    this.#session.set(resolveSignIn(signIn, 'signInTestUser', Math.floor(Date.now() / 1000)));
   }
 
   setFault(fault: Fault): void {

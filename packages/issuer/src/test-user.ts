@@ -1,3 +1,11 @@
+import type { AcrValue } from './types.js';
+
+/**
+ * Levels the test user can sign in at (`acr`, OIDC Core §2), weakest first; `acr_values` at the
+ * authorization endpoint picks one (RFC 9470 §4).
+ */
+export const ACR_VALUES: readonly AcrValue[] = ['urn:tokenward:loa:1', 'urn:tokenward:loa:2', 'phr', 'phrh'];
+
 /** The built-in user the authorize endpoint signs in without a login page. */
 export const TEST_USER = {
   /** Vendor-shaped user id (`00u` + 17 characters), the `sub` of ID tokens and `uid` of access tokens. */

@@ -1,6 +1,20 @@
 /** Signing algorithms the reference issuer can generate keys for. */
 export type SigningAlg = 'RS256' | 'ES256' | 'PS256' | 'EdDSA';
 
+/**
+ * Authentication levels of the test user (`acr`), weakest first: one factor, two factors,
+ * phishing-resistant, phishing-resistant with a hardware key.
+ */
+export type AcrValue = 'urn:tokenward:loa:1' | 'urn:tokenward:loa:2' | 'phr' | 'phrh';
+
+/** A sign-in of the test user: at which level, and when. */
+export interface TestUserSignIn {
+  /** Level signed in at. Default `'urn:tokenward:loa:1'`. */
+  acr?: AcrValue;
+  /** Epoch seconds of the sign-in (`auth_time`). Default: now. @example Math.floor(Date.now() / 1000) - 3600 */
+  authTime?: number;
+}
+
 /** Endpoints whose requests are counted and can be faulted. */
 export type Endpoint = 'discovery' | 'jwks' | 'token' | 'authorize' | 'introspect' | 'revoke' | 'userinfo';
 
@@ -69,6 +83,14 @@ export interface IssuerOptions {
    * @example ['default']
    */
   dpopNonce?: boolean | readonly string[];
+  /**
+   * The test user's session when the issuer starts, as if signed in earlier at that level: a weak
+   * `acr` or an old `authTime` reaches tokens until a request asks for more (`acr_values`,
+   * `max_age`, `prompt=login`). Default: no session; the first authorization request signs in at
+   * `'urn:tokenward:loa:1'`.
+   * @example { acr: 'urn:tokenward:loa:1', authTime: Math.floor(Date.now() / 1000) - 3600 }
+   */
+  testUserSignIn?: TestUserSignIn;
 }
 
 /**
@@ -213,6 +235,11 @@ export interface ReferenceIssuer {
   server(id: string): AuthServer;
   /** Adds a custom server; the id defaults to `aus` + 17 random alphanumerics. */
   addServer(id?: string): AuthServer;
+  /**
+   * Replaces the test user's session, shared by every server, as if the user had just signed in at
+   * `acr` (default `'urn:tokenward:loa:1'`) at `authTime` (default now).
+   */
+  signInTestUser(signIn?: TestUserSignIn): void;
   /** Replaces any fault for the same (server, endpoint). */
   setFault(fault: Fault): void;
   clearFaults(): void;

@@ -2,6 +2,7 @@ import { CLIENT_AUTH_METHODS } from '../lib/client-auth.js';
 import type { EndpointContext } from '../lib/context.js';
 import { DPOP_ALGS } from '../lib/dpop/proof.js';
 import { SIGNING_ALGS } from '../lib/keys.js';
+import { ACR_VALUES } from '../test-user.js';
 
 /** Confidential methods only: introspection and revocation never serve anonymous callers. */
 const CONFIDENTIAL_AUTH_METHODS = CLIENT_AUTH_METHODS.filter((method) => method !== 'none');
@@ -18,6 +19,7 @@ const CLAIMS_SUPPORTED = [
   'exp',
   'jti',
   'auth_time',
+  'acr',
   'amr',
   'idp',
   'nonce',
@@ -74,6 +76,7 @@ function metadataDocument(context: EndpointContext): Record<string, unknown> {
     claims_supported: CLAIMS_SUPPORTED,
     authorization_response_iss_parameter_supported: true,
     dpop_signing_alg_values_supported: DPOP_ALGS,
+    acr_values_supported: ACR_VALUES,
   };
 }
 

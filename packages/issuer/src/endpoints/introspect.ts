@@ -9,9 +9,9 @@ import { resolveActiveToken } from '../lib/resolve-token.js';
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
 /**
- * Token introspection (RFC 7662): confidential clients only (IN-1, IN-3), authenticated like at
+ * Token introspection (RFC 7662): confidential clients only (§2.1, §4), authenticated like at
  * the token endpoint. Anything this server did not issue, or that expired or was revoked, is
- * `{ active: false }` without a reason (IN-2). `token_type_hint` is accepted and, as §2.1
+ * `{ active: false }` without a reason (§2.2). `token_type_hint` is accepted and, as §2.1
  * allows, not needed: every kind of token this server issues is looked up.
  */
 export async function handleIntrospect(context: EndpointContext): Promise<void> {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { SignIn } from './session.js';
 
 /** Lifetime of an authorization code; RFC 6749 §4.1.2 recommends at most 10 minutes. */
 const CODE_LIFETIME_MS = 60_000;
@@ -10,8 +11,10 @@ export interface AuthorizationGrant {
   scopes: string[];
   nonce: string | undefined;
   codeChallenge: string;
-  /** Epoch seconds of the (automatic) sign-in. */
-  authTime: number;
+  /** The (automatic) sign-in of the test user: level, methods and time. */
+  signIn: SignIn;
+  /** RFC 8707 resource indicators of the request; the token's `aud` when given. */
+  resources: string[];
 }
 
 /** Issued authorization codes; each can be redeemed once (RFC 6749 §4.1.2). */

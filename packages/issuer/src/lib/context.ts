@@ -4,6 +4,7 @@ import type { ClientRegistry } from './clients.js';
 import type { CodeStore } from './codes.js';
 import type { ReplayGuard } from './replay.js';
 import type { MetadataKind } from './routes.js';
+import type { TestUserSession } from './session.js';
 
 /** What every server of one issuer process shares. */
 export interface IssuerState {
@@ -12,6 +13,8 @@ export interface IssuerState {
   readonly codes: CodeStore;
   /** One-time identifiers: DPoP proof and client assertion `jti`s. */
   readonly replay: ReplayGuard;
+  /** The test user's sign-in, shared by every server like an org-wide session. */
+  readonly session: TestUserSession;
   /** Seconds, for `Cache-Control: max-age` on JWKS responses. */
   readonly jwksMaxAge: number;
 }

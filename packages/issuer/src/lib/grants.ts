@@ -5,6 +5,7 @@ import type { ClientRegistration } from '../types.js';
 import { isConfidential, parseScope, scopesAllowed } from './clients.js';
 import type { CodeStore } from './codes.js';
 import type { Params } from './form.js';
+import { audienceFor, parseResources } from './resource.js';
 
 /** Access and ID tokens issued by the token endpoint live one hour, like the vendor's defaults. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -42,9 +43,16 @@ export async function clientCredentialsGrant(request: GrantRequest): Promise<Gra
   if (!scopesAllowed(client, scopes)) {
     return grantError('invalid_scope', `Client may not request: ${scopes.join(' ')}`);
   }
+  const resources = parseResources(params.getAll('resource'));
+  if (!resources.ok) return grantError('invalid_target', resources.description);
   const accessToken = await server.mintAccessToken(
     { sub: client.clientId, cid: client.clientId, scp: scopes },
-    { expiresIn: TOKEN_LIFETIME_SECONDS, dpopJkt, format: client.accessTokenFormat },
+    {
+      expiresIn: TOKEN_LIFETIME_SECONDS,
+      audience: audienceFor(resources.resources),
+      dpopJkt,
+      format: client.accessTokenFormat,
+    },
   );
   return {
     ok: true,
@@ -88,17 +96,39 @@ export async function authorizationCodeGrant(request: GrantRequest): Promise<Gra
   if (redirectUri === undefined) return grantError('invalid_request', 'redirect_uri is required');
   if (verifier === undefined) return grantError('invalid_request', 'code_verifier is required (PKCE)');
   if (!CODE_VERIFIER.test(verifier)) return grantError('invalid_request', 'code_verifier is malformed');
+  const requested = parseResources(params.getAll('resource'));
+  if (!requested.ok) return grantError('invalid_target', requested.description);
   const grant = codes.redeem(code);
   if (!grant || grant.serverId !== server.id || grant.clientId !== client.clientId) {
     return grantError('invalid_grant', 'Authorization code is invalid, expired, used, or for another client');
   }
   if (grant.redirectUri !== redirectUri) return grantError('invalid_grant', 'redirect_uri does not match');
   if (s256(verifier) !== grant.codeChallenge) return grantError('invalid_grant', 'PKCE verification failed');
+  // RFC 8707 §2.2: the token request may narrow the audience to resources the user authorized.
+  const unauthorized = requested.resources.filter(
+    (resource) => grant.resources.length > 0 && !grant.resources.includes(resource),
+  );
+  if (unauthorized.length > 0) {
+    return grantError(
+      'invalid_target',
+      `resource was not in the authorization request: ${unauthorized.join(' ')}`,
+    );
+  }
+  const resources = requested.resources.length > 0 ? requested.resources : grant.resources;
 
   const lifetime = { expiresIn: TOKEN_LIFETIME_SECONDS };
+  const { signIn } = grant;
   const accessToken = await server.mintAccessToken(
-    { sub: TEST_USER.login, uid: TEST_USER.id, cid: client.clientId, scp: grant.scopes },
-    { ...lifetime, dpopJkt, format: client.accessTokenFormat },
+    {
+      sub: TEST_USER.login,
+      uid: TEST_USER.id,
+      cid: client.clientId,
+      scp: grant.scopes,
+      // RFC 9470 §3: what the resource server checks for step-up.
+      acr: signIn.acr,
+      auth_time: signIn.authTime,
+    },
+    { ...lifetime, audience: audienceFor(resources), dpopJkt, format: client.accessTokenFormat },
   );
   const body: Record<string, unknown> = {
     token_type: tokenType(dpopJkt),
@@ -110,7 +140,9 @@ export async function authorizationCodeGrant(request: GrantRequest): Promise<Gra
     body.id_token = await server.mintIdToken(
       {
         sub: TEST_USER.id,
-        auth_time: grant.authTime,
+        auth_time: signIn.authTime,
+        acr: signIn.acr,
+        amr: signIn.amr,
         ...profileClaimsFor(grant.scopes),
         ...(grant.nonce === undefined ? {} : { nonce: grant.nonce }),
       },

@@ -73,7 +73,7 @@ interface RingEntry {
 
 /**
  * The key pairs of one authorization server: one active key per algorithm, older keys kept
- * published for an overlap so verifiers holding cached tokens keep working (Okta-KR, OK-3).
+ * published for an overlap so verifiers holding cached tokens keep working (OIDC Core §10.1.1).
  */
 export class KeyRing {
   readonly #entries = new Map<string, RingEntry>();

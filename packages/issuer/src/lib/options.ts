@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { ClientRegistration, IssuerOptions, SigningAlg } from '../types.js';
 import { isSigningAlg } from './keys.js';
+import { resolveSignIn, type SignIn } from './session.js';
 
 /** Custom server ids are one path segment; `v1` is the org server's endpoint prefix, `org` its name. */
 const SERVER_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,6 +18,7 @@ export interface IssuerSettings {
   rotationOverlap: number;
   admin: boolean;
   dpopNonce: boolean | readonly string[];
+  testUserSignIn: SignIn | undefined;
 }
 
 export function assertServerId(id: string): void {
@@ -81,5 +83,9 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
     rotationOverlap: nonNegative(options.rotationOverlap, 3600, 'rotationOverlap'),
     admin: options.admin ?? false,
     dpopNonce: checkDpopNonce(options.dpopNonce),
+    testUserSignIn:
+      options.testUserSignIn === undefined
+        ? undefined
+        : resolveSignIn(options.testUserSignIn, 'testUserSignIn', Math.floor(Date.now() / 1000)),
   };
 }
