@@ -72,3 +72,11 @@ export type {
   ServerKind,
   VerifyAccessTokenOptions,
 } from './types.js';
+export {
+  canonicalResourceUri,
+  type ProtectedResourceMetadata,
+  type ProtectedResourceMetadataOptions,
+  type ProtectedResourceMetadataSource,
+  protectedResourceMetadata,
+  protectedResourceMetadataUrl,
+} from './protected-resource.js';
