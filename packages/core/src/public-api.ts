@@ -41,6 +41,14 @@ export type {
   VerifierSettings,
 } from './options.js';
 export {
+  canonicalResourceUri,
+  type ProtectedResourceMetadata,
+  type ProtectedResourceMetadataOptions,
+  type ProtectedResourceMetadataSource,
+  protectedResourceMetadata,
+  protectedResourceMetadataUrl,
+} from './protected-resource.js';
+export {
   type BearerRequest,
   type ExtractBearerOptions,
   extractBearerToken,
@@ -72,11 +80,3 @@ export type {
   ServerKind,
   VerifyAccessTokenOptions,
 } from './types.js';
-export {
-  canonicalResourceUri,
-  type ProtectedResourceMetadata,
-  type ProtectedResourceMetadataOptions,
-  type ProtectedResourceMetadataSource,
-  protectedResourceMetadata,
-  protectedResourceMetadataUrl,
-} from './protected-resource.js';
