@@ -114,6 +114,7 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
   ERR_POLICY_DENIED: {
     meaning: "the gateway's policy has no rule that admits this method and path, whatever the token",
     action: 'add a rule for the route to the gateway policy, or call a route the policy admits',
+  },
   ERR_INSUFFICIENT_USER_AUTHENTICATION: {
     meaning: 'the token is genuine but the sign-in behind it is too weak or too old for this route',
     action:
