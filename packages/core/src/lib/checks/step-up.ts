@@ -4,6 +4,7 @@
  * a token without them fails closed, since nothing then says the sign-in was strong or recent.
  */
 import { TokenwardError } from '../../errors.js';
+import { quote } from '../quote.js';
 
 /** What a route asks of the sign-in behind the token. */
 export interface StepUpRequirement {
@@ -43,7 +44,7 @@ export function checkStepUp(
     }
     if (!acrSatisfies(acr, acrValues, acrLevels)) {
       throw refuse(
-        `this route needs a sign-in at ${describeAcr(acrValues, acrLevels)}; the token's sign-in was at ${quoteAcr(acr)}`,
+        `this route needs a sign-in at ${describeAcr(acrValues, acrLevels)}; the token's sign-in was at ${quote(acr)}`,
       );
     }
   }
@@ -79,12 +80,6 @@ function acrSatisfies(
 }
 
 function describeAcr(acrValues: readonly string[], acrLevels: readonly string[] | undefined): string {
-  const listed = acrValues.map(quoteAcr).join(' or ');
+  const listed = acrValues.map(quote).join(' or ');
   return acrLevels === undefined ? listed : `${listed} or stronger`;
-}
-
-// acr values come from the token: shown truncated and with anything but printable ASCII replaced.
-function quoteAcr(value: string): string {
-  const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
-  return `"${shown.replace(/[^\x20-\x7e…]/g, '?')}"`;
 }

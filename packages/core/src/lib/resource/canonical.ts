@@ -5,7 +5,7 @@
  * trailing slash on a bare origin. Tokens name the resource in `aud` exactly in this form.
  */
 
-import { isLoopbackHost } from '../keys/origin.js';
+import { isLoopbackHost } from '../../loopback.js';
 import { configError, found } from '../options/option-checks.js';
 
 /** The canonical resource identifier for `value`, or `ERR_CONFIG` naming `option`. */
