@@ -145,6 +145,13 @@ export interface VerifierSettings {
    * ASCII without `"` or `\`. Default `'api'`.
    */
   readonly realm?: string;
+  /**
+   * Authentication levels (`acr` values) from weakest to strongest, for step-up routes (RFC 9470):
+   * with it, a route's `acrValues: ['loa2']` also accepts a token signed in at `loa3`. Without it,
+   * a route's `acrValues` are matched exactly.
+   * @example ['urn:example:loa:1', 'urn:example:loa:2', 'urn:example:loa:3']
+   */
+  readonly acrLevels?: readonly string[];
 }
 
 /** A verifier trusting one issuer. */

@@ -95,6 +95,19 @@ export interface VerifyAccessTokenOptions {
   readonly scopeMatch?: ScopeMatch;
   /** Claims the token must carry, see {@link ClaimRequirement}. */
   readonly claims?: ClaimRequirements;
+  /**
+   * Step-up (RFC 9470): the `acr` values of a sign-in strong enough for the route (any one; with
+   * the verifier's `acrLevels`, the weakest acceptable level). A token with a weaker or no `acr`
+   * fails with `ERR_INSUFFICIENT_USER_AUTHENTICATION` (401, `acr_values` in the challenge).
+   * @example ['urn:okta:loa:2fa:any']
+   */
+  readonly acrValues?: readonly string[];
+  /**
+   * Step-up (RFC 9470): the oldest sign-in the route accepts, in seconds before now (the token's
+   * `auth_time`). Older or no `auth_time`: `ERR_INSUFFICIENT_USER_AUTHENTICATION` with `max_age`.
+   * @example 300
+   */
+  readonly maxAge?: number;
 }
 
 /** Verifies access tokens for the configured issuers and audiences. */

@@ -5,6 +5,7 @@
 import { DEFAULTS, LIMITS } from '../../defaults.js';
 import type { EventHandler } from '../../events.js';
 import type { AccessTokenVerifierOptions } from '../../options.js';
+import { acrValueList } from '../../requirements.js';
 import type { Transport } from '../../runtime.js';
 import {
   algorithmList,
@@ -56,6 +57,8 @@ export interface ResolvedVerifierOptions {
   readonly clock: () => number;
   readonly onEvent: EventHandler | undefined;
   readonly realm: string;
+  /** Authentication levels for step-up, weakest first (`acrLevels`). */
+  readonly acrLevels: readonly string[] | undefined;
 }
 
 const SETTING_NAMES = [
@@ -79,6 +82,7 @@ const SETTING_NAMES = [
   'clock',
   'onEvent',
   'realm',
+  'acrLevels',
 ] as const;
 const SINGLE_NAMES: ReadonlySet<string> = new Set([...ISSUER_OPTION_NAMES, ...SETTING_NAMES]);
 const MULTI_NAMES: ReadonlySet<string> = new Set(['issuers', ...SETTING_NAMES]);
@@ -140,6 +144,7 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
     transport: optional(options.transport, undefined, (value) => transport(value)),
     clock: optional(options.clock, Date.now, (value) => callable<() => number>(value, 'clock')),
     onEvent: optional(options.onEvent, undefined, (value) => callable<EventHandler>(value, 'onEvent')),
+    acrLevels: optional(options.acrLevels, undefined, (value) => acrValueList(value, '`acrLevels`')),
     realm: optional(options.realm, DEFAULTS.realm, (value) => {
       if (typeof value !== 'string' || !REALM.test(value)) {
         throw configError(`\`realm\` must be printable ASCII without " or \\; found ${found(value)}`);
