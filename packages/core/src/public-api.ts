@@ -38,6 +38,7 @@ export type {
   IssuerOptions,
   MultiIssuerOptions,
   SingleIssuerOptions,
+  SingleResourceOptions,
   VerifierSettings,
 } from './options.js';
 export {

@@ -130,4 +130,6 @@ export interface AccessTokenVerifier {
    * @example 'orders-api'
    */
   readonly realm: string;
+  /** The canonical `resource` option (RFC 8707), when set: what tokens must name in `aud`. */
+  readonly resource: string | undefined;
 }
