@@ -32,6 +32,7 @@ export default defineConfig({
       project('express', 'packages/express'),
       project('fastify', 'packages/fastify'),
       project('cli', 'packages/cli'),
+      project('mcp', 'packages/mcp'),
       project('gateway', 'packages/gateway', { testTimeout: 60_000 }),
       project('integration', 'test', {
         include: ['**/*.test.ts'],

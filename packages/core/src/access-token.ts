@@ -9,7 +9,7 @@ import {
 } from './lib/access-token/pipeline.js';
 import { readCallChecks } from './lib/checks/call-checks.js';
 import { createIssuerKeys, KEY_DEFAULTS } from './lib/keys/issuer-keys.js';
-import { resolveVerifierOptions } from './lib/options/resolve.js';
+import { type ResolvedVerifierOptions, resolveVerifierOptions } from './lib/options/resolve.js';
 import type { AccessTokenVerifierOptions } from './options.js';
 import type { Runtime } from './runtime.js';
 import type { AccessTokenResult, AccessTokenVerifier, VerifyAccessTokenOptions } from './types.js';
@@ -37,19 +37,20 @@ export function accessTokenVerifierFactory(runtime: Runtime): CreateAccessTokenV
         onEvent: settings.onEvent,
       }),
     }));
-    return createVerifier(targets, createAccessTokenPipeline(settings, targets, runtime), settings.realm);
+    return createVerifier(targets, createAccessTokenPipeline(settings, targets, runtime), settings);
   };
 }
 
 function createVerifier(
   targets: readonly VerifyTarget[],
   pipeline: AccessTokenPipeline,
-  realm: string,
+  settings: Pick<ResolvedVerifierOptions, 'realm' | 'resource'>,
 ): AccessTokenVerifier {
   const warm = () => Promise.all(targets.map((target) => target.keys.warm())).then(() => undefined);
   return Object.freeze({
     issuers: Object.freeze(targets.map((target) => target.issuer)),
-    realm,
+    realm: settings.realm,
+    resource: settings.resource,
     verify(token: string, options?: VerifyAccessTokenOptions): Promise<AccessTokenResult> {
       try {
         const outcome = pipeline(token, readCallChecks(options));

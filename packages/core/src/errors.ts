@@ -24,7 +24,8 @@ export type InvalidTokenCode =
   | 'ERR_NONCE_MISMATCH'
   | 'ERR_AT_HASH_MISMATCH'
   | 'ERR_C_HASH_MISMATCH'
-  | 'ERR_AUTH_TIME_TOO_OLD';
+  | 'ERR_AUTH_TIME_TOO_OLD'
+  | 'ERR_INSUFFICIENT_USER_AUTHENTICATION';
 
 /** Codes answered with 503 and `Retry-After`: the API cannot verify right now; the token may be fine. */
 export type UpstreamCode =
@@ -47,6 +48,7 @@ export type OAuthErrorName =
   | 'invalid_request'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'insufficient_user_authentication'
   | 'temporarily_unavailable';
 
 interface HttpMeaning {
@@ -83,6 +85,8 @@ const MEANINGS: Record<ErrorCode, HttpMeaning> = {
   // A gateway policy admits no request of this method and path, whatever the token: RFC 6750 has
   // no error name for it (no token would help), so the challenge is bare.
   ERR_POLICY_DENIED: { status: 403, oauthError: undefined },
+  // RFC 9470 section 3: the token is fine but the sign-in behind it is too weak or too old.
+  ERR_INSUFFICIENT_USER_AUTHENTICATION: { status: 401, oauthError: 'insufficient_user_authentication' },
   ERR_DISCOVERY_FAILED: UPSTREAM,
   ERR_DISCOVERY_ISSUER_MISMATCH: UPSTREAM,
   ERR_JWKS_FETCH_FAILED: UPSTREAM,
@@ -132,6 +136,16 @@ export interface TokenwardErrorOptions {
   requiredScopes?: readonly string[];
   /** `realm` for the `WWW-Authenticate` challenge. Default {@link DEFAULT_REALM}. */
   realm?: string;
+  /**
+   * For `ERR_INSUFFICIENT_USER_AUTHENTICATION`: the authentication context classes that would
+   * satisfy the route (sent as `acr_values="..."`, RFC 9470 section 3).
+   */
+  acrValues?: readonly string[];
+  /**
+   * For `ERR_INSUFFICIENT_USER_AUTHENTICATION`: the oldest sign-in the route accepts, in seconds
+   * (sent as `max_age="..."`, RFC 9470 section 3).
+   */
+  maxAge?: number;
   /** Seconds for `Retry-After` on 503 answers. */
   retryAfter?: number;
 }
@@ -151,6 +165,10 @@ export class TokenwardError extends Error {
   readonly requiredScopes: readonly string[] | undefined;
   /** `realm` of the challenge in `headers`. */
   readonly realm: string;
+  /** For `ERR_INSUFFICIENT_USER_AUTHENTICATION`: the `acr` values the route accepts. */
+  readonly acrValues: readonly string[] | undefined;
+  /** For `ERR_INSUFFICIENT_USER_AUTHENTICATION`: the oldest sign-in the route accepts, in seconds. */
+  readonly maxAge: number | undefined;
   /** Seconds sent as `Retry-After` on 503 answers, when one was chosen explicitly. */
   readonly retryAfter: number | undefined;
   /**
@@ -169,6 +187,8 @@ export class TokenwardError extends Error {
     this.oauthError = meaning.oauthError;
     this.requiredScopes = options.requiredScopes;
     this.realm = options.realm ?? DEFAULT_REALM;
+    this.acrValues = options.acrValues;
+    this.maxAge = options.maxAge;
     this.retryAfter = options.retryAfter;
     this.expose = meaning.status < 500;
     this.headers = buildHeaders(code, meaning, message, options);
@@ -203,6 +223,8 @@ export class TokenwardError extends Error {
       cause: this.cause,
       requiredScopes: this.requiredScopes,
       retryAfter: this.retryAfter,
+      ...(this.acrValues === undefined ? {} : { acrValues: this.acrValues }),
+      ...(this.maxAge === undefined ? {} : { maxAge: this.maxAge }),
       realm,
     });
     if (this.code === 'ERR_CONFIG') copy.stack = this.stack;
@@ -237,6 +259,10 @@ function buildHeaders(
   const tail: string[] = [];
   if (code === 'ERR_INSUFFICIENT_SCOPE' && options.requiredScopes && options.requiredScopes.length > 0) {
     tail.push(`scope=${quote(options.requiredScopes.join(' '))}`);
+  }
+  if (code === 'ERR_INSUFFICIENT_USER_AUTHENTICATION') {
+    if (options.acrValues !== undefined) tail.push(`acr_values=${quote(options.acrValues.join(' '))}`);
+    if (options.maxAge !== undefined) tail.push(`max_age=${quote(String(options.maxAge))}`);
   }
   if (meaning.oauthError !== undefined) {
     params.push(`error=${quote(meaning.oauthError)}`);

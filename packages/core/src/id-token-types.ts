@@ -7,7 +7,7 @@ import type { AuthorizationServerInfo, JwtHeader } from './types.js';
 
 /** Options of `createIdTokenVerifier`. Checked at construction; a bad one throws `ERR_CONFIG` naming it. */
 export interface IdTokenVerifierOptions
-  extends Omit<VerifierSettings, 'typ' | 'orgServerRules' | 'resultCache' | 'realm'> {
+  extends Omit<VerifierSettings, 'typ' | 'orgServerRules' | 'resultCache' | 'realm' | 'acrLevels'> {
   /**
    * The authorization server that signs the ID tokens, compared with `iss` character for
    * character (OIDC Core §3.1.3.7 step 2). Any kind: the org server (`https://{domain}`), a custom server

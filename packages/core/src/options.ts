@@ -16,7 +16,8 @@ export interface IssuerOptions {
    */
   readonly issuer: string;
   /**
-   * Audience(s) this API answers to; `aud` must contain one of them (RFC 8725 §3.9). Required.
+   * Audience(s) this API answers to; `aud` must contain one of them (RFC 8725 §3.9). Required,
+   * unless the verifier's `resource` is set (then the resource is the audience).
    * @example 'api://default'
    */
   readonly audience: string | readonly string[];
@@ -145,10 +146,36 @@ export interface VerifierSettings {
    * ASCII without `"` or `\`. Default `'api'`.
    */
   readonly realm?: string;
+  /**
+   * Authentication levels (`acr` values) from weakest to strongest, for step-up routes (RFC 9470):
+   * with it, a route's `acrValues: ['loa2']` also accepts a token signed in at `loa3`. Without it,
+   * a route's `acrValues` are matched exactly.
+   * @example ['urn:example:loa:1', 'urn:example:loa:2', 'urn:example:loa:3']
+   */
+  readonly acrLevels?: readonly string[];
+  /**
+   * This API's own URL as a protected resource (RFC 8707, RFC 9728), e.g. an MCP server's
+   * endpoint. Tokens must name it in `aud` (it is the audience when `audience` is omitted, and a
+   * given `audience` must include it); `protectedResourceMetadata(verifier)` publishes it. Stored in
+   * canonical form: lower-case scheme and host, no default port, no fragment or query, no trailing
+   * slash on a bare origin. https required except for loopback.
+   * @example 'https://mcp.example.com/mcp'
+   */
+  readonly resource?: string;
 }
 
 /** A verifier trusting one issuer. */
 export interface SingleIssuerOptions extends VerifierSettings, IssuerOptions {
+  readonly issuers?: never;
+}
+
+/**
+ * One issuer, for an API known by its URL (RFC 8707 `resource`, e.g. an MCP server): the resource
+ * is the audience, so `audience` may be omitted (given, it must include the resource).
+ */
+export interface SingleResourceOptions extends VerifierSettings, Omit<IssuerOptions, 'audience'> {
+  readonly resource: string;
+  readonly audience?: string | readonly string[];
   readonly issuers?: never;
 }
 
@@ -162,4 +189,4 @@ export interface MultiIssuerOptions extends VerifierSettings {
 }
 
 /** Options of `createAccessTokenVerifier`: one issuer (`issuer`, `audience`) or several (`issuers`). */
-export type AccessTokenVerifierOptions = SingleIssuerOptions | MultiIssuerOptions;
+export type AccessTokenVerifierOptions = SingleIssuerOptions | SingleResourceOptions | MultiIssuerOptions;

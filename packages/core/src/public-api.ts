@@ -51,8 +51,17 @@ export type {
   IssuerOptions,
   MultiIssuerOptions,
   SingleIssuerOptions,
+  SingleResourceOptions,
   VerifierSettings,
 } from './options.js';
+export {
+  canonicalResourceUri,
+  type ProtectedResourceMetadata,
+  type ProtectedResourceMetadataOptions,
+  type ProtectedResourceMetadataSource,
+  protectedResourceMetadata,
+  protectedResourceMetadataUrl,
+} from './protected-resource.js';
 export {
   type BearerRequest,
   type ExtractBearerOptions,

@@ -6,7 +6,13 @@
 import { configError, found } from './lib/options/option-checks.js';
 import type { AuthRequirements, ClaimRequirement, ClaimRequirements } from './types.js';
 
-const REQUIREMENT_NAMES: ReadonlySet<string> = new Set(['scopes', 'scopeMatch', 'claims']);
+const REQUIREMENT_NAMES: ReadonlySet<string> = new Set([
+  'scopes',
+  'scopeMatch',
+  'claims',
+  'acrValues',
+  'maxAge',
+]);
 // Frozen results of this check: handed back (to `verify` on every request), they need no second look.
 const VALIDATED = new WeakSet<object>();
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ): visible ASCII but `"` and `\`.
@@ -41,7 +47,7 @@ export function validateAuthRequirements(value: unknown, where: string): AuthReq
       );
     }
   }
-  const { scopes, scopeMatch, claims } = value;
+  const { scopes, scopeMatch, claims, acrValues, maxAge } = value;
   if (scopeMatch !== undefined && scopeMatch !== 'all' && scopeMatch !== 'any') {
     throw configError(`${where}: \`scopeMatch\` must be 'all' or 'any'; found ${found(scopeMatch)}`);
   }
@@ -49,6 +55,8 @@ export function validateAuthRequirements(value: unknown, where: string): AuthReq
     ...(scopes === undefined ? {} : { scopes: scopeList(scopes, where) }),
     ...(scopeMatch === undefined ? {} : { scopeMatch }),
     ...(claims === undefined ? {} : { claims: readClaimRequirements(claims, where) }),
+    ...(acrValues === undefined ? {} : { acrValues: acrValueList(acrValues, `${where}: \`acrValues\``) }),
+    ...(maxAge === undefined ? {} : { maxAge: maxAgeSeconds(maxAge, where) }),
   });
   VALIDATED.add(requirements);
   return requirements;
@@ -74,6 +82,29 @@ export function readClaimRequirements<Claims>(value: unknown, where: string): Cl
       ]),
     ),
   );
+}
+
+/** `acr` values (RFC 9470 section 3): a non-empty list of strings a quoted challenge can carry. */
+export function acrValueList(value: unknown, label: string): readonly string[] {
+  if (
+    !Array.isArray(value) ||
+    value.length === 0 ||
+    value.some((acr) => typeof acr !== 'string' || !SCOPE_TOKEN.test(acr))
+  ) {
+    throw configError(
+      `${label} must be a non-empty array of acr values (visible ASCII without spaces, " or \\), e.g. ['phrh']; found ${found(value)}`,
+    );
+  }
+  return Object.freeze([...new Set(value as string[])]);
+}
+
+function maxAgeSeconds(value: unknown, where: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw configError(
+      `${where}: \`maxAge\` must be a whole number of seconds, 0 or more, e.g. 300; found ${found(value)}`,
+    );
+  }
+  return value;
 }
 
 function scopeList(value: unknown, where: string): readonly string[] {

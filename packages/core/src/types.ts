@@ -100,6 +100,19 @@ export interface AuthRequirements {
   readonly scopeMatch?: ScopeMatch;
   /** Claims the token must carry, see {@link ClaimRequirement}. */
   readonly claims?: ClaimRequirements;
+  /**
+   * Step-up (RFC 9470): the `acr` values of a sign-in strong enough for the route (any one; with
+   * the verifier's `acrLevels`, the weakest acceptable level). A token with a weaker or no `acr`
+   * fails with `ERR_INSUFFICIENT_USER_AUTHENTICATION` (401, `acr_values` in the challenge).
+   * @example ['urn:okta:loa:2fa:any']
+   */
+  readonly acrValues?: readonly string[];
+  /**
+   * Step-up (RFC 9470): the oldest sign-in the route accepts, in seconds before now (the token's
+   * `auth_time`). Older or no `auth_time`: `ERR_INSUFFICIENT_USER_AUTHENTICATION` with `max_age`.
+   * @example 300
+   */
+  readonly maxAge?: number;
 }
 
 /** Requirements of one `verify` call, on top of the verifier's own checks: {@link AuthRequirements}. */
@@ -125,4 +138,6 @@ export interface AccessTokenVerifier {
    * @example 'orders-api'
    */
   readonly realm: string;
+  /** The canonical `resource` option (RFC 8707), when set: what tokens must name in `aud`. */
+  readonly resource: string | undefined;
 }

@@ -115,6 +115,11 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
     meaning: "the gateway's policy has no rule that admits this method and path, whatever the token",
     action: 'add a rule for the route to the gateway policy, or call a route the policy admits',
   },
+  ERR_INSUFFICIENT_USER_AUTHENTICATION: {
+    meaning: 'the token is genuine but the sign-in behind it is too weak or too old for this route',
+    action:
+      'sign the user in again with the acr_values / max_age from the challenge, then request a new token',
+  },
   ERR_DISCOVERY_FAILED: {
     meaning: "the issuer's discovery document could not be fetched or used",
     action: UNREACHABLE_ACTION,

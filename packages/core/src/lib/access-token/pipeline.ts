@@ -66,7 +66,7 @@ export function createAccessTokenPipeline(
         if (hit !== undefined) {
           issuer = hit.result.issuer;
           checkTimes(hit.result.claims, now, timePolicy);
-          applyCallChecks(hit.result, checks);
+          applyCallChecks(hit.result, checks, settings);
           return hit.result;
         }
       }
@@ -108,7 +108,7 @@ export function createAccessTokenPipeline(
           generation,
           validUntil: (claims.exp + settings.clockTolerance) * 1000,
         });
-        applyCallChecks(result, checks);
+        applyCallChecks(result, checks, settings);
         return result;
       };
       if (typeof proof === 'number') return accept(proof);

@@ -4,6 +4,14 @@ import { checkValidClaims } from '../../claim-requirements.js';
 import { validateAuthRequirements } from '../../requirements.js';
 import { checkScopes } from '../../scopes.js';
 import type { AccessTokenResult, VerifyAccessTokenOptions } from '../../types.js';
+import { checkStepUp } from './step-up.js';
+
+/** What the step-up check needs from the verifier: the time and its authentication levels. */
+export interface StepUpContext {
+  readonly clock: () => number;
+  readonly clockTolerance: number;
+  readonly acrLevels: readonly string[] | undefined;
+}
 
 /** `verify`'s requirements after {@link readCallChecks} accepted them. */
 export type CallChecks = VerifyAccessTokenOptions;
@@ -17,8 +25,25 @@ export function readCallChecks(options: unknown): CallChecks | undefined {
 }
 
 /** Applies requirements returned by {@link readCallChecks}. */
-export function applyCallChecks(result: AccessTokenResult, checks: CallChecks | undefined): void {
+export function applyCallChecks(
+  result: AccessTokenResult,
+  checks: CallChecks | undefined,
+  context: StepUpContext,
+): void {
   if (checks === undefined) return;
   if (checks.scopes !== undefined) checkScopes(result, checks.scopes, checks.scopeMatch ?? 'all');
   if (checks.claims !== undefined) checkValidClaims(result, checks.claims);
+  if (checks.acrValues !== undefined || checks.maxAge !== undefined) {
+    const requirement = {
+      ...(checks.acrValues === undefined ? {} : { acrValues: checks.acrValues }),
+      ...(checks.maxAge === undefined ? {} : { maxAge: checks.maxAge }),
+    };
+    checkStepUp(
+      result.claims,
+      requirement,
+      context.acrLevels,
+      context.clock() / 1000,
+      context.clockTolerance,
+    );
+  }
 }

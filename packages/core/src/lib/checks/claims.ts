@@ -63,9 +63,18 @@ export function checkAudience(audience: readonly string[], expected: readonly st
     const foundText = audience.length === 0 ? 'an empty list' : quoteList(audience, ', ');
     throw new TokenwardError(
       'ERR_AUDIENCE_MISMATCH',
-      `expected aud ${expected.map((value) => quote(value, QUOTED_LENGTH.configured)).join(' or ')}; found ${foundText}`,
+      `expected aud ${expected.map((value) => quote(value, QUOTED_LENGTH.configured)).join(' or ')}; found ${foundText}` +
+        (resourceHint(audience, expected)
+          ? ' (a token minted for another resource: request it with resource set to this API)'
+          : ''),
     );
   }
+}
+
+// Audiences that are URLs on both sides: the token was most likely requested for another RFC 8707 `resource`.
+function resourceHint(audience: readonly string[], expected: readonly string[]): boolean {
+  const isUrl = (value: string) => /^https?:\/\//.test(value);
+  return expected.some(isUrl) && audience.some(isUrl);
 }
 
 /** `typ` of an RFC 9068 access token; media types compare case-insensitively (RFC 9068 §4). */

@@ -49,6 +49,8 @@ export interface IssuerDefaults {
   readonly orgServerRules: boolean;
   /** The `maxTokenLifetime` option: seconds, `false` for none, `undefined` for the default. */
   readonly maxTokenLifetime: number | false | undefined;
+  /** The canonical `resource` option: the audience when an issuer names none. */
+  readonly resource: string | undefined;
 }
 
 export function issuerList(value: unknown, defaults: IssuerDefaults): ResolvedIssuer[] {
@@ -88,12 +90,7 @@ export function resolveIssuer(
         "(or set `orgServerRules: false` if your vendor's issuers are bare origins)",
     );
   }
-  if (entry.audience === undefined || (Array.isArray(entry.audience) && entry.audience.length === 0)) {
-    throw configError(
-      `\`${where}audience\` is required: the identifier of this API that tokens must name in \`aud\`, ` +
-        'e.g. "api://default" (RFC 8725 section 3.9)',
-    );
-  }
+  const audiences = audienceOf(entry.audience, where, defaults.resource);
   const allowedJwksOrigins =
     entry.allowedJwksOrigins === undefined
       ? defaults.allowedJwksOrigins
@@ -101,7 +98,7 @@ export function resolveIssuer(
   return {
     issuer,
     origin: parsed.origin,
-    audiences: stringOrStringList(entry.audience, `${where}audience`),
+    audiences,
     jwksUri: optional(entry.jwksUri, undefined, (value) =>
       jwksUri(value, `${where}jwksUri`, parsed.origin, allowedJwksOrigins, allowInsecureHttp),
     ),
@@ -137,6 +134,28 @@ function issuerShapeProblem(issuer: string): string | undefined {
 export function lifetimeLimit(option: number | false | undefined, vendorShaped: boolean): number | undefined {
   if (option === false) return undefined;
   return option ?? (vendorShaped ? DEFAULTS.maxTokenLifetime : undefined);
+}
+
+/**
+ * The audiences an issuer's tokens must name. With `resource` (RFC 8707), tokens name the API by
+ * its canonical URI: that is the audience when none is given, and a given audience must include
+ * it, so the published metadata and the check cannot disagree.
+ */
+function audienceOf(value: unknown, where: string, resource: string | undefined): readonly string[] {
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) {
+    if (resource !== undefined) return Object.freeze([resource]);
+    throw configError(
+      `\`${where}audience\` is required: the identifier of this API that tokens must name in \`aud\`, ` +
+        'e.g. "api://default" (or set `resource` to the API\'s URL; RFC 8725 section 3.9)',
+    );
+  }
+  const audiences = stringOrStringList(value, `${where}audience`);
+  if (resource !== undefined && !audiences.includes(resource)) {
+    throw configError(
+      `\`${where}audience\` must include the \`resource\` ${found(resource)}, which tokens for this API name in \`aud\`; found ${found(value)}`,
+    );
+  }
+  return audiences;
 }
 
 export function algorithmList(value: unknown, name: string): readonly string[] {

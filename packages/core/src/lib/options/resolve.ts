@@ -5,7 +5,9 @@
 import { DEFAULTS, LIMITS } from '../../defaults.js';
 import type { EventHandler } from '../../events.js';
 import type { AccessTokenVerifierOptions } from '../../options.js';
+import { acrValueList } from '../../requirements.js';
 import type { Transport } from '../../runtime.js';
+import { canonicalResource } from '../resource/canonical.js';
 import {
   algorithmList,
   ISSUER_OPTION_NAMES,
@@ -56,6 +58,10 @@ export interface ResolvedVerifierOptions {
   readonly clock: () => number;
   readonly onEvent: EventHandler | undefined;
   readonly realm: string;
+  /** The API's canonical resource identifier (RFC 8707), when configured. */
+  readonly resource: string | undefined;
+  /** Authentication levels for step-up, weakest first (`acrLevels`). */
+  readonly acrLevels: readonly string[] | undefined;
 }
 
 const SETTING_NAMES = [
@@ -79,6 +85,8 @@ const SETTING_NAMES = [
   'clock',
   'onEvent',
   'realm',
+  'acrLevels',
+  'resource',
 ] as const;
 const SINGLE_NAMES: ReadonlySet<string> = new Set([...ISSUER_OPTION_NAMES, ...SETTING_NAMES]);
 const MULTI_NAMES: ReadonlySet<string> = new Set(['issuers', ...SETTING_NAMES]);
@@ -111,6 +119,7 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
         : originList(options.allowedJwksOrigins, 'allowedJwksOrigins'),
     orgServerRules,
     maxTokenLifetime: maxTokenLifetime(options.maxTokenLifetime),
+    resource: optional(options.resource, undefined, (value) => canonicalResource(value, 'resource')),
   };
   const issuers = multi ? issuerList(options.issuers, defaults) : [resolveIssuer(options, '', defaults)];
   if (options.fetch !== undefined && options.transport !== undefined) {
@@ -140,6 +149,8 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
     transport: optional(options.transport, undefined, (value) => transport(value)),
     clock: optional(options.clock, Date.now, (value) => callable<() => number>(value, 'clock')),
     onEvent: optional(options.onEvent, undefined, (value) => callable<EventHandler>(value, 'onEvent')),
+    resource: defaults.resource,
+    acrLevels: optional(options.acrLevels, undefined, (value) => acrValueList(value, '`acrLevels`')),
     realm: optional(options.realm, DEFAULTS.realm, (value) => {
       if (typeof value !== 'string' || !REALM.test(value)) {
         throw configError(`\`realm\` must be printable ASCII without " or \\; found ${found(value)}`);

@@ -1,0 +1,131 @@
+/**
+ * OAuth 2.0 Protected Resource Metadata (RFC 9728): the document an API publishes so clients
+ * (an MCP client, say) can find which authorization servers it trusts and which scopes exist.
+ * It is built from the verifier itself, so the document and the checks cannot disagree.
+ */
+import { configError, found } from './lib/options/option-checks.js';
+import { canonicalResource, protectedResourceMetadataUrl } from './lib/resource/canonical.js';
+
+export { protectedResourceMetadataUrl };
+
+/** What the verifier cannot know about the API, published alongside what it does know. */
+export interface ProtectedResourceMetadataOptions {
+  /** Scopes clients may ask for (`scopes_supported`). Example: `['orders:read', 'orders:write']`. */
+  readonly scopesSupported?: readonly string[];
+  /** A human-readable name of the API (`resource_name`). Example: `'Orders API'`. */
+  readonly resourceName?: string;
+  /** Where developers read about the API (`resource_documentation`), an absolute URL. */
+  readonly resourceDocumentation?: string;
+  /**
+   * How clients may send the token (`bearer_methods_supported`, RFC 6750 section 2).
+   * Default `['header']`; add `'body'` / `'query'` only if the adapters are configured to accept them.
+   */
+  readonly bearerMethodsSupported?: readonly ('header' | 'body' | 'query')[];
+}
+
+/** The metadata document (RFC 9728 section 2). */
+export interface ProtectedResourceMetadata {
+  readonly resource: string;
+  readonly authorization_servers: readonly string[];
+  readonly bearer_methods_supported: readonly string[];
+  readonly scopes_supported?: readonly string[];
+  readonly resource_name?: string;
+  readonly resource_documentation?: string;
+  readonly dpop_signing_alg_values_supported?: readonly string[];
+  readonly dpop_bound_access_tokens_required?: boolean;
+}
+
+/** The verifier properties the document is built from (an `AccessTokenVerifier` has them). */
+export interface ProtectedResourceMetadataSource {
+  /** The trusted issuers: `authorization_servers`. */
+  readonly issuers: readonly string[];
+  /** The canonical resource identifier, from the verifier's `resource` option. */
+  readonly resource?: string | undefined;
+  /** The verifier's DPoP settings, when it accepts DPoP-bound tokens. */
+  readonly dpop?: { readonly algorithms: readonly string[]; readonly required: boolean } | undefined;
+}
+
+/**
+ * The RFC 9728 document for a verifier created with a `resource` option, and the URL it must be
+ * served at. Throws `ERR_CONFIG` when the verifier has no `resource` or an option is malformed.
+ *
+ * @example
+ * const { url, document } = protectedResourceMetadata(verifier, { scopesSupported: ['mcp:tools'] });
+ * // url: https://mcp.example.com/.well-known/oauth-protected-resource/mcp
+ */
+export function protectedResourceMetadata(
+  verifier: ProtectedResourceMetadataSource,
+  options: ProtectedResourceMetadataOptions = {},
+): { readonly url: string; readonly path: string; readonly document: ProtectedResourceMetadata } {
+  const resource = verifier.resource;
+  if (resource === undefined) {
+    throw configError('protected resource metadata needs a verifier created with the `resource` option');
+  }
+  const document: ProtectedResourceMetadata = {
+    resource,
+    authorization_servers: [...verifier.issuers],
+    bearer_methods_supported: [...readBearerMethods(options.bearerMethodsSupported)],
+    ...(options.scopesSupported === undefined
+      ? {}
+      : { scopes_supported: readScopes(options.scopesSupported) }),
+    ...(options.resourceName === undefined ? {} : { resource_name: readName(options.resourceName) }),
+    ...(options.resourceDocumentation === undefined
+      ? {}
+      : { resource_documentation: canonicalDocumentation(options.resourceDocumentation) }),
+    ...(verifier.dpop === undefined
+      ? {}
+      : {
+          dpop_signing_alg_values_supported: [...verifier.dpop.algorithms],
+          dpop_bound_access_tokens_required: verifier.dpop.required,
+        }),
+  };
+  const url = protectedResourceMetadataUrl(resource);
+  return Object.freeze({ url, path: new URL(url).pathname, document: Object.freeze(document) });
+}
+
+function readScopes(value: unknown): string[] {
+  if (
+    !Array.isArray(value) ||
+    value.some((scope) => typeof scope !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))
+  ) {
+    throw configError(
+      `\`scopesSupported\` must be an array of scope tokens (RFC 6749 section 3.3); found ${found(value)}`,
+    );
+  }
+  return [...new Set(value as string[])];
+}
+
+function readName(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw configError(`\`resourceName\` must be a non-empty string; found ${found(value)}`);
+  }
+  return value;
+}
+
+function canonicalDocumentation(value: unknown): string {
+  if (typeof value !== 'string' || !URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw configError(`\`resourceDocumentation\` must be an absolute http(s) URL; found ${found(value)}`);
+  }
+  return value;
+}
+
+function readBearerMethods(value: unknown): readonly string[] {
+  if (value === undefined) return ['header'];
+  const allowed = new Set(['header', 'body', 'query']);
+  if (!Array.isArray(value) || value.length === 0 || value.some((method) => !allowed.has(method as string))) {
+    throw configError(
+      `\`bearerMethodsSupported\` must list 'header', 'body' or 'query'; found ${found(value)}`,
+    );
+  }
+  return [...new Set(value as string[])];
+}
+
+/**
+ * The canonical form of a resource identifier (RFC 8707 section 2): what the `resource` option and
+ * token `aud` values are compared in. Throws `ERR_CONFIG` for a URL that cannot be one.
+ *
+ * @example canonicalResourceUri('HTTPS://MCP.Example.com:443/mcp') // 'https://mcp.example.com/mcp'
+ */
+export function canonicalResourceUri(value: string): string {
+  return canonicalResource(value, 'resource');
+}
