@@ -158,4 +158,36 @@ export const cases: readonly HttpCase[] = [
       retryAfter: true,
     },
   },
+  {
+    name: 'step-up: a sign-in at the required level and recent enough (RFC 9470)',
+    path: '/strong',
+    headers: async (issuer) =>
+      bearer(await mintDefault(issuer, { acr: 'urn:loa:2', auth_time: Math.floor(Date.now() / 1000) - 30 })),
+    expected: { status: 200, subject: 'alice' },
+  },
+  {
+    name: 'step-up: a weaker sign-in is 401 insufficient_user_authentication with acr_values (RFC 9470 section 3)',
+    path: '/strong',
+    headers: async (issuer) =>
+      bearer(await mintDefault(issuer, { acr: 'urn:loa:1', auth_time: Math.floor(Date.now() / 1000) - 30 })),
+    expected: {
+      status: 401,
+      code: 'ERR_INSUFFICIENT_USER_AUTHENTICATION',
+      challenge:
+        /^Bearer realm="conformance", error="insufficient_user_authentication", error_description="[^"]+", acr_values="urn:loa:2", max_age="300"$/,
+    },
+  },
+  {
+    name: 'step-up: a stale sign-in is 401 with max_age (RFC 9470 section 3)',
+    path: '/strong',
+    headers: async (issuer) =>
+      bearer(await mintDefault(issuer, { acr: 'urn:loa:2', auth_time: Math.floor(Date.now() / 1000) - 3600 })),
+    expected: { status: 401, code: 'ERR_INSUFFICIENT_USER_AUTHENTICATION', challenge: /max_age="300"$/ },
+  },
+  {
+    name: 'step-up: a token without acr fails closed',
+    path: '/strong',
+    headers: async (issuer) => bearer(await mintDefault(issuer)),
+    expected: { status: 401, code: 'ERR_INSUFFICIENT_USER_AUTHENTICATION' },
+  },
 ];

@@ -32,8 +32,12 @@ export interface ConformanceConfig {
  * - `GET /orders`: a valid token of `main` with the scope `orders:read`;
  * - `GET /gold`: a valid token of `main` whose `tier` claim is `"gold"`;
  * - `GET /outage`: a valid token of `outage`;
- * - `OPTIONS /orders`: protected like `GET /orders` (a preflight never reaches a handler).
+ * - `OPTIONS /orders`: protected like `GET /orders` (a preflight never reaches a handler);
+ * - `GET /strong`: a valid token of `main` whose sign-in meets {@link STEP_UP} (RFC 9470).
  */
+/** The step-up requirements of `GET /strong`: a sign-in at `urn:loa:2` within the last 300 s. */
+export const STEP_UP = Object.freeze({ acrValues: Object.freeze(['urn:loa:2']), maxAge: 300 });
+
 export interface AdapterHarness {
   readonly name: string;
   start(config: ConformanceConfig): Promise<RunningApi>;

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { authErrorHandler, requireAuth, requireClaims, requireScopes } from '@tokenward/express';
 import express, { type Request, type Response } from 'express';
-import type { AdapterHarness } from '../harness.js';
+import { type AdapterHarness, STEP_UP } from '../harness.js';
 
 const subject = (req: Request, res: Response) => {
   res.json({ subject: req.auth?.subject });
@@ -17,6 +17,7 @@ export const expressHarness: AdapterHarness = {
     app.options('/orders', auth, requireScopes(['orders:read']), subject);
     app.get('/gold', auth, requireClaims({ tier: 'gold' }), subject);
     app.get('/outage', requireAuth({ ...outage, realm }), subject);
+    app.get('/strong', requireAuth({ ...main, realm, ...STEP_UP }), subject);
     app.use(authErrorHandler({ log: false }));
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');

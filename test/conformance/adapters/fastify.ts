@@ -1,6 +1,6 @@
 import tokenward from '@tokenward/fastify';
 import Fastify from 'fastify';
-import type { AdapterHarness } from '../harness.js';
+import { type AdapterHarness, STEP_UP } from '../harness.js';
 
 export const fastifyHarness: AdapterHarness = {
   name: 'fastify',
@@ -11,6 +11,7 @@ export const fastifyHarness: AdapterHarness = {
       const orders = { config: { auth: { scopes: ['orders:read'] } } };
       api.get('/orders', orders, async (request) => ({ subject: request.auth?.subject }));
       api.options('/orders', orders, async (request) => ({ subject: request.auth?.subject }));
+      api.get('/strong', { config: { auth: STEP_UP } }, async (request) => ({ subject: request.auth?.subject }));
       api.get('/gold', { config: { auth: { claims: { tier: 'gold' } } } }, async (request) => ({
         subject: request.auth?.subject,
       }));

@@ -1,10 +1,19 @@
 /** The per-call requirements of `verify(token, { scopes, scopeMatch, claims })`. */
 
 import { checkValidClaims } from '../../claim-requirements.js';
+import { DEFAULTS } from '../../defaults.js';
 import { validateAuthRequirements } from '../../requirements.js';
 import { checkScopes } from '../../scopes.js';
 import type { AccessTokenResult, VerifyAccessTokenOptions } from '../../types.js';
 import { checkStepUp } from './step-up.js';
+
+// Route checks after verification (`checkAuthRequirements`) know no verifier: the real clock, the
+// default tolerance, and `acrValues` matched exactly.
+const ROUTE_CHECK_CONTEXT: StepUpContext = Object.freeze({
+  clock: () => Date.now(),
+  clockTolerance: DEFAULTS.clockTolerance,
+  acrLevels: undefined,
+});
 
 /** What the step-up check needs from the verifier: the time and its authentication levels. */
 export interface StepUpContext {
@@ -28,7 +37,7 @@ export function readCallChecks(options: unknown): CallChecks | undefined {
 export function applyCallChecks(
   result: AccessTokenResult,
   checks: CallChecks | undefined,
-  context: StepUpContext,
+  context: StepUpContext = ROUTE_CHECK_CONTEXT,
 ): void {
   if (checks === undefined) return;
   if (checks.scopes !== undefined) checkScopes(result, checks.scopes, checks.scopeMatch ?? 'all');
