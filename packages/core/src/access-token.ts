@@ -9,6 +9,7 @@ import {
 } from './lib/access-token/pipeline.js';
 import { readCallChecks } from './lib/checks/call-checks.js';
 import { createIssuerKeys, KEY_DEFAULTS } from './lib/keys/issuer-keys.js';
+import { configError } from './lib/options/option-checks.js';
 import { resolveVerifierOptions } from './lib/options/resolve.js';
 import type { AccessTokenVerifierOptions } from './options.js';
 import type { Runtime } from './runtime.js';
@@ -37,7 +38,8 @@ export function accessTokenVerifierFactory(runtime: Runtime): CreateAccessTokenV
         onEvent: settings.onEvent,
       }),
     }));
-    return createVerifier(targets, createAccessTokenPipeline(settings, targets, runtime), settings.realm);
+    const pipeline = createAccessTokenPipeline(settings, targets, runtime);
+    return createVerifier(targets, pipeline, settings.realm, runtime.signatures.synchronous === true);
   };
 }
 
@@ -45,6 +47,7 @@ function createVerifier(
   targets: readonly VerifyTarget[],
   pipeline: AccessTokenPipeline,
   realm: string,
+  canVerifySync: boolean,
 ): AccessTokenVerifier {
   const warm = () => Promise.all(targets.map((target) => target.keys.warm())).then(() => undefined);
   return Object.freeze({
@@ -52,11 +55,20 @@ function createVerifier(
     realm,
     verify(token: string, options?: VerifyAccessTokenOptions): Promise<AccessTokenResult> {
       try {
-        const outcome = pipeline(token, readCallChecks(options));
+        const outcome = pipeline(token, readCallChecks(options), false);
         return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
       } catch (error) {
         return Promise.reject(error);
       }
+    },
+    verifySync(token: string, options?: VerifyAccessTokenOptions): AccessTokenResult {
+      if (!canVerifySync) {
+        throw configError(
+          'verifySync needs a synchronous signature check, which only the Node entry has; use verify',
+        );
+      }
+      // With a synchronous primitive and no fetching, the pipeline answers a result, never a promise.
+      return pipeline(token, readCallChecks(options), true) as AccessTokenResult;
     },
     warm,
     hydrate: warm,

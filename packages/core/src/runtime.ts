@@ -67,6 +67,8 @@ export interface SignaturePrimitive {
     signingInput: string,
     signature: Uint8Array,
   ): boolean | Promise<boolean>;
+  /** `true` when `verify` always answers a boolean, never a promise: what `verifySync` needs. */
+  readonly synchronous?: boolean;
 }
 
 /**

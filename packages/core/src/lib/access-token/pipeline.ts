@@ -3,6 +3,7 @@
  * token that fails cheaply never costs a signature check or a fetch. The answer is synchronous
  * whenever the key is imported and the signature primitive is synchronous (the Node entry).
  */
+import { TokenwardError } from '../../errors.js';
 import { reportVerificationFailure } from '../../events.js';
 import type { Runtime, SignaturePrimitive } from '../../runtime.js';
 import { scopesOf } from '../../scopes.js';
@@ -18,6 +19,7 @@ import {
 } from '../checks/claims.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
 import type { IssuerKeys, ResolvedKey } from '../keys/issuer-keys.js';
+import { quoteKid } from '../keys/key-index.js';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from '../options/resolve.js';
 import { deepFreeze } from '../token/deep-freeze.js';
 import {
@@ -36,11 +38,14 @@ export interface VerifyTarget extends ResolvedIssuer {
 
 /**
  * Verifies one token and this call's requirements (already validated). Failures are reported
- * (event, realm) before they are thrown or rejected.
+ * (event, realm) before they are thrown or rejected. With `synchronous`, a key that is not
+ * imported yet is a failure (`ERR_KEY_NOT_CACHED`) instead of a fetch, so with a synchronous
+ * signature primitive the answer is never a promise.
  */
 export type AccessTokenPipeline = (
   token: unknown,
   checks: CallChecks | undefined,
+  synchronous: boolean,
 ) => AccessTokenResult | Promise<AccessTokenResult>;
 
 export function createAccessTokenPipeline(
@@ -56,7 +61,7 @@ export function createAccessTokenPipeline(
   const failed = (error: unknown, issuer: string | undefined) =>
     reportVerificationFailure(settings.onEvent, settings.realm, error, issuer, trustedIssuers);
 
-  return function verifyAccessToken(token, checks) {
+  return function verifyAccessToken(token, checks, synchronous) {
     let issuer: string | undefined;
     try {
       // 0. A token verified before skips to its times and this call's requirements.
@@ -81,6 +86,7 @@ export function createAccessTokenPipeline(
       // key set to fetch, an asynchronous primitive); with the key imported on Node, neither does.
       const { kid, alg } = jwt.header;
       const imported = target.keys.peekKey(kid, alg);
+      if (imported === undefined && synchronous) throw keyNotCached(target.issuer, jwt.header);
       const proof =
         imported === undefined
           ? target.keys.getKey(kid, alg).then((resolved) => proveSignature(signatures, jwt, target, resolved))
@@ -102,7 +108,7 @@ export function createAccessTokenPipeline(
         checkRequiredClaims(claims, settings.requiredClaims);
         const result = buildResult(token as string, jwt.header, claims, audience, target);
         // Cached before this call's requirements: those differ per route, the token's verdict does not.
-        cache?.set(token as string, {
+        cache?.offer(token as string, {
           result,
           keys: target.keys,
           generation,
@@ -119,6 +125,16 @@ export function createAccessTokenPipeline(
       throw failed(error, issuer);
     }
   };
+}
+
+/** `ERR_KEY_NOT_CACHED`: `verifySync` found no imported key for the token and never fetches one. */
+function keyNotCached(issuer: string, header: JwtHeader): TokenwardError {
+  const kid = header.kid === undefined ? 'without kid' : `kid ${quoteKid(header.kid)}`;
+  return new TokenwardError(
+    'ERR_KEY_NOT_CACHED',
+    `the ${header.alg} key (${kid}) of ${issuer} is not loaded and fresh, and verifySync never fetches keys; ` +
+      'call verify() (which fetches), or warm() before taking traffic',
+  );
 }
 
 /**
@@ -149,16 +165,35 @@ function buildResult(
   target: VerifyTarget,
 ): AccessTokenResult {
   const clientId = claims.cid ?? claims.client_id;
-  return Object.freeze({
-    token,
-    header: deepFreeze(header),
-    claims: deepFreeze(claims),
-    issuer: claims.iss,
-    subject: claims.sub,
-    audience: Object.freeze([...audience]),
-    scopes: scopesOf(claims),
-    ...(clientId === undefined ? {} : { clientId }),
-    expiresAt: new Date(claims.exp * 1000),
-    server: target.server,
-  });
+  // The header is frozen by the decoder; `audience` is `aud` itself (frozen with the claims) or a
+  // fresh one-element list, so nothing needs a copy. Two literals rather than a spread: the result
+  // has a `clientId` member only when the token names one.
+  const frozenClaims = deepFreeze(claims);
+  const frozenAudience = Object.freeze(audience);
+  return Object.freeze(
+    clientId === undefined
+      ? {
+          token,
+          header,
+          claims: frozenClaims,
+          issuer: claims.iss,
+          subject: claims.sub,
+          audience: frozenAudience,
+          scopes: scopesOf(claims),
+          expiresAt: new Date(claims.exp * 1000),
+          server: target.server,
+        }
+      : {
+          token,
+          header,
+          claims: frozenClaims,
+          issuer: claims.iss,
+          subject: claims.sub,
+          audience: frozenAudience,
+          scopes: scopesOf(claims),
+          clientId,
+          expiresAt: new Date(claims.exp * 1000),
+          server: target.server,
+        },
+  );
 }

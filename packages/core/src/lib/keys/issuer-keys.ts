@@ -208,6 +208,7 @@ class IssuerKeyCache implements IssuerKeys {
         url,
         fetched.lifetimeSeconds,
       );
+      await installed.index.importAll();
       this.lastFailure = undefined;
       emit(config.onEvent, {
         type: 'jwks_fetched',
