@@ -36,6 +36,7 @@ export function accessTokenVerifierFactory(runtime: Runtime): CreateAccessTokenV
         signatures: runtime.signatures,
         clock: settings.clock,
         onEvent: settings.onEvent,
+        tracing: runtime.tracing,
       }),
     }));
     const pipeline = createAccessTokenPipeline(settings, targets, runtime);

@@ -29,6 +29,8 @@ import {
   signatureInvalid,
   verifySignature,
 } from '../token/jwt.js';
+import { isTraced, traceOperation } from '../tracing/channels.js';
+import { recordToken, type VerifyTrace, verifyTrace } from '../tracing/verify.js';
 import { createResultCache } from './result-cache.js';
 
 /** A configured issuer with its keys. */
@@ -51,18 +53,31 @@ export type AccessTokenPipeline = (
 export function createAccessTokenPipeline(
   settings: ResolvedVerifierOptions,
   targets: readonly VerifyTarget[],
-  { signatures, codec }: Pick<Runtime, 'signatures' | 'codec'>,
+  { signatures, codec, tracing }: Pick<Runtime, 'signatures' | 'codec' | 'tracing'>,
 ): AccessTokenPipeline {
   const route = createIssuerRouter(targets, settings.orgServerRules);
   const cache =
     settings.resultCacheMax > 0 ? createResultCache<AccessTokenResult>(settings.resultCacheMax) : undefined;
   const timePolicy = { clockTolerance: settings.clockTolerance, maxTokenAge: settings.maxTokenAge };
   const trustedIssuers = Object.freeze(targets.map((target) => target.issuer));
-  const failed = (error: unknown, issuer: string | undefined) =>
-    reportVerificationFailure(settings.onEvent, settings.realm, error, issuer, trustedIssuers);
+  const failed = (
+    error: unknown,
+    issuer: string | undefined,
+    header: JwtHeader | undefined,
+    trace: VerifyTrace | undefined,
+  ) => {
+    recordToken(trace, issuer, header);
+    return reportVerificationFailure(settings.onEvent, settings.realm, error, issuer, trustedIssuers);
+  };
 
-  return function verifyAccessToken(token, checks, synchronous) {
+  function verifyAccessToken(
+    token: unknown,
+    checks: CallChecks | undefined,
+    synchronous: boolean,
+    trace: VerifyTrace | undefined,
+  ): AccessTokenResult | Promise<AccessTokenResult> {
     let issuer: string | undefined;
+    let header: JwtHeader | undefined;
     try {
       // 0. A token verified before skips to its times and this call's requirements.
       if (cache !== undefined && typeof token === 'string') {
@@ -70,6 +85,8 @@ export function createAccessTokenPipeline(
         const hit = cache.get(token, now);
         if (hit !== undefined) {
           issuer = hit.result.issuer;
+          header = hit.result.header;
+          if (trace !== undefined) trace.cacheHit = true;
           checkTimes(hit.result.claims, now, timePolicy);
           applyCallChecks(hit.result, checks);
           return hit.result;
@@ -78,6 +95,7 @@ export function createAccessTokenPipeline(
       // 1. Size and shape; the header judged against every issuer's algorithms, before the
       // payload and signature are even decoded and before `iss` is read.
       const jwt = decodeJwt(token, settings.maxTokenSize, codec, settings.algorithms);
+      header = jwt.header;
       // 2. The issuer the token names, exactly, and that issuer's own algorithms.
       const target = route(jwt.payload.iss);
       issuer = target.issuer;
@@ -120,10 +138,23 @@ export function createAccessTokenPipeline(
       if (typeof proof === 'number') return accept(proof);
       return proof
         .then(accept)
-        .then(undefined, (error: unknown) => Promise.reject(failed(error, target.issuer)));
+        .then(undefined, (error: unknown) => Promise.reject(failed(error, target.issuer, jwt.header, trace)));
     } catch (error) {
-      throw failed(error, issuer);
+      throw failed(error, issuer, header, trace);
     }
+  }
+
+  // Published only while something subscribes to the verify channel; otherwise one check per call.
+  return (token, checks, synchronous) => {
+    const channel = tracing?.verify;
+    if (!isTraced(channel)) return verifyAccessToken(token, checks, synchronous, undefined);
+    const trace = verifyTrace('access_token');
+    return traceOperation(
+      channel,
+      trace,
+      () => verifyAccessToken(token, checks, synchronous, trace),
+      (context, result) => recordToken(context, result.issuer, result.header),
+    );
   };
 }
 
