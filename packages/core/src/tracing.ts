@@ -11,7 +11,7 @@
  * into OpenTelemetry spans and metrics.
  *
  * @example
- * import { tracingChannel } from 'node:diagnostics_channel';
+ * const { tracingChannel } = process.getBuiltinModule('node:diagnostics_channel');
  * tracingChannel(TRACING_CHANNELS.verify).subscribe({
  *   asyncEnd: (context) => console.log(context.issuer, context.outcome, context.durationMs),
  *   start() {}, end() {}, asyncStart() {}, error() {},
