@@ -33,6 +33,7 @@ export default defineConfig({
       project('fastify', 'packages/fastify'),
       project('cli', 'packages/cli'),
       project('gateway', 'packages/gateway', { testTimeout: 60_000 }),
+      project('otel', 'packages/otel'),
       project('integration', 'test', {
         include: ['**/*.test.ts'],
         exclude: ['security/**', '**/node_modules/**'],
