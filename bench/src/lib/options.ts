@@ -1,7 +1,7 @@
 /** The parts of the benchmark that can be run on their own (`--only throughput,http`). */
-export type Phase = 'throughput' | 'http' | 'cold-start' | 'memory';
+export type Phase = 'throughput' | 'tracing' | 'http' | 'cold-start' | 'memory';
 
-export const ALL_PHASES: readonly Phase[] = ['throughput', 'http', 'cold-start', 'memory'];
+export const ALL_PHASES: readonly Phase[] = ['throughput', 'tracing', 'http', 'cold-start', 'memory'];
 
 /** Settings of one benchmark run; every number can be overridden on the command line. */
 export interface BenchOptions {
