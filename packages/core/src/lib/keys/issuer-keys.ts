@@ -72,9 +72,13 @@ class IssuerKeyCache implements IssuerKeys {
   }
 
   async warm(): Promise<void> {
-    const set = this.current;
-    if (set !== undefined && this.config.clock() < set.freshUntil) return;
-    await this.refresh('warm', false);
+    const current = this.current;
+    const set =
+      current !== undefined && this.config.clock() < current.freshUntil
+        ? current
+        : await this.refresh('warm', false);
+    // Every key imported, so that the synchronous path (verifySync) finds them.
+    await set.index.importAll();
   }
 
   private async fromFreshSet(set: InstalledSet, kid: string | undefined, alg: string, now: number) {
@@ -213,7 +217,9 @@ class IssuerKeyCache implements IssuerKeys {
         url,
         fetched.lifetimeSeconds,
       );
-      await installed.index.importAll();
+      // Imported in the background, not awaited: the fetch is single-flight, and a slow import must
+      // not hold back a caller whose token names another key of the new set.
+      void installed.index.importAll();
       this.lastFailure = undefined;
       emit(config.onEvent, {
         type: 'jwks_fetched',
