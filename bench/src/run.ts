@@ -10,6 +10,7 @@ import { evaluateTargets } from './report/targets.js';
 import { writeResults } from './report/write-results.js';
 import { CONTENDERS } from './throughput/contenders/index.js';
 import { runThroughput } from './throughput/run-throughput.js';
+import { runTracing } from './tracing/run-tracing.js';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s`;
@@ -35,18 +36,23 @@ async function main(): Promise<void> {
   log(
     `tokenward bench${options.quick ? ' --quick' : ''}: ${[...options.phases].join(', ')}; ${environment.node}, ${environment.cpuModel} × ${environment.cores}, load ${environment.loadAtStart.join(' ')}`,
   );
-  const parts: { -readonly [Part in 'throughput' | 'http' | 'coldStart' | 'memory']?: BenchResults[Part] } =
-    {};
+  const parts: {
+    -readonly [Part in 'throughput' | 'tracing' | 'http' | 'coldStart' | 'memory']?: BenchResults[Part];
+  } = {};
   const bench = await startBenchIssuer();
   try {
     const needed: Alg[] = options.phases.has('throughput') ? ['RS256', 'ES256'] : ['RS256'];
     const sets =
-      options.phases.has('throughput') || options.phases.has('http')
+      options.phases.has('throughput') || options.phases.has('tracing') || options.phases.has('http')
         ? await mintSets(bench, needed, options.distinctTokens)
         : new Map<Alg, TokenSet>();
     if (options.phases.has('throughput')) {
       log('in-process throughput');
       parts.throughput = await runThroughput(bench, [...sets.values()], options, log);
+    }
+    if (options.phases.has('tracing')) {
+      log('tracing cost');
+      parts.tracing = await runTracing(bench, sets.get('RS256')!, options, log);
     }
     if (options.phases.has('http')) {
       log('HTTP');

@@ -31,6 +31,7 @@ const expectedExports: Partial<Record<PackageName, readonly string[]>> = {
   issuer: ['startIssuer', 'runIssuerCli'],
   cli: ['main'],
   gateway: ['startGateway', 'runGatewayCli', 'GatewayStartError', 'PolicyError'],
+  otel: ['instrumentTokenward', 'ATTRIBUTES', 'METRICS', 'SPANS'],
 };
 
 let packDir: string;

@@ -3,7 +3,9 @@ import type { HttpResult } from '../http/run-http.js';
 import type { Environment } from '../lib/environment.js';
 import { ALGS } from '../lib/fixture.js';
 import type { MemoryReport } from '../memory/messages.js';
+import { isTokenward, tokenwardOfCell } from '../throughput/contenders/index.js';
 import type { ThroughputResult, ThroughputRow } from '../throughput/run-throughput.js';
+import type { TracingResult } from '../tracing/run-tracing.js';
 import { formatBytes, formatMs, formatRate, formatRatio, formatSize, formatSummary } from './format.js';
 import { table } from './markdown-table.js';
 import type { ContenderInfo, TargetOutcome } from './results.js';
@@ -38,9 +40,10 @@ export function throughputSection(result: ThroughputResult, distinctTokens: numb
     '## In-process throughput',
     `Verifications per second, median over the rounds (min–max), and the ratio to node:crypto in the same round. ` +
       `"serial": each call awaited before the next; "batch 64": 64 calls under one \`Promise.all\`. ` +
-      `The distinct workload rotates through ${formatRate(distinctTokens)} tokens: more than any contender's ` +
-      `default cache holds (tokenward 10,000 results, fast-jwt 1,000), so with LRU eviction every call really ` +
-      `verifies. @okta/jwt-verifier verifies RS256 only and has no ES256 rows.`,
+      `The distinct workload rotates through ${formatRate(distinctTokens)} tokens: far more than any contender's ` +
+      `default cache holds (tokenward 10,000 results, fast-jwt 1,000), so a cache cannot hold them all; ` +
+      `"tokenward" runs with its defaults (result cache on), "no cache" variants verify every call. ` +
+      `@okta/jwt-verifier verifies RS256 only and has no ES256 rows.`,
   ];
   for (const alg of ALGS) {
     for (const workload of ['same', 'distinct'] as const) {
@@ -52,7 +55,7 @@ export function throughputSection(result: ThroughputResult, distinctTokens: numb
         const serial = cellOf('serial');
         const batch = cellOf('batch64');
         return [
-          name === 'tokenward' ? '**tokenward**' : name,
+          isTokenward(name) ? `**${name}**` : name,
           formatSummary(serial.opsPerSecond, formatRate),
           formatRatio(serial.ratioToLimit.median),
           formatSummary(batch.opsPerSecond, formatRate),
@@ -135,7 +138,7 @@ export function headToHeadSection(
   best: (own: ThroughputRow) => ThroughputRow,
 ): string {
   const rows = result.rows
-    .filter((row) => row.contender === 'tokenward')
+    .filter((row) => row.contender === tokenwardOfCell(row.cell.workload))
     .map((own) => {
       const peer = best(own);
       return [
@@ -149,4 +152,26 @@ export function headToHeadSection(
     });
   const header = ['cell', 'tokenward ops/s', '× limit', 'best peer', 'peer ops/s', 'tokenward ÷ peer'];
   return `## tokenward against the best peer\n\n${table(header, rows)}`;
+}
+
+/** What tracing costs: no tracing code, tracing with nobody subscribed, and @tokenward/otel subscribed. */
+export function tracingSection(result: TracingResult): string {
+  const rows = [
+    [
+      'no tracing code (Node runtime without its tracing seam)',
+      formatSummary(result.untraced, formatRate),
+      '1.00×',
+    ],
+    [
+      'tracing, nobody subscribed (the default)',
+      formatSummary(result.unsubscribed, formatRate),
+      `${result.unsubscribedRatio.median.toFixed(3)}× (${result.unsubscribedRatio.min.toFixed(3)}–${result.unsubscribedRatio.max.toFixed(3)})`,
+    ],
+    [
+      '@tokenward/otel subscribed (real SDK tracer and meter)',
+      formatSummary(result.withOtel, formatRate),
+      `+${result.otelMicroseconds.median.toFixed(1)} µs per verification`,
+    ],
+  ];
+  return `## Tracing\n\nRS256 distinct tokens, result cache off, awaited one at a time, the three lanes interleaved in every round. The spread of the middle ratio over the rounds is the run's noise band.\n\n${table(['lane', 'ops/s', 'against no tracing'], rows)}`;
 }

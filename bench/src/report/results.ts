@@ -5,6 +5,7 @@ import type { Alg } from '../lib/fixture.js';
 import type { BenchOptions } from '../lib/options.js';
 import type { MemoryReport } from '../memory/messages.js';
 import type { ThroughputResult } from '../throughput/run-throughput.js';
+import type { TracingResult } from '../tracing/run-tracing.js';
 
 /** How a contender was configured and called, as recorded with its numbers. */
 export interface ContenderInfo {
@@ -29,6 +30,7 @@ export interface BenchResults {
   readonly environment: Environment;
   readonly contenders: readonly ContenderInfo[];
   readonly throughput?: ThroughputResult;
+  readonly tracing?: TracingResult;
   readonly http?: HttpResult;
   readonly coldStart?: ColdStartResult;
   readonly memory?: MemoryReport;

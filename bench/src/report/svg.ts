@@ -1,10 +1,10 @@
 import { ALGS } from '../lib/fixture.js';
-import { LIMIT } from '../throughput/contenders/index.js';
+import { isTokenward, LIMIT } from '../throughput/contenders/index.js';
 import { CALL_MODES } from '../throughput/measure.js';
 import type { ThroughputCell, ThroughputResult, ThroughputRow } from '../throughput/run-throughput.js';
 
-const PANEL_WIDTH = 500;
-const LABEL_WIDTH = 170;
+const PANEL_WIDTH = 560;
+const LABEL_WIDTH = 220;
 const BAR_AREA = 260;
 const BAR_HEIGHT = 14;
 const BAR_GAP = 5;
@@ -75,7 +75,7 @@ function panel(result: ThroughputResult, cell: ThroughputCell, x: number, y: num
   rows.forEach((row, index) => {
     const top = barsTop + index * (BAR_HEIGHT + BAR_GAP);
     const width = Math.max(1, scale(row.ratioToLimit.median));
-    const color = row.contender === 'tokenward' ? TOKENWARD_COLOR : PEER_COLOR;
+    const color = isTokenward(row.contender) ? TOKENWARD_COLOR : PEER_COLOR;
     parts.push(
       `<text x="${x + LABEL_WIDTH - 6}" y="${top + 11}" class="label">${escapeXml(row.contender)}</text>`,
       `<rect x="${x + LABEL_WIDTH}" y="${top}" width="${width.toFixed(1)}" height="${BAR_HEIGHT}" fill="${color}"/>`,

@@ -1,8 +1,24 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { ALL_PHASES } from '../lib/options.js';
-import { renderMarkdown } from './markdown.js';
+import { type ProfileSummary, renderMarkdown } from './markdown.js';
 import type { BenchResults } from './results.js';
 import { renderRatioChart } from './svg.js';
+
+/** The profile summaries saved beside the published results (before and after a tuning round). */
+async function savedProfiles(): Promise<ProfileSummary[]> {
+  const saved: ProfileSummary[] = [];
+  for (const [file, title] of [
+    ['profile-before.txt', 'Before'],
+    ['profile-after.txt', 'After'],
+  ] as const) {
+    try {
+      saved.push({ title, text: await readFile(new URL(`../../results/${file}`, import.meta.url), 'utf8') });
+    } catch {
+      // Not saved: the section lists what there is.
+    }
+  }
+  return saved;
+}
 
 /**
  * A full run (every phase, not `--quick`) writes RESULTS.md and results/{latest.json, ratios.svg}
@@ -19,6 +35,6 @@ export async function writeResults(results: BenchResults): Promise<URL> {
     await writeFile(new URL('ratios.svg', resultsDirectory), renderRatioChart(results.throughput));
   }
   const markdownUrl = new URL('RESULTS.md', root);
-  await writeFile(markdownUrl, renderMarkdown(results));
+  await writeFile(markdownUrl, renderMarkdown(results, await savedProfiles()));
   return markdownUrl;
 }

@@ -9,6 +9,7 @@ import {
 } from './lib/access-token/pipeline.js';
 import { readCallChecks } from './lib/checks/call-checks.js';
 import { createIssuerKeys, KEY_DEFAULTS } from './lib/keys/issuer-keys.js';
+import { configError } from './lib/options/option-checks.js';
 import { type ResolvedVerifierOptions, resolveVerifierOptions } from './lib/options/resolve.js';
 import type { AccessTokenVerifierOptions } from './options.js';
 import type { Runtime } from './runtime.js';
@@ -35,9 +36,11 @@ export function accessTokenVerifierFactory(runtime: Runtime): CreateAccessTokenV
         signatures: runtime.signatures,
         clock: settings.clock,
         onEvent: settings.onEvent,
+        tracing: runtime.tracing,
       }),
     }));
-    return createVerifier(targets, createAccessTokenPipeline(settings, targets, runtime), settings);
+    const pipeline = createAccessTokenPipeline(settings, targets, runtime);
+    return createVerifier(targets, pipeline, settings, runtime.signatures.synchronous === true);
   };
 }
 
@@ -45,6 +48,7 @@ function createVerifier(
   targets: readonly VerifyTarget[],
   pipeline: AccessTokenPipeline,
   settings: Pick<ResolvedVerifierOptions, 'realm' | 'resource'>,
+  canVerifySync: boolean,
 ): AccessTokenVerifier {
   const warm = () => Promise.all(targets.map((target) => target.keys.warm())).then(() => undefined);
   return Object.freeze({
@@ -53,11 +57,20 @@ function createVerifier(
     resource: settings.resource,
     verify(token: string, options?: VerifyAccessTokenOptions): Promise<AccessTokenResult> {
       try {
-        const outcome = pipeline(token, readCallChecks(options));
+        const outcome = pipeline(token, readCallChecks(options), false);
         return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
       } catch (error) {
         return Promise.reject(error);
       }
+    },
+    verifySync(token: string, options?: VerifyAccessTokenOptions): AccessTokenResult {
+      if (!canVerifySync) {
+        throw configError(
+          'verifySync needs a synchronous signature check, which only the Node entry has; use verify',
+        );
+      }
+      // With a synchronous primitive and no fetching, the pipeline answers a result, never a promise.
+      return pipeline(token, readCallChecks(options), true) as AccessTokenResult;
     },
     warm,
     hydrate: warm,

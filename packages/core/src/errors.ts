@@ -32,7 +32,9 @@ export type UpstreamCode =
   | 'ERR_DISCOVERY_FAILED'
   | 'ERR_DISCOVERY_ISSUER_MISMATCH'
   | 'ERR_JWKS_FETCH_FAILED'
-  | 'ERR_JWKS_INVALID';
+  | 'ERR_JWKS_INVALID'
+  /** `verifySync` only: the token's key is not loaded, and it never fetches (call `verify`). */
+  | 'ERR_KEY_NOT_CACHED';
 
 export type ErrorCode =
   | 'ERR_TOKEN_MISSING'
@@ -91,6 +93,7 @@ const MEANINGS: Record<ErrorCode, HttpMeaning> = {
   ERR_DISCOVERY_ISSUER_MISMATCH: UPSTREAM,
   ERR_JWKS_FETCH_FAILED: UPSTREAM,
   ERR_JWKS_INVALID: UPSTREAM,
+  ERR_KEY_NOT_CACHED: UPSTREAM,
   // A misconfiguration is the server's fault, never the client's: if one ever reaches a request
   // it must not look like a 401.
   ERR_CONFIG: { status: 500, oauthError: undefined },

@@ -27,6 +27,7 @@ export function idTokenVerifierFactory(runtime: Runtime): CreateIdTokenVerifier 
       signatures: runtime.signatures,
       clock: settings.clock,
       onEvent: settings.onEvent,
+      tracing: runtime.tracing,
     });
     const pipeline = createIdTokenPipeline(config, keys, runtime);
 

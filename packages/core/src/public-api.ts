@@ -88,6 +88,14 @@ export type {
 export { TransportError } from './runtime.js';
 export { checkScopes } from './scopes.js';
 export type { CacheStore, ReplayStore, SharedStore } from './store.js';
+export {
+  type DiscoveryTraceContext,
+  type JwksTraceContext,
+  type StaleServedMessage,
+  TRACING_CHANNELS,
+  type TraceOutcome,
+  type VerifyTraceContext,
+} from './tracing.js';
 export type {
   AccessTokenClaims,
   AccessTokenResult,

@@ -3,6 +3,7 @@
  * material is fetched, and which signature primitive checks a signature.
  * Everything else in core is shared and written against these interfaces.
  */
+import type { Tracing } from './lib/tracing/channels.js';
 
 /** A response read in full (the body already capped at the requested size). */
 export interface TransportResponse {
@@ -67,6 +68,8 @@ export interface SignaturePrimitive {
     signingInput: string,
     signature: Uint8Array,
   ): boolean | Promise<boolean>;
+  /** `true` when `verify` always answers a boolean, never a promise: what `verifySync` needs. */
+  readonly synchronous?: boolean;
 }
 
 /**
@@ -96,6 +99,8 @@ export interface JsonWebKeyLike {
 export interface Runtime {
   readonly signatures: SignaturePrimitive;
   readonly codec: TokenCodec;
+  /** The runtime's `diagnostics_channel`, if it has one (not browsers): where traces are published. */
+  readonly tracing?: Tracing | undefined;
   /** The transport used when the caller injects none. */
   createTransport(options: { fetch?: typeof globalThis.fetch }): Transport;
 }

@@ -125,6 +125,17 @@ export interface AccessTokenVerifier {
    * rejects with a `TokenwardError`.
    */
   verify(token: string, options?: VerifyAccessTokenOptions): Promise<AccessTokenResult>;
+  /**
+   * {@link AccessTokenVerifier.verify} without a promise, for callers whose keys are already
+   * loaded (after `warm()` or a first `verify`): returns the frozen result or throws a
+   * `TokenwardError`. It never fetches: a token whose key is not loaded and fresh throws
+   * `ERR_KEY_NOT_CACHED` (503), after which `verify` (which fetches) is the way on. Needs a
+   * synchronous signature check, which the Node entry has; elsewhere it throws `ERR_CONFIG`.
+   * @example
+   * await verifier.warm();
+   * const auth = verifier.verifySync(token, { scopes: ['orders:read'] });
+   */
+  verifySync(token: string, options?: VerifyAccessTokenOptions): AccessTokenResult;
   /** Loads every configured issuer's keys now (discovery and JWKS), e.g. before taking traffic. */
   warm(): Promise<void>;
   /** Same as {@link AccessTokenVerifier.warm}. */

@@ -6,7 +6,20 @@ import { jose } from './jose.js';
 import { jsonwebtoken } from './jsonwebtoken.js';
 import { okta } from './okta.js';
 import { rawCrypto } from './raw-crypto.js';
-import { tokenward } from './tokenward.js';
+import { tokenwardDefaults, tokenwardSync, tokenwardUncached } from './tokenward.js';
+
+/** tokenward in any configuration (bold and coloured in the report, never a peer). */
+export function isTokenward(name: string): boolean {
+  return name === 'tokenward' || name.startsWith('tokenward (');
+}
+
+/**
+ * The tokenward configuration a cell's targets name: the defaults for a repeated token (what the
+ * cache is for), no cache for distinct tokens (every call verifies, as for the peers without one).
+ */
+export function tokenwardOfCell(workload: 'same' | 'distinct'): string {
+  return workload === 'same' ? tokenwardDefaults.name : tokenwardUncached.name;
+}
 
 /** The signature-only reference every ratio is taken against. */
 export const LIMIT = rawCrypto;
@@ -14,7 +27,9 @@ export const LIMIT = rawCrypto;
 /** Every contender of the in-process throughput phase, the limit first. */
 export const CONTENDERS: readonly ContenderDefinition[] = [
   rawCrypto,
-  tokenward,
+  tokenwardDefaults,
+  tokenwardUncached,
+  tokenwardSync,
   fastJwtCached,
   fastJwtUncached,
   jose,

@@ -137,6 +137,10 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
     meaning: "the issuer's key set is not a usable JWK Set",
     action: "check the issuer's jwks_uri response (run `tokenward discover <issuer>`)",
   },
+  ERR_KEY_NOT_CACHED: {
+    meaning: 'verifySync was asked about a token whose issuer key is not loaded, and it never fetches',
+    action: 'call verify() for this token (it fetches the key), or warm() the verifier before taking traffic',
+  },
   ERR_CONFIG: {
     meaning: 'the verifier configuration is invalid',
     action: 'fix the option named in the message',

@@ -66,17 +66,17 @@ it('does not serve from cache a token whose key left the key set while it was be
   const now = Math.floor(clock.now() / 1000);
   const oldToken = tokenOf(first, now);
 
-  const pending = pipeline(oldToken, undefined);
+  const pending = pipeline(oldToken, undefined, false);
   // While k1 is being imported, the issuer rotates: k2 only. A token of k2 makes us see it.
   await importing;
   idp.keys = [second.jwk];
-  await pipeline(tokenOf(second, now), undefined);
+  await pipeline(tokenOf(second, now), undefined, false);
   expect(keys.generation).toBe(2);
   releaseImport();
   // Verified with the key it had when the request began.
   await expect(pending).resolves.toMatchObject({ subject: 'alice' });
 
   // Asked again, k1 is gone: the answer comes from the current key set, not from the cache.
-  const again = await rejection(Promise.resolve().then(() => pipeline(oldToken, undefined)));
+  const again = await rejection(Promise.resolve().then(() => pipeline(oldToken, undefined, false)));
   expect(again.code).toBe('ERR_KEY_NOT_FOUND');
 });

@@ -107,7 +107,7 @@ const claims = (extra: Record<string, unknown> = {}) => ({
 const token = (extra: Record<string, unknown> = {}, header: Record<string, unknown> = {}, kid = 'k1') =>
   compactJws({ alg: 'RS256', kid, ...header }, claims(extra), signature(kid));
 
-const run = async (s: Setup, value: unknown) => s.pipeline(value, undefined);
+const run = async (s: Setup, value: unknown) => s.pipeline(value, undefined, false);
 const untouched = (s: Setup) => {
   expect(s.keys.default.gets).toEqual([]);
   expect(s.keys.payments.gets).toEqual([]);
@@ -138,7 +138,7 @@ describe('access-token pipeline: keys and signature', () => {
   it('answers synchronously when the key is cached and the primitive is synchronous', async () => {
     const s = setup();
     await s.keys.default.warm();
-    const outcome = s.pipeline(token(), undefined);
+    const outcome = s.pipeline(token(), undefined, false);
     expect(outcome).not.toBeInstanceOf(Promise);
     expect((outcome as AccessTokenResult).subject).toBe('alice');
     expect(s.keys.default.gets).toEqual([]);
@@ -146,7 +146,7 @@ describe('access-token pipeline: keys and signature', () => {
 
   it('awaits getKey when the key is not cached, then verifies', async () => {
     const s = setup();
-    const outcome = s.pipeline(token(), undefined);
+    const outcome = s.pipeline(token(), undefined, false);
     expect(outcome).toBeInstanceOf(Promise);
     expect((await outcome).issuer).toBe(DEFAULT);
     expect(s.keys.default.gets).toEqual(['k1']);
@@ -187,6 +187,17 @@ describe('access-token pipeline: keys and signature', () => {
     });
   });
 
+  it('in synchronous mode refuses a key that is not imported with ERR_KEY_NOT_CACHED, fetching nothing', async () => {
+    const s = setup();
+    expect((await failureOf(() => s.pipeline(token(), undefined, true))).code).toBe('ERR_KEY_NOT_CACHED');
+    expect(s.keys.default.gets).toEqual([]);
+    expect(s.primitive.verifications).toBe(0);
+    await s.keys.default.warm();
+    const outcome = s.pipeline(token(), undefined, true);
+    expect(outcome).not.toBeInstanceOf(Promise);
+    expect((outcome as AccessTokenResult).subject).toBe('alice');
+  });
+
   it('reports a failure once, naming the issuer once the token is routed and none before', async () => {
     const events: TokenwardEvent[] = [];
     const s = setup({ onEvent: (event) => events.push(event) });
@@ -208,11 +219,11 @@ describe("access-token pipeline: this call's requirements", () => {
     const s = setup();
     const value = token();
     const needsWrite = { scopes: ['orders:write'] };
-    expect((await failureOf(() => s.pipeline(value, needsWrite))).code).toBe('ERR_INSUFFICIENT_SCOPE');
-    expect((await s.pipeline(value, { scopes: ['orders:read'] })).subject).toBe('alice');
+    expect((await failureOf(() => s.pipeline(value, needsWrite, false))).code).toBe('ERR_INSUFFICIENT_SCOPE');
+    expect((await s.pipeline(value, { scopes: ['orders:read'] }, false)).subject).toBe('alice');
     expect(s.primitive.verifications).toBe(1);
-    expect((await failureOf(() => s.pipeline(value, needsWrite))).code).toBe('ERR_INSUFFICIENT_SCOPE');
-    expect((await failureOf(() => s.pipeline(value, { claims: { sub: 'bob' } }))).code).toBe(
+    expect((await failureOf(() => s.pipeline(value, needsWrite, false))).code).toBe('ERR_INSUFFICIENT_SCOPE');
+    expect((await failureOf(() => s.pipeline(value, { claims: { sub: 'bob' } }, false))).code).toBe(
       'ERR_CLAIM_INVALID',
     );
     expect(s.primitive.verifications).toBe(1);
@@ -222,7 +233,7 @@ describe("access-token pipeline: this call's requirements", () => {
     const s = setup({ realm: 'orders' });
     let error: unknown;
     try {
-      await s.pipeline(token(), { scopes: ['orders:write'] });
+      await s.pipeline(token(), { scopes: ['orders:write'] }, false);
     } catch (caught) {
       error = caught;
     }

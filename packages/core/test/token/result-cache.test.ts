@@ -7,7 +7,7 @@ describe('result cache', () => {
   it('returns an entry until its validUntil', () => {
     const cache = createResultCache<{ id: number }>(10);
     const source = keys();
-    cache.set('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 5000 });
+    cache.offer('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 5000 });
     expect(cache.get('t', 4999)?.result).toEqual({ id: 1 });
     expect(cache.get('t', 5000)).toBeUndefined();
     expect(cache.get('t', 1)).toBeUndefined();
@@ -16,7 +16,7 @@ describe('result cache', () => {
   it('drops an entry when the key set generation changes (key rotation)', () => {
     const cache = createResultCache<{ id: number }>(10);
     const source = keys();
-    cache.set('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 5000 });
+    cache.offer('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 5000 });
     source.generation = 2;
     expect(cache.get('t', 1)).toBeUndefined();
     source.generation = 1;
@@ -26,23 +26,36 @@ describe('result cache', () => {
   it('does not serve while the key set is not fresh', () => {
     const cache = createResultCache<{ id: number }>(10);
     const source = keys();
-    cache.set('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 50_000 });
+    cache.offer('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 50_000 });
     expect(cache.get('t', 10_000)).toBeUndefined();
     source.freshUntil = undefined;
-    cache.set('u', { result: { id: 2 }, keys: source, generation: 1, validUntil: 50_000 });
+    cache.offer('u', { result: { id: 2 }, keys: source, generation: 1, validUntil: 50_000 });
     expect(cache.get('u', 1)).toBeUndefined();
   });
 
-  it('keeps at most max entries, evicting the least recently used', () => {
+  it('keeps at most max entries, a token seen before displacing the least recently used', () => {
     const cache = createResultCache<{ id: number }>(2);
     const source = keys();
     const entry = (id: number) => ({ result: { id }, keys: source, generation: 1, validUntil: 5000 });
-    cache.set('a', entry(1));
-    cache.set('b', entry(2));
+    cache.offer('a', entry(1));
+    cache.offer('b', entry(2));
     cache.get('a', 1);
-    cache.set('c', entry(3));
+    cache.offer('c', entry(3));
+    cache.offer('c', entry(3));
     expect(cache.get('b', 1)).toBeUndefined();
     expect(cache.get('a', 1)?.result.id).toBe(1);
     expect(cache.get('c', 1)?.result.id).toBe(3);
+  });
+
+  it('once full, keeps a token seen only once out, so one-shot tokens cost no eviction', () => {
+    const cache = createResultCache<{ id: number }>(2);
+    const source = keys();
+    const entry = (id: number) => ({ result: { id }, keys: source, generation: 1, validUntil: 5000 });
+    cache.offer('a', entry(1));
+    cache.offer('b', entry(2));
+    for (let id = 3; id < 2000; id += 1) cache.offer(`one-shot-${id}`, entry(id));
+    expect(cache.get('a', 1)?.result.id).toBe(1);
+    expect(cache.get('b', 1)?.result.id).toBe(2);
+    expect(cache.get('one-shot-3', 1)).toBeUndefined();
   });
 });

@@ -37,7 +37,7 @@ describe('runtimes (DESIGN "Runtime split")', () => {
     }
     // The scan does see Node-only imports where they are.
     expect(importGraph(resolve(LIB, 'runtime/node/node-runtime.ts')).packages).toEqual(
-      new Set(['node:buffer', 'node:crypto', 'undici']),
+      new Set(['node:buffer', 'node:crypto', 'node:diagnostics_channel', 'undici']),
     );
   });
 

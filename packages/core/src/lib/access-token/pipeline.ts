@@ -3,6 +3,7 @@
  * token that fails cheaply never costs a signature check or a fetch. The answer is synchronous
  * whenever the key is imported and the signature primitive is synchronous (the Node entry).
  */
+import { TokenwardError } from '../../errors.js';
 import { reportVerificationFailure } from '../../events.js';
 import type { Runtime, SignaturePrimitive } from '../../runtime.js';
 import { scopesOf } from '../../scopes.js';
@@ -18,6 +19,7 @@ import {
 } from '../checks/claims.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
 import type { IssuerKeys, ResolvedKey } from '../keys/issuer-keys.js';
+import { quoteKid } from '../keys/key-index.js';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from '../options/resolve.js';
 import { deepFreeze } from '../token/deep-freeze.js';
 import {
@@ -27,6 +29,8 @@ import {
   signatureInvalid,
   verifySignature,
 } from '../token/jwt.js';
+import { isTraced, traceOperation } from '../tracing/channels.js';
+import { recordToken, type VerifyTrace, verifyTrace } from '../tracing/verify.js';
 import { createResultCache } from './result-cache.js';
 
 /** A configured issuer with its keys. */
@@ -36,28 +40,44 @@ export interface VerifyTarget extends ResolvedIssuer {
 
 /**
  * Verifies one token and this call's requirements (already validated). Failures are reported
- * (event, realm) before they are thrown or rejected.
+ * (event, realm) before they are thrown or rejected. With `synchronous`, a key that is not
+ * imported yet is a failure (`ERR_KEY_NOT_CACHED`) instead of a fetch, so with a synchronous
+ * signature primitive the answer is never a promise.
  */
 export type AccessTokenPipeline = (
   token: unknown,
   checks: CallChecks | undefined,
+  synchronous: boolean,
 ) => AccessTokenResult | Promise<AccessTokenResult>;
 
 export function createAccessTokenPipeline(
   settings: ResolvedVerifierOptions,
   targets: readonly VerifyTarget[],
-  { signatures, codec }: Pick<Runtime, 'signatures' | 'codec'>,
+  { signatures, codec, tracing }: Pick<Runtime, 'signatures' | 'codec' | 'tracing'>,
 ): AccessTokenPipeline {
   const route = createIssuerRouter(targets, settings.orgServerRules);
   const cache =
     settings.resultCacheMax > 0 ? createResultCache<AccessTokenResult>(settings.resultCacheMax) : undefined;
   const timePolicy = { clockTolerance: settings.clockTolerance, maxTokenAge: settings.maxTokenAge };
   const trustedIssuers = Object.freeze(targets.map((target) => target.issuer));
-  const failed = (error: unknown, issuer: string | undefined) =>
-    reportVerificationFailure(settings.onEvent, settings.realm, error, issuer, trustedIssuers);
+  const failed = (
+    error: unknown,
+    issuer: string | undefined,
+    header: JwtHeader | undefined,
+    trace: VerifyTrace | undefined,
+  ) => {
+    recordToken(trace, issuer, header);
+    return reportVerificationFailure(settings.onEvent, settings.realm, error, issuer, trustedIssuers);
+  };
 
-  return function verifyAccessToken(token, checks) {
+  function verifyAccessToken(
+    token: unknown,
+    checks: CallChecks | undefined,
+    synchronous: boolean,
+    trace: VerifyTrace | undefined,
+  ): AccessTokenResult | Promise<AccessTokenResult> {
     let issuer: string | undefined;
+    let header: JwtHeader | undefined;
     try {
       // 0. A token verified before skips to its times and this call's requirements.
       if (cache !== undefined && typeof token === 'string') {
@@ -65,6 +85,8 @@ export function createAccessTokenPipeline(
         const hit = cache.get(token, now);
         if (hit !== undefined) {
           issuer = hit.result.issuer;
+          header = hit.result.header;
+          if (trace !== undefined) trace.cacheHit = true;
           checkTimes(hit.result.claims, now, timePolicy);
           applyCallChecks(hit.result, checks, settings);
           return hit.result;
@@ -73,6 +95,7 @@ export function createAccessTokenPipeline(
       // 1. Size and shape; the header judged against every issuer's algorithms, before the
       // payload and signature are even decoded and before `iss` is read.
       const jwt = decodeJwt(token, settings.maxTokenSize, codec, settings.algorithms);
+      header = jwt.header;
       // 2. The issuer the token names, exactly, and that issuer's own algorithms.
       const target = route(jwt.payload.iss);
       issuer = target.issuer;
@@ -81,6 +104,7 @@ export function createAccessTokenPipeline(
       // key set to fetch, an asynchronous primitive); with the key imported on Node, neither does.
       const { kid, alg } = jwt.header;
       const imported = target.keys.peekKey(kid, alg);
+      if (imported === undefined && synchronous) throw keyNotCached(target.issuer, jwt.header);
       const proof =
         imported === undefined
           ? target.keys.getKey(kid, alg).then((resolved) => proveSignature(signatures, jwt, target, resolved))
@@ -102,7 +126,7 @@ export function createAccessTokenPipeline(
         checkRequiredClaims(claims, settings.requiredClaims);
         const result = buildResult(token as string, jwt.header, claims, audience, target);
         // Cached before this call's requirements: those differ per route, the token's verdict does not.
-        cache?.set(token as string, {
+        cache?.offer(token as string, {
           result,
           keys: target.keys,
           generation,
@@ -114,11 +138,34 @@ export function createAccessTokenPipeline(
       if (typeof proof === 'number') return accept(proof);
       return proof
         .then(accept)
-        .then(undefined, (error: unknown) => Promise.reject(failed(error, target.issuer)));
+        .then(undefined, (error: unknown) => Promise.reject(failed(error, target.issuer, jwt.header, trace)));
     } catch (error) {
-      throw failed(error, issuer);
+      throw failed(error, issuer, header, trace);
     }
+  }
+
+  // Published only while something subscribes to the verify channel; otherwise one check per call.
+  return (token, checks, synchronous) => {
+    const channel = tracing?.verify;
+    if (!isTraced(channel)) return verifyAccessToken(token, checks, synchronous, undefined);
+    const trace = verifyTrace('access_token');
+    return traceOperation(
+      channel,
+      trace,
+      () => verifyAccessToken(token, checks, synchronous, trace),
+      (context, result) => recordToken(context, result.issuer, result.header),
+    );
   };
+}
+
+/** `ERR_KEY_NOT_CACHED`: `verifySync` found no imported key for the token and never fetches one. */
+function keyNotCached(issuer: string, header: JwtHeader): TokenwardError {
+  const kid = header.kid === undefined ? 'without kid' : `kid ${quoteKid(header.kid)}`;
+  return new TokenwardError(
+    'ERR_KEY_NOT_CACHED',
+    `the ${header.alg} key (${kid}) of ${issuer} is not loaded and fresh, and verifySync never fetches keys; ` +
+      'call verify() (which fetches), or warm() before taking traffic',
+  );
 }
 
 /**
@@ -149,16 +196,35 @@ function buildResult(
   target: VerifyTarget,
 ): AccessTokenResult {
   const clientId = claims.cid ?? claims.client_id;
-  return Object.freeze({
-    token,
-    header: deepFreeze(header),
-    claims: deepFreeze(claims),
-    issuer: claims.iss,
-    subject: claims.sub,
-    audience: Object.freeze([...audience]),
-    scopes: scopesOf(claims),
-    ...(clientId === undefined ? {} : { clientId }),
-    expiresAt: new Date(claims.exp * 1000),
-    server: target.server,
-  });
+  // The header is frozen by the decoder; `audience` is `aud` itself (frozen with the claims) or a
+  // fresh one-element list, so nothing needs a copy. Two literals rather than a spread: the result
+  // has a `clientId` member only when the token names one.
+  const frozenClaims = deepFreeze(claims);
+  const frozenAudience = Object.freeze(audience);
+  return Object.freeze(
+    clientId === undefined
+      ? {
+          token,
+          header,
+          claims: frozenClaims,
+          issuer: claims.iss,
+          subject: claims.sub,
+          audience: frozenAudience,
+          scopes: scopesOf(claims),
+          expiresAt: new Date(claims.exp * 1000),
+          server: target.server,
+        }
+      : {
+          token,
+          header,
+          claims: frozenClaims,
+          issuer: claims.iss,
+          subject: claims.sub,
+          audience: frozenAudience,
+          scopes: scopesOf(claims),
+          clientId,
+          expiresAt: new Date(claims.exp * 1000),
+          server: target.server,
+        },
+  );
 }

@@ -9,6 +9,7 @@
  * Expiry uses the verifier's injected clock; lru-cache only bounds the number of entries.
  */
 import { LRUCache } from 'lru-cache';
+import { createAdmissionFilter } from './admission.js';
 
 /** The part of an issuer's key source the cache watches. */
 export interface KeyGeneration {
@@ -28,11 +29,17 @@ export interface CachedVerification<Result> {
 
 export interface ResultCache<Result> {
   get(token: string, now: number): CachedVerification<Result> | undefined;
-  set(token: string, entry: CachedVerification<Result>): void;
+  /**
+   * Keeps `entry` while the cache has room; once it is full, only for a token verified before,
+   * which then displaces the least recently used entry. A stream of tokens each seen once (a
+   * cache that cannot hold them all) so costs no insert and no eviction per token.
+   */
+  offer(token: string, entry: CachedVerification<Result>): void;
 }
 
 export function createResultCache<Result extends object>(max: number): ResultCache<Result> {
   const entries = new LRUCache<string, CachedVerification<Result>>({ max });
+  const seen = createAdmissionFilter(max);
   return {
     get(token, now) {
       const entry = entries.get(token);
@@ -45,8 +52,9 @@ export function createResultCache<Result extends object>(max: number): ResultCac
       }
       return entry;
     },
-    set(token, entry) {
-      entries.set(token, entry);
+    offer(token, entry) {
+      const seenBefore = seen.admit(token);
+      if (seenBefore || entries.size < max) entries.set(token, entry);
     },
   };
 }

@@ -6,9 +6,12 @@
 import { reportVerificationFailure } from '../../events.js';
 import type { IdTokenResult, VerifyIdTokenOptions } from '../../id-token-types.js';
 import type { Runtime } from '../../runtime.js';
+import type { JwtHeader } from '../../types.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
 import type { IssuerKeys } from '../keys/issuer-keys.js';
 import { decodeJwt, signatureInvalid, verifySignature } from '../token/jwt.js';
+import { isTraced, traceOperation } from '../tracing/channels.js';
+import { recordToken, type VerifyTrace, verifyTrace } from '../tracing/verify.js';
 import { checkAcr, checkAuthTime, checkHashes, checkNonce } from './binding.js';
 import { checkIdTokenClaims } from './claims.js';
 import type { ResolvedIdTokenOptions } from './options.js';
@@ -20,7 +23,7 @@ export type IdTokenPipeline = (token: unknown, options: VerifyIdTokenOptions) =>
 export function createIdTokenPipeline(
   config: ResolvedIdTokenOptions,
   keys: IssuerKeys,
-  { signatures, codec }: Pick<Runtime, 'signatures' | 'codec'>,
+  { signatures, codec, tracing }: Pick<Runtime, 'signatures' | 'codec' | 'tracing'>,
 ): IdTokenPipeline {
   const { settings, target } = config;
   // Without the org-server rule a miss is plainly ERR_ISSUER_MISMATCH; a sibling custom server
@@ -35,12 +38,18 @@ export function createIdTokenPipeline(
     maxTokenLifetime: target.maxTokenLifetime,
   };
 
-  return async function verifyIdToken(token, options) {
+  async function verifyIdToken(
+    token: unknown,
+    options: VerifyIdTokenOptions,
+    trace: VerifyTrace | undefined,
+  ): Promise<IdTokenResult> {
     let issuer: string | undefined;
+    let header: JwtHeader | undefined;
     try {
       // 1. Size and shape; the header (`alg` from the allow-list first, no JWE member, no `crit`)
       // before the payload and signature are decoded.
       const jwt = decodeJwt(token, settings.maxTokenSize, codec, target.algorithms);
+      header = jwt.header;
       // 2. The issuer, exactly.
       route(jwt.payload.iss);
       issuer = target.issuer;
@@ -60,7 +69,21 @@ export function createIdTokenPipeline(
       // 7. The result.
       return buildIdTokenResult(token as string, jwt.header, claims, profile, target.server);
     } catch (error) {
+      recordToken(trace, issuer, header);
       throw reportVerificationFailure(settings.onEvent, settings.realm, error, issuer, [target.issuer]);
     }
+  }
+
+  // Published only while something subscribes to the verify channel.
+  return (token, options) => {
+    const channel = tracing?.verify;
+    if (!isTraced(channel)) return verifyIdToken(token, options, undefined);
+    const trace = verifyTrace('id_token');
+    return traceOperation(
+      channel,
+      trace,
+      () => verifyIdToken(token, options, trace),
+      (context, result) => recordToken(context, result.issuer, result.header),
+    ) as Promise<IdTokenResult>;
   };
 }

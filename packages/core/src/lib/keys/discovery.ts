@@ -6,6 +6,7 @@ import { TokenwardError } from '../../errors.js';
 import { type EventHandler, emit } from '../../events.js';
 import type { Transport } from '../../runtime.js';
 import { QUOTED_LENGTH, quote } from '../quote.js';
+import { isTraced, type Timed, type Tracing, traceOperation } from '../tracing/channels.js';
 import { type DocumentResult, fetchJsonObject } from './json-document.js';
 import { fetchableUrlProblem, originOf, warnIfInsecure } from './origin.js';
 
@@ -21,6 +22,7 @@ export interface DiscoveryConfig {
   readonly clock: () => number;
   readonly onEvent?: EventHandler | undefined;
   readonly allowInsecureHttp?: boolean | undefined;
+  readonly tracing?: Tracing | undefined;
 }
 
 export interface Discovery {
@@ -65,7 +67,7 @@ export function createDiscovery(config: DiscoveryConfig): Discovery {
 
   async function refresh(): Promise<string> {
     try {
-      const jwksUri = await fetchMetadata(config, allowedOrigins);
+      const jwksUri = await tracedFetch();
       current = { jwksUri, fetchedAt: config.clock() };
       return jwksUri;
     } catch (error) {
@@ -74,6 +76,27 @@ export function createDiscovery(config: DiscoveryConfig): Discovery {
       if (current !== undefined) return current.jwksUri;
       throw error;
     }
+  }
+
+  /** One discovery (every address tried), published on the discovery channel while it has subscribers. */
+  function tracedFetch(): Promise<string> {
+    const channel = config.tracing?.discovery;
+    if (!isTraced(channel)) return fetchMetadata(config, allowedOrigins);
+    const context: Timed & { issuer: string; jwksUri: string | undefined } = {
+      issuer: config.issuer,
+      jwksUri: undefined,
+      startedAt: performance.now(),
+      durationMs: undefined,
+      outcome: undefined,
+    };
+    return traceOperation(
+      channel,
+      context,
+      () => fetchMetadata(config, allowedOrigins),
+      (done, jwksUri) => {
+        done.jwksUri = jwksUri;
+      },
+    ) as Promise<string>;
   }
 
   return {

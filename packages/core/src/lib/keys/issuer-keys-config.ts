@@ -5,6 +5,7 @@
 import { DEFAULTS } from '../../defaults.js';
 import type { EventHandler } from '../../events.js';
 import type { SignaturePrimitive, Transport } from '../../runtime.js';
+import type { Tracing } from '../tracing/channels.js';
 import type { ResolvedKey } from './key-index.js';
 
 /** {@link DEFAULTS} in the units {@link IssuerKeysConfig} uses. */
@@ -48,6 +49,8 @@ export interface IssuerKeysConfig {
   /** Epoch milliseconds (test seam). */
   clock: () => number;
   onEvent?: EventHandler;
+  /** Where discovery and key-set fetches are traced, if the runtime can. */
+  tracing?: Tracing | undefined;
 }
 
 export interface IssuerKeys {

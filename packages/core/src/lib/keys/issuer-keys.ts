@@ -7,9 +7,10 @@
 import { TokenwardError } from '../../errors.js';
 import { emit, eventText, type JwksFetchReason } from '../../events.js';
 import { QUOTED_LENGTH, quote } from '../quote.js';
+import { isTraced, type Timed, traceOperation } from '../tracing/channels.js';
 import { createDiscovery, type Discovery } from './discovery.js';
 import type { IssuerKeys, IssuerKeysConfig } from './issuer-keys-config.js';
-import { fetchKeySet } from './jwks.js';
+import { type FetchedKeySet, fetchKeySet } from './jwks.js';
 import { KeyIndex, type ResolvedKey } from './key-index.js';
 import { fetchableUrlProblem, warnIfInsecure } from './origin.js';
 
@@ -71,9 +72,13 @@ class IssuerKeyCache implements IssuerKeys {
   }
 
   async warm(): Promise<void> {
-    const set = this.current;
-    if (set !== undefined && this.config.clock() < set.freshUntil) return;
-    await this.refresh('warm', false);
+    const current = this.current;
+    const set =
+      current !== undefined && this.config.clock() < current.freshUntil
+        ? current
+        : await this.refresh('warm', false);
+    // Every key imported, so that the synchronous path (verifySync) finds them.
+    await set.index.importAll();
   }
 
   private async fromFreshSet(set: InstalledSet, kid: string | undefined, alg: string, now: number) {
@@ -169,6 +174,10 @@ class IssuerKeyCache implements IssuerKeys {
       url: set.url,
       staleForSeconds: expiredFor,
     });
+    const stale = this.config.tracing?.jwksStaleServed;
+    if (stale?.hasSubscribers) {
+      stale.publish({ issuer: this.config.issuer, url: set.url, staleForSeconds: expiredFor });
+    }
     return set.index.resolve(lookup.entry, alg);
   }
 
@@ -202,12 +211,15 @@ class IssuerKeyCache implements IssuerKeys {
       url = config.jwksUri ?? (await this.discovery!.jwksUri());
       warnIfInsecure(config, url);
       const started = performance.now();
-      const fetched = await fetchKeySet(config, url, { revalidate });
+      const fetched = await tracedFetchKeySet(config, url, reason, revalidate);
       const installed = this.install(
         new KeyIndex(fetched.keys, fetched.skipped, config.signatures),
         url,
         fetched.lifetimeSeconds,
       );
+      // Imported in the background, not awaited: the fetch is single-flight, and a slow import must
+      // not hold back a caller whose token names another key of the new set.
+      void installed.index.importAll();
       this.lastFailure = undefined;
       emit(config.onEvent, {
         type: 'jwks_fetched',
@@ -260,6 +272,35 @@ class IssuerKeyCache implements IssuerKeys {
     };
     return this.current;
   }
+}
+
+/** One key-set fetch, published on the JWKS channel while it has subscribers. */
+function tracedFetchKeySet(
+  config: IssuerKeysConfig,
+  url: string,
+  reason: JwksFetchReason,
+  revalidate: boolean,
+): Promise<FetchedKeySet> {
+  const channel = config.tracing?.jwks;
+  if (!isTraced(channel)) return fetchKeySet(config, url, { revalidate });
+  const context: Timed & { issuer: string; url: string; reason: JwksFetchReason; keys: number | undefined } =
+    {
+      issuer: config.issuer,
+      url,
+      reason,
+      keys: undefined,
+      startedAt: performance.now(),
+      durationMs: undefined,
+      outcome: undefined,
+    };
+  return traceOperation(
+    channel,
+    context,
+    () => fetchKeySet(config, url, { revalidate }),
+    (done, fetched) => {
+      done.keys = fetched.keys.length;
+    },
+  ) as Promise<FetchedKeySet>;
 }
 
 /** A 503 that keeps the code of the upstream failure behind it, and says what that failure was. */

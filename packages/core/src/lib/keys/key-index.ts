@@ -148,6 +148,18 @@ export class KeyIndex {
     return pending;
   }
 
+  /**
+   * Imports every key for each algorithm it serves, so that a set just installed answers `peek`
+   * (the synchronous path, `verifySync`) before any token asked for it. A key that fails to import
+   * stays failed and is reported when a token names it, as with a lazy import.
+   */
+  importAll(): Promise<void> {
+    const imports = this.entries.flatMap((entry) =>
+      entry.usable.algorithms.map((alg) => this.resolve(entry, alg).then(ignore, ignore)),
+    );
+    return Promise.all(imports).then(ignore);
+  }
+
   /** The kids on offer, for messages. */
   kids(): string {
     const kids = this.entries.map(({ usable }) =>
@@ -156,6 +168,8 @@ export class KeyIndex {
     return kids.length === 0 ? 'no keys' : `kids: ${kids.join(', ')}`;
   }
 }
+
+function ignore(): void {}
 
 function fill(slots: Map<string, Slot>, alg: string, entry: IndexedKey): void {
   slots.set(alg, slots.has(alg) ? null : entry);

@@ -26,6 +26,8 @@ class NodeVerificationKey {
 }
 
 export const nodeSignatures: SignaturePrimitive = {
+  synchronous: true,
+
   async importKey(jwk: JsonWebKeyLike, alg: string): Promise<VerificationKey> {
     const facts = algorithmFacts(alg);
     if (facts === undefined) throw new Error(`unsupported algorithm ${alg}`);

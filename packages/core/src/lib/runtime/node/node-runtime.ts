@@ -1,11 +1,13 @@
 /**
- * The Node entry's runtime: an undici agent for key material and synchronous `node:crypto`
- * verification (DESIGN "Runtime split"). A caller-supplied `fetch` still wins over undici, so a
+ * The Node entry's runtime: an undici agent for key material, synchronous `node:crypto`
+ * verification (DESIGN "Runtime split") and `node:diagnostics_channel` for traces. A caller-supplied `fetch` still wins over undici, so a
  * test or an instrumented client sees every request.
  */
 import { Buffer } from 'node:buffer';
+import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Runtime, TokenCodec } from '../../../runtime.js';
 import { isCanonicalBase64url } from '../../jose/base64url.js';
+import { type DiagnosticsChannelModule, tracingFrom } from '../../tracing/channels.js';
 import { createFetchTransport } from '../portable/fetch-transport.js';
 import { nodeSignatures } from './node-crypto.js';
 import { createUndiciTransport } from './undici-transport.js';
@@ -24,6 +26,7 @@ export const nodeCodec: TokenCodec = {
 export const nodeRuntime: Runtime = {
   signatures: nodeSignatures,
   codec: nodeCodec,
+  tracing: tracingFrom(diagnosticsChannel as unknown as DiagnosticsChannelModule),
   createTransport: ({ fetch }) =>
     fetch === undefined ? createUndiciTransport() : createFetchTransport({ fetch }),
 };
