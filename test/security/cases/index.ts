@@ -5,9 +5,12 @@
 import { claimFamilies } from './claims.js';
 import { encodingFamilies } from './encoding.js';
 import { headerFamilies } from './header.js';
+import { httpFamilies } from './http.js';
 import { idTokenFamilies } from './id-tokens.js';
 import { keySetFamilies } from './key-sets.js';
 import { transportFamilies } from './transport.js';
+
+export { httpFamilies };
 
 /** Token-content rows, sent to an access-token verifier. */
 export const tokenFamilies = { ...headerFamilies, ...encodingFamilies, ...claimFamilies };
@@ -24,6 +27,7 @@ export const SUITE = Object.freeze([
   { runs: "access-token verifier with the row's JWK Set, Node and web entries", families: keySetFamilies },
   { runs: 'ID-token verifier, Node and web entries', families: idTokenFamilies },
   { runs: 'reference issuer fault injection, Node and web entries', families: transportFamilies },
+  { runs: 'real Express and Fastify apps on port 0, each row through both', families: httpFamilies },
 ]);
 
 /** Family name → number of rows (cases), in suite order. */

@@ -1,0 +1,132 @@
+/**
+ * HTTP transport rules, sent over real sockets to an Express app and a Fastify app in front of
+ * the reference issuer: the `Authorization` grammar (RFC 6750 section 2.1, RFC 9110 section
+ * 11.6.2), one credential per request (RFC 9110 section 5.3), a bare challenge when no bearer
+ * credentials came (RFC 6750 section 3.1), and refusals that neither list the API's issuers nor
+ * outgrow a header.
+ */
+import type { ErrorCode } from '@tokenward/core';
+import type { ReferenceIssuer } from '@tokenward/issuer';
+
+export interface HttpAttack {
+  readonly name: string;
+  readonly rfc: string;
+  readonly req: string;
+  /** Request headers, given the running issuer; a list sends the field once per value. */
+  readonly headers: (issuer: ReferenceIssuer) => Promise<Record<string, string | string[]>>;
+  readonly expect: { readonly status: number; readonly code?: ErrorCode };
+  /** Text that must appear in no header and not in the body of the answer. */
+  readonly hides?: (issuer: ReferenceIssuer) => readonly string[];
+}
+
+/** A valid token for the protected route (`/orders`, scope `orders:read`). */
+export const validToken = (issuer: ReferenceIssuer, claims: Record<string, unknown> = {}) =>
+  issuer.server('default').mintAccessToken({ sub: 'alice', scp: ['orders:read'], ...claims });
+
+const withToken =
+  (header: (token: string) => string | string[]) =>
+  async (issuer: ReferenceIssuer): Promise<Record<string, string | string[]>> => ({
+    authorization: header(await validToken(issuer)),
+  });
+
+const row = (rfc: string, req: string, attack: Omit<HttpAttack, 'rfc' | 'req'>): HttpAttack => ({
+  rfc,
+  req,
+  ...attack,
+});
+
+const INVALID_REQUEST = { status: 400, code: 'ERR_INVALID_REQUEST' } as const;
+
+export const httpFamilies = {
+  'HTTP: one credential per request': [
+    row('RFC 9110 section 5.3', 'BT-9', {
+      name: 'two Authorization lines with the same token',
+      headers: withToken((token) => [`Bearer ${token}`, `Bearer ${token}`]),
+      expect: INVALID_REQUEST,
+    }),
+    row('RFC 9110 section 5.3', 'BT-9', {
+      name: 'a Bearer line and a Basic line',
+      headers: withToken((token) => [`Bearer ${token}`, 'Basic YTpi']),
+      expect: INVALID_REQUEST,
+    }),
+    row('RFC 9110 section 5.3', 'BT-9', {
+      name: 'two Bearer credentials joined by a comma',
+      headers: withToken((token) => `Bearer ${token}, Bearer ${token}`),
+      expect: INVALID_REQUEST,
+    }),
+    row('RFC 9110 section 5.3', 'BT-9', {
+      name: 'Basic then Bearer joined by a comma',
+      headers: withToken((token) => `Basic YTpi, Bearer ${token}`),
+      expect: INVALID_REQUEST,
+    }),
+  ],
+  'HTTP: Authorization syntax': [
+    row('RFC 6750 section 2.1', 'BT-1', {
+      name: 'the Bearer scheme without a token',
+      headers: async () => ({ authorization: 'Bearer' }),
+      expect: INVALID_REQUEST,
+    }),
+    row('RFC 6750 section 2.1', 'BT-1', {
+      name: 'the Bearer scheme and spaces only',
+      headers: async () => ({ authorization: 'Bearer    ' }),
+      expect: INVALID_REQUEST,
+    }),
+    row('RFC 6750 section 2.1', 'BT-1', {
+      name: 'a token with a space inside',
+      headers: withToken((token) => `Bearer ${token.slice(0, 10)} ${token.slice(10)}`),
+      expect: INVALID_REQUEST,
+    }),
+    row('RFC 6750 section 2.1', 'BT-1', {
+      name: 'a token in quotes',
+      headers: withToken((token) => `Bearer "${token}"`),
+      expect: INVALID_REQUEST,
+    }),
+    row('RFC 9110 section 11.6.2', 'BT-1', {
+      name: 'a scheme with a character a token may not hold',
+      headers: withToken((token) => `Bear(er ${token}`),
+      expect: INVALID_REQUEST,
+    }),
+    row('RFC 9110 section 11.1', 'BT-2', {
+      name: 'the scheme in lower case (control)',
+      headers: withToken((token) => `bearer ${token}`),
+      expect: { status: 200 },
+    }),
+    row('RFC 9110 section 11.1', 'BT-2', {
+      name: 'the scheme in upper case, then two spaces (control)',
+      headers: withToken((token) => `BEARER  ${token}`),
+      expect: { status: 200 },
+    }),
+    row('RFC 6750 section 3.1', 'BT-7', {
+      name: 'Basic credentials only: none for this API, a bare challenge',
+      headers: async () => ({ authorization: 'Basic YWxpY2U6c2VjcmV0' }),
+      expect: { status: 401, code: 'ERR_TOKEN_MISSING' },
+    }),
+    row('RFC 6750 section 3.1', 'BT-7', {
+      name: 'no Authorization header',
+      headers: async () => ({}),
+      expect: { status: 401, code: 'ERR_TOKEN_MISSING' },
+    }),
+  ],
+  'HTTP: what refusals show': [
+    row('RFC 9068 section 4', 'AT-4', {
+      name: "a sibling server's token: the answer does not name the issuer this API trusts",
+      headers: async (issuer) => ({
+        authorization: `Bearer ${await issuer.server('payments').mintAccessToken({ sub: 'alice' }, { audience: 'api://default' })}`,
+      }),
+      expect: { status: 401, code: 'ERR_ISSUER_MISMATCH' },
+      hides: (issuer) => [issuer.server('default').issuer],
+    }),
+    row('RFC 6750 section 3', 'BT-6', {
+      name: 'a token with 5 long audiences: the challenge stays under 1 KiB',
+      headers: async (issuer) => ({
+        authorization: `Bearer ${await issuer
+          .server('default')
+          .mintAccessToken(
+            { sub: 'alice', scp: ['orders:read'] },
+            { audience: Array.from({ length: 5 }, (_, index) => `api://${String(index).repeat(300)}`) },
+          )}`,
+      }),
+      expect: { status: 401, code: 'ERR_AUDIENCE_MISMATCH' },
+    }),
+  ],
+} satisfies Record<string, HttpAttack[]>;
