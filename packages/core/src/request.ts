@@ -11,7 +11,7 @@ export interface BearerRequest {
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   /**
    * Node's `rawHeaders` (name, value, name, value, …). Node keeps only the first of repeated
-   * `Authorization` lines in `headers`; with the raw lines a repeat is still refused (BT-9).
+   * `Authorization` lines in `headers`; with the raw lines a repeat is still refused (RFC 9110 §5.3).
    */
   readonly rawHeaders?: readonly string[];
   /** Parsed query (`{ access_token: ... }`), a `URLSearchParams`, or the raw query string. */
@@ -70,7 +70,9 @@ export function extractBearerToken(
     if (fromBody !== undefined) found.push(fromBody);
   }
   if (found.length > 1) {
-    throw invalidRequest('the access token was sent in more than one way; use exactly one (RFC 6750 §2)');
+    throw invalidRequest(
+      'the access token was sent in more than one way; use exactly one (RFC 6750 section 2)',
+    );
   }
   return found[0];
 }
@@ -98,7 +100,7 @@ function tokenFromAuthorization(request: BearerRequest): string | undefined {
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
   if (!SCHEME.test(scheme)) {
-    throw invalidRequest('Authorization header is not "<scheme> <credentials>" (RFC 9110 §11.6.2)');
+    throw invalidRequest('Authorization header is not "<scheme> <credentials>" (RFC 9110 section 11.6.2)');
   }
   if (scheme.toLowerCase() !== 'bearer') {
     if (JOINED_BEARER.test(value)) throw severalCredentials();
@@ -109,7 +111,7 @@ function tokenFromAuthorization(request: BearerRequest): string | undefined {
   if (credentials === '') throw invalidRequest('Authorization header has the Bearer scheme but no token');
   if (credentials.includes(',')) throw severalCredentials();
   if (!B64TOKEN.test(credentials)) {
-    throw invalidRequest('Bearer credentials must be a single b64token (RFC 6750 §2.1)');
+    throw invalidRequest('Bearer credentials must be a single b64token (RFC 6750 section 2.1)');
   }
   return credentials;
 }

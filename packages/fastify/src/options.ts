@@ -24,11 +24,11 @@ export interface AdapterOptions {
   realm?: string;
   /**
    * Accept the token from the `access_token` query parameter (RFC 6750 §2.3). Default `false`:
-   * tokens in URLs end up in logs and history (RFC 9700 §4.3.2; BT-5, BT-8).
+   * tokens in URLs end up in logs and history (RFC 9700 §4.3.2).
    */
   allowQuery?: boolean;
   /**
-   * Accept the token from an `application/x-www-form-urlencoded` POST body (RFC 6750 §2.2; BT-4).
+   * Accept the token from an `application/x-www-form-urlencoded` POST body (RFC 6750 §2.2).
    * Default `false`. Needs a form body parser (e.g. `@fastify/formbody`); with `global` the hook
    * then runs at `preValidation`, after the body is parsed.
    */

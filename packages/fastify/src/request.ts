@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 
 /**
  * Maps a Fastify request to core's input. The raw header lines go along so that core sees a
- * repeated `Authorization` line, which Node folds away in `headers` (BT-9).
+ * repeated `Authorization` line, which Node folds away in `headers` (RFC 9110 §5.3).
  */
 export function toBearerRequest(request: FastifyRequest): BearerRequest {
   return {

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 
 /**
  * Maps an Express request to core's input. The raw header lines go along so that core sees a
- * repeated `Authorization` line, which Node folds away in `req.headers` (BT-9).
+ * repeated `Authorization` line, which Node folds away in `req.headers` (RFC 9110 §5.3).
  */
 export function toBearerRequest(req: Request, allowQuery: boolean): BearerRequest {
   return {
