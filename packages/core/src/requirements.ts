@@ -110,7 +110,7 @@ function maxAgeSeconds(value: unknown, where: string): number {
 function scopeList(value: unknown, where: string): readonly string[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw configError(
-      `${where}: \`scopes\` must be a non-empty array of scope tokens (RFC 6749 §3.3); found ${found(value)}`,
+      `${where}: \`scopes\` must be a non-empty array of scope tokens (RFC 6749 section 3.3); found ${found(value)}`,
     );
   }
   // Indexed, not `map`: `map` skips the holes of a sparse array.
@@ -119,7 +119,7 @@ function scopeList(value: unknown, where: string): readonly string[] {
     const scope: unknown = value[index];
     if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
       throw configError(
-        `${where}: \`scopes[${index}]\` must be a scope token, visible ASCII without spaces, " or \\ (RFC 6749 §3.3); found ${found(scope)}`,
+        `${where}: \`scopes[${index}]\` must be a scope token, visible ASCII without spaces, " or \\ (RFC 6749 section 3.3); found ${found(scope)}`,
       );
     }
     scopes.push(scope);

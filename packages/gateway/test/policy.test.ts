@@ -94,7 +94,7 @@ routes:
       `${file}:5: routes[0].match.path: must start with "/"`,
       `${file}:7: routes[1].match.methods[0]: must be an upper-case method such as GET; found "get"`,
       `${file}:8: routes[1].issuer: names the issuer "billing", which is not under issuers (known: orders)`,
-      `${file}:9: routes[1].scopes: \`scopes\` must be a non-empty array of scope tokens (RFC 6749 §3.3); found an empty array`,
+      `${file}:9: routes[1].scopes: \`scopes\` must be a non-empty array of scope tokens (RFC 6749 section 3.3); found an empty array`,
       `${file}:12: routes[2].scopes: has no meaning with auth: none (no token is checked)`,
       `${file}:14: routes[3].isuer: unknown field; known fields: name, match, auth, issuer, issuers, scopes, scopeMatch, claims`,
       `${file}:13: routes[3].issuer: is required (or auth: none for a public route)`,

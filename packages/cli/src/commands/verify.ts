@@ -54,7 +54,8 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
   expectPositionals(positionals, 1, 'the token (or "-" to read it from stdin)');
   const issuer = requireUrl(values.issuer, '--issuer');
   const audiences = values.audience ?? [];
-  if (audiences.length === 0) throw new UsageError('--audience is required (BCP-9: an API must check aud)');
+  if (audiences.length === 0)
+    throw new UsageError('--audience is required (an API must check aud: RFC 8725 section 3.9)');
   const scopes = values.scope ?? [];
   // RFC 6749 §3.3: a scope token is visible ASCII except space, " and \.
   if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {

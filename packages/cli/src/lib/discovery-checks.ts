@@ -1,8 +1,9 @@
 /**
  * `discover`'s look at an issuer's metadata: the RFC 8414 path-insertion form, the appended OAuth
- * form and the OpenID configuration (MD-2, MD-Okta), each checked for what a verifier relies on:
- * a 200 JSON object whose `issuer` is exactly the issuer (MD-4, MD-5) and a `jwks_uri` served over
- * https (or loopback), on the issuer's origin, the same in every document (MD-8).
+ * form and the OpenID configuration (RFC 8414 §3, OpenID Connect Discovery §4), each checked for
+ * what a verifier relies on: a 200 JSON object whose `issuer` is exactly the issuer (RFC 8414
+ * §3.3, OpenID Connect Discovery §4.3) and a `jwks_uri` served over https (or loopback), on the
+ * issuer's origin, the same in every document (RFC 9068 §4).
  */
 import { type HttpGetLimits, httpGet, isLoopbackUrl, jsonObjectOf } from './http-get.js';
 import type { ReportCheck, ReportSection } from './report.js';
@@ -52,7 +53,7 @@ export async function checkDiscovery(issuer: string, limits: HttpGetLimits): Pro
     summary.push({
       status: 'fail',
       label: 'consistent',
-      detail: `the documents name different jwks_uri values (MD-8): ${[...new Set(jwksUris)].join(', ')}`,
+      detail: `the documents name different jwks_uri values (RFC 9068 section 4): ${[...new Set(jwksUris)].join(', ')}`,
     });
   } else {
     summary.push({
@@ -152,7 +153,7 @@ function transportCheck(label: string, url: URL): ReportCheck {
   return {
     status: 'fail',
     label,
-    detail: `${url.protocol.slice(0, -1)}: key material must come over https (MD-7)`,
+    detail: `${url.protocol.slice(0, -1)}: key material must come over https (RFC 8414 section 6.1)`,
   };
 }
 

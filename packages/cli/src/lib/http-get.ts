@@ -64,7 +64,7 @@ export function jsonObjectOf(body: string): Record<string, unknown> | undefined 
   }
 }
 
-/** True for hosts that can only be this machine, where plain http is acceptable (MD-7): core's rule. */
+/** True for hosts that can only be this machine, where plain http is acceptable: core's rule. */
 export function isLoopbackUrl(url: URL): boolean {
   return isLoopbackHost(url.hostname);
 }

@@ -1,7 +1,8 @@
 /**
  * `discover`'s look at a JWK Set: cache lifetime (RFC 9111 max-age, clamped by verifiers to
- * 60 s–24 h), and keys a verifier can use: kids present and unique (IDT-13, JOSE-9), `use`/`alg`
- * sensible (JOSE-11, MD-6), RSA keys of at least 2048 bits (JOSE-13), no private or symmetric keys.
+ * 60 s–24 h), and keys a verifier can use: kids present and unique (OIDC Core §10.1, RFC 7517
+ * §4.5), `use`/`alg` sensible (RFC 7517 §4.2-4.4), RSA keys of at least 2048 bits (RFC 7518 §3.3),
+ * no private or symmetric keys.
  */
 import { DEFAULTS, LIMITS } from '@tokenward/core';
 import { type HttpGetLimits, httpGet, jsonObjectOf } from './http-get.js';
@@ -26,7 +27,7 @@ export interface JwksOutcome {
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 /** Verifiers read at most this many keys. */
 const MAX_KEYS = DEFAULTS.maxJwksKeys;
-/** Fewest bits an RSA modulus may have (JOSE-13). */
+/** Fewest bits an RSA modulus may have (RFC 7518 §3.3). */
 const MIN_RSA_BITS = LIMITS.rsaModulusBits.min;
 
 export async function checkJwks(url: string, limits: HttpGetLimits): Promise<JwksOutcome> {
@@ -129,7 +130,7 @@ export function checkKeys(
     checks.push({
       status: keys.length > 1 ? 'fail' : 'warn',
       label: 'kids',
-      detail: `${missing} key(s) without kid; with several keys a token's kid must pick one (IDT-13)`,
+      detail: `${missing} key(s) without kid; with several keys a token's kid must pick one (OIDC Core section 10.1)`,
     });
   } else if (keys.length > 0) checks.push({ status: 'pass', label: 'kids', detail: 'present and unique' });
 
@@ -141,7 +142,7 @@ export function checkKeys(
         : {
             status: 'fail',
             label: 'key sizes',
-            detail: `under ${MIN_RSA_BITS} bits (JOSE-13): ${weak.map((key) => `${key.kid} ${key.bits}`).join(', ')}`,
+            detail: `under ${MIN_RSA_BITS} bits (RFC 7518 section 3.3): ${weak.map((key) => `${key.kid} ${key.bits}`).join(', ')}`,
           },
     );
   }
@@ -155,7 +156,7 @@ export function checkKeys(
       : {
           status: 'fail',
           label: 'public only',
-          detail: `${leaking.length} key(s) publish private or symmetric material (MD-6)`,
+          detail: `${leaking.length} key(s) publish private or symmetric material (OpenID Connect Discovery section 3)`,
         },
   );
   return checks;
@@ -176,7 +177,8 @@ function useAndAlgCheck(keys: readonly KeySummary[]): ReportCheck {
     return {
       status: 'fail',
       label: 'use/alg',
-      detail: 'signing and encryption keys mixed, and some keys lack "use" (MD-6)',
+      detail:
+        'signing and encryption keys mixed, and some keys lack "use" (OpenID Connect Discovery section 3)',
     };
   }
   const noAlg = keys.filter((key) => key.alg === null).length;

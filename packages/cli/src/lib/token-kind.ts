@@ -1,5 +1,5 @@
 /**
- * Guesses from its content whether a token is an access token or an ID token (OK-2, AT-10):
+ * Guesses from its content whether a token is an access token or an ID token (RFC 9068 §5):
  * ID tokens carry `nonce`/`at_hash`/`c_hash` and name the client app in `aud`; access tokens
  * name their client in `cid`/`client_id`, carry scopes, or are typed `at+jwt` (RFC 9068).
  */

@@ -227,7 +227,7 @@ describe('scopes and claim requirements (DESIGN rule 6, BT-7)', () => {
     expect(await rejectionOf(verifier.verify(token, { scopes: [] }))).toMatchObject({
       code: 'ERR_CONFIG',
       message:
-        'tokenward: verify: `scopes` must be a non-empty array of scope tokens (RFC 6749 §3.3); found an empty array',
+        'tokenward: verify: `scopes` must be a non-empty array of scope tokens (RFC 6749 section 3.3); found an empty array',
     });
   });
 

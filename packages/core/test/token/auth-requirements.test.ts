@@ -84,7 +84,7 @@ describe('validateAuthRequirements: one check of { scopes, scopeMatch, claims } 
     ['an empty list', [], 'found an empty array'],
   ])('refuses scopes given as %s', async (_case, scopes, what) => {
     expect(await refusal({ scopes })).toBe(
-      `tokenward: config.auth of GET /orders: \`scopes\` must be a non-empty array of scope tokens (RFC 6749 §3.3); ${what}`,
+      `tokenward: config.auth of GET /orders: \`scopes\` must be a non-empty array of scope tokens (RFC 6749 section 3.3); ${what}`,
     );
   });
 
@@ -97,7 +97,7 @@ describe('validateAuthRequirements: one check of { scopes, scopeMatch, claims } 
     ['a number', [42], 0, 'number 42'],
   ])('refuses a scope token with %s (RFC 6749 §3.3)', async (_case, scopes, index, what) => {
     expect(await refusal({ scopes })).toBe(
-      `tokenward: config.auth of GET /orders: \`scopes[${index}]\` must be a scope token, visible ASCII without spaces, " or \\ (RFC 6749 §3.3); found ${what}`,
+      `tokenward: config.auth of GET /orders: \`scopes[${index}]\` must be a scope token, visible ASCII without spaces, " or \\ (RFC 6749 section 3.3); found ${what}`,
     );
   });
 
