@@ -16,6 +16,7 @@ export type {
   IdTokenMintOptions,
   IssuerOptions,
   MintOptions,
+  OrgServerLayout,
   PublishedJwk,
   ReferenceIssuer,
   SigningAlg,

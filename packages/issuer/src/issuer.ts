@@ -60,6 +60,7 @@ class RunningIssuer implements ReferenceIssuer {
       faults: this.#faults,
       timers: this.#timers,
       adminEnabled: settings.admin,
+      orgServerLayout: settings.orgServerLayout,
       findServer: (id) => (id === 'org' ? this.orgServer : this.#custom.get(id)),
       handleAdmin: (route, request, response) =>
         handleAdmin(route.resource, request, response, this.#faults, this.#counter),
@@ -114,7 +115,7 @@ class RunningIssuer implements ReferenceIssuer {
   }
 
   #createServer(kind: 'org' | 'custom', id: string, initialKey?: SigningKey): ReferenceAuthServer {
-    const { alg, rotationOverlap, dpopNonce } = this.#settings;
+    const { alg, rotationOverlap, dpopNonce, orgServerLayout } = this.#settings;
     const requireDpopNonce = dpopNonce === true || (Array.isArray(dpopNonce) && dpopNonce.includes(id));
     return new ReferenceAuthServer({
       kind,
@@ -122,6 +123,7 @@ class RunningIssuer implements ReferenceIssuer {
       origin: this.origin,
       alg,
       rotationOverlap,
+      orgServerLayout,
       requireDpopNonce,
       initialKey,
     });

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { ClientRegistration, IssuerOptions, SigningAlg } from '../types.js';
+import type { ClientRegistration, IssuerOptions, OrgServerLayout, SigningAlg } from '../types.js';
 import { isSigningAlg } from './keys.js';
 
 /** Custom server ids are one path segment; `v1` is the org server's endpoint prefix, `org` its name. */
@@ -17,6 +17,7 @@ export interface IssuerSettings {
   rotationOverlap: number;
   admin: boolean;
   dpopNonce: boolean | readonly string[];
+  orgServerLayout: OrgServerLayout;
 }
 
 export function assertServerId(id: string): void {
@@ -67,6 +68,10 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
   if (new Set(servers).size !== servers.length) throw new Error('servers contains a duplicate id');
   const jwksMaxAge = nonNegative(options.jwksMaxAge, 300, 'jwksMaxAge');
   if (!Number.isInteger(jwksMaxAge)) throw new Error('jwksMaxAge must be a whole number of seconds');
+  const orgServerLayout = options.orgServerLayout ?? 'vendor';
+  if (orgServerLayout !== 'vendor' && orgServerLayout !== 'generic') {
+    throw new Error(`orgServerLayout must be 'vendor' or 'generic', got ${String(orgServerLayout)}`);
+  }
   const host = options.host ?? '127.0.0.1';
   // An empty host would make Node listen on every interface; this server is for loopback.
   if (typeof host !== 'string' || host === '')
@@ -81,5 +86,6 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
     rotationOverlap: nonNegative(options.rotationOverlap, 3600, 'rotationOverlap'),
     admin: options.admin ?? false,
     dpopNonce: checkDpopNonce(options.dpopNonce),
+    orgServerLayout,
   };
 }
