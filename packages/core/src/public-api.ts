@@ -16,6 +16,7 @@ export {
 } from './authenticate-request.js';
 export { checkClaims } from './claim-requirements.js';
 export { DEFAULTS, LIMITS, type Range } from './defaults.js';
+export { discoveryUrls } from './discovery-urls.js';
 export { errorLogLine } from './error-log.js';
 export type {
   ErrorCode,
