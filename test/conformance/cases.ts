@@ -181,7 +181,9 @@ export const cases: readonly HttpCase[] = [
     name: 'step-up: a stale sign-in is 401 with max_age (RFC 9470 section 3)',
     path: '/strong',
     headers: async (issuer) =>
-      bearer(await mintDefault(issuer, { acr: 'urn:loa:2', auth_time: Math.floor(Date.now() / 1000) - 3600 })),
+      bearer(
+        await mintDefault(issuer, { acr: 'urn:loa:2', auth_time: Math.floor(Date.now() / 1000) - 3600 }),
+      ),
     expected: { status: 401, code: 'ERR_INSUFFICIENT_USER_AUTHENTICATION', challenge: /max_age="300"$/ },
   },
   {

@@ -116,12 +116,14 @@ export function splitAuthOptions<Options extends AdapterAuthOptions>(
   where: string,
   credentials: 'required' | 'optional' = 'required',
 ): SplitAuthOptions<Omit<Options, Exclude<keyof AdapterAuthOptions, 'realm'>>> {
-  const { allowQuery, allowBody, corsPreflight, scopes, scopeMatch, claims, acrValues, maxAge, ...rest } = options;
+  const { allowQuery, allowBody, corsPreflight, scopes, scopeMatch, claims, acrValues, maxAge, ...rest } =
+    options;
   const request = validateRequestOptions(
     { realm: options.realm, allowQuery, allowBody, corsPreflight, credentials },
     where,
   );
   const requirements = validateAuthRequirements({ scopes, scopeMatch, claims, acrValues, maxAge }, where);
-  const none = scopes === undefined && claims === undefined && acrValues === undefined && maxAge === undefined;
+  const none =
+    scopes === undefined && claims === undefined && acrValues === undefined && maxAge === undefined;
   return { rest, request, requirements: none ? undefined : requirements };
 }

@@ -11,7 +11,9 @@ export const fastifyHarness: AdapterHarness = {
       const orders = { config: { auth: { scopes: ['orders:read'] } } };
       api.get('/orders', orders, async (request) => ({ subject: request.auth?.subject }));
       api.options('/orders', orders, async (request) => ({ subject: request.auth?.subject }));
-      api.get('/strong', { config: { auth: STEP_UP } }, async (request) => ({ subject: request.auth?.subject }));
+      api.get('/strong', { config: { auth: STEP_UP } }, async (request) => ({
+        subject: request.auth?.subject,
+      }));
       api.get('/gold', { config: { auth: { claims: { tier: 'gold' } } } }, async (request) => ({
         subject: request.auth?.subject,
       }));
