@@ -190,6 +190,10 @@ export const cases: readonly HttpCase[] = [
     name: 'step-up: a token without acr fails closed',
     path: '/strong',
     headers: async (issuer) => bearer(await mintDefault(issuer)),
-    expected: { status: 401, code: 'ERR_INSUFFICIENT_USER_AUTHENTICATION' },
+    expected: {
+      status: 401,
+      code: 'ERR_INSUFFICIENT_USER_AUTHENTICATION',
+      challenge: /error="insufficient_user_authentication", .*acr_values="urn:loa:2", max_age="300"$/,
+    },
   },
 ];
