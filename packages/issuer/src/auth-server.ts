@@ -3,7 +3,14 @@ import { KeyRing, type SigningKey } from './lib/keys.js';
 import { accessTokenClaims, applyOmit, idTokenClaims, signToken } from './lib/mint.js';
 import { resolveActiveToken } from './lib/resolve-token.js';
 import { TokenRegistry } from './lib/token-registry.js';
-import type { AuthServer, IdTokenMintOptions, MintOptions, PublishedJwk, SigningAlg } from './types.js';
+import type {
+  AuthServer,
+  IdTokenMintOptions,
+  MintOptions,
+  OrgServerLayout,
+  PublishedJwk,
+  SigningAlg,
+} from './types.js';
 
 /** Construction parameters of one authorization server. */
 export interface AuthServerConfig {
@@ -15,6 +22,8 @@ export interface AuthServerConfig {
   rotationOverlap: number;
   /** The token endpoint answers DPoP proofs without a current nonce with `use_dpop_nonce`. */
   requireDpopNonce: boolean;
+  /** Where the org server's endpoints live; custom servers ignore it. */
+  orgServerLayout: OrgServerLayout;
   /** First signing key, generated ahead of time; made synchronously when omitted. */
   initialKey?: SigningKey;
 }
@@ -53,8 +62,10 @@ export class ReferenceAuthServer implements AuthServer {
       this.issuer = `${config.origin}/oauth2/${config.id}`;
       this.audience = `api://${config.id}`;
     }
-    // The org server's OAuth endpoints live under /oauth2/v1 although its issuer is the bare origin.
-    const endpointBase = config.kind === 'org' ? `${config.origin}/oauth2/v1` : `${this.issuer}/v1`;
+    // The vendor's org server keeps its endpoints under /oauth2/v1 although its issuer is the bare
+    // origin; a generic root-path issuer serves them at the root.
+    const orgBase = config.orgServerLayout === 'vendor' ? `${config.origin}/oauth2/v1` : config.origin;
+    const endpointBase = config.kind === 'org' ? orgBase : `${this.issuer}/v1`;
     this.discoveryUrl = `${this.issuer}/.well-known/openid-configuration`;
     this.oauthMetadataUrl = `${this.issuer}/.well-known/oauth-authorization-server`;
     this.jwksUri = `${endpointBase}/keys`;

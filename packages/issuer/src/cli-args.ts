@@ -24,6 +24,7 @@ Options:
   --alg <alg>                signing algorithm: RS256 (default), ES256, PS256, EdDSA
   --jwks-max-age <seconds>   Cache-Control max-age of the key sets (default 300)
   --rotation-overlap <secs>  how long rotated-out keys stay published (default 3600)
+  --org-server-layout <l>    vendor (default): org endpoints under /oauth2/v1; generic: at /
   --admin                    serve /__admin/faults and /__admin/counts for fault injection
   --dpop-nonce               token endpoints require a DPoP server nonce (use_dpop_nonce)
   -h, --help                 show this help
@@ -39,6 +40,7 @@ const VALUE_FLAGS = new Set([
   '--alg',
   '--jwks-max-age',
   '--rotation-overlap',
+  '--org-server-layout',
 ]);
 
 function wholeNumber(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -121,6 +123,12 @@ export function parseIssuerArgs(argv: readonly string[]): IssuerCommand {
         break;
       case '--rotation-overlap':
         options.rotationOverlap = wholeNumber(flag, value);
+        break;
+      case '--org-server-layout':
+        if (value !== 'vendor' && value !== 'generic') {
+          throw new IssuerArgsError(`--org-server-layout must be vendor or generic, got "${value}"`);
+        }
+        options.orgServerLayout = value;
         break;
       default:
         throw new IssuerArgsError(

@@ -17,6 +17,7 @@ export type {
   IdTokenMintOptions,
   IssuerOptions,
   MintOptions,
+  OrgServerLayout,
   PublishedJwk,
   ReferenceIssuer,
   SigningAlg,

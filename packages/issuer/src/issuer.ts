@@ -64,6 +64,7 @@ class RunningIssuer implements ReferenceIssuer {
       faults: this.#faults,
       timers: this.#timers,
       adminEnabled: settings.admin,
+      orgServerLayout: settings.orgServerLayout,
       findServer: (id) => (id === 'org' ? this.orgServer : this.#custom.get(id)),
       handleAdmin: (route, request, response) =>
         handleAdmin(route.resource, request, response, this.#faults, this.#counter),
@@ -122,7 +123,7 @@ class RunningIssuer implements ReferenceIssuer {
   }
 
   #createServer(kind: 'org' | 'custom', id: string, initialKey?: SigningKey): ReferenceAuthServer {
-    const { alg, rotationOverlap, dpopNonce } = this.#settings;
+    const { alg, rotationOverlap, dpopNonce, orgServerLayout } = this.#settings;
     const requireDpopNonce = dpopNonce === true || (Array.isArray(dpopNonce) && dpopNonce.includes(id));
     return new ReferenceAuthServer({
       kind,
@@ -130,6 +131,7 @@ class RunningIssuer implements ReferenceIssuer {
       origin: this.origin,
       alg,
       rotationOverlap,
+      orgServerLayout,
       requireDpopNonce,
       initialKey,
     });

@@ -91,7 +91,16 @@ export interface IssuerOptions {
    * @example { acr: 'urn:tokenward:loa:1', authTime: Math.floor(Date.now() / 1000) - 3600 }
    */
   testUserSignIn?: TestUserSignIn;
+  /**
+   * Where the org server (issuer = origin) serves its endpoints: `'vendor'` under `/oauth2/v1/`
+   * like the vendor's org server, `'generic'` at the root (`/keys`, `/token`, ...) like the many
+   * other providers whose issuer is a bare origin. Default `'vendor'`. @example 'generic'
+   */
+  orgServerLayout?: OrgServerLayout;
 }
+
+/** Where the org server serves its endpoints; see `IssuerOptions.orgServerLayout`. */
+export type OrgServerLayout = 'vendor' | 'generic';
 
 /**
  * A deliberate misbehaviour of one endpoint. Applied before normal handling; fields combine in

@@ -117,3 +117,37 @@ describe('discovery documents', () => {
     expect(issuer.orgServer.audience).toBe(issuer.origin);
   });
 });
+
+describe('the generic org-server layout', () => {
+  let issuer: ReferenceIssuer;
+
+  beforeAll(async () => {
+    issuer = await startIssuer({ orgServerLayout: 'generic', alg: 'ES256' });
+  });
+  afterAll(async () => {
+    await issuer.close();
+  });
+
+  it('serves the root-path issuer with endpoints at the root, not under /oauth2/v1', async () => {
+    const org = issuer.orgServer;
+    expect(org.issuer).toBe(issuer.origin);
+    const document = await (await fetch(`${issuer.origin}/.well-known/openid-configuration`)).json();
+    expect(document).toMatchObject({
+      issuer: issuer.origin,
+      jwks_uri: `${issuer.origin}/keys`,
+      token_endpoint: `${issuer.origin}/token`,
+      authorization_endpoint: `${issuer.origin}/authorize`,
+      id_token_signing_alg_values_supported: ['ES256'],
+    });
+    expect(org.jwksUri).toBe(document.jwks_uri);
+    const keys = await (await fetch(org.jwksUri)).json();
+    expect(keys.keys).toEqual([expect.objectContaining({ kty: 'EC', crv: 'P-256', alg: 'ES256' })]);
+    expect((await fetch(`${issuer.origin}/oauth2/v1/keys`)).status).toBe(404);
+  });
+
+  it('leaves custom servers where they are', async () => {
+    const server = issuer.server('default');
+    expect(server.jwksUri).toBe(`${server.issuer}/v1/keys`);
+    expect((await fetch(server.jwksUri)).status).toBe(200);
+  });
+});

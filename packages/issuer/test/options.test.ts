@@ -20,6 +20,7 @@ describe('startIssuer options', () => {
     [{ rotationOverlap: Number.NaN }, /rotationOverlap/],
     [{ clients: [{ clientId: '' }] }, /clientId/],
     [{ host: '' }, /host must be/],
+    [{ orgServerLayout: 'okta' as 'vendor' }, /orgServerLayout must be/],
   ])('rejects %j before listening', async (options, message) => {
     await expect(startIssuer(options)).rejects.toThrow(message);
   });

@@ -7,7 +7,7 @@ import { handleJwks } from '../endpoints/jwks.js';
 import { handleRevoke } from '../endpoints/revoke.js';
 import { handleToken } from '../endpoints/token.js';
 import { handleUserinfo } from '../endpoints/userinfo.js';
-import type { Endpoint } from '../types.js';
+import type { Endpoint, OrgServerLayout } from '../types.js';
 import { applyFault, type DelayTimers } from './apply-fault.js';
 import type { EndpointHandler, IssuerState } from './context.js';
 import type { RequestCounter } from './counters.js';
@@ -40,6 +40,7 @@ export interface RequestDependencies {
   readonly faults: FaultTable;
   readonly timers: DelayTimers;
   readonly adminEnabled: boolean;
+  readonly orgServerLayout: OrgServerLayout;
   findServer(id: string): ReferenceAuthServer | undefined;
   handleAdmin(
     route: Extract<Route, { type: 'admin' }>,
@@ -50,7 +51,7 @@ export interface RequestDependencies {
 
 async function route(req: IncomingMessage, res: ServerResponse, deps: RequestDependencies): Promise<void> {
   const url = new URL(req.url ?? '/', deps.state.origin);
-  const matched = matchRoute(url.pathname, deps.adminEnabled);
+  const matched = matchRoute(url.pathname, deps.adminEnabled, deps.orgServerLayout);
   if (!matched) return sendNotFound(res);
   if (matched.type === 'admin') return deps.handleAdmin(matched, req, res);
   const server = deps.findServer(matched.serverId);

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { ClientRegistration, IssuerOptions, SigningAlg } from '../types.js';
+import type { ClientRegistration, IssuerOptions, OrgServerLayout, SigningAlg } from '../types.js';
 import { isSigningAlg } from './keys.js';
 import { resolveSignIn, type SignIn } from './session.js';
 
@@ -19,6 +19,7 @@ export interface IssuerSettings {
   admin: boolean;
   dpopNonce: boolean | readonly string[];
   testUserSignIn: SignIn | undefined;
+  orgServerLayout: OrgServerLayout;
 }
 
 export function assertServerId(id: string): void {
@@ -69,6 +70,10 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
   if (new Set(servers).size !== servers.length) throw new Error('servers contains a duplicate id');
   const jwksMaxAge = nonNegative(options.jwksMaxAge, 300, 'jwksMaxAge');
   if (!Number.isInteger(jwksMaxAge)) throw new Error('jwksMaxAge must be a whole number of seconds');
+  const orgServerLayout = options.orgServerLayout ?? 'vendor';
+  if (orgServerLayout !== 'vendor' && orgServerLayout !== 'generic') {
+    throw new Error(`orgServerLayout must be 'vendor' or 'generic', got ${String(orgServerLayout)}`);
+  }
   const host = options.host ?? '127.0.0.1';
   // An empty host would make Node listen on every interface; this server is for loopback.
   if (typeof host !== 'string' || host === '')
@@ -87,5 +92,6 @@ export function resolveSettings(options: IssuerOptions): IssuerSettings {
       options.testUserSignIn === undefined
         ? undefined
         : resolveSignIn(options.testUserSignIn, 'testUserSignIn', Math.floor(Date.now() / 1000)),
+    orgServerLayout,
   };
 }

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../types.js';
+import type { Endpoint, OrgServerLayout } from '../types.js';
 
 export type MetadataKind = 'openid' | 'oauth';
 
@@ -35,11 +35,16 @@ function serverRoute(serverId: string, rest: string[]): Route | undefined {
 }
 
 /**
- * Maps a request path to a server and endpoint. Org server: issuer `/`, endpoints `/oauth2/v1/*`.
- * Custom server `{id}`: issuer `/oauth2/{id}`, endpoints `/oauth2/{id}/v1/*`, plus the RFC 8414 §3
- * path-insertion form `/.well-known/oauth-authorization-server/oauth2/{id}`.
+ * Maps a request path to a server and endpoint. Org server: issuer `/`, endpoints `/oauth2/v1/*`
+ * (`/*` in the generic layout). Custom server `{id}`: issuer `/oauth2/{id}`, endpoints
+ * `/oauth2/{id}/v1/*`, plus the RFC 8414 §3 path-insertion form
+ * `/.well-known/oauth-authorization-server/oauth2/{id}`.
  */
-export function matchRoute(pathname: string, adminEnabled: boolean): Route | undefined {
+export function matchRoute(
+  pathname: string,
+  adminEnabled: boolean,
+  orgServerLayout: OrgServerLayout = 'vendor',
+): Route | undefined {
   const segments = pathname.split('/').slice(1);
   const [first, second, third, fourth] = segments;
   // 'org' names the org server internally; as a path segment it is no custom server.
@@ -48,7 +53,12 @@ export function matchRoute(pathname: string, adminEnabled: boolean): Route | und
   if (first === '.well-known' && segments.length === 4 && `${first}/${second}` === OAUTH_WELL_KNOWN) {
     return third === 'oauth2' && isCustomId(fourth) ? metadataRoute(fourth, 'oauth') : undefined;
   }
-  if (first === 'oauth2' && second === 'v1') return serverRoute('org', segments.slice(1));
+  if (orgServerLayout === 'generic' && segments.length === 1) {
+    return serverRoute('org', ['v1', first ?? '']);
+  }
+  if (first === 'oauth2' && second === 'v1') {
+    return orgServerLayout === 'vendor' ? serverRoute('org', segments.slice(1)) : undefined;
+  }
   if (first === 'oauth2' && isCustomId(second)) return serverRoute(second, segments.slice(2));
   if (adminEnabled && first === '__admin' && segments.length === 2) {
     if (second === 'faults' || second === 'counts') return { type: 'admin', resource: second };
