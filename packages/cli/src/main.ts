@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, wantsHelp } from './lib/args.js';
 import { type CliIo, EXIT, type ExitCode, processIo } from './lib/output.js';
+import { escapeControls } from './lib/terminal-text.js';
 
 /** What a command module exports. */
 interface CommandModule {
@@ -109,10 +110,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return await loaded.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`tokenward ${name}: ${error.message}\nRun \`tokenward ${name} --help\` for usage.\n`);
+      const message = escapeControls(error.message);
+      io.stderr.write(`tokenward ${name}: ${message}\nRun \`tokenward ${name} --help\` for usage.\n`);
       return EXIT.usage;
     }
-    io.stderr.write(`tokenward ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = escapeControls(error instanceof Error ? error.message : String(error));
+    io.stderr.write(`tokenward ${name}: ${message}\n`);
     return EXIT.invalid;
   }
 }

@@ -9,6 +9,8 @@ export interface Palette {
   readonly yellow: (text: string) => string;
   readonly dim: (text: string) => string;
   readonly bold: (text: string) => string;
+  /** Every escape sequence these functions write (none when colours are off). */
+  readonly sequences: readonly string[];
 }
 
 /** Whether to colour what goes to `stream`. */
@@ -21,14 +23,24 @@ export function colorEnabled(
   return stream.isTTY === true;
 }
 
+const SGR_CODES = [1, 2, 22, 31, 32, 33, 39];
+const sgrSequence = (code: number): string => `\u001b[${code}m`;
+
 function sgr(open: number, close: number): (text: string) => string {
-  return (text) => `\u001b[${open}m${text}\u001b[${close}m`;
+  return (text) => `${sgrSequence(open)}${text}${sgrSequence(close)}`;
 }
 
 const plain = (text: string): string => text;
 
 /** ANSI colours when `enabled`, identity functions otherwise. */
 export function createPalette(enabled: boolean): Palette {
-  if (!enabled) return { green: plain, red: plain, yellow: plain, dim: plain, bold: plain };
-  return { green: sgr(32, 39), red: sgr(31, 39), yellow: sgr(33, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
+  if (!enabled) return { green: plain, red: plain, yellow: plain, dim: plain, bold: plain, sequences: [] };
+  return {
+    green: sgr(32, 39),
+    red: sgr(31, 39),
+    yellow: sgr(33, 39),
+    dim: sgr(2, 22),
+    bold: sgr(1, 22),
+    sequences: SGR_CODES.map(sgrSequence),
+  };
 }

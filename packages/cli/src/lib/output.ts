@@ -3,6 +3,7 @@
  * in-process in tests, plus the small rendering helpers every command shares.
  */
 import { colorEnabled, createPalette, type Palette } from './color.js';
+import { escapeLine, terminalSafeJson } from './terminal-text.js';
 
 export interface OutputStream {
   write(text: string): unknown;
@@ -18,7 +19,30 @@ export interface CliIo {
 
 /** The running process's streams and environment. */
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return {
+    stdout: closablePipe(process.stdout, process.stderr),
+    stderr: closablePipe(process.stderr),
+    stdin: process.stdin,
+    env: process.env,
+  };
+}
+
+/**
+ * A process stream whose reader may leave early (`tokenward inspect ... | head -1`). A write to a
+ * closed pipe fails with EPIPE, which Node reports as an 'error' event that would end the process
+ * with a stack trace; here it only stops further output, and the command still ends with its own
+ * exit code. Any other write failure is reported once on `report` (stderr, for stdout).
+ */
+function closablePipe(stream: NodeJS.WriteStream, report?: NodeJS.WriteStream): OutputStream {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (!closed && error.code !== 'EPIPE') report?.write(`tokenward: cannot write output (${error.code})\n`);
+    closed = true;
+  });
+  return {
+    isTTY: stream.isTTY,
+    write: (text: string) => !closed && stream.write(text),
+  };
 }
 
 /** Exit codes of every command. */
@@ -38,7 +62,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** Outcome of one check in a report: passed, failed, a warning, informational, or not run. */
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'info' | 'skip';
 
-const MARKS: Record<CheckStatus, { symbol: string; color: keyof Palette }> = {
+const MARKS: Record<CheckStatus, { symbol: string; color: Exclude<keyof Palette, 'sequences'> }> = {
   pass: { symbol: '✓', color: 'green' },
   fail: { symbol: '✗', color: 'red' },
   warn: { symbol: '!', color: 'yellow' },
@@ -46,7 +70,11 @@ const MARKS: Record<CheckStatus, { symbol: string; color: keyof Palette }> = {
   skip: { symbol: '-', color: 'dim' },
 };
 
-/** Writes lines, coloured only when the stream and the environment allow it. */
+/**
+ * Writes lines, coloured only when the stream and the environment allow it. Every control
+ * character in a line except the palette's own colour codes is escaped, so nothing a token or an
+ * issuer says can move the cursor, clear the screen or start a line of its own.
+ */
 export class Printer {
   readonly palette: Palette;
 
@@ -58,7 +86,7 @@ export class Printer {
   }
 
   line(text = ''): void {
-    this.stream.write(`${text}\n`);
+    this.stream.write(`${escapeLine(text, this.palette.sequences)}\n`);
   }
 
   /** `✓ label  detail`, the mark coloured by status. */
@@ -75,9 +103,9 @@ export class Printer {
   }
 }
 
-/** Pretty JSON on stdout, one document per run. */
+/** Pretty JSON on stdout, one document per run, with every control character escaped. */
 export function printJson(io: CliIo, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  io.stdout.write(`${terminalSafeJson(value, 2)}\n`);
 }
 
 /** A duration in words: `42 s`, `5 min 3 s`, `2 h 10 min`, `3 d 4 h`. */
