@@ -9,31 +9,38 @@ import { describeIssuer } from '../lib/issuer-kind.js';
 import { decodeUntrusted } from '../lib/jwt-decode.js';
 import { type CliIo, EXIT, type ExitCode, Printer, printJson } from '../lib/output.js';
 import { readToken } from '../lib/read-token.js';
-import { type Finding, findProblems } from '../lib/token-findings.js';
+import { type Finding, findProblems, isUsableTime } from '../lib/token-findings.js';
 import { guessTokenKind } from '../lib/token-kind.js';
+import { VERIFIER_FLAGS } from '../lib/verifier-flags.js';
 
-export const INSPECT_HELP = `Usage: tokenward inspect <token|-> [--json]
+export const INSPECT_HELP = `Usage: tokenward inspect <token|-> [options]
 
 Decodes a JWT WITHOUT verifying it (no signature check, no network) and flags what would make an
 API refuse it: expired or not yet valid, an ID token instead of an access token, an org-server
-token, scp/scope of the wrong shape, no exp, alg none or HS*. Classifies the issuer (org server,
-custom server, default custom server). Use \`tokenward verify\` for a verdict you can trust.
+token, scp/scope of the wrong shape, no exp, alg none or HS*. Classifies the issuer (custom
+server, default custom server, root-path issuer). Control characters in the token are shown as
+escapes. Use \`tokenward verify\` for a verdict you can trust.
 
 Arguments:
-  <token>      the token; "-" reads it from stdin
+  <token>                  the token; "-" reads it from stdin
 
 Options:
-  --json       print the decoded content and findings as JSON
-  -h, --help   show this help
+  --alg <alg>              an algorithm the API accepts (repeatable; default RS256)
+  --no-org-server-rules    judge a root-path issuer as another vendor's, not the org server
+  --json                   print the decoded content and findings as JSON
+  -h, --help               show this help
 
 Examples:
   tokenward inspect "$TOKEN"
   printf %s "$TOKEN" | tokenward inspect - --json
+  tokenward inspect "$TOKEN" --alg ES256 --no-org-server-rules
 
 Exit codes: 0 nothing found that would be refused, 1 something would be (or not a JWT), 2 usage error
 `;
 
 const OPTIONS = {
+  alg: VERIFIER_FLAGS.alg,
+  'no-org-server-rules': VERIFIER_FLAGS['no-org-server-rules'],
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -70,6 +77,8 @@ export async function runInspect(argv: readonly string[], io: CliIo): Promise<Ex
     kind,
     now: Date.now() / 1000,
     clockTolerance: CLOCK_TOLERANCE,
+    algorithms: values.alg,
+    orgServerRules: values['no-org-server-rules'] !== true,
   });
   const wouldFail = findings.some((finding) => finding.severity === 'fail');
 
@@ -114,7 +123,7 @@ function printMembers(out: Printer, members: Readonly<Record<string, unknown>>):
   for (const [name, value] of Object.entries(members)) {
     const shown = JSON.stringify(value);
     const time =
-      TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value)
+      TIME_CLAIMS.has(name) && isUsableTime(value)
         ? `  ${out.palette.dim(new Date(value * 1000).toISOString())}`
         : '';
     out.line(`  ${name.padEnd(10)} ${shown}${time}`);

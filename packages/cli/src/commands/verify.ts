@@ -7,36 +7,51 @@ import {
   type AccessTokenVerifier,
   createAccessTokenVerifier,
   isTokenwardError,
-  type TokenwardError,
+  TokenwardError,
 } from '@tokenward/core';
-import { expectPositionals, parseCommandArgs, requireUrl, UsageError } from '../lib/args.js';
+import {
+  expectPositionals,
+  type ParsedCommandArgs,
+  parseCommandArgs,
+  requireUrl,
+  UsageError,
+} from '../lib/args.js';
 import { explain, isUpstreamCode } from '../lib/explain.js';
 import { describeIssuer } from '../lib/issuer-kind.js';
 import { decodeUntrusted } from '../lib/jwt-decode.js';
 import { type CliIo, EXIT, type ExitCode, formatDuration, Printer, printJson } from '../lib/output.js';
 import { readToken } from '../lib/read-token.js';
+import { inFlagTerms, settingsFromFlags, VERIFIER_FLAGS } from '../lib/verifier-flags.js';
 import { type StageResult, stageResults } from '../lib/verify-stages.js';
 
-export const VERIFY_HELP = `Usage: tokenward verify <token|-> --issuer <url> --audience <aud> [--scope <scope>]... [--json]
+export const VERIFY_HELP = `Usage: tokenward verify <token|-> --issuer <url> --audience <aud> [options]
 
 Verifies an access token the way an API protected by tokenward does: fetches the issuer's
 discovery document and key set, checks the signature, issuer, audience, lifetime, type and
 scopes, and explains the first check that failed. The token is never printed.
 
 Arguments:
-  <token>             the access token; "-" reads it from stdin (keeps it out of shell history)
+  <token>                  the access token; "-" reads it from stdin (keeps it out of shell history)
 
 Options:
-  --issuer <url>      the custom authorization server the API trusts, exactly as its iss claim
-  --audience <aud>    the audience the API answers to (repeatable: any one must match)
-  --scope <scope>     a scope the route requires (repeatable: all must be granted)
-  --json              print the verdict as JSON
-  -h, --help          show this help
+  --issuer <url>           the authorization server the API trusts, exactly as its iss claim
+  --audience <aud>         the audience the API answers to (repeatable: any one must match)
+  --scope <scope>          a scope the route requires (repeatable: all must be granted)
+  --alg <alg>              a signature algorithm to accept, e.g. ES256 or PS256 (repeatable;
+                           default RS256; none and HS* are never accepted)
+  --no-org-server-rules    a root-path issuer (https://host) is another vendor's issuer, not
+                           the vendor's org server, whose access tokens APIs refuse
+  --jwks-origin <origin>   an origin besides the issuer's that may serve its key set (repeatable)
+  --max-token-size <bytes> the largest token accepted (default 8192)
+  --json                   print the verdict as JSON
+  -h, --help               show this help
 
 Examples:
   tokenward verify "$TOKEN" --issuer https://acme.okta.com/oauth2/default --audience api://default
   printf %s "$TOKEN" | tokenward verify - --issuer https://acme.okta.com/oauth2/default \\
       --audience api://default --scope orders:read --json
+  tokenward verify "$TOKEN" --issuer https://id.example.com --audience https://api.example.com \\
+      --alg ES256 --no-org-server-rules
 
 Exit codes: 0 valid, 1 refused, 2 usage error, 3 could not reach the issuer (503 codes)
 `;
@@ -45,9 +60,13 @@ const OPTIONS = {
   issuer: { type: 'string' },
   audience: { type: 'string', multiple: true },
   scope: { type: 'string', multiple: true },
+  ...VERIFIER_FLAGS,
+  'max-token-size': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+type VerifyValues = ParsedCommandArgs<typeof OPTIONS>['values'];
 
 export async function runVerify(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
@@ -57,11 +76,11 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
   if (audiences.length === 0)
     throw new UsageError('--audience is required (an API must check aud: RFC 8725 section 3.9)');
   const scopes = values.scope ?? [];
-  // RFC 6749 §3.3: a scope token is visible ASCII except space, " and \.
+  // RFC 6749 section 3.3: a scope token is visible ASCII except space, " and \.
   if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
     throw new UsageError('--scope takes one scope token each (visible ASCII without spaces, " or \\)');
   }
-  const verifier = buildVerifier(issuer, audiences);
+  const verifier = buildVerifier(issuer, audiences, values);
   const token = await readToken(positionals[0], io.stdin);
 
   let result: AccessTokenResult | undefined;
@@ -70,13 +89,18 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
     result = await verifier.verify(token, scopes.length === 0 ? undefined : { scopes });
   } catch (error) {
     if (!isTokenwardError(error)) throw error;
-    // A --scope that is not a scope token (RFC 6749 §3.3) is the command line's fault.
-    if (error.code === 'ERR_CONFIG') throw new UsageError(error.message.replace(/^tokenward: /, ''));
+    // A --scope that is not a scope token (RFC 6749 section 3.3) is the command line's fault.
+    if (error.code === 'ERR_CONFIG') throw new UsageError(inFlagTerms(error.message));
     failure = error;
+  }
+  if (result !== undefined) {
+    failure = unusableExpiry(result);
+    if (failure !== undefined) result = undefined;
   }
   const decoded = decodeUntrusted(token);
   const iss = decoded.ok ? decoded.payload.iss : undefined;
-  const checks = stageResults(failure, {
+  const message = failure && inFlagTerms(failure.message);
+  const checks = stageResults(failure && { code: failure.code, message: message ?? '' }, {
     issMissing: typeof iss !== 'string',
     scopesRequired: scopes.length > 0,
   });
@@ -97,7 +121,7 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
           code: failure.code,
           status: failure.status,
           oauthError: failure.oauthError ?? null,
-          message: failure.message,
+          message,
           ...explanation,
         },
       }),
@@ -120,21 +144,55 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
   return exitCode;
 }
 
-function buildVerifier(issuer: string, audiences: readonly string[]): AccessTokenVerifier {
+function buildVerifier(
+  issuer: string,
+  audiences: readonly string[],
+  values: VerifyValues,
+): AccessTokenVerifier {
+  const settings = settingsFromFlags(values);
+  if (settings.orgServerRules !== false && describeIssuer(issuer).kind === 'root') {
+    // Said here rather than relayed from core, so the advice names this command's flags.
+    const origin = new URL(issuer).origin;
+    throw new UsageError(
+      `--issuer ${origin} is a root-path issuer, which tokenward treats as the vendor's org ` +
+        "authorization server (its access tokens are for the vendor's own APIs, not yours): give a " +
+        `custom authorization server such as ${origin}/oauth2/default, or add --no-org-server-rules ` +
+        "if this issuer is another vendor's",
+    );
+  }
   try {
-    // One token, one verification: a result cache would only hold the token in memory longer.
-    return createAccessTokenVerifier({ issuer, audience: audiences, resultCache: false });
+    return createAccessTokenVerifier({
+      issuer,
+      audience: audiences,
+      ...settings,
+      ...(values['max-token-size'] !== undefined && { maxTokenSize: byteCount(values['max-token-size']) }),
+      // One token, one verification: a result cache would only hold the token in memory longer.
+      resultCache: false,
+    });
   } catch (error) {
-    if (isTokenwardError(error) && error.code === 'ERR_CONFIG') {
-      const kind = describeIssuer(issuer);
-      const hint =
-        kind.kind === 'org'
-          ? `; ${explain('ERR_ORG_SERVER_TOKEN', { issuerOrigin: kind.origin }).action}`
-          : '';
-      throw new UsageError(`${error.message}${hint}`);
-    }
+    if (isTokenwardError(error) && error.code === 'ERR_CONFIG')
+      throw new UsageError(inFlagTerms(error.message));
     throw error;
   }
+}
+
+function byteCount(value: string): number {
+  if (!/^\d{1,9}$/.test(value))
+    throw new UsageError(`--max-token-size takes a number of bytes; found "${value}"`);
+  return Number(value);
+}
+
+/**
+ * A refusal for an `exp` so large that it is no date at all (beyond the year 275760, e.g. 1e20):
+ * such a token never expires in practice, and its expiry cannot even be printed. RFC 7519
+ * section 2 makes a NumericDate a number of seconds, which a verifier may bound.
+ */
+function unusableExpiry(result: AccessTokenResult): TokenwardError | undefined {
+  if (!Number.isNaN(result.expiresAt.getTime())) return undefined;
+  return new TokenwardError(
+    'ERR_CLAIM_INVALID',
+    `expected exp to be a NumericDate within the representable dates; found ${String(result.claims.exp).slice(0, 40)}`,
+  );
 }
 
 function printChecks(out: Printer, checks: readonly StageResult[]): void {
@@ -161,6 +219,17 @@ function printSummary(out: Printer, result: AccessTokenResult): void {
   out.line(`  client      ${result.clientId ?? '(none)'}`);
   out.line(`  scopes      ${result.scopes.length === 0 ? '(none)' : result.scopes.join(' ')}`);
   out.line(`  audience    ${result.audience.join(', ')}`);
-  out.line(`  server      ${describeIssuer(result.issuer).summary}`);
+  out.line(`  server      ${serverSummary(result)}`);
+  out.line(
+    `  signed      ${result.header.alg}${result.header.kid === undefined ? '' : `, kid ${result.header.kid}`}`,
+  );
   out.line(`  expires     in ${formatDuration(seconds)} (${result.expiresAt.toISOString()})`);
+}
+
+/** The server that signed, as core classified it under the flags given. */
+function serverSummary(result: AccessTokenResult): string {
+  if (result.server.kind === 'other' && describeIssuer(result.issuer).kind === 'root') {
+    return `${result.issuer}, a root-path issuer verified generically (--no-org-server-rules)`;
+  }
+  return describeIssuer(result.issuer).summary;
 }

@@ -5,6 +5,7 @@
  * §3.3, OpenID Connect Discovery §4.3) and a `jwks_uri` served over https (or loopback), on the
  * issuer's origin, the same in every document (RFC 9068 §4).
  */
+import { describeStatus } from './failure-cause.js';
 import { type HttpGetLimits, httpGet, isLoopbackUrl, jsonObjectOf } from './http-get.js';
 import type { ReportCheck, ReportSection } from './report.js';
 
@@ -14,6 +15,10 @@ export interface DiscoveryOutcome {
   readonly jwksUri: string | undefined;
   /** No document could be fetched because of the network or a server error. */
   readonly unreachable: boolean;
+  /** Why the first document that failed to arrive did not (network reason or HTTP status). */
+  readonly failure: string | undefined;
+  /** The first document that names the issuer exactly, for telling what kind of server it is. */
+  readonly metadata: Readonly<Record<string, unknown>> | undefined;
 }
 
 interface DocumentForm {
@@ -38,9 +43,21 @@ interface DocumentResult {
   readonly jwksUri: string | undefined;
   /** `true` network failure or 5xx; `false` answered. */
   readonly unreachable: boolean;
+  /** Why the document did not arrive, when it did not. */
+  readonly failure?: string;
+  /** The document, when it names the issuer exactly. */
+  readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
-export async function checkDiscovery(issuer: string, limits: HttpGetLimits): Promise<DiscoveryOutcome> {
+/**
+ * Fetches and checks every metadata form of `issuer`. `allowedJwksOrigins` are the origins
+ * besides the issuer's that the key set may come from (`--jwks-origin`).
+ */
+export async function checkDiscovery(
+  issuer: string,
+  limits: HttpGetLimits,
+  allowedJwksOrigins: readonly string[],
+): Promise<DiscoveryOutcome> {
   const issuerUrl = new URL(issuer);
   const results = await Promise.all(
     metadataForms(issuerUrl).map((form) => checkDocument(form, issuer, limits)),
@@ -63,11 +80,13 @@ export async function checkDiscovery(issuer: string, limits: HttpGetLimits): Pro
     });
   }
   const jwksUri = jwksUris[0];
-  if (jwksUri !== undefined) summary.push(...jwksUriChecks(jwksUri, issuerUrl));
+  if (jwksUri !== undefined) summary.push(...jwksUriChecks(jwksUri, issuerUrl, allowedJwksOrigins));
   return {
     sections: [...results.map((result) => result.section), { title: 'Metadata summary', checks: summary }],
     jwksUri,
     unreachable: results.every((result) => result.unreachable),
+    failure: results.find((result) => result.failure !== undefined)?.failure,
+    metadata: results.find((result) => result.metadata !== undefined)?.metadata,
   };
 }
 
@@ -83,11 +102,12 @@ async function checkDocument(
       section: section([{ status: 'fail', label: 'fetched', detail: answer.reason }]),
       jwksUri: undefined,
       unreachable: true,
+      failure: answer.reason,
     };
   }
   const { status, headers } = answer;
   if (status === 404 || status === 405 || status === 410) {
-    const detail = `not served (${status}); verifiers then try the next form`;
+    const detail = `not served (${describeStatus(status)}); verifiers then try the next form`;
     return {
       section: section([{ status: 'warn', label: 'fetched', detail }]),
       jwksUri: undefined,
@@ -99,11 +119,12 @@ async function checkDocument(
     const detail =
       status >= 300 && status < 400
         ? `redirects (${status}) to ${location ?? '?'}; verifiers do not follow redirects for key material`
-        : `answered ${status}`;
+        : `answered ${describeStatus(status)}`;
     return {
       section: section([{ status: 'fail', label: 'fetched', detail }]),
       jwksUri: undefined,
       unreachable: status >= 500,
+      failure: `${form.url} answered ${describeStatus(status)}`,
     };
   }
   const contentType = headers.get('content-type') ?? '(none)';
@@ -138,10 +159,12 @@ async function checkDocument(
       ? { status: 'fail', label: 'jwks_uri', detail: 'missing' }
       : { status: 'pass', label: 'jwks_uri', detail: jwksUri },
   );
+  const matches = document.issuer === issuer;
   return {
     section: section(checks),
-    jwksUri: document.issuer === issuer ? jwksUri : undefined,
+    jwksUri: matches ? jwksUri : undefined,
     unreachable: false,
+    ...(matches && { metadata: document }),
   };
 }
 
@@ -157,7 +180,7 @@ function transportCheck(label: string, url: URL): ReportCheck {
   };
 }
 
-function jwksUriChecks(jwksUri: string, issuer: URL): ReportCheck[] {
+function jwksUriChecks(jwksUri: string, issuer: URL, allowedOrigins: readonly string[]): ReportCheck[] {
   let url: URL;
   try {
     url = new URL(jwksUri);
@@ -168,10 +191,12 @@ function jwksUriChecks(jwksUri: string, issuer: URL): ReportCheck[] {
     transportCheck('jwks_uri', url),
     url.origin === issuer.origin
       ? { status: 'pass', label: 'jwks origin', detail: "the issuer's own origin" }
-      : {
-          status: 'warn',
-          label: 'jwks origin',
-          detail: `${url.origin} is not the issuer's origin: verifiers need it in allowedJwksOrigins`,
-        },
+      : allowedOrigins.includes(url.origin)
+        ? { status: 'pass', label: 'jwks origin', detail: `${url.origin}, allowed with --jwks-origin` }
+        : {
+            status: 'warn',
+            label: 'jwks origin',
+            detail: `${url.origin} is not the issuer's origin: allow it with --jwks-origin ${url.origin}`,
+          },
   ];
 }

@@ -35,11 +35,12 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
   ERR_TOKEN_TOO_LARGE: {
     meaning: 'the token is larger than the configured limit, so it was refused before parsing',
     action:
-      'check that you are sending the token itself; raise maxTokenSize only if your tokens are legitimately this big',
+      'check that you are sending the token itself; raise the limit (--max-token-size) only if your tokens are legitimately this big',
   },
   ERR_ALG_NOT_ALLOWED: {
     meaning: 'the token is signed with an algorithm the API does not accept ("none" and HS* never are)',
-    action: 'use tokens signed by the authorization server with RS256, or add its algorithm to `algorithms`',
+    action:
+      "accept the authorization server's algorithm with --alg (e.g. --alg ES256); none and HS* are never accepted",
   },
   ERR_CRIT_UNSUPPORTED: {
     meaning: 'the token header demands JWS extensions ("crit" or "b64") that are not supported',
@@ -70,7 +71,9 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
   },
   ERR_ORG_SERVER_TOKEN: {
     meaning: "the org server's access tokens are for the vendor's own APIs, not for yours",
-    action: `get a token from a custom authorization server such as ${CUSTOM_SERVER_EXAMPLE}`,
+    action:
+      `get a token from a custom authorization server such as ${CUSTOM_SERVER_EXAMPLE}; if the token's ` +
+      "issuer is another vendor's root-path issuer, verify with --issuer set to it and --no-org-server-rules",
   },
   ERR_AUDIENCE_MISMATCH: {
     meaning: 'the token is meant for another API (its aud does not name this one)',
@@ -138,7 +141,7 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
   },
   ERR_CONFIG: {
     meaning: 'the verifier configuration is invalid',
-    action: 'fix the option named in the message',
+    action: 'fix the flag or option named in the message',
   },
 };
 

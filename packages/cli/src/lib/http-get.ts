@@ -4,6 +4,7 @@
  * from "answered badly", because the two lead to different exit codes.
  */
 import { isLoopbackHost } from '@tokenward/core';
+import { describeFetchFailure } from './failure-cause.js';
 
 export type HttpGetResult =
   | {
@@ -28,7 +29,7 @@ export async function httpGet(url: string, limits: HttpGetLimits): Promise<HttpG
   try {
     response = await fetch(url, { redirect: 'manual', signal, headers: { accept: 'application/json' } });
   } catch (error) {
-    return { kind: 'unreachable', url, reason: describeFailure(error, limits.timeoutMs) };
+    return { kind: 'unreachable', url, reason: describeFetchFailure(error, limits.timeoutMs) };
   }
   try {
     const bytes = new Uint8Array(await response.arrayBuffer());
@@ -38,18 +39,8 @@ export async function httpGet(url: string, limits: HttpGetLimits): Promise<HttpG
         : new TextDecoder().decode(bytes);
     return { kind: 'response', url, status: response.status, headers: response.headers, body };
   } catch (error) {
-    return { kind: 'unreachable', url, reason: describeFailure(error, limits.timeoutMs) };
+    return { kind: 'unreachable', url, reason: describeFetchFailure(error, limits.timeoutMs) };
   }
-}
-
-function describeFailure(error: unknown, timeoutMs: number): string {
-  if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `no answer within ${timeoutMs / 1000} s`;
-  }
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  if (typeof cause?.code === 'string')
-    return `${cause.code}${typeof cause.message === 'string' ? `: ${cause.message}` : ''}`;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Parses a JSON object body, or `undefined`. */

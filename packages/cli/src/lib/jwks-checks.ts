@@ -5,6 +5,7 @@
  * no private or symmetric keys.
  */
 import { DEFAULTS, LIMITS } from '@tokenward/core';
+import { describeStatus } from './failure-cause.js';
 import { type HttpGetLimits, httpGet, jsonObjectOf } from './http-get.js';
 import { formatDuration } from './output.js';
 import type { ReportCheck, ReportSection } from './report.js';
@@ -22,6 +23,8 @@ export interface JwksOutcome {
   readonly section: ReportSection;
   readonly keys: readonly KeySummary[];
   readonly unreachable: boolean;
+  /** Why the key set did not arrive, when it did not (network reason or HTTP status). */
+  readonly failure?: string;
 }
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
@@ -38,13 +41,16 @@ export async function checkJwks(url: string, limits: HttpGetLimits): Promise<Jwk
       section: section([{ status: 'fail', label: 'fetched', detail: answer.reason }]),
       keys: [],
       unreachable: true,
+      failure: answer.reason,
     };
   }
   if (answer.status !== 200) {
+    const status = describeStatus(answer.status);
     return {
-      section: section([{ status: 'fail', label: 'fetched', detail: `answered ${answer.status}` }]),
+      section: section([{ status: 'fail', label: 'fetched', detail: `answered ${status}` }]),
       keys: [],
       unreachable: answer.status >= 500,
+      failure: `${url} answered ${status}`,
     };
   }
   const checks: ReportCheck[] = [

@@ -26,11 +26,18 @@ export interface TokenFacts {
   readonly now: number;
   /** Seconds of clock skew a verifier allows (core's default is 30). */
   readonly clockTolerance: number;
+  /** The algorithms given with `--alg`; `undefined` for core's default allow-list. */
+  readonly algorithms: readonly string[] | undefined;
+  /** False with `--no-org-server-rules`: a root-path issuer is then verified generically. */
+  readonly orgServerRules: boolean;
 }
+
+/** Core's default allow-list, assumed when no `--alg` is given. */
+const DEFAULT_ALGORITHMS: readonly string[] = ['RS256'];
 
 export function findProblems(facts: TokenFacts): Finding[] {
   return [
-    ...algorithmFindings(facts.header),
+    ...algorithmFindings(facts.header, facts.algorithms),
     ...typeFindings(facts),
     ...timeFindings(facts),
     ...issuerFindings(facts),
@@ -39,7 +46,7 @@ export function findProblems(facts: TokenFacts): Finding[] {
   ];
 }
 
-function algorithmFindings(header: TokenFacts['header']): Finding[] {
+function algorithmFindings(header: TokenFacts['header'], algorithms: TokenFacts['algorithms']): Finding[] {
   const { alg } = header;
   const findings: Finding[] = [];
   if (typeof alg !== 'string') {
@@ -63,13 +70,22 @@ function algorithmFindings(header: TokenFacts['header']): Finding[] {
       message: `alg "${alg}": signed with a shared secret, so whoever verifies could also mint tokens; never accepted`,
       code: 'ERR_ALG_NOT_ALLOWED',
     });
-  } else if (alg !== 'RS256') {
-    findings.push({
-      severity: 'warn',
-      check: 'alg',
-      message: `alg "${alg}" is accepted only when listed in the verifier's \`algorithms\` (default RS256)`,
-      code: 'ERR_ALG_NOT_ALLOWED',
-    });
+  } else if (!(algorithms ?? DEFAULT_ALGORITHMS).includes(alg)) {
+    findings.push(
+      algorithms === undefined
+        ? {
+            severity: 'warn',
+            check: 'alg',
+            message: `alg "${alg}" is accepted only when allowed (--alg ${alg}; default ${DEFAULT_ALGORITHMS.join(', ')})`,
+            code: 'ERR_ALG_NOT_ALLOWED',
+          }
+        : {
+            severity: 'fail',
+            check: 'alg',
+            message: `alg "${alg}" is not among the algorithms allowed with --alg (${algorithms.join(', ')})`,
+            code: 'ERR_ALG_NOT_ALLOWED',
+          },
+    );
   }
   if ('crit' in header || 'b64' in header) {
     findings.push({
@@ -89,7 +105,7 @@ function algorithmFindings(header: TokenFacts['header']): Finding[] {
   return findings;
 }
 
-function typeFindings({ header, payload, issuer, kind }: TokenFacts): Finding[] {
+function typeFindings({ header, payload, issuer, kind, orgServerRules }: TokenFacts): Finding[] {
   if (kind.kind === 'id') {
     return [
       {
@@ -112,7 +128,8 @@ function typeFindings({ header, payload, issuer, kind }: TokenFacts): Finding[] 
     ];
   }
   const typed = typeof typ === 'string' && /at\+jwt$/i.test(typ);
-  const vendorServer = issuer.kind === 'org' || issuer.kind === 'custom';
+  const rootPath = issuer.kind === 'org' || issuer.kind === 'root';
+  const vendorServer = issuer.kind === 'custom' || (rootPath && orgServerRules);
   if (vendorServer && !typed && payload.cid === undefined && payload.client_id === undefined) {
     return [
       {
@@ -136,11 +153,11 @@ function timeFindings({ payload, now, clockTolerance }: TokenFacts): Finding[] {
       message: 'no exp: the token never expires, so it is refused',
       code: 'ERR_CLAIM_MISSING',
     });
-  } else if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+  } else if (!isUsableTime(exp)) {
     findings.push({
       severity: 'fail',
       check: 'exp',
-      message: 'exp is not a number of seconds',
+      message: `exp ${describeBadTime(exp)}`,
       code: 'ERR_CLAIM_INVALID',
     });
   } else if (now >= exp) {
@@ -165,11 +182,11 @@ function timeFindings({ payload, now, clockTolerance }: TokenFacts): Finding[] {
     ['iat', iat, 'issued in the future, at'],
   ] as const) {
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
+    if (!isUsableTime(value)) {
       findings.push({
         severity: 'fail',
         check: name,
-        message: `${name} is not a number of seconds`,
+        message: `${name} ${describeBadTime(value)}`,
         code: 'ERR_CLAIM_INVALID',
       });
     } else if (value > now + clockTolerance) {
@@ -184,7 +201,7 @@ function timeFindings({ payload, now, clockTolerance }: TokenFacts): Finding[] {
   return findings;
 }
 
-function issuerFindings({ payload, issuer, kind }: TokenFacts): Finding[] {
+function issuerFindings({ payload, issuer, kind, orgServerRules }: TokenFacts): Finding[] {
   if (payload.iss === undefined) {
     return [
       {
@@ -200,14 +217,17 @@ function issuerFindings({ payload, issuer, kind }: TokenFacts): Finding[] {
       { severity: 'fail', check: 'iss', message: `iss is ${issuer.summary}`, code: 'ERR_ISSUER_MISMATCH' },
     ];
   }
-  if (issuer.kind === 'org' && kind.kind !== 'id') {
+  const rootPath = issuer.kind === 'org' || issuer.kind === 'root';
+  if (rootPath && orgServerRules && kind.kind !== 'id') {
+    // With the default org-server rules every root-path issuer is taken for the org server.
     return [
       {
         severity: 'fail',
         check: 'iss',
         message:
-          "an org-server access token: it is for the vendor's own APIs, and your APIs refuse it; " +
-          `use a custom authorization server such as ${issuer.origin}/oauth2/default`,
+          'an access token from a root-path issuer, which APIs take for the org server: its access tokens ' +
+          "are for the vendor's own APIs, so APIs refuse it; use a custom authorization server such as " +
+          `${issuer.origin}/oauth2/default, or --no-org-server-rules if the issuer is another vendor's`,
         code: 'ERR_ORG_SERVER_TOKEN',
       },
     ];
@@ -271,7 +291,22 @@ function describeShape(value: unknown): string {
   return value === null ? 'null' : `a ${typeof value}`;
 }
 
+/**
+ * A NumericDate (RFC 7519 section 2) a verifier can compare and a person can read: a finite
+ * number of seconds that is a date at all (JavaScript dates end in the year 275760; exp 1e20
+ * is past that and would never expire).
+ */
+export function isUsableTime(value: unknown): value is number {
+  return (
+    typeof value === 'number' && Number.isFinite(value) && !Number.isNaN(new Date(value * 1000).getTime())
+  );
+}
+
+function describeBadTime(value: unknown): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'is not a number of seconds';
+  return `${String(value).slice(0, 40)} is beyond any date (the last is in the year 275760)`;
+}
+
 function isoTime(epochSeconds: number): string {
-  const date = new Date(epochSeconds * 1000);
-  return Number.isNaN(date.getTime()) ? String(epochSeconds) : date.toISOString();
+  return new Date(epochSeconds * 1000).toISOString();
 }

@@ -68,10 +68,24 @@ export function discoverCases(): void {
       }
     });
 
-    it('exit 3 when nothing answers', async () => {
-      const run = await runCli(['discover', `http://127.0.0.1:${await closedPort()}/oauth2/default`]);
+    it('exit 3 when nothing answers, saying why (connection refused)', async () => {
+      const port = await closedPort();
+      const run = await runCli(['discover', `http://127.0.0.1:${port}/oauth2/default`]);
       expect(run.code).toBe(3);
       expect(run.stdout).toContain('could not reach the issuer');
+      expect(run.stdout).toContain(
+        `because connection refused (nothing listens on that port): ECONNREFUSED connect ECONNREFUSED 127.0.0.1:${port}`,
+      );
+      const json = await runCli(['discover', `http://127.0.0.1:${port}/oauth2/default`, '--json']);
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        outcome: 'unreachable',
+        unreachableBecause: expect.stringContaining('ECONNREFUSED'),
+      });
+    });
+
+    it('names the org server only from vendor-shaped metadata (endpoints under /oauth2/v1) (OK-1)', async () => {
+      const run = await runCli(['discover', context.issuer.origin, '--json']);
+      expect((JSON.parse(run.stdout) as DiscoverJson).classification.kind).toBe('org');
     });
 
     it('exit 3 when the key set answers 503', async () => {
@@ -79,7 +93,12 @@ export function discoverCases(): void {
       try {
         const run = await runCli(['discover', issuerOf('payments'), '--json']);
         expect(run.code).toBe(3);
-        expect((JSON.parse(run.stdout) as DiscoverJson).outcome).toBe('unreachable');
+        expect(JSON.parse(run.stdout)).toMatchObject({
+          outcome: 'unreachable',
+          unreachableBecause: `${context.issuer.server('payments').jwksUri} answered 503 Service Unavailable`,
+        });
+        const text = await runCli(['discover', issuerOf('payments')]);
+        expect(text.stdout).toContain('✗ fetched        answered 503 Service Unavailable');
       } finally {
         context.issuer.clearFaults();
       }

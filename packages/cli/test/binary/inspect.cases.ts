@@ -70,16 +70,21 @@ export function inspectCases(): void {
       expect(failing(result)[0]?.message).toContain('aud "0oa1spa" looks like a client id');
     });
 
-    it('classifies the org server and flags its access token for an API (OK-1)', async () => {
+    it('calls an org-server issuer a root-path issuer (no metadata offline) and flags its access token (OK-1)', async () => {
       const token = await clientCredentialsToken('org', ORDER_SCOPES);
       const { result } = await inspectJson(token);
-      expect(result.issuer.kind).toBe('org');
+      expect(result.issuer.kind).toBe('root');
       expect(failing(result)).toEqual([
         expect.objectContaining({
           code: 'ERR_ORG_SERVER_TOKEN',
-          action: `get a token from a custom authorization server such as ${context.issuer.origin}/oauth2/default`,
+          action: expect.stringContaining(
+            `get a token from a custom authorization server such as ${context.issuer.origin}/oauth2/default`,
+          ),
         }),
       ]);
+      const text = await runCli(['inspect', token]);
+      expect(text.stdout).toContain(`tokenward discover ${context.issuer.origin}`);
+      expect(text.stdout).not.toContain('the org authorization server of');
     });
 
     it('classifies a sibling custom server by id', async () => {

@@ -162,7 +162,42 @@ export function verifyCases(): void {
         'api://default',
       ]);
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('org authorization server');
+      expect(run.stderr).toContain("the vendor's org authorization server");
+      expect(run.stderr).toContain('--no-org-server-rules');
+    });
+
+    it('accepts an ES256 token only with --alg ES256, and the refusal names that flag (BCP-1)', async () => {
+      const server = context.issuer.server('default');
+      server.addKey('ES256');
+      const token = await server.mintAccessToken({ scp: ['orders:read'] }, { alg: 'ES256' });
+      const refused = await runCli(verifyArgs(token));
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain('ERR_ALG_NOT_ALLOWED');
+      expect(refused.stdout).toContain('with --alg (e.g. --alg ES256)');
+      const run = await runCli(verifyArgs(token, '--alg', 'RS256', '--alg', 'ES256'));
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/signed +ES256, kid /);
+    });
+
+    it.each([
+      ['--alg HS256', ['--alg', 'HS256'], '--alg may not contain "HS256"'],
+      ['--jwks-origin with a path', ['--jwks-origin', 'https://keys.example.com/x'], '--jwks-origin must be'],
+      ['--max-token-size 10', ['--max-token-size', '10'], '--max-token-size'],
+      ['--max-token-size abc', ['--max-token-size', 'abc'], '--max-token-size takes a number of bytes'],
+    ])("exit 2 for %s, in the flags' own words (BCP-3)", async (_name, extra, message) => {
+      const run = await runCli(verifyArgs('x.y.z', ...extra));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(message);
+      expect(run.stderr).not.toMatch(/`[a-zA-Z]+`|maxTokenSize|allowedJwksOrigins/);
+    });
+
+    it('refuses a token over --max-token-size, naming the flag (BCP-15)', async () => {
+      const token = await clientCredentialsToken('default', ['orders:read']);
+      const run = await runCli(verifyArgs(token, '--max-token-size', '256'));
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('ERR_TOKEN_TOO_LARGE');
+      expect(run.stdout).toContain('(--max-token-size)');
+      expect(run.stdout).not.toContain('maxTokenSize');
     });
 
     it('exit 2 for two tokens, without repeating either', async () => {

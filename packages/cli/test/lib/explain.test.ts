@@ -35,11 +35,11 @@ describe('explain', () => {
   });
 
   it('points an org-server token at the default custom server of its own domain (OK-1)', () => {
-    expect(explain('ERR_ORG_SERVER_TOKEN').action).toBe(
-      'get a token from a custom authorization server such as https://{yourDomain}/oauth2/default',
+    expect(explain('ERR_ORG_SERVER_TOKEN').action).toMatch(
+      /^get a token from a custom authorization server such as https:\/\/\{yourDomain\}\/oauth2\/default; /,
     );
-    expect(explain('ERR_ORG_SERVER_TOKEN', { issuerOrigin: 'https://acme.okta.com' }).action).toBe(
-      'get a token from a custom authorization server such as https://acme.okta.com/oauth2/default',
+    expect(explain('ERR_ORG_SERVER_TOKEN', { issuerOrigin: 'https://acme.okta.com' }).action).toMatch(
+      /^get a token from a custom authorization server such as https:\/\/acme\.okta\.com\/oauth2\/default; .*--no-org-server-rules$/,
     );
   });
 

@@ -19,6 +19,7 @@ const ACCESS = {
 function findings(
   payload: Record<string, unknown>,
   header: Record<string, unknown> = { alg: 'RS256', kid: 'k1' },
+  flags: { algorithms?: readonly string[]; orgServerRules?: boolean } = {},
 ) {
   return findProblems({
     header,
@@ -27,6 +28,8 @@ function findings(
     kind: guessTokenKind(header, payload),
     now: NOW,
     clockTolerance: 30,
+    algorithms: flags.algorithms,
+    orgServerRules: flags.orgServerRules ?? true,
   });
 }
 
@@ -71,14 +74,43 @@ describe('findProblems', () => {
     }
   });
 
-  it('flags an org-server access token but not an org-server ID token as an issuer problem (OK-1)', () => {
+  it('flags a root-path access token but not a root-path ID token as an issuer problem (OK-1)', () => {
     const org = findings({ ...ACCESS, iss: 'https://acme.okta.com', aud: 'https://acme.okta.com' });
     expect(failing(org)).toEqual([['iss', 'ERR_ORG_SERVER_TOKEN']]);
-    expect(org.find((finding) => finding.check === 'iss')?.message).toContain(
-      'https://acme.okta.com/oauth2/default',
-    );
+    const message = org.find((finding) => finding.check === 'iss')?.message;
+    expect(message).toContain('https://acme.okta.com/oauth2/default');
+    expect(message).toContain('--no-org-server-rules');
     const idToken = { iss: 'https://acme.okta.com', sub: '00u1', aud: '0oa1spa', exp: NOW + 600, nonce: 'n' };
     expect(failing(findings(idToken))).toEqual([['type', 'ERR_TYPE_INVALID']]);
+  });
+
+  it('with --no-org-server-rules, takes a root-path issuer for another vendor: no org-server or client-id finding', () => {
+    const generic = {
+      iss: 'https://id.example.com',
+      sub: 'svc',
+      aud: 'https://api.example.com',
+      exp: NOW + 600,
+    };
+    expect(
+      failing(
+        findings(generic, { alg: 'ES256', kid: 'k' }, { algorithms: ['ES256'], orgServerRules: false }),
+      ),
+    ).toEqual([]);
+    expect(failing(findings(generic, { alg: 'ES256', kid: 'k' }))).toEqual([
+      ['client id', 'ERR_TYPE_INVALID'],
+      ['iss', 'ERR_ORG_SERVER_TOKEN'],
+    ]);
+  });
+
+  it('flags NumericDates beyond any date (exp 1e20) as invalid claims, without throwing', () => {
+    expect(failing(findings({ ...ACCESS, exp: 1e20 }))).toEqual([['exp', 'ERR_CLAIM_INVALID']]);
+    expect(failing(findings({ ...ACCESS, nbf: 1e13, iat: -1e300 }))).toEqual([
+      ['nbf', 'ERR_CLAIM_INVALID'],
+      ['iat', 'ERR_CLAIM_INVALID'],
+    ]);
+    expect(findings({ ...ACCESS, exp: 1e20 }).find((finding) => finding.check === 'exp')?.message).toBe(
+      'exp 100000000000000000000 is beyond any date (the last is in the year 275760)',
+    );
   });
 
   it('flags scp that is not an array and scope that is not a string, and notes both or neither', () => {
@@ -95,9 +127,12 @@ describe('findProblems', () => {
   it('flags alg none and HS* as never accepted (JOSE-14, BCP-3), and other algorithms as configurable', () => {
     expect(failing(findings(ACCESS, { alg: 'none' }))).toEqual([['alg', 'ERR_ALG_NOT_ALLOWED']]);
     expect(failing(findings(ACCESS, { alg: 'HS256', kid: 'k' }))).toEqual([['alg', 'ERR_ALG_NOT_ALLOWED']]);
-    expect(
-      findings(ACCESS, { alg: 'ES256', kid: 'k' }).find((finding) => finding.check === 'alg')?.severity,
-    ).toBe('warn');
+    const es256 = findings(ACCESS, { alg: 'ES256', kid: 'k' }).find((finding) => finding.check === 'alg');
+    expect(es256).toMatchObject({ severity: 'warn', message: expect.stringContaining('--alg ES256') });
+    expect(failing(findings(ACCESS, { alg: 'ES256', kid: 'k' }, { algorithms: ['ES256'] }))).toEqual([]);
+    expect(failing(findings(ACCESS, { alg: 'RS256', kid: 'k' }, { algorithms: ['ES256'] }))).toEqual([
+      ['alg', 'ERR_ALG_NOT_ALLOWED'],
+    ]);
   });
 
   it('flags crit (JOSE-5), a non-access typ (BCP-12) and a missing client id on vendor servers', () => {
@@ -152,11 +187,36 @@ describe('decodeUntrusted', () => {
 });
 
 describe('describeIssuer', () => {
-  it('classifies org, custom, default custom and other issuers with core parseIssuer', () => {
-    expect(describeIssuer('https://acme.okta.com')).toMatchObject({
-      kind: 'org',
-      origin: 'https://acme.okta.com',
+  const ORG = 'https://acme.okta.com';
+  const vendorMetadata = {
+    issuer: ORG,
+    jwks_uri: `${ORG}/oauth2/v1/keys`,
+    token_endpoint: `${ORG}/oauth2/v1/token`,
+  };
+
+  it('calls a root-path issuer the org server only when its metadata has the vendor shape', () => {
+    expect(describeIssuer(ORG, vendorMetadata)).toMatchObject({ kind: 'org', origin: ORG });
+    expect(
+      describeIssuer(ORG, { issuer: ORG, jwks_uri: `${ORG}/keys`, scopes_supported: ['okta.users.read'] })
+        .kind,
+    ).toBe('org');
+    const generic = describeIssuer('https://id.example.com', {
+      issuer: 'https://id.example.com',
+      jwks_uri: 'https://id.example.com/jwks',
+      token_endpoint: 'https://id.example.com/token',
     });
+    expect(generic).toMatchObject({ kind: 'root', summary: expect.stringMatching(/^a root-path issuer/) });
+    expect(generic.summary).toContain('--no-org-server-rules');
+    // Endpoints under /oauth2/v1/ on another origin say nothing about this issuer.
+    expect(
+      describeIssuer(ORG, { issuer: ORG, jwks_uri: 'https://keys.example.com/oauth2/v1/keys' }).kind,
+    ).toBe('root');
+    const unknown = describeIssuer(ORG);
+    expect(unknown).toMatchObject({ kind: 'root', summary: expect.stringMatching(/^a root-path issuer/) });
+    expect(unknown.summary).not.toContain('the org authorization server of');
+  });
+
+  it('classifies custom, default custom and other issuers with core parseIssuer', () => {
     expect(describeIssuer(ISSUER)).toMatchObject({ kind: 'custom', id: 'default', isDefault: true });
     expect(describeIssuer('https://acme.okta.com/oauth2/aus9o8wzkhckw9TLa0h7z')).toMatchObject({
       kind: 'custom',

@@ -11,10 +11,16 @@ export function expectNoTokenIn(output: string, token: string): void {
   expect(output).not.toContain(token.slice(-16));
 }
 
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
 /** An unsigned JWT (`alg: none`) with these claims. */
 export function unsignedToken(claims: Record<string, unknown>): string {
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(claims)}.`;
+}
+
+/** A JWT with this header and these claims and a made-up signature: for commands that only decode. */
+export function craftedToken(header: Record<string, unknown>, claims: Record<string, unknown>): string {
+  return `${encode(header)}.${encode(claims)}.c2lnbmF0dXJl`;
 }
 
 /** A port nothing listens on: bound, then released. */
