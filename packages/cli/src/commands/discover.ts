@@ -26,7 +26,7 @@ Arguments:
   <issuer>                 the issuer URL, e.g. https://acme.okta.com/oauth2/default
 
 Options:
-  --alg <alg>              an algorithm the API accepts (repeatable; default RS256), for the
+  --alg <alg>              an algorithm the API accepts (repeatable; default ${DEFAULTS.algorithms.join(', ')}), for the
                            last check: the key set must hold a key for one of them
   --jwks-origin <origin>   an origin besides the issuer's that may serve its key set (repeatable)
   --json                   print the checks as JSON

@@ -25,7 +25,7 @@ Arguments:
   <token>                  the token; "-" reads it from stdin
 
 Options:
-  --alg <alg>              an algorithm the API accepts (repeatable; default RS256)
+  --alg <alg>              an algorithm the API accepts (repeatable; default ${DEFAULTS.algorithms.join(', ')})
   --no-org-server-rules    judge a root-path issuer as another vendor's, not the org server
   --json                   print the decoded content and findings as JSON
   -h, --help               show this help

@@ -6,6 +6,7 @@ import {
   type AccessTokenResult,
   type AccessTokenVerifier,
   createAccessTokenVerifier,
+  DEFAULTS,
   isTokenwardError,
   TokenwardError,
 } from '@tokenward/core';
@@ -38,11 +39,11 @@ Options:
   --audience <aud>         the audience the API answers to (repeatable: any one must match)
   --scope <scope>          a scope the route requires (repeatable: all must be granted)
   --alg <alg>              a signature algorithm to accept, e.g. ES256 or PS256 (repeatable;
-                           default RS256; none and HS* are never accepted)
+                           default ${DEFAULTS.algorithms.join(', ')}; none and HS* are never accepted)
   --no-org-server-rules    a root-path issuer (https://host) is another vendor's issuer, not
                            the vendor's org server, whose access tokens APIs refuse
   --jwks-origin <origin>   an origin besides the issuer's that may serve its key set (repeatable)
-  --max-token-size <bytes> the largest token accepted (default 8192)
+  --max-token-size <bytes> the largest token accepted (default ${DEFAULTS.maxTokenSize})
   --json                   print the verdict as JSON
   -h, --help               show this help
 

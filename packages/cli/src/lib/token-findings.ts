@@ -2,7 +2,7 @@
  * What would make a verifier refuse a token, read from its untrusted content: the checks of
  * `inspect`. Each failing finding names the code tokenward would answer with.
  */
-import type { ErrorCode } from '@tokenward/core';
+import { DEFAULTS, type ErrorCode } from '@tokenward/core';
 import type { IssuerDescription } from './issuer-kind.js';
 import { formatDuration } from './output.js';
 import type { TokenKindGuess } from './token-kind.js';
@@ -31,9 +31,6 @@ export interface TokenFacts {
   /** False with `--no-org-server-rules`: a root-path issuer is then verified generically. */
   readonly orgServerRules: boolean;
 }
-
-/** Core's default allow-list, assumed when no `--alg` is given. */
-const DEFAULT_ALGORITHMS: readonly string[] = ['RS256'];
 
 export function findProblems(facts: TokenFacts): Finding[] {
   return [
@@ -70,13 +67,13 @@ function algorithmFindings(header: TokenFacts['header'], algorithms: TokenFacts[
       message: `alg "${alg}": signed with a shared secret, so whoever verifies could also mint tokens; never accepted`,
       code: 'ERR_ALG_NOT_ALLOWED',
     });
-  } else if (!(algorithms ?? DEFAULT_ALGORITHMS).includes(alg)) {
+  } else if (!(algorithms ?? DEFAULTS.algorithms).includes(alg)) {
     findings.push(
       algorithms === undefined
         ? {
             severity: 'warn',
             check: 'alg',
-            message: `alg "${alg}" is accepted only when allowed (--alg ${alg}; default ${DEFAULT_ALGORITHMS.join(', ')})`,
+            message: `alg "${alg}" is accepted only when allowed (--alg ${alg}; default ${DEFAULTS.algorithms.join(', ')})`,
             code: 'ERR_ALG_NOT_ALLOWED',
           }
         : {
