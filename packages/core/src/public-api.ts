@@ -5,6 +5,7 @@
 
 export { checkClaims } from './claim-requirements.js';
 export { DEFAULTS, LIMITS, type Range } from './defaults.js';
+export { discoveryUrls } from './discovery-urls.js';
 export type {
   ErrorCode,
   InvalidTokenCode,

@@ -1,7 +1,7 @@
 import { delay, HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { discoveryUrls } from '../../src/lib/keys/discovery.js';
+import { discoveryUrls } from '../../src/discovery-urls.js';
 import { createIssuerKeys, type IssuerKeysConfig } from '../../src/lib/keys/issuer-keys.js';
 import { ISSUER, JWKS_URI, METADATA_URL, ORIGIN } from './mock-idp.js';
 import { eventsOfType, keysConfig, manualClock, rejection, rsaKey } from './support.js';
@@ -57,6 +57,16 @@ describe('discovery addresses (MD-2)', () => {
     expect(discoveryUrls('https://acme.okta.com/oauth2/default/')[2]).toBe(
       'https://acme.okta.com/oauth2/default/.well-known/openid-configuration',
     );
+  });
+
+  it('is exported from both entries, and refuses what is not an issuer with ERR_CONFIG (MD-1)', async () => {
+    const web = await import('../../src/index.js');
+    const node = await import('../../src/node.js');
+    expect(web.discoveryUrls).toBe(discoveryUrls);
+    expect(node.discoveryUrls).toBe(discoveryUrls);
+    for (const notIssuer of ['acme.okta.com', 'https://acme.okta.com/?x=1', 'ftp://acme.okta.com']) {
+      expect(() => discoveryUrls(notIssuer)).toThrow(expect.objectContaining({ code: 'ERR_CONFIG' }));
+    }
   });
 });
 

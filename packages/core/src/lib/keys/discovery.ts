@@ -2,6 +2,7 @@
  * Authorization-server metadata discovery (RFC 8414 §3, OpenID Connect Discovery §4), reduced to
  * what a resource server needs from it: a `jwks_uri` that provably belongs to the issuer.
  */
+import { discoveryUrls } from '../../discovery-urls.js';
 import { TokenwardError } from '../../errors.js';
 import { type EventHandler, emit } from '../../events.js';
 import type { Transport } from '../../runtime.js';
@@ -42,23 +43,6 @@ export interface Discovery {
  * says plainly that nothing is there.
  */
 const NOT_AT_THIS_ADDRESS = new Set([404, 405, 410]);
-
-/**
- * The addresses to try, in order: the RFC 8414 §3.1 form, with the well-known suffix
- * inserted between host and path, then the appended OAuth and OpenID Connect forms that Okta
- * and most providers also serve. For an issuer without a path the first two coincide.
- */
-export function discoveryUrls(issuer: string): string[] {
-  const url = new URL(issuer);
-  const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
-  const base = `${url.origin}${path}`;
-  const urls = [
-    `${url.origin}/.well-known/oauth-authorization-server${path}`,
-    `${base}/.well-known/oauth-authorization-server`,
-    `${base}/.well-known/openid-configuration`,
-  ];
-  return [...new Set(urls)];
-}
 
 export function createDiscovery(config: DiscoveryConfig): Discovery {
   let current: { readonly jwksUri: string; readonly fetchedAt: number } | undefined;
