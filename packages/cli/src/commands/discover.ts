@@ -2,8 +2,8 @@
  * `tokenward discover`: fetches an issuer's discovery documents and key set, checks what a
  * verifier relies on, and finally lets `@tokenward/core` load them the way an API would.
  */
-import { createAccessTokenVerifier, DEFAULTS, isTokenwardError } from '@tokenward/core';
-import { expectPositionals, parseCommandArgs, requireUrl } from '../lib/args.js';
+import { createAccessTokenVerifier, DEFAULTS, isTokenwardError, parseIssuer } from '@tokenward/core';
+import { expectPositionals, parseCommandArgs, requireUrl, UsageError } from '../lib/args.js';
 import { checkDiscovery } from '../lib/discovery-checks.js';
 import { explain, isUpstreamCode } from '../lib/explain.js';
 import { withCause } from '../lib/failure-cause.js';
@@ -55,6 +55,12 @@ export async function runDiscover(argv: readonly string[], io: CliIo): Promise<E
   const { values, positionals } = parseCommandArgs(argv, OPTIONS);
   expectPositionals(positionals, 1, 'the issuer URL');
   const issuer = requireUrl(positionals[0], 'the issuer');
+  try {
+    parseIssuer(issuer);
+  } catch (error) {
+    if (isTokenwardError(error)) throw new UsageError(inFlagTerms(error.message, DISCOVER_FLAG_NAMES));
+    throw error;
+  }
   const settings = settingsFromFlags(values);
 
   const discovery = await checkDiscovery(issuer, METADATA_LIMITS, settings.allowedJwksOrigins ?? []);

@@ -5,6 +5,7 @@
  * §3.3, OpenID Connect Discovery §4.3) and a `jwks_uri` served over https (or loopback), on the
  * issuer's origin, the same in every document (RFC 9068 §4).
  */
+import { discoveryUrls } from '@tokenward/core';
 import { describeStatus } from './failure-cause.js';
 import { type HttpGetLimits, httpGet, isLoopbackUrl, jsonObjectOf } from './http-get.js';
 import type { ReportCheck, ReportSection } from './report.js';
@@ -26,16 +27,23 @@ interface DocumentForm {
   readonly url: string;
 }
 
-/** The three addresses (two for an issuer without a path, where the OAuth forms coincide). */
-export function metadataForms(issuer: URL): DocumentForm[] {
-  const path = issuer.pathname === '/' ? '' : issuer.pathname.replace(/\/$/, '');
-  const base = `${issuer.origin}${path}`;
-  const inserted = `${issuer.origin}/.well-known/oauth-authorization-server${path}`;
-  const appended = `${base}/.well-known/oauth-authorization-server`;
-  const forms: DocumentForm[] = [{ title: 'OAuth metadata, RFC 8414 form', url: inserted }];
-  if (appended !== inserted) forms.push({ title: 'OAuth metadata, appended form', url: appended });
-  forms.push({ title: 'OpenID configuration', url: `${base}/.well-known/openid-configuration` });
-  return forms;
+const OPENID_SUFFIX = '/.well-known/openid-configuration';
+const OAUTH_SUFFIX = '/.well-known/oauth-authorization-server';
+
+/**
+ * Core's metadata addresses of `issuer` (three, two for an issuer without a path, where the OAuth
+ * forms coincide), each named by its form.
+ */
+export function metadataForms(issuer: string): DocumentForm[] {
+  const origin = new URL(issuer).origin;
+  return discoveryUrls(issuer).map((url) => ({
+    url,
+    title: url.endsWith(OPENID_SUFFIX)
+      ? 'OpenID configuration'
+      : url.startsWith(`${origin}${OAUTH_SUFFIX}`)
+        ? 'OAuth metadata, RFC 8414 form'
+        : 'OAuth metadata, appended form',
+  }));
 }
 
 interface DocumentResult {
@@ -59,9 +67,7 @@ export async function checkDiscovery(
   allowedJwksOrigins: readonly string[],
 ): Promise<DiscoveryOutcome> {
   const issuerUrl = new URL(issuer);
-  const results = await Promise.all(
-    metadataForms(issuerUrl).map((form) => checkDocument(form, issuer, limits)),
-  );
+  const results = await Promise.all(metadataForms(issuer).map((form) => checkDocument(form, issuer, limits)));
   const jwksUris = results.flatMap((result) => (result.jwksUri === undefined ? [] : [result.jwksUri]));
   const summary: ReportCheck[] = [transportCheck('issuer', issuerUrl)];
   if (jwksUris.length === 0) {

@@ -108,6 +108,11 @@ export function discoverCases(): void {
       ['no issuer', ['discover'], 'missing the issuer URL'],
       ['a non-URL', ['discover', 'acme.okta.com'], 'absolute URL'],
       ['two issuers', ['discover', 'https://a.example', 'https://b.example'], 'expected one argument'],
+      [
+        'an issuer with a query (MD-1)',
+        ['discover', 'https://a.example/oauth2/default?x=1'],
+        'without query',
+      ],
     ])('exit 2 for %s', async (_name, args, message) => {
       const run = await runCli(args);
       expect(run.code).toBe(2);

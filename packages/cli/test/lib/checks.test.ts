@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { discoveryUrls } from '@tokenward/core';
 import { describe, expect, it } from 'vitest';
 import { metadataForms } from '../../src/lib/discovery-checks.js';
 import { checkKeys, type KeySummary, summarizeKey } from '../../src/lib/jwks-checks.js';
@@ -64,18 +65,30 @@ describe('checkKeys', () => {
 });
 
 describe('metadataForms', () => {
-  it('lists the RFC 8414 path-insertion form first, then the appended forms (MD-2)', () => {
-    expect(metadataForms(new URL('https://acme.okta.com/oauth2/aus1')).map((form) => form.url)).toEqual([
-      'https://acme.okta.com/.well-known/oauth-authorization-server/oauth2/aus1',
-      'https://acme.okta.com/oauth2/aus1/.well-known/oauth-authorization-server',
-      'https://acme.okta.com/oauth2/aus1/.well-known/openid-configuration',
+  it("names core's addresses by form, the RFC 8414 path-insertion form first (MD-2)", () => {
+    const issuer = 'https://acme.okta.com/oauth2/aus1';
+    const forms = metadataForms(issuer);
+    expect(forms.map((form) => form.url)).toEqual(discoveryUrls(issuer));
+    expect(forms).toEqual([
+      {
+        title: 'OAuth metadata, RFC 8414 form',
+        url: 'https://acme.okta.com/.well-known/oauth-authorization-server/oauth2/aus1',
+      },
+      {
+        title: 'OAuth metadata, appended form',
+        url: 'https://acme.okta.com/oauth2/aus1/.well-known/oauth-authorization-server',
+      },
+      {
+        title: 'OpenID configuration',
+        url: 'https://acme.okta.com/oauth2/aus1/.well-known/openid-configuration',
+      },
     ]);
   });
 
-  it('lists two forms for an org server, where the OAuth forms coincide', () => {
-    expect(metadataForms(new URL('https://acme.okta.com')).map((form) => form.url)).toEqual([
-      'https://acme.okta.com/.well-known/oauth-authorization-server',
-      'https://acme.okta.com/.well-known/openid-configuration',
+  it('lists two forms for a root-path issuer, where the OAuth forms coincide', () => {
+    expect(metadataForms('https://acme.okta.com').map((form) => form.title)).toEqual([
+      'OAuth metadata, RFC 8414 form',
+      'OpenID configuration',
     ]);
   });
 });
