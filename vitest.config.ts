@@ -34,6 +34,7 @@ export default defineConfig({
       project('cli', 'packages/cli'),
       project('gateway', 'packages/gateway', { testTimeout: 60_000 }),
       project('otel', 'packages/otel'),
+      project('redis', 'packages/redis'),
       project('integration', 'test', {
         include: ['**/*.test.ts'],
         exclude: ['security/**', '**/node_modules/**'],
