@@ -35,6 +35,7 @@ export default defineConfig({
       project('mcp', 'packages/mcp'),
       project('gateway', 'packages/gateway', { testTimeout: 60_000 }),
       project('otel', 'packages/otel'),
+      project('redis', 'packages/redis'),
       project('integration', 'test', {
         include: ['**/*.test.ts'],
         exclude: ['security/**', '**/node_modules/**'],

@@ -32,6 +32,7 @@ const expectedExports: Partial<Record<PackageName, readonly string[]>> = {
   cli: ['main'],
   gateway: ['startGateway', 'runGatewayCli', 'GatewayStartError', 'PolicyError'],
   otel: ['instrumentTokenward', 'ATTRIBUTES', 'METRICS', 'SPANS'],
+  redis: ['createRedisStore'],
 };
 
 let packDir: string;
