@@ -106,6 +106,28 @@ export const DEFAULT_REALM: string = DEFAULTS.realm;
 
 const BRAND = Symbol.for('tokenward.error');
 
+/**
+ * What a client is told about a 5xx answer: the message itself may name URLs or network and TLS
+ * failures, which belong in logs and events, never in a response to an anonymous caller.
+ */
+const SERVER_SIDE_DESCRIPTION: Partial<Record<ErrorCode, string>> = {
+  ERR_CONFIG: 'The API is misconfigured and cannot check credentials',
+};
+const UNAVAILABLE_DESCRIPTION = 'The API cannot check access tokens right now; retry later';
+
+/**
+ * The JSON body of an error answer, the same through every adapter:
+ * `{ "error": "invalid_token", "error_description": "...", "code": "ERR_TOKEN_EXPIRED" }`.
+ */
+export interface ErrorResponseBody {
+  /** OAuth error name; absent when the request carried no credentials (RFC 6750 section 3.1). */
+  readonly error?: OAuthErrorName;
+  /** What was expected and what was found; a generic sentence for 5xx answers. */
+  readonly error_description: string;
+  /** Stable tokenward code, e.g. `ERR_TOKEN_EXPIRED`. */
+  readonly code: ErrorCode;
+}
+
 export interface TokenwardErrorOptions {
   /** The underlying failure (network error, parse error, ...). */
   cause?: unknown;
@@ -154,6 +176,28 @@ export class TokenwardError extends Error {
     this.expose = meaning.status < 500;
     this.headers = buildHeaders(code, meaning, message, options);
     Object.defineProperty(this, BRAND, { value: true });
+    // A refusal or an outage is an answer, not a bug: one line in a log, no stack frames. A
+    // configuration mistake keeps its trace, which points at the code to fix.
+    if (code !== 'ERR_CONFIG') {
+      Object.defineProperty(this, 'stack', {
+        value: `${this.name} [${code}]: ${message}`,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  /**
+   * The JSON body to answer with. `error_description` is the message for 4xx answers and a
+   * generic sentence for 5xx ones, whose messages may hold URLs or network details.
+   */
+  get body(): ErrorResponseBody {
+    const description = this.expose
+      ? this.message
+      : (SERVER_SIDE_DESCRIPTION[this.code] ?? UNAVAILABLE_DESCRIPTION);
+    return this.oauthError === undefined || this.code === 'ERR_CONFIG'
+      ? { error_description: description, code: this.code }
+      : { error: this.oauthError, error_description: description, code: this.code };
   }
 
   /** A copy with a different realm in its challenge (adapters set their realm). */
@@ -164,7 +208,7 @@ export class TokenwardError extends Error {
       retryAfter: this.retryAfter,
       realm,
     });
-    copy.stack = this.stack;
+    if (this.code === 'ERR_CONFIG') copy.stack = this.stack;
     return copy;
   }
 }

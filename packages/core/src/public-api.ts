@@ -3,11 +3,24 @@
  * with its own runtime. Internals (`src/lib`) are never exported from here.
  */
 
+export {
+  type AuthRequest,
+  authenticateRequest,
+  type CredentialScheme,
+  type CredentialSource,
+  type Credentials,
+  checkAuthRequirements,
+  type HeaderGetter,
+  type HeaderRecord,
+  type RequestAuthentication,
+} from './authenticate-request.js';
 export { checkClaims } from './claim-requirements.js';
 export { DEFAULTS, LIMITS, type Range } from './defaults.js';
 export { discoveryUrls } from './discovery-urls.js';
+export { errorLogLine } from './error-log.js';
 export type {
   ErrorCode,
+  ErrorResponseBody,
   InvalidTokenCode,
   OAuthErrorName,
   TokenwardErrorOptions,
@@ -47,6 +60,13 @@ export {
   extractBearerToken,
   isCorsPreflight,
 } from './request.js';
+export {
+  type AdapterAuthOptions,
+  type AuthenticateRequestOptions,
+  type SplitAuthOptions,
+  splitAuthOptions,
+  validateRequestOptions,
+} from './request-options.js';
 export { validateAuthRequirements } from './requirements.js';
 export type {
   JsonWebKeyLike,
@@ -73,6 +93,7 @@ export type {
   AccessTokenResult,
   AccessTokenVerifier,
   AuthorizationServerInfo,
+  AuthRequirements,
   ClaimPrimitive,
   ClaimRequirement,
   ClaimRequirements,

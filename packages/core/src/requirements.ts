@@ -4,7 +4,7 @@
  */
 
 import { configError, found } from './lib/options/option-checks.js';
-import type { ClaimRequirement, ClaimRequirements, VerifyAccessTokenOptions } from './types.js';
+import type { AuthRequirements, ClaimRequirement, ClaimRequirements } from './types.js';
 
 const REQUIREMENT_NAMES: ReadonlySet<string> = new Set(['scopes', 'scopeMatch', 'claims']);
 // Frozen results of this check: handed back (to `verify` on every request), they need no second look.
@@ -25,9 +25,9 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
  * @example
  * const requirements = validateAuthRequirements({ scopes: ['orders:read'] }, 'config.auth of GET /orders');
  */
-export function validateAuthRequirements(value: unknown, where: string): VerifyAccessTokenOptions {
+export function validateAuthRequirements(value: unknown, where: string): AuthRequirements {
   if (typeof value === 'object' && value !== null && VALIDATED.has(value)) {
-    return value as VerifyAccessTokenOptions;
+    return value as AuthRequirements;
   }
   if (!isPlainRecord(value)) {
     throw configError(
@@ -45,7 +45,7 @@ export function validateAuthRequirements(value: unknown, where: string): VerifyA
   if (scopeMatch !== undefined && scopeMatch !== 'all' && scopeMatch !== 'any') {
     throw configError(`${where}: \`scopeMatch\` must be 'all' or 'any'; found ${found(scopeMatch)}`);
   }
-  const requirements: VerifyAccessTokenOptions = Object.freeze({
+  const requirements: AuthRequirements = Object.freeze({
     ...(scopes === undefined ? {} : { scopes: scopeList(scopes, where) }),
     ...(scopeMatch === undefined ? {} : { scopeMatch }),
     ...(claims === undefined ? {} : { claims: readClaimRequirements(claims, where) }),

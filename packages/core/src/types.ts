@@ -84,8 +84,13 @@ export type ClaimRequirements<Claims = AccessTokenClaims> = Readonly<
   Record<string, ClaimRequirement<Claims>>
 >;
 
-/** Requirements of one `verify` call, on top of the verifier's own checks. */
-export interface VerifyAccessTokenOptions {
+/**
+ * What a route requires of a verified token beyond being genuine and meant for this API: the one
+ * requirements type of `verify`, `authenticateRequest` and every adapter (Express `requireAuth`,
+ * Fastify `config.auth`, the Fetch adapter, Hono). Check it once with `validateAuthRequirements`.
+ * @example { scopes: ['orders:read', 'orders:write'], scopeMatch: 'any', claims: { tier: 'gold' } }
+ */
+export interface AuthRequirements {
   /**
    * Scopes the caller needs; a token lacking them fails with `ERR_INSUFFICIENT_SCOPE` (403).
    * Example: `['orders:read']`.
@@ -96,6 +101,9 @@ export interface VerifyAccessTokenOptions {
   /** Claims the token must carry, see {@link ClaimRequirement}. */
   readonly claims?: ClaimRequirements;
 }
+
+/** Requirements of one `verify` call, on top of the verifier's own checks: {@link AuthRequirements}. */
+export interface VerifyAccessTokenOptions extends AuthRequirements {}
 
 /** Verifies access tokens for the configured issuers and audiences. */
 export interface AccessTokenVerifier {

@@ -1,26 +1,35 @@
-import { isTokenwardError } from '@tokenward/core';
+import { type ErrorResponseBody, errorLogLine, isTokenwardError, type TokenwardError } from '@tokenward/core';
 import type { ErrorRequestHandler } from 'express';
 
-/** The JSON body `authErrorHandler` sends. */
-export interface AuthErrorBody {
-  /** OAuth error name (RFC 6750 §3.1); absent for a request that carried no credentials. */
-  error?: string;
-  error_description: string;
-  /** Stable tokenward code, e.g. `ERR_TOKEN_EXPIRED`. */
-  code: string;
+/** The JSON body `authErrorHandler` sends: core's, the same through every adapter. */
+export type AuthErrorBody = ErrorResponseBody;
+
+/** Options of {@link authErrorHandler}. */
+export interface AuthErrorHandlerOptions {
+  /**
+   * Where the one line per answered error goes, without a stack trace; for a 503 it ends with
+   * the cause (which the answer never shows). `false`: no logging. Default: `console.warn` for
+   * 4xx, `console.error` for 5xx.
+   * @example { log: (line, error) => req.log.warn({ code: error.code }, line) }
+   */
+  log?: ((line: string, error: TokenwardError) => void) | false;
 }
 
+const consoleLogger = (line: string, error: TokenwardError) =>
+  error.status >= 500 ? console.error(line) : console.warn(line);
+
 /**
- * Error middleware that answers tokenward errors with their status, their headers
- * (`WWW-Authenticate`, `Retry-After`) and a JSON {@link AuthErrorBody}. Every other error, and
- * `ERR_CONFIG` (a server bug that should be logged, not rendered), goes on to the next handler.
+ * Error middleware that answers tokenward errors with their status, headers (`WWW-Authenticate`,
+ * `Retry-After`) and core's JSON {@link AuthErrorBody}, and logs one line. Other errors, and
+ * `ERR_CONFIG` (a server bug whose stack matters), go on to the next handler.
  *
  * @example app.use(authErrorHandler());
  */
-export function authErrorHandler(): ErrorRequestHandler {
-  return function tokenwardErrorHandler(err, _req, res, next) {
+export function authErrorHandler(options: AuthErrorHandlerOptions = {}): ErrorRequestHandler {
+  const log = options.log === undefined ? consoleLogger : options.log;
+  return function tokenwardErrorHandler(err, req, res, next) {
     if (!isTokenwardError(err) || err.code === 'ERR_CONFIG' || res.headersSent) return next(err);
-    const body: AuthErrorBody = { error: err.oauthError, error_description: err.message, code: err.code };
-    res.status(err.status).set(err.headers).json(body);
+    if (log !== false) log(`tokenward: ${req.method} ${req.path} ${errorLogLine(err)}`, err);
+    res.status(err.status).set(err.headers).json(err.body);
   };
 }

@@ -3,11 +3,14 @@ import './types.js';
 export type {
   AccessTokenResult,
   AccessTokenVerifier,
+  AuthRequirements,
   ClaimRequirements,
+  ErrorCode,
   ScopeMatch,
-  TokenwardError,
 } from '@tokenward/core';
-export { type AuthErrorBody, authErrorHandler } from './error-handler.js';
-export type { ExpressAuthOptions, RequireAuthOptions } from './options.js';
+export { isTokenwardError, TokenwardError } from '@tokenward/core';
+export { type AuthErrorBody, type AuthErrorHandlerOptions, authErrorHandler } from './error-handler.js';
+export type { ExpressAuthOptions, RequireAuthOptions } from './require-auth.js';
 export { optionalAuth, requireAuth } from './require-auth.js';
 export { type RequireScopesOptions, requireClaims, requireScopes } from './require-scopes.js';
+export type { TokenwardAuth, TokenwardClaims } from './types.js';

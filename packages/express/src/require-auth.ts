@@ -1,116 +1,107 @@
 import {
   type AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  type AdapterAuthOptions,
+  authenticateRequest,
   createAccessTokenVerifier,
-  extractBearerToken,
-  isCorsPreflight,
+  type RequestAuthentication,
+  splitAuthOptions,
   TokenwardError,
-  type VerifyAccessTokenOptions,
 } from '@tokenward/core';
 import type { RequestHandler } from 'express';
-import { inRealm, tokenMissing } from './lib/errors.js';
-import { toBearerRequest } from './lib/request.js';
-import { type AuthState, recordAuthState } from './lib/state.js';
-import {
-  type ExpressAuthOptions,
-  type RequireAuthOptions,
-  splitOptions,
-  validateAdapterOptions,
-} from './options.js';
-import './types.js';
+import type { TokenwardAuth } from './types.js';
+
+/** Options of the Express adapter beside the verifier's: `realm`, `allowQuery`, `allowBody`, `corsPreflight` and the requirements `scopes`, `scopeMatch`, `claims`. */
+export type ExpressAuthOptions = AdapterAuthOptions;
+
+/** Everything `requireAuth(options)` takes: the verifier's options plus the adapter's. */
+export type RequireAuthOptions = AccessTokenVerifierOptions & ExpressAuthOptions;
+
+/**
+ * What `requireAuth`/`optionalAuth` decided for a request, for the route-level checks after it:
+ * `result` is unset for an anonymous request, `preflight` marks a CORS preflight passed on.
+ * Keyed by the request object, so nothing a client sends and no other middleware writing
+ * `req.auth` can make a route-level check believe authentication ran.
+ */
+export const authStates = new WeakMap<
+  object,
+  { realm: string; result?: TokenwardAuth; preflight: boolean }
+>();
 
 /**
  * Middleware that lets a request through only with a valid bearer token, setting `req.auth` to
  * the frozen verification result. The verifier is built here, once: bad options throw
- * `ERR_CONFIG` from this call, not from a request.
+ * `ERR_CONFIG` from this call, not from a request. A CORS preflight is answered 204 here unless
+ * `corsPreflight: 'pass'` (mount CORS middleware before this one).
  *
  * @example app.use('/api', requireAuth({ issuer, audience: 'api://default' }));
  */
-export function requireAuth(options: RequireAuthOptions): RequestHandler;
-export function requireAuth(verifier: AccessTokenVerifier, options?: ExpressAuthOptions): RequestHandler;
 export function requireAuth(
   optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
   options?: ExpressAuthOptions,
 ): RequestHandler {
-  return authMiddleware(optionsOrVerifier, options, false);
+  return authMiddleware(optionsOrVerifier, options, 'required');
 }
 
 /**
  * Like {@link requireAuth}, but a request without any bearer credentials passes with `req.auth`
  * unset. A token that is sent must still be valid (401), and a malformed request still gets 400.
  */
-export function optionalAuth(options: RequireAuthOptions): RequestHandler;
-export function optionalAuth(verifier: AccessTokenVerifier, options?: ExpressAuthOptions): RequestHandler;
 export function optionalAuth(
   optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
   options?: ExpressAuthOptions,
 ): RequestHandler {
-  return authMiddleware(optionsOrVerifier, options, true);
+  return authMiddleware(optionsOrVerifier, options, 'optional');
 }
 
 function authMiddleware(
-  optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
+  given: RequireAuthOptions | AccessTokenVerifier,
   extraOptions: ExpressAuthOptions | undefined,
-  anonymousAllowed: boolean,
+  credentials: 'required' | 'optional',
 ): RequestHandler {
-  const where = anonymousAllowed ? 'optionalAuth' : 'requireAuth';
-  const { verifier, adapterOptions, requirements } = resolve(optionsOrVerifier, extraOptions, where);
-  const { allowQuery = false, allowBody = false } = adapterOptions;
-  // A verifier passed in already knows its realm: the adapter's own challenges use it too.
-  const realm = adapterOptions.realm ?? verifier.realm;
-  const checks =
-    requirements.scopes === undefined && requirements.claims === undefined ? undefined : requirements;
-  const extraction = { allowQuery, allowBody };
-  const preflightState: AuthState = Object.freeze({ realm, result: undefined, preflight: true });
-
-  return async function tokenwardAuth(req, _res, next) {
-    let outcome: unknown;
-    try {
-      const input = toBearerRequest(req, allowQuery);
-      // A CORS preflight carries no credentials by design (Fetch standard, CORS protocol).
-      if (isCorsPreflight(input)) {
-        recordAuthState(req, preflightState);
-      } else {
-        const token = extractBearerToken(input, extraction);
-        if (token === undefined && !anonymousAllowed) throw tokenMissing(realm);
-        // Core resolves to a frozen result: handlers can read req.auth but not alter it.
-        const result = token === undefined ? undefined : await verifier.verify(token, checks);
-        recordAuthState(req, { realm, result, preflight: false });
-        if (result !== undefined) req.auth = result;
-      }
-    } catch (error) {
-      outcome = inRealm(error, realm);
-    }
-    // Outside the try, so an exception from a later handler is never taken for an auth failure.
-    // Explicit next(err): Express 4 does not catch rejected promises from middleware.
-    next(outcome);
-  };
-}
-
-function resolve(
-  optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
-  extraOptions: ExpressAuthOptions | undefined,
-  where: string,
-): {
-  verifier: AccessTokenVerifier;
-  adapterOptions: ExpressAuthOptions;
-  requirements: VerifyAccessTokenOptions;
-} {
-  if (typeof optionsOrVerifier !== 'object' || optionsOrVerifier === null) {
+  if (typeof given !== 'object' || given === null) {
+    const found = given === null ? 'null' : typeof given;
     throw new TokenwardError(
       'ERR_CONFIG',
-      `tokenward: expected verifier options or an access-token verifier; found ${optionsOrVerifier === null ? 'null' : typeof optionsOrVerifier}`,
+      `tokenward: expected verifier options or a verifier; found ${found}`,
     );
   }
-  if (isVerifier(optionsOrVerifier)) {
-    const adapterOptions = extraOptions ?? {};
-    const requirements = validateAdapterOptions(adapterOptions, where);
-    return { verifier: optionsOrVerifier, adapterOptions, requirements };
-  }
-  const { verifierOptions, adapterOptions } = splitOptions(optionsOrVerifier);
-  const requirements = validateAdapterOptions(adapterOptions, where);
-  return { verifier: createAccessTokenVerifier(verifierOptions), adapterOptions, requirements };
-}
+  const isVerifier = typeof (given as Partial<AccessTokenVerifier>).verify === 'function';
+  const where = credentials === 'optional' ? 'optionalAuth' : 'requireAuth';
+  const {
+    rest,
+    request: options,
+    requirements,
+  } = splitAuthOptions(isVerifier ? (extraOptions ?? {}) : (given as RequireAuthOptions), where, credentials);
+  const verifier = isVerifier
+    ? (given as AccessTokenVerifier)
+    : createAccessTokenVerifier(rest as RequireAuthOptions);
+  const realm = options.realm ?? verifier.realm;
 
-function isVerifier(value: RequireAuthOptions | AccessTokenVerifier): value is AccessTokenVerifier {
-  return typeof (value as Partial<AccessTokenVerifier>).verify === 'function';
+  return async function tokenwardAuth(req, res, next) {
+    let outcome: RequestAuthentication;
+    try {
+      // The raw lines show core a repeated `Authorization` line, which Node folds away; core reads
+      // the query from the URL, and only with `allowQuery` (Express 5 re-parses `req.query`).
+      const { method, originalUrl: url, headers, rawHeaders, body: form } = req;
+      outcome = await authenticateRequest(
+        verifier,
+        { method, url, headers, rawHeaders, form },
+        requirements,
+        options,
+      );
+    } catch (error) {
+      // Explicit next(err): Express 4 does not catch rejected promises from middleware.
+      return next(error);
+    }
+    // Past the try: an exception from a later handler is never taken for an auth failure.
+    if (outcome.kind === 'preflight' && options.corsPreflight !== 'pass') {
+      res.status(204).end();
+      return;
+    }
+    const auth = outcome.kind === 'authenticated' ? (outcome.auth as TokenwardAuth) : undefined;
+    authStates.set(req, { realm, result: auth, preflight: outcome.kind === 'preflight' });
+    if (auth !== undefined) req.auth = auth;
+    next();
+  };
 }

@@ -1,58 +1,60 @@
 import {
-  type AccessTokenResult,
+  type AuthRequirements,
   type ClaimRequirements,
-  checkClaims,
-  checkScopes,
-  type ScopeMatch,
+  checkAuthRequirements,
+  TokenwardError,
   validateAuthRequirements,
 } from '@tokenward/core';
 import type { Request, RequestHandler } from 'express';
-import { argumentMissing, authNotRun, inRealm, tokenMissing } from './lib/errors.js';
-import { authStateOf } from './lib/state.js';
+import { authStates } from './require-auth.js';
 
-/** Options of {@link requireScopes}. */
-export interface RequireScopesOptions {
-  /** `'all'`: every listed scope must be granted; `'any'`: one suffices. Default `'all'`. */
-  match?: ScopeMatch;
-}
+/** Options of {@link requireScopes}: the `scopeMatch` of the route's requirements. */
+export type RequireScopesOptions = Pick<AuthRequirements, 'scopeMatch'>;
 
 /**
  * Route-level scope check for requests already through `requireAuth`: 403 `insufficient_scope`
- * with the required `scope` in the challenge when the token lacks them (RFC 6750 §3.1).
+ * with the required `scope` in the challenge when the token lacks them (RFC 6750 section 3.1).
  *
  * @example app.get('/orders', requireScopes(['orders:read']), listOrders);
  */
 export function requireScopes(scopes: readonly string[], options: RequireScopesOptions = {}): RequestHandler {
-  const { scopes: required, scopeMatch: match = 'all' } = validateAuthRequirements(
-    { scopes, scopeMatch: options.match },
-    'requireScopes',
-  );
   // The list is this helper's whole point: an omitted one is a mistake, not "no scopes".
-  if (required === undefined) throw argumentMissing('requireScopes', 'scopes');
-  return routeCheck('requireScopes()', (result) => checkScopes(result, required, match));
+  if (scopes === undefined) throw configError('requireScopes: `scopes` is required; found nothing');
+  const requirements = validateAuthRequirements({ scopes, scopeMatch: options.scopeMatch }, 'requireScopes');
+  return routeCheck('requireScopes()', requirements);
 }
 
 /**
  * Route-level claim check for requests already through `requireAuth`: 401 `invalid_token`
  * (`ERR_CLAIM_MISSING` / `ERR_CLAIM_INVALID`) when the token's claims do not meet `requirements`.
  */
-export function requireClaims(requirements: ClaimRequirements): RequestHandler {
-  const { claims } = validateAuthRequirements({ claims: requirements }, 'requireClaims');
-  if (claims === undefined) throw argumentMissing('requireClaims', 'claims');
-  return routeCheck('requireClaims()', (result) => checkClaims(result, claims));
+export function requireClaims(claims: ClaimRequirements): RequestHandler {
+  if (claims === undefined) throw configError('requireClaims: `claims` is required; found nothing');
+  return routeCheck('requireClaims()', validateAuthRequirements({ claims }, 'requireClaims'));
 }
 
-function routeCheck(name: string, check: (result: AccessTokenResult) => void): RequestHandler {
+function routeCheck(name: string, requirements: AuthRequirements): RequestHandler {
   return function tokenwardRouteCheck(req: Request, _res, next) {
-    const state = authStateOf(req);
-    if (state === undefined) return next(authNotRun(name));
+    const state = authStates.get(req);
+    // A route check mounted without requireAuth before it is a server bug: answer 500, never
+    // let the request through, never blame the client with a 401.
+    if (state === undefined) {
+      return next(
+        configError(
+          `${name} found no verified token on the request: mount requireAuth() or optionalAuth() before it`,
+        ),
+      );
+    }
     if (state.preflight) return next();
-    if (state.result === undefined) return next(tokenMissing(state.realm));
     try {
-      check(state.result);
+      checkAuthRequirements(state.result, requirements, state.realm);
     } catch (error) {
-      return next(inRealm(error, state.realm));
+      return next(error);
     }
     next();
   };
+}
+
+function configError(message: string): TokenwardError {
+  return new TokenwardError('ERR_CONFIG', `tokenward: ${message}`);
 }

@@ -90,7 +90,7 @@ describe('configuration errors are thrown at set-up, synchronously', () => {
 
   it('requireScopes refuses an unknown match mode', () => {
     expectConfigError(
-      () => requireScopes(['orders:read'], { match: 'most' as 'any' }),
+      () => requireScopes(['orders:read'], { scopeMatch: 'most' as 'any' }),
       `requireScopes: \`scopeMatch\` must be 'all' or 'any'; found "most"`,
     );
   });

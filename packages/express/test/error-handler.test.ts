@@ -17,6 +17,7 @@ afterAll(async () => {
 });
 
 describe.each(expressVersions)('error rendering on $label', ({ express }) => {
+  const logged: string[] = [];
   let rendered: RunningApp;
   let finalHandlerOnly: RunningApp;
 
@@ -28,7 +29,7 @@ describe.each(expressVersions)('error rendering on $label', ({ express }) => {
     withHandler.get('/broken', () => {
       throw new Error('database down');
     });
-    withHandler.use(authErrorHandler());
+    withHandler.use(authErrorHandler({ log: (line) => logged.push(line) }));
     withHandler.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
       res.status(500).json({ passedOn: err.message });
     });
@@ -72,6 +73,14 @@ describe.each(expressVersions)('error rendering on $label', ({ express }) => {
     const body = await response.json();
     expect(body).not.toHaveProperty('error');
     expect(body).toMatchObject({ code: 'ERR_TOKEN_MISSING' });
+  });
+
+  it('logs one line per rejected token, without a stack trace and without the token', async () => {
+    logged.length = 0;
+    await fetch(`${rendered.url}/orders`, { headers: bearer('not-a-jwt') });
+    expect(logged).toEqual([expect.stringMatching(/^tokenward: GET \/orders 401 ERR_TOKEN_MALFORMED: /)]);
+    expect(logged[0]).not.toMatch(/\n|\bat /);
+    expect(logged[0]).not.toContain('not-a-jwt');
   });
 
   it('passes errors that are not tokenward errors on to the next error handler', async () => {

@@ -22,7 +22,7 @@ describe.each(expressVersions)('optionalAuth on $label', ({ express }) => {
     server.get('/feed', optionalAuth(trust(issuer.server('default'))), (req, res) => {
       res.json({ authenticated: 'auth' in req, subject: req.auth?.subject ?? null });
     });
-    server.use(authErrorHandler());
+    server.use(authErrorHandler({ log: false }));
     app = await listen(server);
   });
 

@@ -34,9 +34,12 @@ describe.each(expressVersions)('requireAuth on $label', ({ express }) => {
     server.use('/shared', requireAuth(shared, { realm: 'shared-verifier' }));
     const ordersVerifier = createAccessTokenVerifier({ ...trust(issuer.server('default')), realm: 'orders' });
     server.use('/verifier-realm', requireAuth(ordersVerifier));
-    server.options('/api/me', (_req, res) => {
-      res.set('access-control-allow-origin', '*').sendStatus(204);
-    });
+    server.use('/passing', requireAuth({ ...trust(issuer.server('default')), corsPreflight: 'pass' }));
+    for (const path of ['/api/me', '/passing/me']) {
+      server.options(path, (_req, res) => {
+        res.set('access-control-allow-origin', '*').sendStatus(204);
+      });
+    }
     const echo = (req: Request, res: Response) => {
       res.json({ auth: req.auth, frozen: Object.isFrozen(req.auth) });
     };
@@ -45,7 +48,7 @@ describe.each(expressVersions)('requireAuth on $label', ({ express }) => {
     server.get('/shared/me', echo);
     server.get('/verifier-realm/me', echo);
     server.post('/lenient/me', echo);
-    server.use(authErrorHandler());
+    server.use(authErrorHandler({ log: false }));
     app = await listen(server);
   });
 
@@ -183,11 +186,17 @@ describe.each(expressVersions)('requireAuth on $label', ({ express }) => {
     );
   });
 
-  it('lets a CORS preflight through untouched', async () => {
-    const response = await fetch(`${app.url}/api/me`, {
-      method: 'OPTIONS',
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
-    });
+  const preflight = { origin: 'https://app.example', 'access-control-request-method': 'GET' };
+
+  it('CORS preflight (Fetch standard): answers it itself with 204, never running the handler behind it', async () => {
+    const response = await fetch(`${app.url}/api/me`, { method: 'OPTIONS', headers: preflight });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await response.text()).toBe('');
+  });
+
+  it("CORS preflight: passes it on to the route with corsPreflight: 'pass'", async () => {
+    const response = await fetch(`${app.url}/passing/me`, { method: 'OPTIONS', headers: preflight });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
   });

@@ -32,7 +32,7 @@ describe.each(expressVersions)('requireScopes and requireClaims on $label', ({ e
     server.get(
       '/either',
       requireAuth(options),
-      requireScopes(['orders:read', 'orders:write'], { match: 'any' }),
+      requireScopes(['orders:read', 'orders:write'], { scopeMatch: 'any' }),
       ok,
     );
     server.get('/route-level', requireAuth({ ...options, scopes: ['orders:write'] }), ok);
@@ -44,7 +44,7 @@ describe.each(expressVersions)('requireScopes and requireClaims on $label', ({ e
     });
     server.get('/forgotten', requireScopes(['orders:read']), ok);
     server.get('/forgotten-claims', requireClaims({ tier: 'gold' }), ok);
-    server.use(authErrorHandler());
+    server.use(authErrorHandler({ log: false }));
     app = await listen(server);
   });
 
@@ -78,12 +78,12 @@ describe.each(expressVersions)('requireScopes and requireClaims on $label', ({ e
     });
   });
 
-  it("match: 'any' grants a token holding one of the listed scopes", async () => {
+  it("scopeMatch: 'any' grants a token holding one of the listed scopes", async () => {
     const token = await tokenWith({ scp: ['orders:write'] });
     expect((await fetch(`${app.url}/either`, { headers: bearer(token) })).status).toBe(200);
   });
 
-  it("match: 'any' refuses a token holding none, listing every acceptable scope", async () => {
+  it("scopeMatch: 'any' refuses a token holding none, listing every acceptable scope", async () => {
     const token = await tokenWith({ scp: ['profile'] });
     const response = await fetch(`${app.url}/either`, { headers: bearer(token) });
     expect(response.status).toBe(403);

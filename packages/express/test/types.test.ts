@@ -3,17 +3,37 @@ import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   authErrorHandler,
+  isTokenwardError,
   optionalAuth,
   type RequireAuthOptions,
   requireAuth,
   requireClaims,
   requireScopes,
+  type TokenwardAuth,
+  TokenwardError,
 } from '../src/index.js';
+
+declare module '../src/index.js' {
+  interface TokenwardClaims {
+    tenant_id: string;
+  }
+}
 
 // These assertions are checked by `tsc -p tsconfig.json`; a wrong type fails the type-check.
 describe('types', () => {
   it('augments Express.Request with an optional, fixed auth property', () => {
-    expectTypeOf<Request['auth']>().toEqualTypeOf<AccessTokenResult | undefined>();
+    expectTypeOf<Request['auth']>().toEqualTypeOf<TokenwardAuth | undefined>();
+    expectTypeOf<NonNullable<Request['auth']>['subject']>().toEqualTypeOf<AccessTokenResult['subject']>();
+  });
+
+  it('merges the claims declared in TokenwardClaims into req.auth.claims, like the Fastify adapter', () => {
+    expectTypeOf<NonNullable<Request['auth']>['claims']['tenant_id']>().toEqualTypeOf<string>();
+    expectTypeOf<NonNullable<Request['auth']>['claims']['sub']>().toEqualTypeOf<string>();
+  });
+
+  it('exports TokenwardError as a value and isTokenwardError as a type guard', () => {
+    expectTypeOf(new TokenwardError('ERR_TOKEN_MISSING', 'none')).toEqualTypeOf<TokenwardError>();
+    expectTypeOf(isTokenwardError).guards.toEqualTypeOf<TokenwardError>();
   });
 
   it('returns plain Express handlers', () => {
@@ -40,8 +60,8 @@ describe('types', () => {
     const refused = [
       // @ts-expect-error scopes is a list, not a space-separated string
       () => requireScopes('orders:read'),
-      // @ts-expect-error match is 'all' or 'any'
-      () => requireScopes(['orders:read'], { match: 'some' }),
+      // @ts-expect-error scopeMatch is 'all' or 'any'
+      () => requireScopes(['orders:read'], { scopeMatch: 'some' }),
       // @ts-expect-error allowQuery is a boolean
       () => requireAuth(verifier, { allowQuery: 'yes' }),
       // @ts-expect-error scopeMatch is 'all' or 'any'

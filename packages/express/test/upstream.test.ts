@@ -15,6 +15,7 @@ afterAll(async () => {
 });
 
 describe.each(expressVersions)('an unreachable key set on $label', ({ express }) => {
+  const logged: string[] = [];
   let server: AuthServer;
   let withHandler: RunningApp;
   let withoutHandler: RunningApp;
@@ -27,7 +28,7 @@ describe.each(expressVersions)('an unreachable key set on $label', ({ express })
     rendered.get('/orders', requireAuth(trust(server)), (_req, res) => {
       res.json({ ok: true });
     });
-    rendered.use(authErrorHandler());
+    rendered.use(authErrorHandler({ log: (line) => logged.push(line) }));
     const bare = express();
     bare.get('/orders', requireAuth(trust(server)), (_req, res) => {
       res.json({ ok: true });
@@ -47,7 +48,23 @@ describe.each(expressVersions)('an unreachable key set on $label', ({ express })
     expect(response.status).toBe(503);
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(response.headers.get('www-authenticate')).not.toContain('invalid_token');
-    expect(await response.json()).toMatchObject({ code: 'ERR_JWKS_FETCH_FAILED' });
+    const body = await response.json();
+    expect(body).toEqual({
+      error: 'temporarily_unavailable',
+      error_description: expect.any(String),
+      code: 'ERR_JWKS_FETCH_FAILED',
+    });
+    // 5xx answers carry no internals: no URL, host or port of the authorization server.
+    expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|http|keys/);
+  });
+
+  it('logs the outage once, with the detail the answer leaves out', async () => {
+    logged.length = 0;
+    const token = await server.mintAccessToken({ sub: 'alice' });
+    await fetch(`${withHandler.url}/orders`, { headers: bearer(token) });
+    expect(logged).toEqual([
+      expect.stringMatching(/^tokenward: GET \/orders 503 ERR_JWKS_FETCH_FAILED: .*127\.0\.0\.1/),
+    ]);
   });
 
   it("answers 503 with Retry-After through Express's own final handler too", async () => {

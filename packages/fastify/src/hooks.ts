@@ -1,90 +1,98 @@
 import {
-  checkClaims,
-  checkScopes,
-  extractBearerToken,
-  isCorsPreflight,
+  type AccessTokenVerifier,
+  type AuthenticateRequestOptions,
+  type AuthRequirements,
+  authenticateRequest,
+  checkAuthRequirements,
   isTokenwardError,
-  TokenwardError,
+  type TokenwardError,
   validateAuthRequirements,
 } from '@tokenward/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AdapterSettings } from './options.js';
-import { toBearerRequest } from './request.js';
-import type { AuthHook, RouteAuthConfig } from './types.js';
-
-/** A context hook in Fastify's callback form, which may also answer with a promise. */
-export type RouteHook = (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  done: () => void,
-) => Promise<void> | undefined;
+import type { TokenwardAuth } from './types.js';
 
 const DONE: Promise<void> = Promise.resolve();
 // Checked once, so the verifier takes it as it is on every request of a global plugin.
-const NO_REQUIREMENTS: RouteAuthConfig = validateAuthRequirements({}, 'config.auth');
+const NO_REQUIREMENTS: AuthRequirements = validateAuthRequirements({}, 'config.auth');
+// The errors this plugin raised, for the onSend hook that gives their answers core's body.
+const raised = new WeakMap<FastifyRequest, TokenwardError>();
 
-/** Authenticates one request against `requirements`, setting `request.auth` on success. */
-export type Authenticate = (request: FastifyRequest, requirements: RouteAuthConfig) => Promise<void>;
-
-export function createAuthenticate(settings: AdapterSettings): Authenticate {
-  const { verifier, realm, extraction } = settings;
-  // Thrown, not sent: Fastify's error path (custom setErrorHandler or the default handler,
-  // which applies `statusCode` and `headers`) answers.
-  const inRealm = (error: unknown): unknown =>
-    realm !== undefined && isTokenwardError(error) && error.realm !== realm ? error.withRealm(realm) : error;
-  const rethrowInRealm = (error: unknown): never => {
-    throw inRealm(error);
+/**
+ * Authenticates one request against `requirements`, setting `request.auth`. Errors are thrown,
+ * not sent: Fastify's error path (a custom error handler, onError hooks, or the default handler,
+ * which applies `statusCode` and `headers`) answers.
+ */
+export function createAuthenticate(verifier: AccessTokenVerifier, options: AuthenticateRequestOptions) {
+  const realm = options.realm ?? verifier.realm;
+  const fail = (request: FastifyRequest, error: unknown): Promise<never> => {
+    if (isTokenwardError(error)) raised.set(request, error);
+    return Promise.reject(error);
   };
-  // Not `async`: a request that is verified pays for the verifier's promise alone.
-  return function authenticate(request, requirements) {
-    const input = toBearerRequest(request);
-    // A CORS preflight carries no credentials by design (Fetch standard, CORS-preflight request).
-    if (isCorsPreflight(input)) return DONE;
-    try {
-      if (request.auth) {
-        // Already verified earlier in this request (global hook, then a route's requireAuth):
-        // only the extra requirements are left to check.
-        checkScopes(request.auth, requirements.scopes ?? [], requirements.scopeMatch ?? 'all');
-        if (requirements.claims !== undefined) checkClaims(request.auth, requirements.claims);
-        return DONE;
+  return function authenticate(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    requirements: AuthRequirements,
+  ): Promise<void> {
+    // Verified earlier in this request (global hook, then requireAuth): check the route's requirements.
+    if (request.auth) {
+      try {
+        checkAuthRequirements(request.auth, requirements, realm);
+      } catch (error) {
+        return fail(request, error);
       }
-      const token = extractBearerToken(input, extraction);
-      if (token === undefined) {
-        throw new TokenwardError(
-          'ERR_TOKEN_MISSING',
-          'Expected a bearer token in the Authorization header; the request carried none',
-          realm === undefined ? {} : { realm },
-        );
-      }
-      return verifier.verify(token, requirements).then((result) => {
-        request.auth = result;
-      }, rethrowInRealm);
-    } catch (error) {
-      return Promise.reject(inRealm(error));
+      return DONE;
     }
-  };
-}
-
-/** The hook behind `fastify.requireAuth(requirements)`: `authenticate`'s own promise, no extra layer. */
-export function createRequireAuth(authenticate: Authenticate, requirements: RouteAuthConfig): AuthHook {
-  return function requireAuth(request) {
-    return authenticate(request, requirements);
+    // The raw lines show core a repeated `Authorization` line, which Node folds away.
+    const { method, url, headers, query, body: form } = request;
+    const input = { method, url, headers, rawHeaders: request.raw.rawHeaders, query, form };
+    return authenticateRequest(verifier, input, requirements, options).then(
+      (outcome) => {
+        if (outcome.kind === 'authenticated') request.auth = outcome.auth as TokenwardAuth;
+        else if (outcome.kind === 'preflight' && options.corsPreflight !== 'pass') reply.code(204).send();
+      },
+      (error: unknown) => fail(request, error),
+    );
   };
 }
 
 /**
- * The hook added to the registering context: enforces a route's `config.auth`, and with `global`
+ * The hook of the registering context: enforces a route's `config.auth`, and with `global`
  * authenticates every route of the context that does not opt out with `config.auth: false`.
+ * A route with nothing to check goes on through `done`, without a promise per request.
  */
-export function createRouteHook(authenticate: Authenticate, global: boolean): RouteHook {
-  // Fastify settles a hook by a returned promise or by `done`: a route with nothing to check
-  // goes on through `done` at once, without a promise and a microtask on every request.
-  return function tokenwardRouteAuth(request, _reply, done) {
+export function createRouteHook(authenticate: ReturnType<typeof createAuthenticate>, global: boolean) {
+  return function tokenwardRouteAuth(request: FastifyRequest, reply: FastifyReply, done: () => void) {
     const routeAuth = request.routeOptions.config.auth;
-    if (routeAuth === false || (routeAuth === undefined && !global)) {
-      done();
-      return undefined;
+    if (routeAuth !== false && (routeAuth !== undefined || global)) {
+      return authenticate(request, reply, routeAuth ?? NO_REQUIREMENTS);
     }
-    return authenticate(request, routeAuth ?? NO_REQUIREMENTS);
+    done();
+    return undefined;
   };
+}
+
+/**
+ * Gives the answers to errors this plugin raised core's JSON body (`{ error, error_description,
+ * code }`, beside Fastify's `statusCode` and `message`) when Fastify's default error handler
+ * rendered them as `{ statusCode, code, error: <reason phrase>, message }`; a custom error
+ * handler's own body is left alone. 5xx bodies show no internals.
+ */
+export function errorBodyHook(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: null, payload: unknown) => void,
+) {
+  const error = raised.get(request);
+  if (error !== undefined && typeof payload === 'string' && payload.startsWith('{"statusCode":')) {
+    const rendered = JSON.parse(payload) as { code?: unknown; message?: unknown };
+    if (rendered.code === error.code && rendered.message === error.message) {
+      const body = error.body;
+      return done(
+        null,
+        JSON.stringify({ statusCode: reply.statusCode, ...body, message: body.error_description }),
+      );
+    }
+  }
+  done(null, payload);
 }

@@ -1,35 +1,100 @@
-import { validateAuthRequirements } from '@tokenward/core';
+import {
+  type AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  type AuthenticateRequestOptions,
+  createAccessTokenVerifier,
+  splitAuthOptions,
+  TokenwardError,
+  validateAuthRequirements,
+} from '@tokenward/core';
 import type { FastifyInstance } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { createAuthenticate, createRequireAuth, createRouteHook } from './hooks.js';
-import { resolveSettings, type TokenwardOptions } from './options.js';
-import type { RouteAuthConfig } from './types.js';
+import { createAuthenticate, createRouteHook, errorBodyHook } from './hooks.js';
+import type { AuthHook } from './types.js';
 
-async function tokenward(fastify: FastifyInstance, options: TokenwardOptions): Promise<void> {
-  const settings = resolveSettings(options);
-  const authenticate = createAuthenticate(settings);
+const GUARDED = Symbol.for('tokenward.fastify.guarded');
 
-  // fastify-plugin makes these decorations visible in the registering context and its
-  // children; nothing above the registering context sees them.
+/** Options of the Fastify adapter itself, next to the verifier's. */
+export interface AdapterOptions extends Omit<AuthenticateRequestOptions, 'credentials'> {
+  /**
+   * Authenticate every route of the registering context and its children but those with
+   * `config: { auth: false }`. Default `false`: only routes with `config.auth` or a
+   * `requireAuth()` hook. With `allowBody` the hook runs at `preValidation`, after body parsing.
+   */
+  global?: boolean;
+}
+
+type KeysOfUnion<Union> = Union extends unknown ? keyof Union : never;
+type VerifierOptionKey = Exclude<KeysOfUnion<AccessTokenVerifierOptions>, keyof AdapterOptions>;
+
+/**
+ * Plugin options: the verifier options of `@tokenward/core` (`issuer`, `audience`, ...) or a
+ * `verifier` you created (and may share), never both; plus the {@link AdapterOptions}.
+ */
+export type TokenwardOptions = AdapterOptions &
+  (
+    | (AccessTokenVerifierOptions & { verifier?: never })
+    | ({ verifier: AccessTokenVerifier } & { [Key in VerifierOptionKey]?: never })
+  );
+
+async function tokenward(fastify: FastifyInstance, pluginOptions: TokenwardOptions): Promise<void> {
+  // Checked once, here: a bad option throws `ERR_CONFIG` naming it from `register`.
+  const { rest, request: options, requirements } = splitAuthOptions(pluginOptions, '@tokenward/fastify');
+  const { global = false, verifier: given, ...verifierOptions } = rest;
+  const { realm: _realm, ...stray } = verifierOptions;
+  if (typeof global !== 'boolean') throw configError(`\`global\` must be a boolean; found ${typeof global}`);
+  if (requirements) throw configError('give scopes and claims per route (`config.auth`, `requireAuth()`)');
+  if (given !== undefined && Object.keys(stray).length > 0) {
+    throw configError(`verifier was given with verifier options (${Object.keys(stray).join(', ')})`);
+  }
+  if (given !== undefined && typeof (given as Partial<AccessTokenVerifier> | null)?.verify !== 'function') {
+    throw configError('`verifier` must come from createAccessTokenVerifier()');
+  }
+  const verifier = given ?? createAccessTokenVerifier(verifierOptions as AccessTokenVerifierOptions);
+  const authenticate = createAuthenticate(verifier, options);
+  // fastify-plugin makes these visible in the registering context and its children only.
   fastify.decorateRequest('auth', null);
-  fastify.decorate('tokenward', { verifier: settings.verifier });
-  fastify.decorate('requireAuth', (requirements: RouteAuthConfig = {}) =>
-    createRequireAuth(authenticate, validateAuthRequirements(requirements, 'requireAuth')),
-  );
-
-  fastify.addHook('onRoute', (route) => {
-    const routeAuth = route.config?.auth;
-    if (routeAuth !== undefined && routeAuth !== false) {
-      // Checked where the route is declared, so a typo fails at start-up, not as a 500 per request.
-      validateAuthRequirements(routeAuth, `config.auth of ${String(route.method)} ${route.url}`);
-    }
+  fastify.decorate('tokenward', { verifier });
+  fastify.decorate('requireAuth', (requirements = {}): AuthHook => {
+    const checked = validateAuthRequirements(requirements, 'requireAuth');
+    return (request, reply) => authenticate(request, reply, checked);
   });
-  // Added to the registering context only, so `global` protects that context and its children,
-  // never siblings or parents. A body token is only visible once the body is parsed.
-  fastify.addHook(
-    settings.extraction.allowBody ? 'preValidation' : 'onRequest',
-    createRouteHook(authenticate, settings.global),
-  );
+  // Checked where the route is declared, so a typo fails at start-up; the route keeps the
+  // checked, frozen copy, which is never looked at again.
+  fastify.addHook('onRoute', (route) => {
+    const auth = route.config?.auth;
+    const where = `config.auth of ${String(route.method)} ${route.url}`;
+    if (auth) route.config = { ...route.config, auth: validateAuthRequirements(auth, where) };
+  });
+  guardRoot(fastify);
+  // On the registering context only: `global` protects it and its children, never siblings or
+  // parents. A body token is only visible once the body is parsed.
+  fastify.addHook(options.allowBody ? 'preValidation' : 'onRequest', createRouteHook(authenticate, global));
+  fastify.addHook('onSend', errorBodyHook);
+}
+
+function configError(message: string): TokenwardError {
+  return new TokenwardError('ERR_CONFIG', `tokenward: @tokenward/fastify: ${message}`);
+}
+
+/**
+ * `config.auth` on a route where this plugin does not run would look protected and be public: in
+ * any context created after the plugin's registration, that is a start-up error. The check sits
+ * on the root instance (Fastify derives each context from its parent with `Object.create`), whose
+ * hooks every later context inherits.
+ */
+function guardRoot(fastify: FastifyInstance): void {
+  let root = fastify;
+  while (!Object.hasOwn(root, 'addHook')) root = Object.getPrototypeOf(root) as FastifyInstance;
+  if (root === fastify || Object.hasOwn(root, GUARDED)) return;
+  Object.defineProperty(root, GUARDED, { value: true });
+  root.addHook('onRoute', function refuseUnenforcedAuth(this: FastifyInstance, route) {
+    if (!route.config?.auth || this.hasDecorator('tokenward')) return;
+    throw new TokenwardError(
+      'ERR_CONFIG',
+      `tokenward: config.auth of ${String(route.method)} ${route.url} is declared outside the context @tokenward/fastify is registered in, so nothing would enforce it; register the route inside that context`,
+    );
+  });
 }
 
 /**

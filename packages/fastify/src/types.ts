@@ -1,5 +1,5 @@
-import type { AccessTokenResult, AccessTokenVerifier, VerifyAccessTokenOptions } from '@tokenward/core';
-import type { FastifyRequest } from 'fastify';
+import type { AccessTokenResult, AccessTokenVerifier, AuthRequirements } from '@tokenward/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Extra claims your authorization server puts in access tokens, merged into `request.auth.claims`
@@ -18,18 +18,11 @@ export type TokenwardAuth = Omit<AccessTokenResult, 'claims'> & {
   readonly claims: AccessTokenResult['claims'] & TokenwardClaims;
 };
 
-/**
- * What a route requires of a verified token, beyond being genuine and meant for this API:
- * `scopes` (e.g. `['orders:read']`), `scopeMatch` (`'all'`, the default, or `'any'`) and
- * `claims` (e.g. `{ tier: 'gold' }`), as core's `verify` takes them.
- */
-export type RouteAuthConfig = VerifyAccessTokenOptions;
+/** @deprecated Use `AuthRequirements`, the one requirements type of every tokenward package. */
+export type RouteAuthConfig = AuthRequirements;
 
-/**
- * A hook that authenticates the request (or, when `request.auth` is already set, checks the
- * route's requirements against it). Use it as `onRequest`, `preValidation` or `preHandler`.
- */
-export type AuthHook = (request: FastifyRequest) => Promise<void>;
+/** `fastify.requireAuth()`'s hook (for `onRequest`, `preValidation` or `preHandler`). */
+export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,7 +31,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** A hook that requires a valid token meeting `requirements` (validated now, not per request). */
-    requireAuth(requirements?: RouteAuthConfig): AuthHook;
+    requireAuth(requirements?: AuthRequirements): AuthHook;
     /** The verifier this context uses, e.g. to `warm()` it in an `onReady` hook. */
     tokenward: { readonly verifier: AccessTokenVerifier };
   }
@@ -47,6 +40,6 @@ declare module 'fastify' {
      * Route requirements (`{ scopes, scopeMatch, claims }`), enforced on this route even without
      * `global`; `false` opts the route out of a `global: true` plugin.
      */
-    auth?: RouteAuthConfig | false;
+    auth?: AuthRequirements | false;
   }
 }

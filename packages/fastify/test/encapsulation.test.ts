@@ -98,7 +98,7 @@ describe('global: true', () => {
     expect(verify).toHaveBeenCalledTimes(2);
   });
 
-  it('lets a CORS preflight through without credentials', async () => {
+  it('CORS preflight (Fetch standard): answers it with 204 at the auth step, never running the route', async () => {
     app = await globalApp();
 
     const preflight = await app.inject({
@@ -109,8 +109,26 @@ describe('global: true', () => {
     const plainOptions = await app.inject({ method: 'OPTIONS', url: '/orders' });
 
     expect(preflight.statusCode).toBe(204);
-    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+    expect(preflight.body).toBe('');
     expect(plainOptions.statusCode).toBe(401);
+  });
+
+  it("CORS preflight: passes it on to the route with corsPreflight: 'pass'", async () => {
+    app = Fastify();
+    await app.register(tokenward, { ...defaultServerOptions(issuer), global: true, corsPreflight: 'pass' });
+    app.options('/orders', async (_request, reply) =>
+      reply.code(204).header('access-control-allow-origin', 'https://app.example').send(),
+    );
+
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/orders',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
+    });
+
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example');
   });
 });
 
@@ -156,5 +174,53 @@ describe('encapsulation', () => {
     const response = await app.inject({ url: '/early' });
 
     expect(response.statusCode).toBe(401);
+  });
+
+  it("refuses, at start-up, config.auth on a route outside the plugin's context (nothing would enforce it)", async () => {
+    app = Fastify();
+    await app.register(async (api) => {
+      await api.register(tokenward, defaultServerOptions(issuer));
+      api.get('/inside', { config: { auth: { scopes: ['orders:read'] } } }, async () => ({ ok: true }));
+    });
+
+    expect(() =>
+      app.get('/outside', { config: { auth: { scopes: ['orders:read'] } } }, async () => ({ ok: true })),
+    ).toThrow(/^tokenward: config\.auth of GET \/outside is declared outside the context/);
+    app.get('/open', { config: { auth: false } }, async () => ({ ok: true }));
+    await app.ready();
+    expect((await app.inject({ url: '/inside' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/open' })).statusCode).toBe(200);
+  });
+
+  it('refuses it in a sibling context registered after the plugin too', async () => {
+    app = Fastify();
+    await app.register(async (api) => {
+      await api.register(tokenward, defaultServerOptions(issuer));
+    });
+    const registered = app.register(async (sibling) => {
+      sibling.get('/reports', { config: { auth: { scopes: ['reports:read'] } } }, async () => ({ ok: true }));
+    });
+
+    await expect(registered).rejects.toThrow(/config\.auth of GET \/reports is declared outside the context/);
+  });
+});
+
+describe('route requirements', () => {
+  it('are checked once, at registration, and the route keeps the checked frozen copy', async () => {
+    app = Fastify();
+    await app.register(tokenward, defaultServerOptions(issuer));
+    const declared = { scopes: ['orders:read'] };
+    let seen: unknown;
+    app.get('/orders', { config: { auth: declared } }, async (request) => {
+      seen = request.routeOptions.config.auth;
+      return { ok: true };
+    });
+
+    const response = await app.inject({ url: '/orders', headers: bearer(await mint()) });
+
+    expect(response.statusCode).toBe(200);
+    expect(seen).not.toBe(declared);
+    expect(seen).toEqual(declared);
+    expect(Object.isFrozen(seen)).toBe(true);
   });
 });

@@ -1,0 +1,132 @@
+/**
+ * The one request step every adapter maps onto (Express, Fastify, Fetch/Hono, the gateway):
+ * CORS preflight, credential extraction, the missing-token answer, verification, the route's
+ * requirements and the realm, so adapters differ only in how they read a request, attach `auth`
+ * and send an error.
+ */
+import { DEFAULT_REALM, isTokenwardError, TokenwardError } from './errors.js';
+import { applyCallChecks, readCallChecks } from './lib/checks/call-checks.js';
+import { type Credentials, extractCredentials } from './lib/request/credentials.js';
+import type { HeaderGetter, HeaderRecord } from './lib/request/headers.js';
+import { isPreflight } from './lib/request/preflight.js';
+import type { AuthenticateRequestOptions } from './request-options.js';
+import type { AccessTokenResult, AccessTokenVerifier, AuthRequirements } from './types.js';
+
+export type { CredentialScheme, CredentialSource, Credentials } from './lib/request/credentials.js';
+export type { HeaderGetter, HeaderRecord } from './lib/request/headers.js';
+
+/** The request parts the request step reads, as any framework has them. */
+export type AuthRequest = {
+  /** Request method, e.g. `'GET'`. */
+  readonly method: string;
+  /** Request target as received: `/orders?page=2`, or an absolute URL (Fetch `request.url`). */
+  readonly url: string;
+  /** Parsed query (`req.query`), when the framework has one; else the query of `url` is read. */
+  readonly query?: unknown;
+  /**
+   * Parsed `application/x-www-form-urlencoded` body (`{ access_token }`), a `URLSearchParams` or
+   * the raw body string; only read with `allowBody` on a POST.
+   */
+  readonly form?: unknown;
+} & (
+  | {
+      /** Node's header record (names any case) or a Fetch `Headers`. */
+      readonly headers: HeaderRecord | HeaderGetter;
+      /**
+       * Node's raw header lines (name, value, …) beside `headers`: Node keeps only the first of
+       * repeated `Authorization` lines in its record, so with the raw lines a repeat is refused.
+       */
+      readonly rawHeaders?: readonly string[];
+    }
+  | { readonly headers?: undefined; readonly rawHeaders: readonly string[] }
+);
+
+/** What the request step decided. */
+export type RequestAuthentication =
+  | {
+      readonly kind: 'authenticated';
+      /** The verified token, frozen. */
+      readonly auth: AccessTokenResult;
+      /** How the token came (scheme and where it was found). */
+      readonly credentials: Credentials;
+    }
+  /** No credentials, and `credentials: 'optional'`: go on without `auth`. */
+  | { readonly kind: 'anonymous' }
+  /** A CORS preflight: answer 204 (or pass it on when `corsPreflight: 'pass'`); never run a protected handler for it. */
+  | { readonly kind: 'preflight' };
+
+const PREFLIGHT: RequestAuthentication = Object.freeze({ kind: 'preflight' });
+const ANONYMOUS: RequestAuthentication = Object.freeze({ kind: 'anonymous' });
+const NO_OPTIONS: AuthenticateRequestOptions = Object.freeze({});
+
+/**
+ * Authenticates one HTTP request: answers a CORS preflight, finds the credentials (RFC 6750
+ * section 2), verifies the token against the verifier's issuers and the route's `requirements`,
+ * and puts every failure in `realm`.
+ *
+ * @param requirements - the route's `{ scopes, scopeMatch, claims }`; pass the frozen copy
+ * `validateAuthRequirements` returned at route registration, which is then not checked again.
+ * @returns a promise of the {@link RequestAuthentication}, rejected with a `TokenwardError` that
+ * carries the answer: `status`, `headers` (`WWW-Authenticate`, `Retry-After`) and `body`
+ * (`{ error, error_description, code }`). No credentials is 401 `ERR_TOKEN_MISSING` with a bare
+ * challenge (RFC 6750 section 3.1).
+ *
+ * @example
+ * const outcome = await authenticateRequest(verifier, { method, url, headers }, requirements);
+ * if (outcome.kind === 'authenticated') use(outcome.auth.subject);
+ */
+export function authenticateRequest(
+  verifier: AccessTokenVerifier,
+  request: AuthRequest,
+  requirements?: AuthRequirements,
+  options: AuthenticateRequestOptions = NO_OPTIONS,
+): Promise<RequestAuthentication> {
+  const realm = options.realm ?? verifier.realm;
+  try {
+    if (isPreflight(request)) return Promise.resolve(PREFLIGHT);
+    const credentials = extractCredentials(request, options);
+    if (credentials === undefined) {
+      if (options.credentials === 'optional') return Promise.resolve(ANONYMOUS);
+      throw tokenMissing(realm);
+    }
+    return verifier.verify(credentials.token, requirements).then(
+      (auth): RequestAuthentication => ({ kind: 'authenticated', auth, credentials }),
+      (error: unknown) => Promise.reject(inRealm(error, realm)),
+    );
+  } catch (error) {
+    return Promise.reject(inRealm(error, realm));
+  }
+}
+
+/**
+ * Checks an already verified result against further requirements (e.g. a route's scopes after a
+ * global hook verified the token), throwing what `authenticateRequest` would, in `realm`: no
+ * result (an anonymous request) is `ERR_TOKEN_MISSING`. Requirements that
+ * `validateAuthRequirements` returned are not checked again.
+ * @example checkAuthRequirements(request.auth, routeRequirements, 'orders-api')
+ */
+export function checkAuthRequirements(
+  result: AccessTokenResult | undefined,
+  requirements: AuthRequirements,
+  realm: string = DEFAULT_REALM,
+): void {
+  if (result === undefined) throw tokenMissing(realm);
+  try {
+    applyCallChecks(result, readCallChecks(requirements));
+  } catch (error) {
+    throw inRealm(error, realm);
+  }
+}
+
+/** RFC 6750 section 3.1: a request with no credentials gets a challenge without an error attribute. */
+function tokenMissing(realm: string): TokenwardError {
+  return new TokenwardError(
+    'ERR_TOKEN_MISSING',
+    'Expected a bearer token in the Authorization header; the request carried none',
+    { realm },
+  );
+}
+
+function inRealm(error: unknown, realm: string): unknown {
+  return isTokenwardError(error) && error.realm !== realm ? error.withRealm(realm) : error;
+}

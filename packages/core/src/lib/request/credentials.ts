@@ -1,0 +1,176 @@
+/**
+ * Finding the credentials a request carries (RFC 6750 section 2): the `Authorization` header and,
+ * where a route allows them, the `access_token` query parameter or form field. Every way of
+ * sending more than one credential is a malformed request (400 `invalid_request`).
+ */
+import { TokenwardError } from '../../errors.js';
+import { countRawLines, type HeaderSource, headerValue, headerValues } from './headers.js';
+
+/** The authentication scheme credentials came with. */
+export type CredentialScheme = 'Bearer';
+
+/** Where the credentials were found. */
+export type CredentialSource = 'header' | 'query' | 'form';
+
+/** Credentials found on a request. */
+export interface Credentials {
+  readonly scheme: CredentialScheme;
+  /** The token exactly as sent, without the scheme. */
+  readonly token: string;
+  readonly source: CredentialSource;
+}
+
+/** The request parts extraction reads. */
+export interface CredentialRequest extends HeaderSource {
+  readonly method?: string | undefined;
+  /** Request target (`/path?query` or absolute); its query is read when `query` is absent. */
+  readonly url?: string | undefined;
+  /** Parsed query (`{ access_token }`), a `URLSearchParams` or the raw query string. */
+  readonly query?: unknown;
+  /** Parsed form body (`{ access_token }`), a `URLSearchParams` or the raw body string. */
+  readonly form?: unknown;
+  /** `Content-Type` of the form body, when not in the headers. */
+  readonly contentType?: string | undefined;
+}
+
+/** Which RFC 6750 section 2 methods besides the header are accepted. */
+export interface CredentialPolicy {
+  readonly allowQuery?: boolean | undefined;
+  readonly allowBody?: boolean | undefined;
+}
+
+// RFC 6750 section 2.1 b64token (RFC 9110 token68).
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+// RFC 9110 section 5.6.2 token, the auth-scheme.
+const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// A second `Bearer` credential after a comma: duplicate header lines joined into one.
+const JOINED_BEARER = /,[ \t]*bearer(?:[ \t]|$)/i;
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i;
+
+/**
+ * The request's credentials, or `undefined` when it carries none for us (none at all, or another
+ * scheme such as `Basic`). Throws `ERR_INVALID_REQUEST` for a malformed or repeated
+ * `Authorization` header, a scheme without a token, a repeated `access_token`, or a token sent
+ * in more than one way (RFC 6750 sections 2 and 3.1).
+ */
+export function extractCredentials(
+  request: CredentialRequest,
+  policy: CredentialPolicy,
+): Credentials | undefined {
+  const header = fromAuthorization(request);
+  const query = policy.allowQuery === true ? accessTokenParameter(queryOf(request), 'query') : undefined;
+  const form =
+    policy.allowBody === true && carriesForm(request)
+      ? accessTokenParameter(request.form, 'form body')
+      : undefined;
+  const found = (header === undefined ? 0 : 1) + (query === undefined ? 0 : 1) + (form === undefined ? 0 : 1);
+  if (found > 1) {
+    throw invalidRequest(
+      'the access token was sent in more than one way; use exactly one (RFC 6750 section 2)',
+    );
+  }
+  if (header !== undefined) return header;
+  if (query !== undefined) return { scheme: 'Bearer', token: query, source: 'query' };
+  if (form !== undefined) return { scheme: 'Bearer', token: form, source: 'form' };
+  return undefined;
+}
+
+function fromAuthorization(request: CredentialRequest): Credentials | undefined {
+  const values = headerValues(request, 'authorization');
+  if (values.length === 0) return undefined;
+  const lines =
+    request.rawHeaders === undefined || request.headers === undefined
+      ? values.length
+      : countRawLines(request.rawHeaders, 'authorization');
+  const count = Math.max(values.length, lines);
+  if (count > 1) {
+    // RFC 9110 section 5.3: Authorization is not a list field, so it may appear only once.
+    throw invalidRequest(`expected one Authorization header; found ${count}`);
+  }
+  // Field values exclude leading and trailing whitespace (RFC 9110 section 5.5).
+  const value = trimOuterWhitespace(values[0]!);
+  const space = value.indexOf(' ');
+  const scheme = space === -1 ? value : value.slice(0, space);
+  if (!SCHEME.test(scheme)) {
+    throw invalidRequest('Authorization header is not "<scheme> <credentials>" (RFC 9110 section 11.6.2)');
+  }
+  if (scheme.toLowerCase() !== 'bearer') {
+    if (JOINED_BEARER.test(value)) throw severalCredentials();
+    // Another scheme (Basic, ...) is not credentials for this API: the request has none for us.
+    return undefined;
+  }
+  const token = space === -1 ? '' : value.slice(skipSpaces(value, space));
+  if (token === '') throw invalidRequest('Authorization header has the Bearer scheme but no token');
+  if (token.includes(',')) throw severalCredentials();
+  if (!B64TOKEN.test(token)) {
+    throw invalidRequest('Bearer credentials must be a single b64token (RFC 6750 section 2.1)');
+  }
+  return { scheme: 'Bearer', token, source: 'header' };
+}
+
+/** RFC 9110 section 5.5 OWS around a field value; the usual value has none and is returned as it is. */
+function trimOuterWhitespace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && isSpaceOrTab(value.charCodeAt(start))) start += 1;
+  while (end > start && isSpaceOrTab(value.charCodeAt(end - 1))) end -= 1;
+  return start === 0 && end === value.length ? value : value.slice(start, end);
+}
+
+function isSpaceOrTab(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** The index of the first character at or after `from` that is not a space (RFC 9110 section 11.4: 1*SP). */
+function skipSpaces(value: string, from: number): number {
+  let index = from;
+  while (value.charCodeAt(index) === 0x20) index += 1;
+  return index;
+}
+
+function severalCredentials(): TokenwardError {
+  return invalidRequest(
+    'Authorization header holds more than one credential (repeated header lines joined?)',
+  );
+}
+
+/** The parsed query when the framework has one, else the query string of the request target. */
+function queryOf(request: CredentialRequest): unknown {
+  if (request.query !== undefined) return request.query;
+  const url = request.url;
+  const start = url === undefined ? -1 : url.indexOf('?');
+  return start === -1 ? undefined : url!.slice(start + 1);
+}
+
+/** RFC 6750 section 2.2: a form body only with a method that has body semantics ("GET MUST NOT be used"). */
+function carriesForm(request: CredentialRequest): boolean {
+  if (request.method?.toUpperCase() !== 'POST') return false;
+  const contentType = request.contentType ?? headerValue(request, 'content-type');
+  return contentType !== undefined && FORM_CONTENT_TYPE.test(contentType);
+}
+
+function accessTokenParameter(source: unknown, where: string): string | undefined {
+  const values = parameterValues(source);
+  if (values.length === 0) return undefined;
+  if (values.length > 1) throw invalidRequest(`access_token appears ${values.length} times in the ${where}`);
+  const [token] = values;
+  if (typeof token !== 'string' || token === '') {
+    throw invalidRequest(`access_token in the ${where} must be a non-empty string`);
+  }
+  return token;
+}
+
+function parameterValues(source: unknown): unknown[] {
+  if (typeof source === 'string') {
+    return new URLSearchParams(source.startsWith('?') ? source.slice(1) : source).getAll('access_token');
+  }
+  if (source instanceof URLSearchParams) return source.getAll('access_token');
+  if (typeof source !== 'object' || source === null || !Object.hasOwn(source, 'access_token')) return [];
+  const value = (source as Record<string, unknown>).access_token;
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function invalidRequest(message: string): TokenwardError {
+  return new TokenwardError('ERR_INVALID_REQUEST', message);
+}
