@@ -1,0 +1,25 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const packages = fileURLToPath(new URL('../../packages/', import.meta.url));
+/** An adapter maps its framework's request onto core's request step and sends errors its framework's way. */
+const MAX_ADAPTER_LINES = 260;
+
+function sourceLines(folder: string): number {
+  let lines = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    lines += readFileSync(join(entry.parentPath, entry.name), 'utf8').split('\n').length - 1;
+  }
+  return lines;
+}
+
+describe('adapters stay thin: the request sequence lives once, in core', () => {
+  it.each(['express', 'fastify'])(`@tokenward/%s src/ holds at most ${MAX_ADAPTER_LINES} lines`, (name) => {
+    const lines = sourceLines(join(packages, name, 'src'));
+    expect(lines).toBeGreaterThan(0);
+    expect(lines).toBeLessThanOrEqual(MAX_ADAPTER_LINES);
+  });
+});

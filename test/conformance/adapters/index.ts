@@ -1,0 +1,6 @@
+import type { AdapterHarness } from '../harness.js';
+import { expressHarness } from './express.js';
+import { fastifyHarness } from './fastify.js';
+
+/** Every adapter the conformance suite runs; the first one's answers are the reference. */
+export const adapters: readonly AdapterHarness[] = [expressHarness, fastifyHarness];

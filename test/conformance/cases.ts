@@ -1,0 +1,161 @@
+/**
+ * The HTTP cases every adapter must answer alike. Tokens are minted once per case and sent to
+ * every adapter, so messages that quote a token's values are comparable too.
+ */
+import type { ReferenceIssuer } from '@tokenward/issuer';
+
+export type RequestHeaders = Record<string, string | string[]>;
+
+export interface HttpCase {
+  readonly name: string;
+  readonly method?: string;
+  readonly path: string;
+  /** Headers to send; a list sends the field once per value (separate lines). */
+  headers(issuer: ReferenceIssuer): Promise<RequestHeaders>;
+  readonly expected: {
+    readonly status: number;
+    readonly code?: string;
+    /** The whole `WWW-Authenticate`, or a pattern it matches. */
+    readonly challenge?: string | RegExp;
+    readonly retryAfter?: boolean;
+    readonly subject?: string;
+  };
+}
+
+const bearer = (token: string): RequestHeaders => ({ authorization: `Bearer ${token}` });
+const mintDefault = (issuer: ReferenceIssuer, claims: Record<string, unknown> = {}, expiresIn?: number) =>
+  issuer
+    .server('default')
+    .mintAccessToken(
+      { sub: 'alice', scp: ['orders:read'], ...claims },
+      expiresIn === undefined ? {} : { expiresIn },
+    );
+const invalidToken = /^Bearer realm="conformance", error="invalid_token", error_description="[^"]+"$/;
+
+export const cases: readonly HttpCase[] = [
+  {
+    name: 'a valid token with the scope',
+    path: '/orders',
+    headers: async (issuer) => bearer(await mintDefault(issuer)),
+    expected: { status: 200, subject: 'alice' },
+  },
+  {
+    name: 'BT-7: no credentials (bare challenge, no error name)',
+    path: '/orders',
+    headers: async () => ({}),
+    expected: { status: 401, code: 'ERR_TOKEN_MISSING', challenge: 'Bearer realm="conformance"' },
+  },
+  {
+    name: 'BT-7: Basic credentials only (none for this API)',
+    path: '/orders',
+    headers: async () => ({ authorization: 'Basic YWxpY2U6c2VjcmV0' }),
+    expected: { status: 401, code: 'ERR_TOKEN_MISSING', challenge: 'Bearer realm="conformance"' },
+  },
+  {
+    name: 'BT-1: the Bearer scheme without a token',
+    path: '/orders',
+    headers: async () => ({ authorization: 'Bearer' }),
+    expected: { status: 400, code: 'ERR_INVALID_REQUEST', challenge: /error="invalid_request"/ },
+  },
+  {
+    name: 'BT-9: two Authorization lines',
+    path: '/orders',
+    headers: async (issuer) => {
+      const token = await mintDefault(issuer);
+      return { authorization: [`Bearer ${token}`, `Bearer ${token}`] };
+    },
+    expected: { status: 400, code: 'ERR_INVALID_REQUEST', challenge: /error="invalid_request"/ },
+  },
+  {
+    name: 'a token that is not a JWT',
+    path: '/orders',
+    headers: async () => bearer('not-a-jwt'),
+    expected: { status: 401, code: 'ERR_TOKEN_MALFORMED', challenge: invalidToken },
+  },
+  {
+    name: 'an expired token',
+    path: '/orders',
+    headers: async (issuer) => bearer(await mintDefault(issuer, {}, -600)),
+    expected: { status: 401, code: 'ERR_TOKEN_EXPIRED', challenge: invalidToken },
+  },
+  {
+    name: 'a tampered signature',
+    path: '/orders',
+    headers: async (issuer) => {
+      const token = await mintDefault(issuer);
+      return bearer(`${token.slice(0, -2)}${token.at(-2) === 'A' ? 'B' : 'A'}${token.at(-1)}`);
+    },
+    expected: { status: 401, code: 'ERR_SIGNATURE_INVALID', challenge: invalidToken },
+  },
+  {
+    name: "a sibling custom server's token",
+    path: '/orders',
+    headers: async (issuer) =>
+      bearer(
+        await issuer.server('payments').mintAccessToken({ sub: 'alice' }, { audience: 'api://default' }),
+      ),
+    expected: { status: 401, code: 'ERR_ISSUER_MISMATCH', challenge: invalidToken },
+  },
+  {
+    name: "the org server's token",
+    path: '/orders',
+    headers: async (issuer) =>
+      bearer(await issuer.orgServer.mintAccessToken({ sub: 'alice' }, { audience: 'api://default' })),
+    expected: { status: 401, code: 'ERR_ORG_SERVER_TOKEN', challenge: invalidToken },
+  },
+  {
+    name: 'a token for another audience',
+    path: '/orders',
+    headers: async (issuer) =>
+      bearer(await issuer.server('default').mintAccessToken({ sub: 'alice' }, { audience: 'api://other' })),
+    expected: { status: 401, code: 'ERR_AUDIENCE_MISMATCH', challenge: invalidToken },
+  },
+  {
+    name: 'BT-7: a missing scope (403 with the scope in the challenge)',
+    path: '/orders',
+    headers: async (issuer) => bearer(await mintDefault(issuer, { scp: ['profile'] })),
+    expected: {
+      status: 403,
+      code: 'ERR_INSUFFICIENT_SCOPE',
+      challenge:
+        /^Bearer realm="conformance", error="insufficient_scope", error_description="[^"]+", scope="orders:read"$/,
+    },
+  },
+  {
+    name: 'a claim the route requires with another value',
+    path: '/gold',
+    headers: async (issuer) => bearer(await mintDefault(issuer, { tier: 'silver' })),
+    expected: { status: 401, code: 'ERR_CLAIM_INVALID', challenge: invalidToken },
+  },
+  {
+    name: 'a claim the route requires, present',
+    path: '/gold',
+    headers: async (issuer) => bearer(await mintDefault(issuer, { tier: 'gold' })),
+    expected: { status: 200, subject: 'alice' },
+  },
+  {
+    name: 'CORS preflight (Fetch standard): answered 204 at the auth step, without credentials',
+    method: 'OPTIONS',
+    path: '/orders',
+    headers: async () => ({ origin: 'https://app.example', 'access-control-request-method': 'GET' }),
+    expected: { status: 204 },
+  },
+  {
+    name: 'an OPTIONS request that is not a preflight is challenged',
+    method: 'OPTIONS',
+    path: '/orders',
+    headers: async () => ({ origin: 'https://app.example' }),
+    expected: { status: 401, code: 'ERR_TOKEN_MISSING', challenge: 'Bearer realm="conformance"' },
+  },
+  {
+    name: 'an unreachable key set: 503 with Retry-After, the token may be fine',
+    path: '/outage',
+    headers: async (issuer) => bearer(await issuer.server('outage').mintAccessToken({ sub: 'alice' })),
+    expected: {
+      status: 503,
+      code: 'ERR_JWKS_FETCH_FAILED',
+      challenge: 'Bearer realm="conformance"',
+      retryAfter: true,
+    },
+  },
+];

@@ -1,0 +1,106 @@
+import { request } from 'node:http';
+import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adapters } from './adapters/index.js';
+import { cases, type RequestHeaders } from './cases.js';
+import type { ConformanceConfig, RunningApi } from './harness.js';
+
+/** The parts of an answer every adapter must agree on. */
+interface Answer {
+  status: number;
+  challenge: string | undefined;
+  retryAfter: string | undefined;
+  body: Record<string, unknown> | undefined;
+}
+
+let issuer: ReferenceIssuer;
+const running = new Map<string, RunningApi>();
+
+beforeAll(async () => {
+  issuer = await startIssuer({ port: 0, servers: ['default', 'payments', 'outage'] });
+  issuer.setFault({ server: 'outage', endpoint: 'jwks', status: 500 });
+  const now = Date.now();
+  const clock = () => now;
+  const trust = (id: string) => ({
+    issuer: issuer.server(id).issuer,
+    audience: issuer.server(id).audience,
+    clock,
+  });
+  const config: ConformanceConfig = { realm: 'conformance', main: trust('default'), outage: trust('outage') };
+  for (const adapter of adapters) running.set(adapter.name, await adapter.start(config));
+});
+
+afterAll(async () => {
+  for (const api of running.values()) await api.close();
+  await issuer?.close();
+});
+
+describe('every adapter gives every HTTP case the same answer', () => {
+  it.each(cases)('$name', async (httpCase) => {
+    const headers = await httpCase.headers(issuer);
+    const answers = new Map<string, Answer>();
+    for (const [name, api] of running) {
+      answers.set(name, await send(`${api.url}${httpCase.path}`, httpCase.method ?? 'GET', headers));
+    }
+    const [reference, ...others] = [...answers.values()];
+    if (reference === undefined) throw new Error('no adapter ran');
+    const { expected } = httpCase;
+    expect(reference.status).toBe(expected.status);
+    if (expected.subject !== undefined) expect(reference.body).toEqual({ subject: expected.subject });
+    if (expected.status === 204) expect(reference.body).toBeUndefined();
+    if (expected.code !== undefined) {
+      expect(reference.body).toMatchObject({ code: expected.code, error_description: expect.any(String) });
+      if (expected.code === 'ERR_TOKEN_MISSING') expect(reference.body).not.toHaveProperty('error');
+      else expect(reference.body?.error).toEqual(expect.any(String));
+    }
+    if (typeof expected.challenge === 'string') expect(reference.challenge).toBe(expected.challenge);
+    else if (expected.challenge !== undefined) expect(reference.challenge).toMatch(expected.challenge);
+    else expect(reference.challenge).toBeUndefined();
+    if (expected.retryAfter) expect(Number(reference.retryAfter)).toBeGreaterThan(0);
+    else expect(reference.retryAfter).toBeUndefined();
+    if (expected.status >= 500) expect(JSON.stringify(reference.body)).not.toMatch(/127\.0\.0\.1|https?:/);
+    for (const answer of others) expect(answer).toEqual(reference);
+  });
+});
+
+/**
+ * Sends through node:http, which (unlike fetch) sends a list header value as separate field
+ * lines. The body is reduced to the OAuth error fields (or the route's answer), since each
+ * framework may add its conventional extras (Fastify's `statusCode` and `message`).
+ */
+function send(url: string, method: string, headers: RequestHeaders): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { method, headers, agent: false }, (incoming) => {
+      let text = '';
+      incoming.setEncoding('utf8');
+      incoming.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      incoming.on('end', () => {
+        const parsed = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
+        const { error, error_description, code, subject } = parsed ?? {};
+        const body =
+          parsed === undefined
+            ? undefined
+            : Object.fromEntries(
+                Object.entries({ error, error_description, code, subject }).filter(
+                  ([, v]) => v !== undefined,
+                ),
+              );
+        const single = (name: string) => {
+          const value = incoming.headers[name];
+          return Array.isArray(value) ? value.join(', ') : value;
+        };
+        resolve({
+          status: incoming.statusCode ?? 0,
+          challenge: single('www-authenticate'),
+          retryAfter: single('retry-after'),
+          body,
+        });
+      });
+      incoming.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+}
