@@ -14,7 +14,8 @@ export function errorLogLine(error: TokenwardError): string {
   if (error.status < 500) return line;
   let cause: unknown = error.cause;
   for (let depth = 0; depth < MAX_CAUSES && cause instanceof Error; depth += 1) {
-    line += `; cause: ${cause.message}`;
+    // A message that already quotes its cause is not repeated: each detail once.
+    if (!line.includes(cause.message)) line += `; cause: ${cause.message}`;
     cause = cause.cause;
   }
   return line;

@@ -234,3 +234,21 @@ describe('TokenwardError answers', () => {
     expect(new ErrorClass('ERR_CONFIG', 'bad option').stack).toMatch(/\n\s+at /);
   });
 });
+
+describe('errorLogLine', () => {
+  it('is one line: status, code and message; a 5xx adds each cause once', async () => {
+    const { TokenwardError: ErrorClass, errorLogLine } = await import('../../src/node.js');
+    expect(errorLogLine(new ErrorClass('ERR_TOKEN_EXPIRED', 'token expired'))).toBe(
+      '401 ERR_TOKEN_EXPIRED: token expired',
+    );
+    const network = new Error('connect ECONNREFUSED 127.0.0.1:1');
+    const outage = new ErrorClass('ERR_JWKS_FETCH_FAILED', 'key set unavailable', { cause: network });
+    expect(errorLogLine(outage)).toBe(
+      '503 ERR_JWKS_FETCH_FAILED: key set unavailable; cause: connect ECONNREFUSED 127.0.0.1:1',
+    );
+    const quoted = new ErrorClass('ERR_JWKS_FETCH_FAILED', `refresh failed: ${network.message}`, {
+      cause: network,
+    });
+    expect(errorLogLine(quoted)).toBe(`503 ERR_JWKS_FETCH_FAILED: refresh failed: ${network.message}`);
+  });
+});
