@@ -5,6 +5,7 @@
  */
 import { configError, found } from './lib/options/option-checks.js';
 import { canonicalResource, protectedResourceMetadataUrl } from './lib/resource/canonical.js';
+import { SCOPE_TOKEN } from './requirements.js';
 
 export { protectedResourceMetadataUrl };
 
@@ -84,10 +85,7 @@ export function protectedResourceMetadata(
 }
 
 function readScopes(value: unknown): string[] {
-  if (
-    !Array.isArray(value) ||
-    value.some((scope) => typeof scope !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))
-  ) {
+  if (!Array.isArray(value) || value.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope))) {
     throw configError(
       `\`scopesSupported\` must be an array of scope tokens (RFC 6749 section 3.3); found ${found(value)}`,
     );

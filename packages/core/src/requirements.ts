@@ -16,7 +16,7 @@ const REQUIREMENT_NAMES: ReadonlySet<string> = new Set([
 // Frozen results of this check: handed back (to `verify` on every request), they need no second look.
 const VALIDATED = new WeakSet<object>();
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ): visible ASCII but `"` and `\`.
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+export const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /**
  * Checks route requirements and returns a frozen copy of them, so a later change to the caller's
