@@ -67,6 +67,12 @@ export const cases: readonly HttpCase[] = [
     expected: { status: 400, code: 'ERR_INVALID_REQUEST', challenge: /error="invalid_request"/ },
   },
   {
+    name: 'BT-3: the header and an access_token query parameter the route does not read',
+    path: '/orders?access_token=x.y.z',
+    headers: async (issuer) => bearer(await mintDefault(issuer)),
+    expected: { status: 400, code: 'ERR_INVALID_REQUEST', challenge: /error="invalid_request"/ },
+  },
+  {
     name: 'a token that is not a JWT',
     path: '/orders',
     headers: async () => bearer('not-a-jwt'),

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { authErrorHandler, requireAuth, requireScopes } from '@tokenward/express';
 import tokenward from '@tokenward/fastify';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
-import express from 'express';
+import express, { type Request, type Response } from 'express';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpFamilies } from './cases/index.js';
@@ -21,10 +21,21 @@ interface Answer {
   readonly body: string;
 }
 
-/** One GET with exactly these header lines (a list sends the field once per value). */
-function send(url: string, headers: Record<string, string | string[]>): Promise<Answer> {
+interface Sent {
+  readonly headers: Record<string, string | string[]>;
+  readonly query?: string | undefined;
+  /** A form body: sent as a form POST. */
+  readonly form?: string | undefined;
+}
+
+/** One request to `/orders` with exactly these header lines (a list sends the field once per value). */
+function send(url: string, { headers, query, form }: Sent): Promise<Answer> {
+  const target = `${url}/orders${query === undefined ? '' : `?${query}`}`;
+  const method = form === undefined ? 'GET' : 'POST';
+  const sent =
+    form === undefined ? headers : { ...headers, 'content-type': 'application/x-www-form-urlencoded' };
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(`${url}/orders`, { method: 'GET', headers }, (response) => {
+    const outgoing = httpRequest(target, { method, headers: sent }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
@@ -35,7 +46,7 @@ function send(url: string, headers: Record<string, string | string[]>): Promise<
       );
     });
     outgoing.on('error', reject);
-    outgoing.end();
+    outgoing.end(form);
   });
 }
 
@@ -46,9 +57,12 @@ interface RunningApi {
 
 async function startExpress(issuer: string, audience: string): Promise<RunningApi> {
   const app = express();
-  app.get('/orders', requireAuth({ issuer, audience }), requireScopes(['orders:read']), (req, res) => {
+  const handler = (req: Request, res: Response) => {
     res.json({ subject: req.auth?.subject });
-  });
+  };
+  const auth = [requireAuth({ issuer, audience }), requireScopes(['orders:read'])];
+  app.get('/orders', auth, handler);
+  app.post('/orders', express.urlencoded({ extended: false }), auth, handler);
   app.use(authErrorHandler());
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -64,10 +78,19 @@ async function startExpress(issuer: string, audience: string): Promise<RunningAp
 
 async function startFastify(issuer: string, audience: string): Promise<RunningApi> {
   const app = Fastify();
+  // Form bodies reach the plugin as the raw string, which core reads like a parsed form.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
+  );
   await app.register(tokenward, { issuer, audience });
-  app.get('/orders', { preHandler: app.requireAuth({ scopes: ['orders:read'] }) }, async (request) => ({
-    subject: request.auth?.subject,
-  }));
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/orders',
+    preHandler: app.requireAuth({ scopes: ['orders:read'] }),
+    handler: async (request) => ({ subject: request.auth?.subject }),
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, close: () => app.close() };
 }
@@ -92,8 +115,17 @@ describe.each(['Express', 'Fastify'])('HTTP attacks, %s', (adapter) => {
       it.each(rows.map((row) => [caseTitle({ ...row, expect: String(row.expect.status) }), row] as const))(
         '%s',
         async (_title, row) => {
-          const answer = await send(apis.get(adapter)!.url, await row.headers(issuer));
+          const answer = await send(apis.get(adapter)!.url, {
+            headers: await row.headers(issuer),
+            query: await row.query?.(issuer),
+            form: await row.form?.(issuer),
+          });
           expect(answer.status).toBe(row.expect.status);
+          if (row.expect.says !== undefined) {
+            expect(JSON.parse(answer.body)).toMatchObject({
+              error_description: expect.stringMatching(row.expect.says),
+            });
+          }
           const challenge = String(answer.headers['www-authenticate'] ?? '');
           if (row.expect.code !== undefined) {
             expect(JSON.parse(answer.body)).toMatchObject({ code: row.expect.code });

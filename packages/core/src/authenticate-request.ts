@@ -6,7 +6,8 @@
  */
 import { DEFAULT_REALM, isTokenwardError, TokenwardError } from './errors.js';
 import { applyCallChecks, readCallChecks } from './lib/checks/call-checks.js';
-import { type Credentials, extractCredentials } from './lib/request/credentials.js';
+import { quote } from './lib/quote.js';
+import { type Credentials, findCredentials } from './lib/request/credentials.js';
 import type { HeaderGetter, HeaderRecord } from './lib/request/headers.js';
 import { isPreflight } from './lib/request/preflight.js';
 import type { AuthenticateRequestOptions } from './request-options.js';
@@ -84,10 +85,11 @@ export function authenticateRequest(
   const realm = options.realm ?? verifier.realm;
   try {
     if (isPreflight(request)) return Promise.resolve(PREFLIGHT);
-    const credentials = extractCredentials(request, options);
+    const search = findCredentials(request, options);
+    const credentials = search.found;
     if (credentials === undefined) {
       if (options.credentials === 'optional') return Promise.resolve(ANONYMOUS);
-      throw tokenMissing(realm);
+      throw tokenMissing(realm, search.otherScheme);
     }
     return verifier.verify(credentials.token, requirements).then(
       (auth): RequestAuthentication => ({ kind: 'authenticated', auth, credentials }),
@@ -118,13 +120,17 @@ export function checkAuthRequirements(
   }
 }
 
-/** RFC 6750 section 3.1: a request with no credentials gets a challenge without an error attribute. */
-function tokenMissing(realm: string): TokenwardError {
-  return new TokenwardError(
-    'ERR_TOKEN_MISSING',
-    'Expected a bearer token in the Authorization header; the request carried none',
-    { realm },
-  );
+/**
+ * RFC 6750 section 3.1: a request with no credentials gets a challenge without an error
+ * attribute; credentials of another scheme (`Basic`, ...) are none for this API, and the message
+ * names the scheme that came.
+ */
+function tokenMissing(realm: string, otherScheme?: string): TokenwardError {
+  const message =
+    otherScheme === undefined
+      ? 'Expected a bearer token in the Authorization header; the request carried none'
+      : `Expected the Bearer scheme in the Authorization header; found the ${quote(otherScheme)} scheme`;
+  return new TokenwardError('ERR_TOKEN_MISSING', message, { realm });
 }
 
 function inRealm(error: unknown, realm: string): unknown {

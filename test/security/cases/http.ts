@@ -14,7 +14,16 @@ export interface HttpAttack {
   readonly req: string;
   /** Request headers, given the running issuer; a list sends the field once per value. */
   readonly headers: (issuer: ReferenceIssuer) => Promise<Record<string, string | string[]>>;
-  readonly expect: { readonly status: number; readonly code?: ErrorCode };
+  /** A query string (without `?`) for the protected route, which does not read tokens there. */
+  readonly query?: (issuer: ReferenceIssuer) => Promise<string>;
+  /** A form body: the request becomes a form POST to the route, which does not read tokens there. */
+  readonly form?: (issuer: ReferenceIssuer) => Promise<string>;
+  readonly expect: {
+    readonly status: number;
+    readonly code?: ErrorCode;
+    /** What the answer's `error_description` must say. */
+    readonly says?: RegExp;
+  };
   /** Text that must appear in no header and not in the body of the answer. */
   readonly hides?: (issuer: ReferenceIssuer) => readonly string[];
 }
@@ -36,6 +45,9 @@ const row = (rfc: string, req: string, attack: Omit<HttpAttack, 'rfc' | 'req'>):
 });
 
 const INVALID_REQUEST = { status: 400, code: 'ERR_INVALID_REQUEST' } as const;
+const SEVERAL_WAYS = { ...INVALID_REQUEST, says: /more than one way/ } as const;
+const accessToken = async (issuer: ReferenceIssuer) =>
+  `access_token=${encodeURIComponent(await validToken(issuer))}`;
 
 export const httpFamilies = {
   'HTTP: one credential per request': [
@@ -58,6 +70,37 @@ export const httpFamilies = {
       name: 'Basic then Bearer joined by a comma',
       headers: withToken((token) => `Basic YTpi, Bearer ${token}`),
       expect: INVALID_REQUEST,
+    }),
+    row('RFC 6750 section 2', 'BT-3', {
+      name: 'the header and an access_token query parameter the route does not read',
+      headers: withToken((token) => `Bearer ${token}`),
+      query: accessToken,
+      expect: SEVERAL_WAYS,
+    }),
+    row('RFC 6750 section 2', 'BT-3', {
+      name: 'the header and an empty access_token query parameter',
+      headers: withToken((token) => `Bearer ${token}`),
+      query: async () => 'page=2&access_token=',
+      expect: SEVERAL_WAYS,
+    }),
+    row('RFC 6750 section 2', 'BT-3', {
+      name: 'the header and an access_token form field the route does not read',
+      headers: withToken((token) => `Bearer ${token}`),
+      form: accessToken,
+      expect: SEVERAL_WAYS,
+    }),
+    row('RFC 6750 section 2.3', 'BT-5', {
+      name: 'an access_token query parameter alone, on a route that does not read the query',
+      headers: async () => ({}),
+      query: accessToken,
+      expect: { status: 401, code: 'ERR_TOKEN_MISSING' },
+    }),
+    row('RFC 6750 section 2', 'BT-3', {
+      name: 'the header and an unrelated query parameter and form field (control)',
+      headers: withToken((token) => `Bearer ${token}`),
+      query: async () => 'page=2',
+      form: async () => 'note=access_token',
+      expect: { status: 200 },
     }),
   ],
   'HTTP: Authorization syntax': [
@@ -97,9 +140,18 @@ export const httpFamilies = {
       expect: { status: 200 },
     }),
     row('RFC 6750 section 3.1', 'BT-7', {
-      name: 'Basic credentials only: none for this API, a bare challenge',
+      name: 'Basic credentials only: none for this API, a bare challenge naming the scheme found',
       headers: async () => ({ authorization: 'Basic YWxpY2U6c2VjcmV0' }),
-      expect: { status: 401, code: 'ERR_TOKEN_MISSING' },
+      expect: { status: 401, code: 'ERR_TOKEN_MISSING', says: /Bearer.*found the "Basic" scheme/ },
+      hides: () => ['YWxpY2U6c2VjcmV0'],
+    }),
+    row('RFC 6750 section 3.1', 'BT-7', {
+      name: 'a Digest header: the scheme found is named, its parameters are not',
+      headers: async () => ({
+        authorization: 'Digest username="alice", response="6629fae49393a05397450978507c4ef1"',
+      }),
+      expect: { status: 401, code: 'ERR_TOKEN_MISSING', says: /found the "Digest" scheme/ },
+      hides: () => ['6629fae49393a05397450978507c4ef1'],
     }),
     row('RFC 6750 section 3.1', 'BT-7', {
       name: 'no Authorization header',

@@ -144,6 +144,60 @@ describe('authenticateRequest', () => {
     expect(both.code).toBe('ERR_INVALID_REQUEST');
   });
 
+  it('BT-3: refuses an access_token query parameter beside the header also when the route does not read the query; alone it is no credentials', async () => {
+    const token = await server.mintAccessToken({ sub: 'alice' });
+    const header = { authorization: `Bearer ${token}` };
+    for (const url of [
+      `/orders?access_token=${token}`,
+      '/orders?a=1&access_token=',
+      '/orders?access_token=x&access_token=y',
+    ]) {
+      const both = await refusal(authenticateRequest(verifier, get(header, url)));
+      expect(both).toMatchObject({ status: 400, code: 'ERR_INVALID_REQUEST' });
+      expect(both.message).toContain('more than one way');
+      expect(both.message).not.toContain(token);
+    }
+    const alone = await refusal(authenticateRequest(verifier, get({}, `/orders?access_token=${token}`)));
+    expect(alone.code).toBe('ERR_TOKEN_MISSING');
+    expect(await authenticateRequest(verifier, get(header, '/orders?token=1'))).toMatchObject({
+      kind: 'authenticated',
+    });
+  });
+
+  it('BT-3: refuses an access_token form field beside the header also without allowBody', async () => {
+    const token = await server.mintAccessToken({ sub: 'alice' });
+    const post = (form: unknown): AuthRequest => ({
+      method: 'POST',
+      url: '/orders',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      form,
+    });
+    for (const form of [
+      `access_token=${token}`,
+      { access_token: token },
+      new URLSearchParams({ access_token: '' }),
+    ]) {
+      expect((await refusal(authenticateRequest(verifier, post(form)))).code).toBe('ERR_INVALID_REQUEST');
+    }
+    expect(await authenticateRequest(verifier, post('note=1'))).toMatchObject({ kind: 'authenticated' });
+  });
+
+  it('BT-7: another scheme is no credentials, and the message names the scheme that came', async () => {
+    const basic = await refusal(
+      authenticateRequest(verifier, get({ authorization: 'Basic YWxpY2U6c2VjcmV0' })),
+    );
+    expect(basic).toMatchObject({ status: 401, code: 'ERR_TOKEN_MISSING' });
+    expect(basic.headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="orders"' });
+    expect(basic.message).toBe(
+      'Expected the Bearer scheme in the Authorization header; found the "Basic" scheme',
+    );
+    expect(basic.message).not.toContain('YWxpY2U6c2VjcmV0');
+    const long = await refusal(
+      authenticateRequest(verifier, get({ authorization: `${'X'.repeat(500)} abc` })),
+    );
+    expect(long.message.length).toBeLessThan(200);
+  });
+
   it('BT-4: reads access_token from a form body only on a form POST with allowBody', async () => {
     const token = await server.mintAccessToken({ sub: 'alice' });
     const allowBody = validateRequestOptions({ allowBody: true }, 'test');

@@ -176,8 +176,19 @@ describe('extractBearerToken: one method only (BT-3)', () => {
     expect(await invalidRequest(request, options)).toMatch(/more than one way/);
   });
 
-  it('does not count a method that is not allowed', () => {
-    expect(extract({ headers: header, query: { access_token: 'other' } })).toBe(token);
+  it('counts a method that is not allowed beside the header: refused, not ignored', async () => {
+    expect(await invalidRequest({ headers: header, query: { access_token: 'other' } })).toMatch(
+      /more than one way/,
+    );
+    const form = {
+      method: 'POST',
+      headers: { ...header, 'content-type': 'application/x-www-form-urlencoded' },
+    };
+    expect(await invalidRequest({ ...form, body: 'access_token=other' })).toMatch(/more than one way/);
+  });
+
+  it('does not read a method that is not allowed when it comes alone', () => {
+    expect(extract({ headers: {}, query: { access_token: token } })).toBeUndefined();
   });
 
   it('does not count an Authorization header of another scheme', () => {

@@ -47,37 +47,53 @@ const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const JOINED_BEARER = /,[ \t]*bearer(?:[ \t]|$)/i;
 const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i;
 
+/** What the search for credentials found. */
+export type CredentialSearch =
+  | { readonly found: Credentials }
+  /**
+   * No credentials for this API. `otherScheme` names the scheme of an `Authorization` header
+   * this API does not take (`Basic`, ...), so the answer can say what it found.
+   */
+  | { readonly found: undefined; readonly otherScheme: string | undefined };
+
 /**
- * The request's credentials, or `undefined` when it carries none for us (none at all, or another
- * scheme such as `Basic`). Throws `ERR_INVALID_REQUEST` for a malformed or repeated
- * `Authorization` header, a scheme without a token, a repeated `access_token`, or a token sent
- * in more than one way (RFC 6750 sections 2 and 3.1).
+ * The request's credentials, or none for us (none at all, or another scheme such as `Basic`).
+ * Throws `ERR_INVALID_REQUEST` for a malformed or repeated `Authorization` header, a scheme
+ * without a token, a repeated `access_token`, or a token sent in more than one way (RFC 6750
+ * sections 2 and 3.1) — also when the other way is one the route does not accept: an
+ * `access_token` beside the header is refused, not ignored.
  */
+export function findCredentials(request: CredentialRequest, policy: CredentialPolicy): CredentialSearch {
+  const header = fromAuthorization(request);
+  const inQuery =
+    header.found !== undefined || policy.allowQuery === true ? parameterValues(queryOf(request)) : [];
+  const inForm =
+    (header.found !== undefined || policy.allowBody === true) && carriesForm(request)
+      ? parameterValues(request.form)
+      : [];
+  // RFC 6750 section 2: a client MUST NOT use more than one method to send the token.
+  if (header.found !== undefined && inQuery.length + inForm.length > 0) throw severalWays();
+  const query = policy.allowQuery === true ? accessTokenParameter(inQuery, 'query') : undefined;
+  const form = policy.allowBody === true ? accessTokenParameter(inForm, 'form body') : undefined;
+  if (query !== undefined && form !== undefined) throw severalWays();
+  if (query !== undefined) return { found: { scheme: 'Bearer', token: query, source: 'query' } };
+  if (form !== undefined) return { found: { scheme: 'Bearer', token: form, source: 'form' } };
+  return header;
+}
+
+/** The credentials of {@link findCredentials}, or `undefined` when there are none for this API. */
 export function extractCredentials(
   request: CredentialRequest,
   policy: CredentialPolicy,
 ): Credentials | undefined {
-  const header = fromAuthorization(request);
-  const query = policy.allowQuery === true ? accessTokenParameter(queryOf(request), 'query') : undefined;
-  const form =
-    policy.allowBody === true && carriesForm(request)
-      ? accessTokenParameter(request.form, 'form body')
-      : undefined;
-  const found = (header === undefined ? 0 : 1) + (query === undefined ? 0 : 1) + (form === undefined ? 0 : 1);
-  if (found > 1) {
-    throw invalidRequest(
-      'the access token was sent in more than one way; use exactly one (RFC 6750 section 2)',
-    );
-  }
-  if (header !== undefined) return header;
-  if (query !== undefined) return { scheme: 'Bearer', token: query, source: 'query' };
-  if (form !== undefined) return { scheme: 'Bearer', token: form, source: 'form' };
-  return undefined;
+  return findCredentials(request, policy).found;
 }
 
-function fromAuthorization(request: CredentialRequest): Credentials | undefined {
+const NO_HEADER: CredentialSearch = Object.freeze({ found: undefined, otherScheme: undefined });
+
+function fromAuthorization(request: CredentialRequest): CredentialSearch {
   const values = headerValues(request, 'authorization');
-  if (values.length === 0) return undefined;
+  if (values.length === 0) return NO_HEADER;
   const lines =
     request.rawHeaders === undefined || request.headers === undefined
       ? values.length
@@ -97,7 +113,7 @@ function fromAuthorization(request: CredentialRequest): Credentials | undefined 
   if (scheme.toLowerCase() !== 'bearer') {
     if (JOINED_BEARER.test(value)) throw severalCredentials();
     // Another scheme (Basic, ...) is not credentials for this API: the request has none for us.
-    return undefined;
+    return { found: undefined, otherScheme: scheme };
   }
   const token = space === -1 ? '' : value.slice(skipSpaces(value, space));
   if (token === '') throw invalidRequest('Authorization header has the Bearer scheme but no token');
@@ -105,7 +121,7 @@ function fromAuthorization(request: CredentialRequest): Credentials | undefined 
   if (!B64TOKEN.test(token)) {
     throw invalidRequest('Bearer credentials must be a single b64token (RFC 6750 section 2.1)');
   }
-  return { scheme: 'Bearer', token, source: 'header' };
+  return { found: { scheme: 'Bearer', token, source: 'header' } };
 }
 
 /** RFC 9110 section 5.5 OWS around a field value; the usual value has none and is returned as it is. */
@@ -126,6 +142,12 @@ function skipSpaces(value: string, from: number): number {
   let index = from;
   while (value.charCodeAt(index) === 0x20) index += 1;
   return index;
+}
+
+function severalWays(): TokenwardError {
+  return invalidRequest(
+    'the access token was sent in more than one way; use exactly one (RFC 6750 section 2)',
+  );
 }
 
 function severalCredentials(): TokenwardError {
@@ -149,8 +171,7 @@ function carriesForm(request: CredentialRequest): boolean {
   return contentType !== undefined && FORM_CONTENT_TYPE.test(contentType);
 }
 
-function accessTokenParameter(source: unknown, where: string): string | undefined {
-  const values = parameterValues(source);
+function accessTokenParameter(values: readonly unknown[], where: string): string | undefined {
   if (values.length === 0) return undefined;
   if (values.length > 1) throw invalidRequest(`access_token appears ${values.length} times in the ${where}`);
   const [token] = values;
