@@ -8,6 +8,7 @@ import {
   type VerifyTarget,
 } from './lib/access-token/pipeline.js';
 import { readCallChecks } from './lib/checks/call-checks.js';
+import { createIntrospectingPipeline } from './lib/introspection/pipeline.js';
 import { createIssuerKeys, KEY_DEFAULTS } from './lib/keys/issuer-keys.js';
 import { configError } from './lib/options/option-checks.js';
 import { type ResolvedVerifierOptions, resolveVerifierOptions } from './lib/options/resolve.js';
@@ -17,10 +18,16 @@ import type { AccessTokenResult, AccessTokenVerifier, VerifyAccessTokenOptions }
 
 export type CreateAccessTokenVerifier = (options: AccessTokenVerifierOptions) => AccessTokenVerifier;
 
-/** The `createAccessTokenVerifier` of one runtime. */
-export function accessTokenVerifierFactory(runtime: Runtime): CreateAccessTokenVerifier {
+/**
+ * The `createAccessTokenVerifier` of one runtime; with `introspectionOnly`, its
+ * `createIntrospectionVerifier` (options checked alike, every token introspected).
+ */
+export function accessTokenVerifierFactory(
+  runtime: Runtime,
+  introspectionOnly = false,
+): CreateAccessTokenVerifier {
   return (options) => {
-    const settings = resolveVerifierOptions(options);
+    const settings = resolveVerifierOptions(options, introspectionOnly);
     const transport = settings.transport ?? runtime.createTransport({ fetch: settings.fetch });
     const targets: VerifyTarget[] = settings.issuers.map((entry) => ({
       ...entry,
@@ -39,20 +46,34 @@ export function accessTokenVerifierFactory(runtime: Runtime): CreateAccessTokenV
         tracing: runtime.tracing,
       }),
     }));
-    const pipeline = createAccessTokenPipeline(settings, targets, runtime);
-    return createVerifier(targets, pipeline, settings, runtime.signatures.synchronous === true);
+    const local = createAccessTokenPipeline(settings, targets, runtime);
+    const { introspection } = settings;
+    const pipeline =
+      introspection === undefined
+        ? local
+        : createIntrospectingPipeline({ settings, introspection, local, transport, runtime });
+    // An introspection-only verifier never needs keys: warming it would fetch them for nothing.
+    const warmed = introspection?.mode === 'only' ? [] : targets;
+    return createVerifier(
+      warmed,
+      settings.issuers,
+      pipeline,
+      settings,
+      runtime.signatures.synchronous === true,
+    );
   };
 }
 
 function createVerifier(
   targets: readonly VerifyTarget[],
+  issuers: readonly { readonly issuer: string }[],
   pipeline: AccessTokenPipeline,
   settings: Pick<ResolvedVerifierOptions, 'realm' | 'resource'>,
   canVerifySync: boolean,
 ): AccessTokenVerifier {
   const warm = () => Promise.all(targets.map((target) => target.keys.warm())).then(() => undefined);
   return Object.freeze({
-    issuers: Object.freeze(targets.map((target) => target.issuer)),
+    issuers: Object.freeze(issuers.map((entry) => entry.issuer)),
     realm: settings.realm,
     resource: settings.resource,
     verify(token: string, options?: VerifyAccessTokenOptions): Promise<AccessTokenResult> {

@@ -53,6 +53,12 @@ export const DEFAULTS = Object.freeze({
    * issue tokens for 5 minutes to 24 hours; other issuers have no limit unless one is set.
    */
   maxTokenLifetime: 86_400,
+  /** Seconds an introspection answer is reused at most (never past the token's `exp`). */
+  introspectionCacheMaxAge: 60,
+  /** Seconds an `active: false` answer is reused; `0`: inactive answers are not cached. */
+  introspectionNegativeCacheAge: 0,
+  /** Largest introspection response read, in bytes. */
+  maxIntrospectionBytes: 16 * 1024,
 });
 
 /** The ranges the options accept (a value outside throws `ERR_CONFIG`), and the fixed bounds. */
@@ -82,4 +88,12 @@ export const LIMITS = Object.freeze({
   rsaExponent: range(3, 2 ** 32 - 1),
   /** Characters of a `WWW-Authenticate` value: past a client's or proxy's limit a 401 is unreadable. */
   challengeLength: range(1, 1024),
+  /** Seconds an introspection answer may be reused: `0` asks on every request; past an hour, revocation means little. */
+  introspectionCacheMaxAge: range(0, 3600),
+  /** Seconds an `active: false` answer may be reused. */
+  introspectionNegativeCacheAge: range(0, 300),
+  /** Bytes of an introspection response. */
+  maxIntrospectionBytes: range(1024, 1024 * 1024),
+  /** Seconds of a `Retry-After` an introspection endpoint sends that are passed on to clients. */
+  retryAfter: range(1, 3600),
 });

@@ -25,7 +25,9 @@ export type InvalidTokenCode =
   | 'ERR_AT_HASH_MISMATCH'
   | 'ERR_C_HASH_MISMATCH'
   | 'ERR_AUTH_TIME_TOO_OLD'
-  | 'ERR_INSUFFICIENT_USER_AUTHENTICATION';
+  | 'ERR_INSUFFICIENT_USER_AUTHENTICATION'
+  /** The authorization server said the token is not active (RFC 7662 §2.2): revoked, expired or unknown. */
+  | 'ERR_TOKEN_INACTIVE';
 
 /** Codes answered with 503 and `Retry-After`: the API cannot verify right now; the token may be fine. */
 export type UpstreamCode =
@@ -34,7 +36,9 @@ export type UpstreamCode =
   | 'ERR_JWKS_FETCH_FAILED'
   | 'ERR_JWKS_INVALID'
   /** `verifySync` only: the token's key is not loaded, and it never fetches (call `verify`). */
-  | 'ERR_KEY_NOT_CACHED';
+  | 'ERR_KEY_NOT_CACHED'
+  /** The introspection endpoint could not answer, or refused this API's client credentials. */
+  | 'ERR_INTROSPECTION_FAILED';
 
 export type ErrorCode =
   | 'ERR_TOKEN_MISSING'
@@ -83,6 +87,7 @@ const MEANINGS: Record<ErrorCode, HttpMeaning> = {
   ERR_AT_HASH_MISMATCH: INVALID_TOKEN,
   ERR_C_HASH_MISMATCH: INVALID_TOKEN,
   ERR_AUTH_TIME_TOO_OLD: INVALID_TOKEN,
+  ERR_TOKEN_INACTIVE: INVALID_TOKEN,
   ERR_INSUFFICIENT_SCOPE: { status: 403, oauthError: 'insufficient_scope' },
   // A gateway policy admits no request of this method and path, whatever the token: RFC 6750 has
   // no error name for it (no token would help), so the challenge is bare.
@@ -94,6 +99,9 @@ const MEANINGS: Record<ErrorCode, HttpMeaning> = {
   ERR_JWKS_FETCH_FAILED: UPSTREAM,
   ERR_JWKS_INVALID: UPSTREAM,
   ERR_KEY_NOT_CACHED: UPSTREAM,
+  // Never a 401, not even when the endpoint refused our own client credentials: that is this API's
+  // misconfiguration, and a 401 would tell the caller to throw away a token that may be fine.
+  ERR_INTROSPECTION_FAILED: UPSTREAM,
   // A misconfiguration is the server's fault, never the client's: if one ever reaches a request
   // it must not look like a 401.
   ERR_CONFIG: { status: 500, oauthError: undefined },

@@ -24,6 +24,30 @@ export type TokenwardEvent =
   /** Key material is about to be fetched over plain http from a host that is not loopback (`allowInsecureHttp`). */
   | { type: 'insecure_http'; issuer: string; url: string }
   | { type: 'jwks_cooldown'; issuer: string; kid: string | undefined; retryInSeconds: number }
+  /** The authorization server was asked about a token (RFC 7662); not sent for cache hits. */
+  | { type: 'introspected'; issuer: string; url: string; active: boolean; durationMs: number }
+  /**
+   * Introspection failed: the endpoint could not be reached, timed out, answered 5xx or 429, or
+   * sent an answer that is not an introspection response. Callers got 503 `ERR_INTROSPECTION_FAILED`.
+   */
+  | {
+      type: 'introspection_failed';
+      issuer: string;
+      url: string | undefined;
+      status: number | undefined;
+      message: string;
+    }
+  /**
+   * The introspection endpoint refused this API's own client credentials (401 or 403): fix
+   * `introspection.clientId` and its secret or key. Callers got 503, never a 401.
+   */
+  | {
+      type: 'introspection_credentials_refused';
+      issuer: string;
+      url: string;
+      status: number;
+      clientId: string;
+    }
   | {
       type: 'verification_failed';
       /** The configured issuer the token named, once known. */

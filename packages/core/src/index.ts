@@ -6,7 +6,7 @@ import { accessTokenVerifierFactory } from './access-token.js';
 import { idTokenVerifierFactory } from './id-token.js';
 import type { CreateIdTokenVerifier } from './id-token-types.js';
 import { webRuntime } from './lib/runtime/portable/web-runtime.js';
-import type { AccessTokenVerifierOptions } from './options.js';
+import type { AccessTokenVerifierOptions, IntrospectionVerifierOptions } from './options.js';
 import type { AccessTokenVerifier } from './types.js';
 
 export * from './public-api.js';
@@ -27,6 +27,24 @@ export * from './public-api.js';
  */
 export const createAccessTokenVerifier: (options: AccessTokenVerifierOptions) => AccessTokenVerifier =
   /* @__PURE__ */ accessTokenVerifierFactory(webRuntime);
+
+/**
+ * Creates a verifier that asks the authorization server about every token (RFC 7662
+ * introspection) and checks none locally: for opaque tokens, or where revocation must count on
+ * every request. Same options, result and errors as `createAccessTokenVerifier`, with a required
+ * `introspection` client (and no `mode`).
+ *
+ * @example
+ * const verifier = createIntrospectionVerifier({
+ *   issuer: 'https://acme.okta.com/oauth2/default',
+ *   audience: 'api://default',
+ *   introspection: { clientId: '0oa...', clientSecret: process.env.INTROSPECTION_SECRET },
+ * });
+ */
+export const createIntrospectionVerifier: (options: IntrospectionVerifierOptions) => AccessTokenVerifier =
+  /* @__PURE__ */ accessTokenVerifierFactory(webRuntime, true) as (
+    options: IntrospectionVerifierOptions,
+  ) => AccessTokenVerifier;
 
 /**
  * Creates a verifier of OpenID Connect ID tokens for one client of one issuer (org or custom

@@ -8,7 +8,10 @@ import { idTokenVerifierFactory } from './id-token.js';
 import type { IdTokenVerifier, IdTokenVerifierOptions as PortableIdTokenOptions } from './id-token-types.js';
 import { configError, found, isPlainObject } from './lib/options/option-checks.js';
 import { createUndiciTransport, nodeRuntime } from './lib/runtime/node/node-runtime.js';
-import type { AccessTokenVerifierOptions as PortableOptions } from './options.js';
+import type {
+  IntrospectionVerifierOptions as PortableIntrospectionOptions,
+  AccessTokenVerifierOptions as PortableOptions,
+} from './options.js';
 import type { AccessTokenVerifier } from './types.js';
 
 export * from './public-api.js';
@@ -25,6 +28,9 @@ export interface NodeTransportOptions {
 
 /** Options of `createAccessTokenVerifier` in the Node entry: the portable ones plus `dispatcher`. */
 export type AccessTokenVerifierOptions = PortableOptions & NodeTransportOptions;
+
+/** Options of `createIntrospectionVerifier` in the Node entry: the portable ones plus `dispatcher`. */
+export type IntrospectionVerifierOptions = PortableIntrospectionOptions & NodeTransportOptions;
 
 /** Options of `createIdTokenVerifier` in the Node entry: the portable ones plus `dispatcher`. */
 export type IdTokenVerifierOptions = PortableIdTokenOptions & NodeTransportOptions;
@@ -64,6 +70,26 @@ function withDispatcher<Options extends { fetch?: unknown; transport?: unknown }
  */
 export const createAccessTokenVerifier: (options: AccessTokenVerifierOptions) => AccessTokenVerifier =
   withDispatcher(accessTokenVerifierFactory(nodeRuntime));
+
+/**
+ * Creates a verifier that asks the authorization server about every token (RFC 7662
+ * introspection) and checks none locally: for opaque tokens, or where revocation must count on
+ * every request. Same options, result and errors as `createAccessTokenVerifier`, with a required
+ * `introspection` client (and no `mode`).
+ *
+ * @example
+ * const verifier = createIntrospectionVerifier({
+ *   issuer: 'https://acme.okta.com/oauth2/default',
+ *   audience: 'api://default',
+ *   introspection: { clientId: '0oa...', clientSecret: process.env.INTROSPECTION_SECRET },
+ * });
+ */
+export const createIntrospectionVerifier: (options: IntrospectionVerifierOptions) => AccessTokenVerifier =
+  withDispatcher(
+    accessTokenVerifierFactory(nodeRuntime, true) as (
+      options: PortableIntrospectionOptions,
+    ) => AccessTokenVerifier,
+  );
 
 /**
  * Creates a verifier of OpenID Connect ID tokens for one client of one issuer (org or custom

@@ -3,6 +3,7 @@
  * created; a bad value throws `TokenwardError` `ERR_CONFIG` naming the option.
  */
 import type { EventHandler } from './events.js';
+import type { IntrospectionOptions } from './introspection.js';
 import type { Transport } from './runtime.js';
 
 /** One trusted issuer and what its tokens must say, with overrides of the verifier-wide settings. */
@@ -162,6 +163,12 @@ export interface VerifierSettings {
    * @example 'https://mcp.example.com/mcp'
    */
   readonly resource?: string;
+  /**
+   * Token introspection (RFC 7662) at the issuer's `introspection_endpoint`, for opaque tokens,
+   * org-server tokens and revocation-sensitive APIs. Absent: JWTs only, checked locally.
+   * @example { mode: 'fallback', clientId: '0oa...', clientSecret: process.env.INTROSPECTION_SECRET }
+   */
+  readonly introspection?: IntrospectionOptions;
 }
 
 /** A verifier trusting one issuer. */
@@ -190,3 +197,15 @@ export interface MultiIssuerOptions extends VerifierSettings {
 
 /** Options of `createAccessTokenVerifier`: one issuer (`issuer`, `audience`) or several (`issuers`). */
 export type AccessTokenVerifierOptions = SingleIssuerOptions | SingleResourceOptions | MultiIssuerOptions;
+
+/**
+ * Options of `createIntrospectionVerifier`: those of `createAccessTokenVerifier`, with an
+ * `introspection` client that checks every token (no `mode`: every token is introspected, none is
+ * checked locally).
+ */
+export type IntrospectionVerifierOptions = IntrospectingOnly<AccessTokenVerifierOptions>;
+
+/** Each member of the options union with a required, mode-less `introspection` (distributes over the union). */
+type IntrospectingOnly<Options> = Options extends unknown
+  ? Omit<Options, 'introspection'> & { readonly introspection: Omit<IntrospectionOptions, 'mode'> }
+  : never;

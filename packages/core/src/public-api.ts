@@ -44,11 +44,19 @@ export type {
   IdTokenVerifierOptions,
   VerifyIdTokenOptions,
 } from './id-token-types.js';
+export type {
+  ClientAuthMethod,
+  IntrospectionClient,
+  IntrospectionMode,
+  IntrospectionOptions,
+  OrgServerIntrospection,
+} from './introspection.js';
 export { type ParsedIssuer, parseIssuer } from './issuer.js';
 export { isLoopbackHost } from './loopback.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export type {
   AccessTokenVerifierOptions,
+  IntrospectionVerifierOptions,
   IssuerOptions,
   MultiIssuerOptions,
   SingleIssuerOptions,
@@ -82,6 +90,7 @@ export type {
   SignaturePrimitive,
   Transport,
   TransportFailure,
+  TransportPostRequest,
   TransportRequest,
   TransportResponse,
   VerificationKey,

@@ -28,12 +28,24 @@ export interface TransportRequest {
   readonly revalidate?: boolean;
 }
 
+/** A form POST (RFC 7662 §2.1 introspection): the body is sent as `application/x-www-form-urlencoded`. */
+export interface TransportPostRequest extends TransportRequest {
+  /** The form, already encoded (`token=...&token_type_hint=access_token`). */
+  readonly form: string;
+}
+
 /**
- * Fetches key material. Implementations never follow redirects (a 3xx is returned as is),
- * enforce `timeoutMs` by aborting, and reject with a `TransportError` describing what happened.
+ * Fetches key material (`get`) and asks authorization servers (`post`, for introspection).
+ * Implementations never follow redirects (a 3xx is returned as is), enforce `timeoutMs` by
+ * aborting, and reject with a `TransportError` describing what happened.
  */
 export interface Transport {
   get(url: string, request: TransportRequest): Promise<TransportResponse>;
+  /**
+   * Sends a form POST. Optional so that transports written before introspection keep working; a
+   * verifier configured with `introspection` needs it and refuses (`ERR_CONFIG`) a transport without.
+   */
+  post?(url: string, request: TransportPostRequest): Promise<TransportResponse>;
 }
 
 export type TransportFailure = 'timeout' | 'network' | 'too_large';

@@ -44,7 +44,11 @@ export interface AuthorizationServerInfo {
 export interface AccessTokenResult {
   /** The token exactly as verified. */
   readonly token: string;
-  readonly header: JwtHeader;
+  /**
+   * The JWT's protected header; `undefined` for an opaque token, which only introspection
+   * (RFC 7662) could vouch for.
+   */
+  readonly header: JwtHeader | undefined;
   readonly claims: AccessTokenClaims;
   /** `iss`, equal to a configured issuer. */
   readonly issuer: string;

@@ -209,7 +209,10 @@ function summarize(result: AccessTokenResult) {
     issuer: result.issuer,
     server: result.server,
     expiresAt: result.expiresAt.toISOString(),
-    header: { alg: result.header.alg, kid: result.header.kid ?? null, typ: result.header.typ ?? null },
+    header:
+      result.header === undefined
+        ? null
+        : { alg: result.header.alg, kid: result.header.kid ?? null, typ: result.header.typ ?? null },
   };
 }
 
@@ -221,8 +224,11 @@ function printSummary(out: Printer, result: AccessTokenResult): void {
   out.line(`  scopes      ${result.scopes.length === 0 ? '(none)' : result.scopes.join(' ')}`);
   out.line(`  audience    ${result.audience.join(', ')}`);
   out.line(`  server      ${serverSummary(result)}`);
+  const { header } = result;
   out.line(
-    `  signed      ${result.header.alg}${result.header.kid === undefined ? '' : `, kid ${result.header.kid}`}`,
+    header === undefined
+      ? '  verified    by introspection (an opaque token)'
+      : `  signed      ${header.alg}${header.kid === undefined ? '' : `, kid ${header.kid}`}`,
   );
   out.line(`  expires     in ${formatDuration(seconds)} (${result.expiresAt.toISOString()})`);
 }

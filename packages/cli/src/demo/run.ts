@@ -115,6 +115,12 @@ function noteFor(event: TokenwardEvent): string[] {
       return [`discovery failed: ${event.code}`];
     case 'insecure_http':
       return [`key material fetched over plain http (allowInsecureHttp): ${event.url}`];
+    case 'introspected':
+      return [`introspected at the issuer: ${event.active ? 'active' : 'not active'}`];
+    case 'introspection_failed':
+      return [`introspection failed${event.status === undefined ? '' : ` (${event.status})`}`];
+    case 'introspection_credentials_refused':
+      return [`the introspection endpoint refused the API's client credentials (${event.status})`];
     case 'verification_failed':
       return [];
   }

@@ -144,6 +144,17 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
     meaning: 'verifySync was asked about a token whose issuer key is not loaded, and it never fetches',
     action: 'call verify() for this token (it fetches the key), or warm() the verifier before taking traffic',
   },
+  ERR_TOKEN_INACTIVE: {
+    meaning: 'the authorization server says the token is not active: revoked, expired, or not one it issued',
+    action:
+      'get a new access token; if it was just issued, check that the API asks the server that issued it',
+  },
+  ERR_INTROSPECTION_FAILED: {
+    meaning:
+      "the API could not ask the authorization server about the token, or the server refused the API's own client credentials",
+    action:
+      'the token may well be fine: check the introspection client id and secret (or key) and that the server is reachable, then retry',
+  },
   ERR_CONFIG: {
     meaning: 'the verifier configuration is invalid',
     action: 'fix the flag or option named in the message',

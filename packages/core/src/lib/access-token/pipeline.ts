@@ -188,12 +188,13 @@ function proveSignature(
   });
 }
 
-function buildResult(
+/** The frozen result of a token whose claims passed every check (introspection builds it too). */
+export function buildResult(
   token: string,
-  header: JwtHeader,
+  header: JwtHeader | undefined,
   claims: AccessTokenClaims,
   audience: readonly string[],
-  target: VerifyTarget,
+  target: Pick<VerifyTarget, 'server'>,
 ): AccessTokenResult {
   const clientId = claims.cid ?? claims.client_id;
   // The header is frozen by the decoder; `audience` is `aud` itself (frozen with the claims) or a

@@ -1,6 +1,7 @@
 /**
  * Authorization-server metadata discovery (RFC 8414 §3, OpenID Connect Discovery §4), reduced to
- * what a resource server needs from it: a `jwks_uri` that provably belongs to the issuer.
+ * what a resource server needs from it: a `jwks_uri` that provably belongs to the issuer, and the
+ * `introspection_endpoint` (RFC 8414 §2), which the introspection client checks itself.
  */
 import { discoveryUrls } from '../../discovery-urls.js';
 import { TokenwardError } from '../../errors.js';
@@ -26,6 +27,13 @@ export interface DiscoveryConfig {
   readonly tracing?: Tracing | undefined;
 }
 
+/** What a resource server reads from an issuer's metadata. */
+export interface DiscoveredMetadata {
+  readonly jwksUri: string;
+  /** `introspection_endpoint` as published (any string), or `undefined` when absent. */
+  readonly introspectionEndpoint: string | undefined;
+}
+
 export interface Discovery {
   /**
    * The issuer's `jwks_uri`, from cached metadata while it is younger than `discoveryCacheMaxAge`.
@@ -33,6 +41,8 @@ export interface Discovery {
    * `ERR_DISCOVERY_FAILED` or `ERR_DISCOVERY_ISSUER_MISMATCH`. Concurrent callers share one fetch.
    */
   jwksUri(): Promise<string>;
+  /** The metadata {@link Discovery.jwksUri} reads, cached and refreshed the same way. */
+  metadata(): Promise<DiscoveredMetadata>;
 }
 
 /**
@@ -45,25 +55,25 @@ export interface Discovery {
 const NOT_AT_THIS_ADDRESS = new Set([404, 405, 410]);
 
 export function createDiscovery(config: DiscoveryConfig): Discovery {
-  let current: { readonly jwksUri: string; readonly fetchedAt: number } | undefined;
-  let inFlight: Promise<string> | undefined;
+  let current: { readonly metadata: DiscoveredMetadata; readonly fetchedAt: number } | undefined;
+  let inFlight: Promise<DiscoveredMetadata> | undefined;
   const allowedOrigins = new Set(config.allowedJwksOrigins.map((entry) => originOf(entry) ?? entry));
 
-  async function refresh(): Promise<string> {
+  async function refresh(): Promise<DiscoveredMetadata> {
     try {
-      const jwksUri = await tracedFetch();
-      current = { jwksUri, fetchedAt: config.clock() };
-      return jwksUri;
+      const metadata = await tracedFetch();
+      current = { metadata, fetchedAt: config.clock() };
+      return metadata;
     } catch (error) {
       // Metadata changes rarely and the failure is already reported as an event: the last
       // good `jwks_uri` keeps keys flowing through a discovery outage.
-      if (current !== undefined) return current.jwksUri;
+      if (current !== undefined) return current.metadata;
       throw error;
     }
   }
 
   /** One discovery (every address tried), published on the discovery channel while it has subscribers. */
-  function tracedFetch(): Promise<string> {
+  function tracedFetch(): Promise<DiscoveredMetadata> {
     const channel = config.tracing?.discovery;
     if (!isTraced(channel)) return fetchMetadata(config, allowedOrigins);
     const context: Timed & { issuer: string; jwksUri: string | undefined } = {
@@ -77,26 +87,29 @@ export function createDiscovery(config: DiscoveryConfig): Discovery {
       channel,
       context,
       () => fetchMetadata(config, allowedOrigins),
-      (done, jwksUri) => {
-        done.jwksUri = jwksUri;
+      (done, metadata) => {
+        done.jwksUri = metadata.jwksUri;
       },
-    ) as Promise<string>;
+    ) as Promise<DiscoveredMetadata>;
   }
 
-  return {
-    jwksUri() {
-      if (current !== undefined && config.clock() < current.fetchedAt + config.discoveryCacheMaxAge * 1000) {
-        return Promise.resolve(current.jwksUri);
-      }
-      inFlight ??= refresh().finally(() => {
-        inFlight = undefined;
-      });
-      return inFlight;
-    },
-  };
+  function metadata(): Promise<DiscoveredMetadata> {
+    if (current !== undefined && config.clock() < current.fetchedAt + config.discoveryCacheMaxAge * 1000) {
+      return Promise.resolve(current.metadata);
+    }
+    inFlight ??= refresh().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  }
+
+  return { metadata, jwksUri: () => metadata().then((found) => found.jwksUri) };
 }
 
-async function fetchMetadata(config: DiscoveryConfig, allowedOrigins: ReadonlySet<string>): Promise<string> {
+async function fetchMetadata(
+  config: DiscoveryConfig,
+  allowedOrigins: ReadonlySet<string>,
+): Promise<DiscoveredMetadata> {
   const tried: string[] = [];
   for (const url of discoveryUrls(config.issuer)) {
     warnIfInsecure(config, url);
@@ -110,14 +123,14 @@ async function fetchMetadata(config: DiscoveryConfig, allowedOrigins: ReadonlySe
       tried.push(`${url} (${result.status})`);
       continue;
     }
-    const jwksUri = readJwksUri(config, allowedOrigins, url, result);
+    const metadata = readMetadata(config, allowedOrigins, url, result);
     emit(config.onEvent, {
       type: 'discovery_fetched',
       issuer: config.issuer,
       url,
       durationMs: performance.now() - started,
     });
-    return jwksUri;
+    return metadata;
   }
   throw failure(
     config,
@@ -129,13 +142,13 @@ async function fetchMetadata(config: DiscoveryConfig, allowedOrigins: ReadonlySe
   );
 }
 
-/** Validates a fetched document and returns its `jwks_uri`, or throws the reason it cannot be used. */
-function readJwksUri(
+/** Validates a fetched document and returns what it says, or throws the reason it cannot be used. */
+function readMetadata(
   config: DiscoveryConfig,
   allowedOrigins: ReadonlySet<string>,
   url: string,
   result: DocumentResult,
-): string {
+): DiscoveredMetadata {
   const fail = (message: string, cause?: unknown): TokenwardError =>
     failure(config, url, new TokenwardError('ERR_DISCOVERY_FAILED', message, { cause }));
   if (!result.ok) throw fail(`Discovery document ${url} ${result.problem}`, result.cause);
@@ -167,7 +180,8 @@ function readJwksUri(
         `from the issuer's origin ${issuerOrigin} or an allowed JWKS origin (allowedJwksOrigins)`,
     );
   }
-  return jwksUri;
+  const introspection = metadata.introspection_endpoint;
+  return { jwksUri, introspectionEndpoint: typeof introspection === 'string' ? introspection : undefined };
 }
 
 function failure(config: DiscoveryConfig, url: string, error: TokenwardError): TokenwardError {

@@ -1,6 +1,6 @@
 /**
  * Fetches one JSON object over a transport and says precisely what went wrong when it could not:
- * the shared first half of discovery and JWKS retrieval. Only a 200 answer with a JSON media type
+ * the shared first half of discovery, JWKS retrieval and introspection. Only a 200 answer with a JSON media type
  * is read (RFC 8414 §3.2); redirects are refused, never followed.
  */
 import {
@@ -30,19 +30,29 @@ export type DocumentResult =
       /** What happened, for a message: "answered 503", "timed out after 5000 ms", ... */
       readonly problem: string;
       readonly cause?: unknown;
+      /** The answer, when one arrived (its `Retry-After`, say). */
+      readonly response?: TransportResponse;
     };
 
 // `fatal` refuses invalid UTF-8 rather than letting U+FFFD into key material (BCP-7).
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function fetchJsonObject(
+export function fetchJsonObject(
   transport: Transport,
   url: string,
   request: TransportRequest,
 ): Promise<DocumentResult> {
+  return readJsonObject(() => transport.get(url, request), request);
+}
+
+/** {@link fetchJsonObject} for any exchange (a POST, say): `send` makes the request. */
+export async function readJsonObject(
+  send: () => Promise<TransportResponse>,
+  request: TransportRequest,
+): Promise<DocumentResult> {
   let response: TransportResponse;
   try {
-    response = await transport.get(url, request);
+    response = await send();
   } catch (error) {
     return transportFailure(error, request);
   }
@@ -110,7 +120,8 @@ function statusFailure(response: TransportResponse): DocumentResult {
       kind: 'unavailable',
       status,
       problem: `answered with a redirect (${status}${target}); redirects are not followed`,
+      response,
     };
   }
-  return { ok: false, kind: 'unavailable', status, problem: `answered ${status}` };
+  return { ok: false, kind: 'unavailable', status, problem: `answered ${status}`, response };
 }

@@ -7,6 +7,7 @@ import type { EventHandler } from '../../events.js';
 import type { AccessTokenVerifierOptions } from '../../options.js';
 import { acrValueList } from '../../requirements.js';
 import type { Transport } from '../../runtime.js';
+import { type ResolvedIntrospection, resolveIntrospection } from '../introspection/options.js';
 import { canonicalResource } from '../resource/canonical.js';
 import {
   algorithmList,
@@ -62,6 +63,8 @@ export interface ResolvedVerifierOptions {
   readonly resource: string | undefined;
   /** Authentication levels for step-up, weakest first (`acrLevels`). */
   readonly acrLevels: readonly string[] | undefined;
+  /** Token introspection, when configured. */
+  readonly introspection: ResolvedIntrospection | undefined;
 }
 
 const SETTING_NAMES = [
@@ -87,13 +90,21 @@ const SETTING_NAMES = [
   'realm',
   'acrLevels',
   'resource',
+  'introspection',
 ] as const;
 const SINGLE_NAMES: ReadonlySet<string> = new Set([...ISSUER_OPTION_NAMES, ...SETTING_NAMES]);
 const MULTI_NAMES: ReadonlySet<string> = new Set(['issuers', ...SETTING_NAMES]);
 // RFC 6750 §3: characters a quoted attribute value may hold.
 const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 
-export function resolveVerifierOptions(input: AccessTokenVerifierOptions): ResolvedVerifierOptions {
+/**
+ * @param introspectionOnly `createIntrospectionVerifier`: `introspection` is required and has no
+ * `mode` (every token is introspected).
+ */
+export function resolveVerifierOptions(
+  input: AccessTokenVerifierOptions,
+  introspectionOnly = false,
+): ResolvedVerifierOptions {
   if (!isPlainObject(input)) throw configError(`options must be an object; found ${found(input)}`);
   const options: Record<string, unknown> = input;
   const multi = options.issuers !== undefined;
@@ -125,6 +136,7 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
   if (options.fetch !== undefined && options.transport !== undefined) {
     throw configError('give either `fetch` or `transport`, not both');
   }
+  const clock = optional(options.clock, Date.now, (value) => callable<() => number>(value, 'clock'));
   return {
     issuers,
     algorithms: Object.freeze([...new Set(issuers.flatMap((entry) => entry.algorithms))]),
@@ -147,10 +159,15 @@ export function resolveVerifierOptions(input: AccessTokenVerifierOptions): Resol
     resultCacheMax: resultCacheMax(options.resultCache),
     fetch: optional(options.fetch, undefined, (value) => callable<typeof globalThis.fetch>(value, 'fetch')),
     transport: optional(options.transport, undefined, (value) => transport(value)),
-    clock: optional(options.clock, Date.now, (value) => callable<() => number>(value, 'clock')),
+    clock,
     onEvent: optional(options.onEvent, undefined, (value) => callable<EventHandler>(value, 'onEvent')),
     resource: defaults.resource,
     acrLevels: optional(options.acrLevels, undefined, (value) => acrValueList(value, '`acrLevels`')),
+    introspection: resolveIntrospection(options.introspection, {
+      only: introspectionOnly,
+      orgServerTokensRecognised: orgServerRules && issuers.some((entry) => entry.server.kind === 'custom'),
+      clock,
+    }),
     realm: optional(options.realm, DEFAULTS.realm, (value) => {
       if (typeof value !== 'string' || !REALM.test(value)) {
         throw configError(`\`realm\` must be printable ASCII without " or \\; found ${found(value)}`);

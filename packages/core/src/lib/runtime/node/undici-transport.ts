@@ -12,10 +12,12 @@ import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
 import {
   type Transport,
   TransportError,
+  type TransportPostRequest,
   type TransportRequest,
   type TransportResponse,
 } from '../../../runtime.js';
 import {
+  type ExchangeMethod,
   errorDetail,
   knownTransportError,
   networkError,
@@ -50,7 +52,10 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 
 export function createUndiciTransport(options: UndiciTransportOptions = {}): Transport {
   const dispatcher = options.dispatcher ?? createDefaultDispatcher();
-  return { get: (url, request) => requestCapped(dispatcher, url, request) };
+  return {
+    get: (url, request) => requestCapped(dispatcher, 'GET', url, request),
+    post: (url, request) => requestCapped(dispatcher, 'POST', url, request),
+  };
 }
 
 function createDefaultDispatcher(): Dispatcher {
@@ -60,43 +65,57 @@ function createDefaultDispatcher(): Dispatcher {
 
 async function requestCapped(
   dispatcher: Dispatcher,
+  method: ExchangeMethod,
   url: string,
-  request: TransportRequest,
+  request: TransportRequest | TransportPostRequest,
 ): Promise<TransportResponse> {
   const target = new URL(url);
+  const form = 'form' in request ? request.form : undefined;
   // undici acts on an abort only once a connection exists; racing against `aborted` also bounds
   // a connect that hangs (a proxy that never answers CONNECT, say).
-  const { controller, aborted, clear } = startDeadline(url, request.timeoutMs);
+  const { controller, aborted, clear } = startDeadline(method, url, request.timeoutMs);
   try {
     const response = await Promise.race([
       dispatcher.request({
         origin: target.origin,
         path: `${target.pathname}${target.search}`,
-        method: 'GET',
-        headers:
-          request.revalidate === true ? { ...request.headers, 'cache-control': 'no-cache' } : request.headers,
+        method,
+        headers: requestHeaders(request, form),
+        body: form,
         signal: controller.signal,
         headersTimeout: request.timeoutMs,
         bodyTimeout: request.timeoutMs,
       }),
       aborted,
     ]);
-    const body = await Promise.race([readCapped(response, url, request.maxBytes, controller), aborted]);
+    const body = await Promise.race([
+      readCapped(response, method, url, request.maxBytes, controller),
+      aborted,
+    ]);
     return { status: response.statusCode, header: (name) => headerValue(response, name), body };
   } catch (error) {
-    throw asTransportError(error, controller.signal, url);
+    throw asTransportError(error, controller.signal, method, url);
   } finally {
     clear();
   }
 }
 
+function requestHeaders(
+  request: TransportRequest,
+  form: string | undefined,
+): Readonly<Record<string, string>> | undefined {
+  if (form !== undefined) return { ...request.headers, 'content-type': 'application/x-www-form-urlencoded' };
+  return request.revalidate === true ? { ...request.headers, 'cache-control': 'no-cache' } : request.headers;
+}
+
 async function readCapped(
   response: Dispatcher.ResponseData,
+  method: ExchangeMethod,
   url: string,
   maxBytes: number,
   controller: AbortController,
 ): Promise<Uint8Array> {
-  const tooLarge = () => tooLargeError(url, maxBytes);
+  const tooLarge = () => tooLargeError(method, url, maxBytes);
   const declared = Number(headerValue(response, 'content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     response.body.destroy(tooLarge());
@@ -122,18 +141,23 @@ function headerValue(response: Dispatcher.ResponseData, name: string): string | 
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-function asTransportError(error: unknown, signal: AbortSignal, url: string): TransportError {
+function asTransportError(
+  error: unknown,
+  signal: AbortSignal,
+  method: ExchangeMethod,
+  url: string,
+): TransportError {
   const known = knownTransportError(error, signal);
   if (known !== undefined) return known;
   const code = (error as { code?: unknown } | null)?.code;
   const detail = errorDetail(error);
   if (typeof code === 'string' && TIMEOUT_CODES.has(code)) {
-    return new TransportError('timeout', `GET ${url} timed out: ${detail}`, { cause: error });
+    return new TransportError('timeout', `${method} ${url} timed out: ${detail}`, { cause: error });
   }
   if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-    return new TransportError('too_large', `GET ${url} answered with a body too large: ${detail}`, {
+    return new TransportError('too_large', `${method} ${url} answered with a body too large: ${detail}`, {
       cause: error,
     });
   }
-  return networkError(url, error);
+  return networkError(method, url, error);
 }

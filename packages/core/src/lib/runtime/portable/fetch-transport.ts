@@ -4,8 +4,19 @@
  * response can hold neither a request nor memory (§4.13 "JWKS/discovery HTTP timeout", "Size caps").
  */
 
-import type { Transport, TransportError, TransportRequest, TransportResponse } from '../../../runtime.js';
-import { knownTransportError, networkError, startDeadline, tooLargeError } from './http-exchange.js';
+import type {
+  Transport,
+  TransportPostRequest,
+  TransportRequest,
+  TransportResponse,
+} from '../../../runtime.js';
+import {
+  type ExchangeMethod,
+  knownTransportError,
+  networkError,
+  startDeadline,
+  tooLargeError,
+} from './http-exchange.js';
 
 export interface FetchTransportOptions {
   /** The `fetch` to use; defaults to `globalThis.fetch`, looked up at each request. */
@@ -13,41 +24,48 @@ export interface FetchTransportOptions {
 }
 
 export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
+  // Called unbound: browsers throw "Illegal invocation" for `fetch` called on another object.
+  const fetchFunction = () => options.fetch ?? globalThis.fetch;
   return {
-    get(url, request) {
-      // Called unbound: browsers throw "Illegal invocation" for `fetch` called on another object.
-      const fetchFunction = options.fetch ?? globalThis.fetch;
-      return fetchCapped(fetchFunction, url, request);
-    },
+    get: (url, request) => fetchCapped(fetchFunction(), 'GET', url, request),
+    post: (url, request) => fetchCapped(fetchFunction(), 'POST', url, request),
   };
 }
 
 async function fetchCapped(
   fetchFunction: typeof globalThis.fetch,
+  method: ExchangeMethod,
   url: string,
-  request: TransportRequest,
+  request: TransportRequest | TransportPostRequest,
 ): Promise<TransportResponse> {
-  const { controller, aborted, clear } = startDeadline(url, request.timeoutMs);
+  const { controller, aborted, clear } = startDeadline(method, url, request.timeoutMs);
+  const form = 'form' in request ? request.form : undefined;
+  const headers =
+    form === undefined
+      ? request.headers
+      : { ...request.headers, 'content-type': 'application/x-www-form-urlencoded' };
   try {
     const response = await Promise.race([
       fetchFunction(url, {
-        method: 'GET',
-        headers: request.headers === undefined ? undefined : { ...request.headers },
-        cache: request.revalidate === true ? 'no-cache' : 'default',
+        method,
+        headers: headers === undefined ? undefined : { ...headers },
+        body: form,
+        // A POST is never answered from a cache (RFC 9111 §4); `no-store` also keeps the answer out of one.
+        cache: form !== undefined ? 'no-store' : request.revalidate === true ? 'no-cache' : 'default',
         redirect: 'manual',
         credentials: 'omit',
         signal: controller.signal,
       }),
       aborted,
     ]);
-    const body = await readCapped(response, url, request.maxBytes, controller, aborted);
+    const body = await readCapped(response, method, url, request.maxBytes, controller, aborted);
     return {
       status: response.status,
       header: (name) => response.headers.get(name) ?? undefined,
       body,
     };
   } catch (error) {
-    throw asTransportError(error, controller.signal, url);
+    throw knownTransportError(error, controller.signal) ?? networkError(method, url, error);
   } finally {
     clear();
   }
@@ -55,12 +73,13 @@ async function fetchCapped(
 
 async function readCapped(
   response: Response,
+  method: ExchangeMethod,
   url: string,
   maxBytes: number,
   controller: AbortController,
   aborted: Promise<never>,
 ): Promise<Uint8Array> {
-  const tooLarge = () => tooLargeError(url, maxBytes);
+  const tooLarge = () => tooLargeError(method, url, maxBytes);
   const declared = Number(response.headers.get('content-length') ?? Number.NaN);
   if (declared > maxBytes) {
     controller.abort(tooLarge());
@@ -106,8 +125,4 @@ function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
     offset += chunk.byteLength;
   }
   return body;
-}
-
-function asTransportError(error: unknown, signal: AbortSignal, url: string): TransportError {
-  return knownTransportError(error, signal) ?? networkError(url, error);
 }

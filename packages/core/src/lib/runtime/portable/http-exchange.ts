@@ -1,5 +1,8 @@
+/** The methods the transports send: GET for key material, POST for introspection. */
+export type ExchangeMethod = 'GET' | 'POST';
+
 /**
- * What both transports share about one GET exchange: a single deadline for the whole of it,
+ * What both transports share about one exchange: a single deadline for the whole of it,
  * enforced by aborting, and the errors it ends with. Web-standard only (`AbortController`,
  * `setTimeout`), so the fetch transport can use it in browsers.
  */
@@ -18,10 +21,12 @@ export interface ExchangeDeadline {
   clear(): void;
 }
 
-export function startDeadline(url: string, timeoutMs: number): ExchangeDeadline {
+export function startDeadline(method: ExchangeMethod, url: string, timeoutMs: number): ExchangeDeadline {
   const controller = new AbortController();
   const timer = setTimeout(() => {
-    controller.abort(new TransportError('timeout', `GET ${url} did not complete within ${timeoutMs} ms`));
+    controller.abort(
+      new TransportError('timeout', `${method} ${url} did not complete within ${timeoutMs} ms`),
+    );
   }, timeoutMs);
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
@@ -29,8 +34,8 @@ export function startDeadline(url: string, timeoutMs: number): ExchangeDeadline 
   return { controller, aborted, clear: () => clearTimeout(timer) };
 }
 
-export function tooLargeError(url: string, maxBytes: number): TransportError {
-  return new TransportError('too_large', `GET ${url} answered with more than ${maxBytes} bytes`);
+export function tooLargeError(method: ExchangeMethod, url: string, maxBytes: number): TransportError {
+  return new TransportError('too_large', `${method} ${url} answered with more than ${maxBytes} bytes`);
 }
 
 /**
@@ -43,8 +48,8 @@ export function knownTransportError(error: unknown, signal: AbortSignal): Transp
   return undefined;
 }
 
-export function networkError(url: string, error: unknown): TransportError {
-  return new TransportError('network', `GET ${url} failed: ${errorDetail(error)}`, { cause: error });
+export function networkError(method: ExchangeMethod, url: string, error: unknown): TransportError {
+  return new TransportError('network', `${method} ${url} failed: ${errorDetail(error)}`, { cause: error });
 }
 
 export function errorDetail(error: unknown): string {

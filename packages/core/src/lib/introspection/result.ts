@@ -1,0 +1,89 @@
+/**
+ * An `active: true` introspection response (RFC 7662 §2.2) held to what a verified JWT must show:
+ * the server asked is the token's issuer (a custom server must not vouch for a sibling's token),
+ * it expires, it names this API, and its members have their registered types. The result has the
+ * shape of a JWT's, without a header.
+ */
+import { TokenwardError } from '../../errors.js';
+import type { AccessTokenResult, AuthorizationServerInfo } from '../../types.js';
+import { buildResult } from '../access-token/pipeline.js';
+import { ALWAYS_REQUIRED, checkClaimTypes } from '../checks/claim-values.js';
+import {
+  audienceList,
+  checkAudience,
+  checkRequiredClaims,
+  checkTimes,
+  type TimePolicy,
+} from '../checks/claims.js';
+import { QUOTED_LENGTH, quote } from '../quote.js';
+
+/** A server introspection may ask, and what its tokens must name. */
+export interface IntrospectionTarget {
+  readonly issuer: string;
+  readonly audiences: readonly string[];
+  readonly server: AuthorizationServerInfo;
+}
+
+export interface ResponsePolicy extends TimePolicy {
+  readonly requiredClaims: readonly string[];
+}
+
+/** RFC 7662 §2.2 `token_type` values of an access token (RFC 6750, RFC 9449 §6.2), compared case-insensitively. */
+const ACCESS_TOKEN_TYPES = new Set(['bearer', 'dpop']);
+
+export function introspectedResult(
+  token: string,
+  response: Readonly<Record<string, unknown>>,
+  target: IntrospectionTarget,
+  policy: ResponsePolicy,
+  now: number,
+): AccessTokenResult {
+  const { active: _active, ...members }: Record<string, unknown> = response;
+  if (members.iss === undefined) {
+    throw new TokenwardError(
+      'ERR_CLAIM_MISSING',
+      'the introspection response has no "iss"; the server must name the issuer of the token it vouches for',
+    );
+  }
+  if (members.iss !== target.issuer) {
+    const found = typeof members.iss === 'string' ? quote(members.iss) : `a ${typeof members.iss}`;
+    throw new TokenwardError(
+      'ERR_ISSUER_MISMATCH',
+      `the authorization server ${quote(target.issuer, QUOTED_LENGTH.configured)} vouched for a token whose issuer is ` +
+        `${found}; a server vouches only for its own tokens`,
+    );
+  }
+  checkTokenType(members.token_type, members.cnf);
+  // RFC 9068 §2.2: a token with no resource owner (client credentials) is the client's own.
+  if (members.sub === undefined && members.client_id !== undefined) members.sub = members.client_id;
+  const claims = checkClaimTypes(members, ALWAYS_REQUIRED);
+  checkTimes(claims, now, policy);
+  const audience = audienceList(claims);
+  checkAudience(audience, target.audiences);
+  checkRequiredClaims(claims, policy.requiredClaims);
+  return buildResult(token, undefined, claims, audience, target);
+}
+
+/**
+ * Only access tokens are accepted: a refresh token the server also knows is not one. A token
+ * bound to a key says so (RFC 9449 §6.2: `token_type` `DPoP` beside `cnf.jkt`).
+ */
+function checkTokenType(tokenType: unknown, cnf: unknown): void {
+  if (tokenType === undefined) return;
+  const type = typeof tokenType === 'string' ? tokenType.toLowerCase() : undefined;
+  if (type === undefined || !ACCESS_TOKEN_TYPES.has(type)) {
+    throw new TokenwardError(
+      'ERR_TYPE_INVALID',
+      `the introspection response gives token_type ${typeof tokenType === 'string' ? quote(tokenType) : `a ${typeof tokenType}`}; ` +
+        'only access tokens (Bearer or DPoP) are accepted',
+    );
+  }
+  const bound = typeof cnf === 'object' && cnf !== null && (cnf as { jkt?: unknown }).jkt !== undefined;
+  if (bound && type !== 'dpop') {
+    throw new TokenwardError(
+      'ERR_TYPE_INVALID',
+      'the introspection response binds the token to a key (cnf.jkt) but gives token_type "Bearer"; ' +
+        'a bound token is a DPoP token (RFC 9449 section 6.2)',
+    );
+  }
+}
