@@ -23,3 +23,19 @@ describe('adapters stay thin: the request sequence lives once, in core', () => {
     expect(lines).toBeLessThanOrEqual(MAX_ADAPTER_LINES);
   });
 });
+
+describe("the gateway decides through core's request step", () => {
+  const source = (file: string) => readFileSync(join(packages, 'gateway', 'src', file), 'utf8');
+
+  it('asks authenticateRequest, and reads no credentials of its own', () => {
+    expect(source('lib/decision/authenticate.ts')).toMatch(/\bauthenticateRequest\(/);
+    for (const entry of readdirSync(join(packages, 'gateway', 'src'), {
+      withFileTypes: true,
+      recursive: true,
+    })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+      const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+      expect(text, entry.name).not.toMatch(/extractBearerToken|TokenwardError\('ERR_TOKEN_MISSING'|\.verify\(/);
+    }
+  });
+});

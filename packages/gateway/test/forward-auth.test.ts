@@ -48,7 +48,7 @@ describe('forward-auth contract (Traefik and Caddy headers)', () => {
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
     expect(await response.json()).toEqual({
-      error_description: 'the request carries no bearer token',
+      error_description: 'Expected a bearer token in the Authorization header; the request carried none',
       code: 'ERR_TOKEN_MISSING',
     });
   });
@@ -158,7 +158,29 @@ describe('forward-auth contract (Traefik and Caddy headers)', () => {
     const response = await fetch(`${world.gateway.url}/auth`);
     expect(response.status).toBe(500);
     expect(response.headers.get('www-authenticate')).toBeNull();
-    expect(await response.json()).toMatchObject({ code: 'ERR_CONFIG' });
+    // A 5xx body shows no internals, as the middleware's; the operator reads the cause in the log.
+    expect(await response.json()).toEqual({
+      error_description: 'The API is misconfigured and cannot check credentials',
+      code: 'ERR_CONFIG',
+    });
+    expect(world.logs.some((line) => line.includes('did not say which request to authorize'))).toBe(true);
+  });
+
+  it('BT-3: refuses a token in the header beside an access_token in the original query, like the middleware', async () => {
+    const token = await world.token(['orders:read']);
+    const response = await traefik('GET', `/orders/42?access_token=${token}`, bearer(token));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'ERR_INVALID_REQUEST', error: 'invalid_request' });
+  });
+
+  it('BT-7: names another scheme in the missing-token answer, like the middleware', async () => {
+    const response = await traefik('GET', '/orders/42', { authorization: 'Basic YWxpY2U6c2VjcmV0' });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    expect(await response.json()).toEqual({
+      error_description: 'Expected the Bearer scheme in the Authorization header; found the "Basic" scheme',
+      code: 'ERR_TOKEN_MISSING',
+    });
   });
 });
 

@@ -115,7 +115,7 @@ describe('Authorization/Check', () => {
     expect(denied.status.code).toBe(401);
     expect(headerMap(denied.headers)['WWW-Authenticate']).toBe('Bearer realm="api"');
     expect(JSON.parse(denied.body)).toEqual({
-      error_description: 'the request carries no bearer token',
+      error_description: 'Expected a bearer token in the Authorization header; the request carried none',
       code: 'ERR_TOKEN_MISSING',
     });
   });

@@ -2,35 +2,19 @@
  * A decision as the HTTP answer a proxy relays: 200 with identity headers, or the refusal's
  * status, `WWW-Authenticate` (and `Retry-After`) and the JSON body the middleware sends.
  */
-import type { TokenwardError } from '@tokenward/core';
+import type { ErrorResponseBody } from '@tokenward/core';
 import type { IdentityHeaderNames } from '../policy/model.js';
 import type { Decision } from './decide.js';
 import { identityHeaders } from './identity.js';
 
-/** The JSON body of a refusal: `{ error, error_description, code }`, as the middleware sends it. */
-export interface RefusalBody {
-  /** OAuth error name (RFC 6750 §3.1); absent when there is none (no token, a policy refusal). */
-  readonly error?: string;
-  readonly error_description: string;
-  /** Stable tokenward code, e.g. `ERR_INSUFFICIENT_SCOPE`. */
-  readonly code: string;
-}
+/** The JSON body of a refusal, `{ error, error_description, code }`: core's, as the middleware sends it. */
+export type RefusalBody = ErrorResponseBody;
 
 export interface HttpAnswer {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   /** JSON text for refusals; none for allowed requests. */
   readonly body: string | undefined;
-}
-
-// 5xx answers show no internals (URLs, network text): the detail goes to the log and metrics.
-const UNAVAILABLE = 'the token cannot be verified right now; try again later (the token may be fine)';
-
-export function refusalBody(error: TokenwardError): RefusalBody {
-  const description = error.status === 503 ? UNAVAILABLE : error.message;
-  return error.oauthError === undefined
-    ? { error_description: description, code: error.code }
-    : { error: error.oauthError, error_description: description, code: error.code };
 }
 
 /** The HTTP answer to a decision. */
@@ -43,6 +27,8 @@ export function httpAnswer(decision: Decision, names: IdentityHeaderNames): Http
   return {
     status: error.status,
     headers: { ...error.headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-    body: JSON.stringify(refusalBody(error)),
+    // Core's body, the middleware's: a 5xx shows no internals (URLs, network text); the detail
+    // goes to the log and metrics.
+    body: JSON.stringify(error.body),
   };
 }

@@ -1,31 +1,29 @@
 /**
- * The one place the gateway asks core about a request's credentials, so every decision takes
- * the same path the Express and Fastify adapters take.
+ * The one place the gateway asks core about a request, through core's request step, so every
+ * decision takes the path the Express, Fastify and Fetch adapters take: the same credential
+ * rules, the same missing-token answer, the same refusals.
  */
 import {
-  type AccessTokenResult,
   type AccessTokenVerifier,
-  extractBearerToken,
-  TokenwardError,
-  type VerifyAccessTokenOptions,
+  type AuthRequirements,
+  authenticateRequest,
+  type RequestAuthentication,
 } from '@tokenward/core';
 import type { OriginalRequest } from '../request/original-request.js';
 
-/** Verifies the original request's credentials against `requirements`; rejects with a `TokenwardError`. */
-export async function authenticate(
+/**
+ * Authenticates the original request against `requirements`: a verified token, or a CORS
+ * preflight (which the upstream answers). Rejects with the `TokenwardError` to answer with.
+ */
+export function authenticate(
   verifier: AccessTokenVerifier,
   request: OriginalRequest,
-  requirements: VerifyAccessTokenOptions,
-): Promise<AccessTokenResult> {
-  const token = extractBearerToken({
-    method: request.method,
-    headers: request.headers,
-    ...(request.rawHeaders === undefined ? {} : { rawHeaders: request.rawHeaders }),
-  });
-  if (token === undefined) {
-    throw new TokenwardError('ERR_TOKEN_MISSING', 'the request carries no bearer token', {
-      realm: verifier.realm,
-    });
-  }
-  return verifier.verify(token, requirements);
+  requirements: AuthRequirements,
+): Promise<RequestAuthentication> {
+  const { method, target: url, headers, rawHeaders } = request;
+  return authenticateRequest(
+    verifier,
+    rawHeaders === undefined ? { method, url, headers } : { method, url, headers, rawHeaders },
+    requirements,
+  );
 }

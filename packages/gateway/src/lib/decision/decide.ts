@@ -22,8 +22,8 @@ export async function decide(policy: LoadedPolicy, request: OriginalRequest): Pr
     const reason = `the request path is refused: ${path.reason}`;
     return refuse(undefined, new TokenwardError('ERR_INVALID_REQUEST', reason, realmOf(policy)));
   }
-  // A CORS preflight carries no credentials (Fetch standard): it is let through when the request it
-  // announces would be routed, and the upstream answers it.
+  // A CORS preflight carries no credentials (Fetch standard): it is routed by the method it
+  // announces, core's request step lets it through without credentials, and the upstream answers it.
   const preflight = isCorsPreflight(request);
   const announced = preflight ? requestedMethod(request) : undefined;
   const target = {
@@ -39,7 +39,7 @@ export async function decide(policy: LoadedPolicy, request: OriginalRequest): Pr
       new TokenwardError('ERR_POLICY_DENIED', `no policy rule admits ${where}`, realmOf(policy)),
     );
   }
-  if (rule.access.kind === 'none' || preflight) return { allowed: true, rule: rule.label, token: undefined };
+  if (rule.access.kind === 'none') return { allowed: true, rule: rule.label, token: undefined };
   return checkToken(rule, request);
 }
 
@@ -48,7 +48,9 @@ async function checkToken(rule: LoadedRule, request: OriginalRequest): Promise<D
   const failures: TokenwardError[] = [];
   for (const [index, alternative] of rule.access.alternatives.entries()) {
     try {
-      const token = await authenticate(rule.verifiers[index]!.verifier, request, alternative.requirements);
+      const outcome = await authenticate(rule.verifiers[index]!.verifier, request, alternative.requirements);
+      // Credentials are required, so the outcome is a verified token or a preflight (no token).
+      const token = outcome.kind === 'authenticated' ? outcome.auth : undefined;
       return { allowed: true, rule: rule.label, token };
     } catch (error) {
       if (!isTokenwardError(error)) throw error;

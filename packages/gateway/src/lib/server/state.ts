@@ -28,6 +28,8 @@ export async function decideAndRecord(
     decision = await decide(state.policy(), describe());
   } catch (error) {
     if (!isTokenwardError(error)) state.log(`decision failed unexpectedly: ${String(error)}`);
+    // The answer's body says only that the authorizer is misconfigured (a 5xx shows no internals).
+    else if (error.code === 'ERR_CONFIG') state.log(`cannot decide: ${error.message}`);
     const refusal = isTokenwardError(error)
       ? error
       : new TokenwardError('ERR_CONFIG', 'the authorizer failed unexpectedly', { cause: error });
