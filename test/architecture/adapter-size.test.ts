@@ -35,7 +35,9 @@ describe("the gateway decides through core's request step", () => {
     })) {
       if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
       const text = readFileSync(join(entry.parentPath, entry.name), 'utf8');
-      expect(text, entry.name).not.toMatch(/extractBearerToken|TokenwardError\('ERR_TOKEN_MISSING'|\.verify\(/);
+      expect(text, entry.name).not.toMatch(
+        /extractBearerToken|TokenwardError\('ERR_TOKEN_MISSING'|\.verify\(/,
+      );
     }
   });
 });
