@@ -16,10 +16,14 @@ import { gzipSync } from 'node:zlib';
 
 const CORE_ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url));
 
-/** What a page imports; each is measured on its own. */
+/** What a page or an edge function imports; each is measured on its own. */
 const ENTRIES = [
-  ['createIdTokenVerifier (SPA ID-token path)', 'createIdTokenVerifier'],
-  ['createAccessTokenVerifier', 'createAccessTokenVerifier'],
+  ['createIdTokenVerifier (SPA ID-token path)', ['createIdTokenVerifier']],
+  ['createAccessTokenVerifier', ['createAccessTokenVerifier']],
+  [
+    'createAccessTokenVerifier + Fetch adapter (withAuth, authenticate)',
+    ['createAccessTokenVerifier', 'withAuth', 'authenticate'],
+  ],
 ];
 
 async function loadVite() {
@@ -27,9 +31,10 @@ async function loadVite() {
   return import(pathToFileURL(createRequire(vitestManifest).resolve('vite')).href);
 }
 
-async function bundledSize(vite, directory, name) {
+async function bundledSize(vite, directory, names) {
+  const name = names.join('-');
   const entry = join(directory, `${name}.js`);
-  await writeFile(entry, `export { ${name} } from ${JSON.stringify(CORE_ENTRY)};\n`);
+  await writeFile(entry, `export { ${names.join(', ')} } from ${JSON.stringify(CORE_ENTRY)};\n`);
   const [output] = await vite.build({
     configFile: false,
     root: directory,
@@ -50,8 +55,8 @@ async function bundledSize(vite, directory, name) {
 const vite = await loadVite();
 const directory = await mkdtemp(join(tmpdir(), 'tokenward-size-'));
 try {
-  for (const [label, name] of ENTRIES) {
-    const { minified, gzipped } = await bundledSize(vite, directory, name);
+  for (const [label, names] of ENTRIES) {
+    const { minified, gzipped } = await bundledSize(vite, directory, names);
     console.log(`${label}: ${minified} bytes minified, ${gzipped} bytes gzipped`);
   }
 } finally {

@@ -34,6 +34,13 @@ export {
   TokenwardError,
 } from './errors.js';
 export type { EventHandler, JwksFetchReason, TokenwardEvent } from './events.js';
+export {
+  type AuthenticatedHandler,
+  authenticate,
+  errorResponse,
+  type FetchAuthOptions,
+  withAuth,
+} from './fetch.js';
 export type {
   CreateIdTokenVerifier,
   IdTokenAddress,

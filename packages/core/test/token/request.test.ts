@@ -5,6 +5,9 @@ import { failureOf } from './helpers.js';
 
 const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln';
 const form = 'application/x-www-form-urlencoded';
+// BT-9: separate lines and a comma-joined value get one wording, since Fetch's Headers join lines.
+const SEVERAL_CREDENTIALS =
+  'expected one Authorization header with one credential; found more than one (as repeated header lines or a comma-separated list)';
 
 const extract = (request: Partial<BearerRequest>, options?: { allowQuery?: boolean; allowBody?: boolean }) =>
   extractBearerToken({ headers: {}, ...request }, options);
@@ -78,7 +81,7 @@ describe('extractBearerToken: Authorization header (BT-1, BT-2, BT-9)', () => {
 
   it('rejects two Authorization header lines (BT-9)', async () => {
     expect(await invalidRequest({ headers: { authorization: [`Bearer ${token}`, `Bearer ${token}`] } })).toBe(
-      'expected one Authorization header; found 2',
+      SEVERAL_CREDENTIALS,
     );
     await invalidRequest({ headers: { authorization: `Bearer ${token}`, Authorization: `Bearer ${token}` } });
   });
@@ -86,7 +89,7 @@ describe('extractBearerToken: Authorization header (BT-1, BT-2, BT-9)', () => {
   it('sees a repeated Authorization line in the raw headers that Node folded away (BT-9)', async () => {
     const headers = { authorization: `Bearer ${token}` };
     const rawHeaders = ['Host', 'api', 'authorization', `Bearer ${token}`, 'AUTHORIZATION', 'Basic dXNlcg=='];
-    expect(await invalidRequest({ headers, rawHeaders })).toBe('expected one Authorization header; found 2');
+    expect(await invalidRequest({ headers, rawHeaders })).toBe(SEVERAL_CREDENTIALS);
     const single = ['Host', 'api', 'Authorization', `Bearer ${token}`, 'Authorized-By', 'x'];
     expect(extractBearerToken({ headers, rawHeaders: single })).toBe(token);
   });
@@ -94,7 +97,7 @@ describe('extractBearerToken: Authorization header (BT-1, BT-2, BT-9)', () => {
   it.each([`Bearer ${token}, Bearer ${token}`, `Basic dXNlcg==, Bearer ${token}`, `Bearer ${token},Basic x`])(
     'rejects comma-joined duplicate credentials %s (BT-9)',
     async (authorization) => {
-      expect(await invalidRequest({ headers: { authorization } })).toMatch(/more than one credential/);
+      expect(await invalidRequest({ headers: { authorization } })).toBe(SEVERAL_CREDENTIALS);
     },
   );
 });

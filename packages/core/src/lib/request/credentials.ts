@@ -98,11 +98,8 @@ function fromAuthorization(request: CredentialRequest): CredentialSearch {
     request.rawHeaders === undefined || request.headers === undefined
       ? values.length
       : countRawLines(request.rawHeaders, 'authorization');
-  const count = Math.max(values.length, lines);
-  if (count > 1) {
-    // RFC 9110 section 5.3: Authorization is not a list field, so it may appear only once.
-    throw invalidRequest(`expected one Authorization header; found ${count}`);
-  }
+  // RFC 9110 section 5.3: Authorization is not a list field, so it may appear only once.
+  if (Math.max(values.length, lines) > 1) throw severalCredentials();
   // Field values exclude leading and trailing whitespace (RFC 9110 section 5.5).
   const value = trimOuterWhitespace(values[0]!);
   const space = value.indexOf(' ');
@@ -150,9 +147,14 @@ function severalWays(): TokenwardError {
   );
 }
 
+/**
+ * One wording for every way of sending several credentials: Fetch's `Headers` (and proxies) join
+ * repeated lines with ", ", so separate lines and a joined value cannot be told apart everywhere,
+ * and every adapter must give the same answer.
+ */
 function severalCredentials(): TokenwardError {
   return invalidRequest(
-    'Authorization header holds more than one credential (repeated header lines joined?)',
+    'expected one Authorization header with one credential; found more than one (as repeated header lines or a comma-separated list)',
   );
 }
 

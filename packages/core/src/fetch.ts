@@ -1,0 +1,151 @@
+/**
+ * The Fetch adapter: core's request step for `(request) => Response` code (Cloudflare Workers,
+ * Next.js route handlers, `Deno.serve`, `Bun.serve`, Vercel's edge runtime), with the same
+ * status, `WWW-Authenticate`, `Retry-After` and JSON error body as every other adapter.
+ */
+import { authenticateRequest } from './authenticate-request.js';
+import { isTokenwardError, TokenwardError } from './errors.js';
+import { type AuthenticateRequestOptions, validateRequestOptions } from './request-options.js';
+import { validateAuthRequirements } from './requirements.js';
+import type { AccessTokenResult, AccessTokenVerifier, AuthRequirements } from './types.js';
+
+/**
+ * Options of the Fetch adapter: how the request step runs (`realm`, `allowQuery`, `allowBody`).
+ * A CORS preflight is always answered 204 (handle CORS before the adapter to add your headers).
+ */
+export type FetchAuthOptions = Pick<AuthenticateRequestOptions, 'realm' | 'allowQuery' | 'allowBody'>;
+
+/** A `(request, ...rest) => Response` handler that runs for authenticated requests only. */
+export type AuthenticatedHandler<Rest extends unknown[]> = (
+  request: Request,
+  auth: AccessTokenResult,
+  ...rest: Rest
+) => Response | Promise<Response>;
+
+const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i;
+/** A form body read for its `access_token` is read up to here (a token is at most 8 KiB by default). */
+const MAX_FORM_BYTES = 64 * 1024;
+
+/**
+ * Authenticates a Fetch `Request`: resolves to the verified, frozen result, or to the `Response`
+ * to answer with instead: `204` for a CORS preflight, `400`/`401`/`403`/`503` with the challenge
+ * and the JSON body `{ error, error_description, code }` for a refusal. `requirements` are the
+ * route's `{ scopes, scopeMatch, claims, acrValues, maxAge }`. What is not an answer (`ERR_CONFIG`,
+ * an exception thrown by a claim predicate) rejects.
+ *
+ * @example
+ * const auth = await authenticate(verifier, request, { scopes: ['orders:read'] });
+ * if (auth instanceof Response) return auth;
+ * return Response.json({ subject: auth.subject });
+ */
+export function authenticate(
+  verifier: AccessTokenVerifier,
+  request: Request,
+  requirements?: AuthRequirements,
+  options: FetchAuthOptions = {},
+): Promise<AccessTokenResult | Response> {
+  try {
+    return authenticateFetch(
+      verifier,
+      request,
+      requirements,
+      validateRequestOptions(options, 'authenticate'),
+    );
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Wraps a `(request, ...rest) => Response` handler so that it runs only for an authenticated
+ * request, as `handler(request, auth, ...rest)`; every other request gets {@link authenticate}'s
+ * answer. The extra arguments (Workers' `env` and `ctx`, a Next.js route's context) pass through.
+ * Requirements and options are checked now: a bad one throws `ERR_CONFIG` here, not per request.
+ *
+ * @example
+ * export default {
+ *   fetch: withAuth(verifier, (request, auth) => Response.json({ subject: auth.subject }), {
+ *     scopes: ['orders:read'],
+ *   }),
+ * };
+ */
+export function withAuth<Rest extends unknown[]>(
+  verifier: AccessTokenVerifier,
+  handler: AuthenticatedHandler<Rest>,
+  requirements?: AuthRequirements,
+  options: FetchAuthOptions = {},
+): (request: Request, ...rest: Rest) => Promise<Response> {
+  const checkedOptions = validateRequestOptions(options, 'withAuth');
+  const checkedRequirements = validateAuthRequirements(requirements ?? {}, 'withAuth');
+  return async (request, ...rest) => {
+    const auth = await authenticateFetch(verifier, request, checkedRequirements, checkedOptions);
+    return auth instanceof Response ? auth : handler(request, auth, ...rest);
+  };
+}
+
+/**
+ * The answer to a refusal: its status, `WWW-Authenticate` (and `Retry-After` for a 503) and
+ * core's JSON body `{ error, error_description, code }`.
+ * @example if (isTokenwardError(error) && error.code !== 'ERR_CONFIG') return errorResponse(error);
+ */
+export function errorResponse(error: TokenwardError): Response {
+  return new Response(JSON.stringify(error.body), {
+    status: error.status,
+    headers: { ...error.headers, 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+async function authenticateFetch(
+  verifier: AccessTokenVerifier,
+  request: Request,
+  requirements: AuthRequirements | undefined,
+  options: AuthenticateRequestOptions,
+): Promise<AccessTokenResult | Response> {
+  try {
+    const { method, url, headers } = request;
+    const form =
+      options.allowBody === true ? await formBody(request, options.realm ?? verifier.realm) : undefined;
+    const outcome = await authenticateRequest(
+      verifier,
+      { method, url, headers, form },
+      requirements,
+      options,
+    );
+    return outcome.kind === 'authenticated' ? outcome.auth : new Response(null, { status: 204 });
+  } catch (error) {
+    if (!isTokenwardError(error) || error.code === 'ERR_CONFIG') throw error;
+    return errorResponse(error);
+  }
+}
+
+/**
+ * The body of a form-encoded POST (RFC 6750 section 2.2), read from a clone so that the handler
+ * still has it; `undefined` for any other request.
+ */
+async function formBody(request: Request, realm: string): Promise<string | undefined> {
+  if (request.method !== 'POST' || request.body === null) return undefined;
+  if (!FORM_CONTENT_TYPE.test(request.headers.get('content-type') ?? '')) return undefined;
+  const reader = request.clone().body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > MAX_FORM_BYTES) {
+      // Not awaited: cancelling one branch of a teed body settles only when the other is cancelled too.
+      reader.cancel().catch(() => undefined);
+      throw new TokenwardError(
+        'ERR_INVALID_REQUEST',
+        `expected a form body of at most ${MAX_FORM_BYTES} bytes to read access_token from; found more (send the token in the Authorization header)`,
+        { realm },
+      );
+    }
+    chunks.push(read.value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
