@@ -1,7 +1,9 @@
 /**
  * `createAccessTokenVerifier`, built once per runtime: the default entry passes the web runtime,
- * the Node entry the Node runtime; everything else is shared (DESIGN "Runtime split").
+ * the Node entry the Node runtime; everything else is shared (docs/ARCHITECTURE.md, "The runtime seam").
  */
+
+import { KEY_SNAPSHOT_VERSION, type KeySetSnapshot } from './key-snapshot.js';
 import {
   type AccessTokenPipeline,
   createAccessTokenPipeline,
@@ -10,6 +12,7 @@ import {
 import { readCallChecks } from './lib/checks/call-checks.js';
 import { createIntrospectingPipeline } from './lib/introspection/pipeline.js';
 import { createIssuerKeys, KEY_DEFAULTS } from './lib/keys/issuer-keys.js';
+import { restoreSnapshot } from './lib/keys/key-snapshot.js';
 import { configError } from './lib/options/option-checks.js';
 import { type ResolvedVerifierOptions, resolveVerifierOptions } from './lib/options/resolve.js';
 import type { AccessTokenVerifierOptions } from './options.js';
@@ -46,6 +49,7 @@ export function accessTokenVerifierFactory(
         tracing: runtime.tracing,
       }),
     }));
+    if (settings.snapshot !== undefined) restoreSnapshot(settings.snapshot, targets, settings.onEvent);
     const local = createAccessTokenPipeline(settings, targets, runtime);
     const { introspection } = settings;
     const pipeline =
@@ -95,5 +99,9 @@ function createVerifier(
     },
     warm,
     hydrate: warm,
+    snapshot(): KeySetSnapshot {
+      const issuers = targets.flatMap((target) => target.keys.snapshot() ?? []);
+      return { version: KEY_SNAPSHOT_VERSION, issuers };
+    },
   });
 }

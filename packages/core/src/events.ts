@@ -48,6 +48,10 @@ export type TokenwardEvent =
       status: number;
       clientId: string;
     }
+  /** An issuer's keys were restored from the `snapshot` option; their age counts from their original fetch. */
+  | { type: 'snapshot_restored'; issuer: string; keys: number; ageSeconds: number }
+  /** The `snapshot` option (or an issuer's part of it) could not be used: those keys are fetched instead. */
+  | { type: 'snapshot_rejected'; issuer: string | undefined; reason: string }
   | {
       type: 'verification_failed';
       /** The configured issuer the token named, once known. */

@@ -4,6 +4,7 @@
  */
 import type { EventHandler } from './events.js';
 import type { IntrospectionOptions } from './introspection.js';
+import type { KeySetSnapshot } from './key-snapshot.js';
 import type { Transport } from './runtime.js';
 
 /** One trusted issuer and what its tokens must say, with overrides of the verifier-wide settings. */
@@ -124,6 +125,18 @@ export interface VerifierSettings {
    * Range 0–86400. Default `3600`.
    */
   readonly staleIfError?: number;
+  /**
+   * A key-set snapshot to start from: what `verifier.snapshot()` returned, parsed from where it
+   * was kept (KV, the Cache API, a deploy-time variable), so a cold isolate verifies without a
+   * fetch. Each configured issuer it holds starts with those keys and that discovery result,
+   * checked like fetched ones and as old as when they were fetched (freshness and stale-if-error
+   * count from then). What cannot be used (another version, a key failing the checks, a `jwksUri`
+   * on a foreign origin, too old) is reported as a `snapshot_rejected` event and fetched instead.
+   * Only public keys are in it, but treat it like configuration: whoever can write it chooses the
+   * keys this verifier trusts. `null` or absent: none; anything but an object is `ERR_CONFIG`.
+   * @example snapshot: await env.KEYS.get('tokenward-keys', 'json')
+   */
+  readonly snapshot?: KeySetSnapshot | null;
   /**
    * Cache of verified tokens: a repeated token skips decoding and the signature check but still
    * has its times and per-call requirements checked. `false` disables it.

@@ -59,6 +59,7 @@ export type {
   OrgServerIntrospection,
 } from './introspection.js';
 export { type ParsedIssuer, parseIssuer } from './issuer.js';
+export { type IssuerKeySnapshot, KEY_SNAPSHOT_VERSION, type KeySetSnapshot } from './key-snapshot.js';
 export { isLoopbackHost } from './loopback.js';
 export { createMemoryStore, type MemoryStoreOptions } from './memory-store.js';
 export type {

@@ -1,5 +1,7 @@
 /** Public types of verification results and per-call requirements. Options live in `options.ts`. */
 
+import type { KeySetSnapshot } from './key-snapshot.js';
+
 /** A JOSE header of a verified token. `alg` is always one of the configured algorithms. */
 export interface JwtHeader {
   readonly alg: string;
@@ -144,6 +146,13 @@ export interface AccessTokenVerifier {
   warm(): Promise<void>;
   /** Same as {@link AccessTokenVerifier.warm}. */
   hydrate(): Promise<void>;
+  /**
+   * The loaded discovery results and key sets as a JSON-serialisable snapshot (public keys only)
+   * for the `snapshot` option of another verifier, e.g. the next isolate's. Issuers whose keys
+   * are not loaded yet are left out (`warm()` first to have every one).
+   * @example await env.KEYS.put('tokenward-keys', JSON.stringify(verifier.snapshot()));
+   */
+  snapshot(): KeySetSnapshot;
   /** The configured issuers, in configuration order. */
   readonly issuers: readonly string[];
   /**

@@ -121,6 +121,10 @@ function noteFor(event: TokenwardEvent): string[] {
       return [`introspection failed${event.status === undefined ? '' : ` (${event.status})`}`];
     case 'introspection_credentials_refused':
       return [`the introspection endpoint refused the API's client credentials (${event.status})`];
+    case 'snapshot_restored':
+      return [`key set restored from a snapshot: ${event.keys} key(s), fetched ${event.ageSeconds} s ago`];
+    case 'snapshot_rejected':
+      return [`snapshot not used: ${event.reason}`];
     case 'verification_failed':
       return [];
   }

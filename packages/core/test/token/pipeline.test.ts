@@ -42,6 +42,12 @@ class FakeKeys implements IssuerKeys {
     this.loaded = true;
     return Promise.resolve();
   }
+  snapshot(): undefined {
+    return undefined;
+  }
+  restore(): string {
+    return 'not a snapshot fake';
+  }
 }
 
 function countingPrimitive(mode: 'sync' | 'async') {

@@ -11,6 +11,7 @@ import { QUOTED_LENGTH, quote } from '../quote.js';
 import { isTraced, type Timed, type Tracing, traceOperation } from '../tracing/channels.js';
 import { type DocumentResult, fetchJsonObject } from './json-document.js';
 import { fetchableUrlProblem, originOf, warnIfInsecure } from './origin.js';
+import { joinBoundMs, joinShared } from './shared-flight.js';
 
 export interface DiscoveryConfig {
   readonly issuer: string;
@@ -43,6 +44,10 @@ export interface Discovery {
   jwksUri(): Promise<string>;
   /** The metadata {@link Discovery.jwksUri} reads, cached and refreshed the same way. */
   metadata(): Promise<DiscoveredMetadata>;
+  /** The current metadata and when it was fetched (for a snapshot); `undefined` before the first discovery. */
+  current(): { readonly metadata: DiscoveredMetadata; readonly fetchedAt: number } | undefined;
+  /** Installs metadata from a snapshot, its `jwks_uri` checked like a discovered one; returns why not, if not. */
+  restore(metadata: DiscoveredMetadata, fetchedAt: number): string | undefined;
 }
 
 /**
@@ -97,13 +102,31 @@ export function createDiscovery(config: DiscoveryConfig): Discovery {
     if (current !== undefined && config.clock() < current.fetchedAt + config.discoveryCacheMaxAge * 1000) {
       return Promise.resolve(current.metadata);
     }
-    inFlight ??= refresh().finally(() => {
-      inFlight = undefined;
+    const shared = inFlight;
+    if (shared !== undefined) {
+      return joinShared(shared, joinBoundMs(config.httpTimeoutMs), () => {
+        if (inFlight === shared) inFlight = undefined;
+        return metadata();
+      });
+    }
+    const started = refresh().finally(() => {
+      if (inFlight === started) inFlight = undefined;
     });
-    return inFlight;
+    inFlight = started;
+    return started;
   }
 
-  return { metadata, jwksUri: () => metadata().then((found) => found.jwksUri) };
+  return {
+    metadata,
+    jwksUri: () => metadata().then((found) => found.jwksUri),
+    current: () => current,
+    restore(restored, fetchedAt) {
+      const problem = jwksUriProblem(config, allowedOrigins, restored.jwksUri);
+      if (problem !== undefined) return `"jwksUri" ${quote(restored.jwksUri)} ${problem}`;
+      current = { metadata: restored, fetchedAt };
+      return undefined;
+    },
+  };
 }
 
 async function fetchMetadata(
@@ -169,19 +192,30 @@ function readMetadata(
   const jwksUri = metadata.jwks_uri;
   if (typeof jwksUri !== 'string')
     throw fail(`Discovery document ${url} has no "jwks_uri" string (OpenID Connect Discovery section 3)`);
-  const problem = fetchableUrlProblem(jwksUri, config.allowInsecureHttp);
+  const problem = jwksUriProblem(config, allowedOrigins, jwksUri);
   if (problem !== undefined) throw fail(`Discovery document ${url}: "jwks_uri" ${jwksUri} ${problem}`);
+  const introspection = metadata.introspection_endpoint;
+  return { jwksUri, introspectionEndpoint: typeof introspection === 'string' ? introspection : undefined };
+}
+
+/** Why keys may not be fetched from `jwksUri` for this issuer, if they may not. */
+function jwksUriProblem(
+  config: DiscoveryConfig,
+  allowedOrigins: ReadonlySet<string>,
+  jwksUri: string,
+): string | undefined {
+  const problem = fetchableUrlProblem(jwksUri, config.allowInsecureHttp);
+  if (problem !== undefined) return problem;
   const jwksOrigin = originOf(jwksUri);
   const issuerOrigin = originOf(config.issuer);
   // §4.13 "Transport": keys come from the issuer's own origin unless the caller vouches for another.
   if (jwksOrigin !== issuerOrigin && (jwksOrigin === undefined || !allowedOrigins.has(jwksOrigin))) {
-    throw fail(
-      `Discovery document ${url}: "jwks_uri" ${jwksUri} is on origin ${jwksOrigin}, but keys are fetched only ` +
-        `from the issuer's origin ${issuerOrigin} or an allowed JWKS origin (allowedJwksOrigins)`,
+    return (
+      `is on origin ${jwksOrigin}, but keys are fetched only from the issuer's origin ${issuerOrigin} ` +
+      'or an allowed JWKS origin (allowedJwksOrigins)'
     );
   }
-  const introspection = metadata.introspection_endpoint;
-  return { jwksUri, introspectionEndpoint: typeof introspection === 'string' ? introspection : undefined };
+  return undefined;
 }
 
 function failure(config: DiscoveryConfig, url: string, error: TokenwardError): TokenwardError {

@@ -4,6 +4,7 @@
  */
 import { DEFAULTS } from '../../defaults.js';
 import type { EventHandler } from '../../events.js';
+import type { IssuerKeySnapshot } from '../../key-snapshot.js';
 import type { SignaturePrimitive, Transport } from '../../runtime.js';
 import type { Tracing } from '../tracing/channels.js';
 import type { ResolvedKey } from './key-index.js';
@@ -65,6 +66,13 @@ export interface IssuerKeys {
   peekKey(kid: string | undefined, alg: string): ResolvedKey | undefined;
   /** Fetches discovery and the key set now unless a fresh set is loaded. Rejects like `getKey`. */
   warm(): Promise<void>;
+  /** The loaded key set (and discovery result) as a snapshot entry; `undefined` before the first load. */
+  snapshot(): IssuerKeySnapshot | undefined;
+  /**
+   * Installs a snapshot entry, checked like a fetched key set, with its original fetch time.
+   * Returns what was installed, or why the entry cannot be used (then nothing changed).
+   */
+  restore(entry: unknown): { readonly keys: number; readonly ageSeconds: number } | string;
   /** Increments whenever a key set with different content is installed. */
   readonly generation: number;
   /** Epoch ms at which the current key set stops being fresh; `undefined` before the first load. */

@@ -6,13 +6,16 @@
  */
 import { TokenwardError } from '../../errors.js';
 import { emit, eventText, type JwksFetchReason } from '../../events.js';
+import type { IssuerKeySnapshot } from '../../key-snapshot.js';
 import { QUOTED_LENGTH, quote } from '../quote.js';
 import { isTraced, type Timed, traceOperation } from '../tracing/channels.js';
 import { createDiscovery, type Discovery } from './discovery.js';
 import type { IssuerKeys, IssuerKeysConfig } from './issuer-keys-config.js';
 import { type FetchedKeySet, fetchKeySet } from './jwks.js';
 import { KeyIndex, type ResolvedKey } from './key-index.js';
+import { discoveredFields, publishedKey, readIssuerSnapshot } from './key-snapshot.js';
 import { fetchableUrlProblem, warnIfInsecure } from './origin.js';
+import { joinBoundMs, joinShared } from './shared-flight.js';
 
 export { type IssuerKeys, type IssuerKeysConfig, KEY_DEFAULTS } from './issuer-keys-config.js';
 export type { ResolvedKey } from './key-index.js';
@@ -21,6 +24,9 @@ interface InstalledSet {
   readonly index: KeyIndex;
   readonly fingerprint: string;
   readonly url: string;
+  /** When the set was fetched (epoch ms), and for how many seconds from then it is fresh. */
+  readonly fetchedAt: number;
+  readonly lifetimeSeconds: number;
   readonly freshUntil: number;
   /** Until when known kids may still be served from this set while refreshes fail. */
   readonly staleUntil: number;
@@ -69,6 +75,40 @@ class IssuerKeyCache implements IssuerKeys {
     const now = this.config.clock();
     if (set !== undefined && now < set.freshUntil) return this.fromFreshSet(set, kid, alg, now);
     return this.fromRefreshedSet(set, kid, alg, now);
+  }
+
+  snapshot(): IssuerKeySnapshot | undefined {
+    const set = this.current;
+    if (set === undefined) return undefined;
+    const discovered = this.discovery?.current();
+    return {
+      issuer: this.config.issuer,
+      jwksUri: set.url,
+      ...(discovered?.metadata.jwksUri === set.url ? discoveredFields(discovered) : {}),
+      fetchedAt: set.fetchedAt,
+      maxAge: set.lifetimeSeconds,
+      keys: set.index.keys.map(publishedKey),
+    };
+  }
+
+  restore(entry: unknown): { readonly keys: number; readonly ageSeconds: number } | string {
+    const restored = readIssuerSnapshot(this.config, entry);
+    if (typeof restored === 'string') return restored;
+    const problem =
+      this.discovery === undefined
+        ? restored.jwksUri === this.config.jwksUri
+          ? undefined
+          : `"jwksUri" ${quote(restored.jwksUri)} is not the configured jwksUri`
+        : this.discovery.restore(
+            { jwksUri: restored.jwksUri, introspectionEndpoint: restored.introspectionEndpoint },
+            restored.discoveredAt ?? restored.fetchedAt,
+          );
+    if (problem !== undefined) return problem;
+    this.install(restored.index, restored.jwksUri, restored.lifetimeSeconds, restored.fetchedAt);
+    return {
+      keys: restored.index.size,
+      ageSeconds: Math.floor((this.config.clock() - restored.fetchedAt) / 1000),
+    };
   }
 
   async warm(): Promise<void> {
@@ -194,11 +234,20 @@ class IssuerKeyCache implements IssuerKeys {
     return this.refresh(reason, false);
   }
 
-  /** Single-flight: every caller during a fetch shares it, whatever its reason. */
+  /**
+   * Single-flight: every caller during a fetch shares it, whatever its reason; one that joins a
+   * fetch another started waits a bounded time (see shared-flight.ts).
+   */
   private refresh(reason: JwksFetchReason, revalidate: boolean): Promise<InstalledSet> {
-    if (this.inFlight !== undefined) return this.inFlight;
+    const shared = this.inFlight;
+    if (shared !== undefined) {
+      return joinShared(shared, joinBoundMs(this.config.httpTimeoutMs), () => {
+        if (this.inFlight === shared) this.inFlight = undefined;
+        return this.refresh(reason, revalidate);
+      });
+    }
     const fetching = this.fetchAndInstall(reason, revalidate).finally(() => {
-      this.inFlight = undefined;
+      if (this.inFlight === fetching) this.inFlight = undefined;
     });
     this.inFlight = fetching;
     return fetching;
@@ -253,7 +302,12 @@ class IssuerKeyCache implements IssuerKeys {
     }
   }
 
-  private install(index: KeyIndex, url: string, lifetimeSeconds: number): InstalledSet {
+  private install(
+    index: KeyIndex,
+    url: string,
+    lifetimeSeconds: number,
+    fetchedAt: number = this.config.clock(),
+  ): InstalledSet {
     const previous = this.current;
     const fingerprint = index.fingerprint;
     const unchanged = previous !== undefined && previous.fingerprint === fingerprint;
@@ -261,12 +315,14 @@ class IssuerKeyCache implements IssuerKeys {
       this.generation += 1;
       index.generation = this.generation;
     }
-    const freshUntil = this.config.clock() + lifetimeSeconds * 1000;
+    const freshUntil = fetchedAt + lifetimeSeconds * 1000;
     this.current = {
       // The same keys served again keep their imports (and the verified-result cache stays valid).
       index: unchanged ? previous.index : index,
       fingerprint,
       url,
+      fetchedAt,
+      lifetimeSeconds,
       freshUntil,
       staleUntil: freshUntil + this.config.staleIfError * 1000,
     };

@@ -69,6 +69,11 @@ export class KeyIndex {
     }
   }
 
+  /** The usable keys, as published (for a snapshot). */
+  get keys(): readonly UsableKey[] {
+    return this.entries.map((entry) => entry.usable);
+  }
+
   /** Number of usable keys. */
   get size(): number {
     return this.entries.length;

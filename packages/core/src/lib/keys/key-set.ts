@@ -24,6 +24,8 @@ export interface UsableKey {
   readonly kid: string | undefined;
   readonly kty: KeyType;
   readonly crv: string | undefined;
+  /** The `alg` the key was published with, if any. */
+  readonly alg: string | undefined;
   /**
    * Allowed algorithms this key may verify: its declared `alg` alone, or, when it declares
    * none, every allowed algorithm its type serves.
@@ -112,7 +114,7 @@ function checkKey(entry: unknown, allowed: readonly string[]): UsableKey | Skipp
     material.n ?? material.x,
     material.e ?? material.y ?? '',
   ].join('|');
-  return { kid, kty, crv, algorithms, jwk: material, fingerprint };
+  return { kid, kty, crv, alg: jwk.alg as string | undefined, algorithms, jwk: material, fingerprint };
 }
 
 /** The allowed algorithms this key serves, or why it serves none. */

@@ -52,6 +52,8 @@ export interface ResolvedVerifierOptions {
   readonly requireAtJwt: boolean;
   readonly orgServerRules: boolean;
   readonly keyTiming: KeyTimingOptions;
+  /** The `snapshot` option, an object whose content is checked when the keys restore it. */
+  readonly snapshot: Readonly<Record<string, unknown>> | undefined;
   /** Tokens kept by the result cache; `0` disables it. */
   readonly resultCacheMax: number;
   readonly fetch: typeof globalThis.fetch | undefined;
@@ -82,6 +84,7 @@ const SETTING_NAMES = [
   'discoveryCacheMaxAge',
   'jwksCooldown',
   'staleIfError',
+  'snapshot',
   'resultCache',
   'fetch',
   'transport',
@@ -156,6 +159,7 @@ export function resolveVerifierOptions(
     }),
     orgServerRules,
     keyTiming: keyTiming(options),
+    snapshot: snapshotOption(options.snapshot),
     resultCacheMax: resultCacheMax(options.resultCache),
     fetch: optional(options.fetch, undefined, (value) => callable<typeof globalThis.fetch>(value, 'fetch')),
     transport: optional(options.transport, undefined, (value) => transport(value)),
@@ -175,6 +179,16 @@ export function resolveVerifierOptions(
       return value;
     }),
   };
+}
+
+function snapshotOption(value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value)) {
+    throw configError(
+      `\`snapshot\` must be the object verifier.snapshot() returned (parse stored JSON first); found ${found(value)}`,
+    );
+  }
+  return value;
 }
 
 type KeyTimingOptionName =
