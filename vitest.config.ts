@@ -33,6 +33,7 @@ export default defineConfig({
       project('fastify', 'packages/fastify'),
       project('cli', 'packages/cli'),
       project('mcp', 'packages/mcp'),
+      project('hono', 'packages/hono'),
       project('gateway', 'packages/gateway', { testTimeout: 60_000 }),
       project('otel', 'packages/otel'),
       project('redis', 'packages/redis'),

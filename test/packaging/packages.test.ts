@@ -28,6 +28,7 @@ const expectedExports: Partial<Record<PackageName, readonly string[]>> = {
   core: ['createAccessTokenVerifier', 'createIdTokenVerifier', 'parseIssuer', 'TokenwardError'],
   express: ['requireAuth', 'requireScopes', 'optionalAuth', 'authErrorHandler'],
   fastify: ['default'],
+  hono: ['requireAuth', 'optionalAuth', 'requireScopes', 'requireClaims'],
   issuer: ['startIssuer', 'runIssuerCli'],
   cli: ['main'],
   gateway: ['startGateway', 'runGatewayCli', 'GatewayStartError', 'PolicyError'],

@@ -1,0 +1,113 @@
+import {
+  type AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  type AdapterAuthOptions,
+  authenticateRequest,
+  createAccessTokenVerifier,
+  type RequestAuthentication,
+  splitAuthOptions,
+} from '@tokenward/core';
+import type { MiddlewareHandler } from 'hono';
+import { answerError, configError, type ErrorMode, validateErrorMode } from './errors.js';
+import type { OptionalAuthEnv, TokenwardAuth, TokenwardEnv } from './types.js';
+
+/**
+ * Options of the Hono middleware beside the verifier's: `realm`, `allowQuery`, `allowBody`,
+ * `corsPreflight`, the route's requirements (`scopes`, `scopeMatch`, `claims`, `acrValues`,
+ * `maxAge`) and `errors`.
+ */
+export interface HonoAuthOptions extends AdapterAuthOptions {
+  /**
+   * How a refusal leaves the middleware: `'response'` (default) answers with core's status,
+   * `WWW-Authenticate`, `Retry-After` and JSON body; `'throw'` throws Hono's `HTTPException`
+   * carrying that same response (`getResponse()`) and the `TokenwardError` as `cause`, for an
+   * `app.onError` of your own.
+   */
+  readonly errors?: ErrorMode;
+}
+
+/** Everything `requireAuth(options)` takes: the verifier's options plus the middleware's. */
+export type RequireAuthOptions = AccessTokenVerifierOptions & HonoAuthOptions;
+
+const FORM = /^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i;
+
+/**
+ * What the middleware decided, for `requireScopes`/`requireClaims` after it; keyed by the Fetch
+ * `Request`, so no other middleware setting `auth` can make a route check believe it ran.
+ */
+export const authStates = new WeakMap<
+  Request,
+  { realm: string; errors: ErrorMode; result: TokenwardAuth | undefined; preflight: boolean }
+>();
+
+/**
+ * Middleware that lets a request through only with a valid bearer token, setting `c.get('auth')`
+ * to the frozen verification result. Give it verifier options (the verifier is built here, once)
+ * or a verifier you share between routes; bad options throw `ERR_CONFIG` from this call. A CORS
+ * preflight is answered 204 unless `corsPreflight: 'pass'` (mount CORS middleware before it).
+ *
+ * @example
+ * const app = new Hono<TokenwardEnv>();
+ * app.use('/api/*', requireAuth({ issuer, audience: 'api://default' }));
+ * app.get('/api/orders', requireScopes(['orders:read']), (c) => c.json({ subject: c.get('auth').subject }));
+ */
+export function requireAuth(
+  optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
+  options?: HonoAuthOptions,
+): MiddlewareHandler<TokenwardEnv> {
+  return authMiddleware(optionsOrVerifier, options, 'required');
+}
+
+/**
+ * Like {@link requireAuth}, but a request without any bearer credentials passes with `auth`
+ * unset. A token that is sent must still be valid (401), and a malformed request still gets 400.
+ */
+export function optionalAuth(
+  optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
+  options?: HonoAuthOptions,
+): MiddlewareHandler<OptionalAuthEnv> {
+  return authMiddleware(optionsOrVerifier, options, 'optional');
+}
+
+function authMiddleware(
+  given: RequireAuthOptions | AccessTokenVerifier,
+  extraOptions: HonoAuthOptions | undefined,
+  credentials: 'required' | 'optional',
+): MiddlewareHandler {
+  if (typeof given !== 'object' || given === null) {
+    throw configError(`expected verifier options or a verifier; found ${String(given)}`);
+  }
+  const isVerifier = typeof (given as Partial<AccessTokenVerifier>).verify === 'function';
+  const where = credentials === 'optional' ? 'optionalAuth' : 'requireAuth';
+  // With verifier options, the second argument may add the adapter's own (`requireAuth(trust, { scopes })`).
+  const { errors: errorMode, ...adapterOptions } = (
+    isVerifier ? (extraOptions ?? {}) : { ...given, ...extraOptions }
+  ) as RequireAuthOptions;
+  const errors = validateErrorMode(errorMode, where);
+  const { rest, request: options, requirements } = splitAuthOptions(adapterOptions, where, credentials);
+  const verifier = isVerifier
+    ? (given as AccessTokenVerifier)
+    : createAccessTokenVerifier(rest as RequireAuthOptions);
+  const realm = options.realm ?? verifier.realm;
+
+  return async function tokenwardAuth(c, next) {
+    let outcome: RequestAuthentication;
+    try {
+      const { method, url, headers } = c.req.raw;
+      // Hono caches the parsed body, so the handler still has it (cap it with Hono's bodyLimit).
+      const form =
+        options.allowBody === true && method === 'POST' && FORM.test(headers.get('content-type') ?? '')
+          ? await c.req.parseBody({ all: true })
+          : undefined;
+      outcome = await authenticateRequest(verifier, { method, url, headers, form }, requirements, options);
+    } catch (error) {
+      return answerError(error, errors);
+    }
+    // Past the try: an exception from a later handler is never taken for an auth failure.
+    if (outcome.kind === 'preflight' && options.corsPreflight !== 'pass') return c.body(null, 204);
+    const result = outcome.kind === 'authenticated' ? (outcome.auth as TokenwardAuth) : undefined;
+    authStates.set(c.req.raw, { realm, errors, result, preflight: outcome.kind === 'preflight' });
+    if (result !== undefined) c.set('auth', result);
+    await next();
+  };
+}
