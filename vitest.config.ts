@@ -39,10 +39,12 @@ export default defineConfig({
       project('redis', 'packages/redis'),
       project('integration', 'test', {
         include: ['**/*.test.ts'],
-        exclude: ['security/**', '**/node_modules/**'],
+        exclude: ['security/**', 'runtimes/**', '**/node_modules/**'],
         testTimeout: 60_000,
       }),
       project('security', 'test/security', { include: ['**/*.test.ts'] }),
+      // Node, workerd, Deno, Bun and edge-runtime, each started once for every row.
+      project('runtimes', 'test/runtimes', { include: ['**/*.test.ts'], testTimeout: 60_000 }),
     ],
   },
 });

@@ -149,3 +149,20 @@ describe('docs/ARCHITECTURE.md', () => {
     expect(described).toEqual(folders);
   });
 });
+
+describe('README.md recipes', () => {
+  const text = readFileSync(join(root, 'README.md'), 'utf8');
+
+  it('are the files the runtime matrix runs, copied exactly', () => {
+    const recipes = [...text.matchAll(/<!-- recipe: ([\w./-]+) -->\n\n```ts\n([\s\S]*?)```/g)];
+    expect(recipes.map(([, path]) => path)).toEqual([
+      'test/runtimes/recipes/cloudflare-worker.ts',
+      'test/runtimes/recipes/nextjs/route.ts',
+      'test/runtimes/recipes/nextjs/middleware.ts',
+      'test/runtimes/recipes/deno.ts',
+      'test/runtimes/recipes/bun.ts',
+      'test/runtimes/recipes/hono.ts',
+    ]);
+    for (const [, path, code] of recipes) expect(code).toBe(readFileSync(join(root, path!), 'utf8'));
+  });
+});

@@ -50,8 +50,13 @@ async function fetchCapped(
         method,
         headers: headers === undefined ? undefined : { ...headers },
         body: form,
-        // A POST is never answered from a cache (RFC 9111 §4); `no-store` also keeps the answer out of one.
-        cache: form !== undefined ? 'no-store' : request.revalidate === true ? 'no-cache' : 'default',
+        // A POST is never answered from a cache (RFC 9111 §4); `no-store` also keeps the answer out of
+        // one. A GET sets a mode only to revalidate: workerd refuses modes it lacks, 'default' included.
+        ...(form !== undefined
+          ? { cache: 'no-store' as const }
+          : request.revalidate === true
+            ? { cache: 'no-cache' as const }
+            : {}),
         redirect: 'manual',
         credentials: 'omit',
         signal: controller.signal,

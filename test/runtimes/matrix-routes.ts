@@ -1,0 +1,48 @@
+/**
+ * The small API every runtime serves: a recipe's own handler (the Fetch adapter as a user writes
+ * it) for `/orders`, the Hono recipe for `/api/*`, and the routes only the matrix needs.
+ */
+import { type AccessTokenResult, createAccessTokenVerifier, withAuth } from '@tokenward/core';
+import { createApp } from './recipes/hono.js';
+
+export interface Trust {
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+/** What the runtime is told (as JSON, the platform's way: bindings, environment, build-time define). */
+export interface MatrixConfig {
+  /** The server behind `/orders` and `/api/*`. */
+  readonly main: Trust;
+  /** A server whose key set cannot be fetched. */
+  readonly outage: Trust;
+  /** A server this runtime alone asks, so that its fetches can be counted. */
+  readonly cold: Trust;
+  /** A server known only from `snapshot`. */
+  readonly restored: Trust;
+  /** `verifier.snapshot()` of a verifier of `restored`, as JSON. */
+  readonly snapshot: string;
+  /** `verifier.snapshot()` of a verifier of `main`, as JSON: the Workers recipe's `KEY_SNAPSHOT`. */
+  readonly mainSnapshot: string;
+}
+
+export type Handler = (request: Request) => Promise<Response>;
+
+const subject = (_request: Request, auth: AccessTokenResult) => Response.json({ subject: auth.subject });
+
+export function matrixRoutes(config: MatrixConfig, recipe: Handler): Handler {
+  const hono = createApp(config.main);
+  const routes: Record<string, Handler> = {
+    '/outage': withAuth(createAccessTokenVerifier(config.outage), subject),
+    '/cold': withAuth(createAccessTokenVerifier(config.cold), subject),
+    '/restored': withAuth(
+      createAccessTokenVerifier({ ...config.restored, snapshot: JSON.parse(config.snapshot) }),
+      subject,
+    ),
+  };
+  return async (request) => {
+    const { pathname } = new URL(request.url);
+    if (pathname.startsWith('/api/')) return hono.fetch(request);
+    return (routes[pathname] ?? recipe)(request);
+  };
+}

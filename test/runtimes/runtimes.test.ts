@@ -1,0 +1,169 @@
+/**
+ * The runtime matrix: the same rows in Node, workerd, Deno, Bun and Vercel's edge runtime, each
+ * serving the matrix API (the recipes of the README plus the matrix's own routes) against the
+ * reference issuer on loopback. Node's answers are the reference; any difference fails.
+ */
+import { createAccessTokenVerifier } from '@tokenward/core';
+import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MatrixConfig } from './matrix-routes.js';
+import { RUNTIMES, type RunningRuntime, startRuntimes } from './runtimes.js';
+
+/** The parts of an answer every runtime must agree on (descriptions may quote times, which differ). */
+interface Answer {
+  readonly status: number;
+  readonly code: unknown;
+  readonly subject: unknown;
+  /** `WWW-Authenticate` without its `error_description`. */
+  readonly challenge: string | null;
+  readonly retryAfter: boolean;
+}
+
+let issuer: ReferenceIssuer;
+let runtimes: readonly RunningRuntime[] = [];
+let closeRuntimes: (() => Promise<void>) | undefined;
+
+const COLD_REQUESTS = 20;
+const coldServer = (runtime: string) => `cold-${runtime}`;
+
+beforeAll(async () => {
+  issuer = await startIssuer({
+    port: 0,
+    servers: ['default', 'payments', 'outage', 'restored', ...RUNTIMES.map(coldServer)],
+  });
+  issuer.setFault({ server: 'outage', endpoint: 'jwks', status: 500 });
+  const trust = (id: string) => ({ issuer: issuer.server(id).issuer, audience: issuer.server(id).audience });
+  const snapshotOf = async (id: string) => {
+    const source = createAccessTokenVerifier(trust(id));
+    await source.warm();
+    return JSON.stringify(source.snapshot());
+  };
+  const config: MatrixConfig = {
+    main: trust('default'),
+    outage: trust('outage'),
+    // Replaced per runtime: each has a cold server of its own.
+    cold: trust(coldServer('node')),
+    restored: trust('restored'),
+    snapshot: await snapshotOf('restored'),
+    mainSnapshot: await snapshotOf('default'),
+  };
+  ({ runtimes, close: closeRuntimes } = await startRuntimes(config, (name) => trust(coldServer(name))));
+}, 120_000);
+
+afterAll(async () => {
+  await closeRuntimes?.();
+  await issuer?.close();
+});
+
+async function answer(url: string, token: string | undefined): Promise<Answer> {
+  const response = await fetch(url, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
+  const body = (await response.json()) as Record<string, unknown>;
+  return {
+    status: response.status,
+    code: body.code,
+    subject: body.subject,
+    challenge: response.headers.get('www-authenticate')?.replace(/, error_description="[^"]*"/, '') ?? null,
+    retryAfter: Number(response.headers.get('retry-after')) > 0,
+  };
+}
+
+/** Sends one request to every runtime and checks Node's answer against `expected`, the others against Node's. */
+async function everyRuntime(path: string, token: string, expected: Partial<Answer>): Promise<void> {
+  const answers = await Promise.all(
+    runtimes.map(async (runtime) => [runtime.name, await answer(`${runtime.url}${path}`, token)] as const),
+  );
+  const reference = answers[0]![1];
+  expect(reference).toMatchObject(expected);
+  expect(Object.fromEntries(answers)).toEqual(Object.fromEntries(answers.map(([name]) => [name, reference])));
+}
+
+const mint = (claims: Record<string, unknown> = {}, expiresIn?: number) =>
+  issuer
+    .server('default')
+    .mintAccessToken(
+      { sub: 'alice', scp: ['orders:read'], ...claims },
+      expiresIn === undefined ? {} : { expiresIn },
+    );
+
+describe.each([
+  ['the Fetch adapter (withAuth, as each recipe writes it)', '/orders'],
+  ['Hono (requireAuth, requireScopes)', '/api/orders'],
+])('%s in every runtime', (_adapter, path) => {
+  it('a valid token: 200 with the subject', async () => {
+    await everyRuntime(path, await mint(), { status: 200, subject: 'alice' });
+  });
+
+  it('BT-7: a missing scope: 403 with the scope in the challenge', async () => {
+    await everyRuntime(path, await mint({ scp: ['profile'] }), {
+      status: 403,
+      code: 'ERR_INSUFFICIENT_SCOPE',
+      challenge: 'Bearer realm="api", error="insufficient_scope", scope="orders:read"',
+    });
+  });
+
+  it('an expired token: 401 invalid_token', async () => {
+    await everyRuntime(path, await mint({}, -600), {
+      status: 401,
+      code: 'ERR_TOKEN_EXPIRED',
+      challenge: 'Bearer realm="api", error="invalid_token"',
+    });
+  });
+
+  it("a sibling custom server's token: 401", async () => {
+    const token = await issuer
+      .server('payments')
+      .mintAccessToken({ sub: 'alice', scp: ['orders:read'] }, { audience: 'api://default' });
+    await everyRuntime(path, token, { status: 401, code: 'ERR_ISSUER_MISMATCH' });
+  });
+
+  it("the org server's token: 401", async () => {
+    const token = await issuer.orgServer.mintAccessToken(
+      { sub: 'alice', scp: ['orders:read'] },
+      { audience: 'api://default' },
+    );
+    await everyRuntime(path, token, { status: 401, code: 'ERR_ORG_SERVER_TOKEN' });
+  });
+});
+
+describe('keys in every runtime', () => {
+  it('a key-set outage: 503 with Retry-After, the token may be fine', async () => {
+    const token = await issuer.server('outage').mintAccessToken({ sub: 'alice' });
+    await everyRuntime('/outage', token, {
+      status: 503,
+      code: 'ERR_JWKS_FETCH_FAILED',
+      challenge: 'Bearer realm="api"',
+      retryAfter: true,
+    });
+  });
+
+  it(`${COLD_REQUESTS} concurrent cold requests: one discovery and one key-set fetch per runtime`, async () => {
+    const counts = await Promise.all(
+      runtimes.map(async (runtime) => {
+        const server = issuer.server(coldServer(runtime.name));
+        const token = await server.mintAccessToken({ sub: 'alice' });
+        const answers = await Promise.all(
+          Array.from({ length: COLD_REQUESTS }, () => answer(`${runtime.url}/cold`, token)),
+        );
+        return [
+          runtime.name,
+          {
+            ok: answers.filter((each) => each.status === 200 && each.subject === 'alice').length,
+            discovery: issuer.requestCount({ server: coldServer(runtime.name), endpoint: 'discovery' }),
+            jwks: issuer.requestCount({ server: coldServer(runtime.name), endpoint: 'jwks' }),
+          },
+        ] as const;
+      }),
+    );
+    const expected = { ok: COLD_REQUESTS, discovery: 1, jwks: 1 };
+    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(RUNTIMES.map((name) => [name, expected])));
+  });
+
+  it('a verifier started from a snapshot: 200 without a single fetch', async () => {
+    const before = issuer.requestCount({ server: 'restored' });
+    const token = await issuer.server('restored').mintAccessToken({ sub: 'alice' });
+    await everyRuntime('/restored', token, { status: 200, subject: 'alice' });
+    expect(issuer.requestCount({ server: 'restored' })).toBe(before);
+  });
+});
