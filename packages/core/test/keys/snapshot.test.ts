@@ -61,6 +61,8 @@ describe('key-set snapshots (isolates that start cold)', () => {
           issuer: server.issuer,
           jwksUri: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//),
           discoveredAt: clock.now(),
+          // Kept so that an introspecting verifier restored from it still knows where to ask.
+          introspectionEndpoint: `${server.issuer}/v1/introspect`,
           fetchedAt: clock.now(),
           maxAge: 300,
           keys: [
