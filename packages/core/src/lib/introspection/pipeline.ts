@@ -12,6 +12,7 @@ import type { AccessTokenPipeline } from '../access-token/pipeline.js';
 import { applyCallChecks, type CallChecks } from '../checks/call-checks.js';
 import { createDiscovery } from '../keys/discovery.js';
 import { KEY_DEFAULTS } from '../keys/issuer-keys-config.js';
+import { joinBoundMs } from '../keys/shared-flight.js';
 import { configError } from '../options/option-checks.js';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from '../options/resolve.js';
 import { createClientCredentials } from './client-auth.js';
@@ -84,7 +85,11 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
   const opaqueServers = [...configured, ...orgServers.values()];
   const byIssuer = new Map(opaqueServers.map((server) => [server.issuer, server]));
   const trustedIssuers = Object.freeze(settings.issuers.map((issuer) => issuer.issuer));
-  const cache = createVerdictCache({ ...introspection, clock: settings.clock });
+  const cache = createVerdictCache({
+    ...introspection,
+    clock: settings.clock,
+    joinBoundMs: joinBoundMs(settings.keyTiming.httpTimeoutMs ?? KEY_DEFAULTS.httpTimeoutMs),
+  });
   const policy = {
     clockTolerance: settings.clockTolerance,
     maxTokenAge: settings.maxTokenAge,

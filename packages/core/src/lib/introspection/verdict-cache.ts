@@ -6,6 +6,7 @@
  * server is asked instead. The caller re-checks every answer, `exp` included, on every use.
  */
 import type { CacheStore } from '../../store.js';
+import { joinShared } from '../keys/shared-flight.js';
 
 export type Verdict =
   /** `issuer`: the server that vouched for the token. */
@@ -20,6 +21,11 @@ export interface VerdictCacheSettings {
   /** Seconds. */
   readonly negativeCacheAge: number;
   readonly clock: () => number;
+  /**
+   * Milliseconds a request waits for an answer another request is asking for; then it asks
+   * itself (on Workers, a cancelled request's promise never settles: see keys/shared-flight.ts).
+   */
+  readonly joinBoundMs: number;
 }
 
 export interface VerdictCache {
@@ -57,13 +63,28 @@ export function createVerdictCache(settings: VerdictCacheSettings): VerdictCache
 
   return {
     resolve(token, usable, ask) {
-      const pending = inFlight.get(token);
-      if (pending !== undefined) return pending;
-      const asking = lookUpOrAsk(token, usable, ask).finally(() => inFlight.delete(token));
-      inFlight.set(token, asking);
-      return asking;
+      return resolve(token, usable, ask);
     },
   };
+
+  function resolve(
+    token: string,
+    usable: (verdict: Verdict) => boolean,
+    ask: () => Promise<Verdict>,
+  ): Promise<Verdict> {
+    const pending = inFlight.get(token);
+    if (pending !== undefined) {
+      return joinShared(pending, settings.joinBoundMs, () => {
+        if (inFlight.get(token) === pending) inFlight.delete(token);
+        return resolve(token, usable, ask);
+      });
+    }
+    const asking = lookUpOrAsk(token, usable, ask).finally(() => {
+      if (inFlight.get(token) === asking) inFlight.delete(token);
+    });
+    inFlight.set(token, asking);
+    return asking;
+  }
 }
 
 /** Milliseconds to keep `verdict`: for an active token, the shorter of `maxCacheAge` and its time left. */
