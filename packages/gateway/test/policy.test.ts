@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PolicyError } from '../src/lib/policy/issues.js';
 import { type LoadedPolicy, loadPolicy } from '../src/lib/policy/load.js';
@@ -96,7 +97,7 @@ routes:
       `${file}:8: routes[1].issuer: names the issuer "billing", which is not under issuers (known: orders)`,
       `${file}:9: routes[1].scopes: \`scopes\` must be a non-empty array of scope tokens (RFC 6749 section 3.3); found an empty array`,
       `${file}:12: routes[2].scopes: has no meaning with auth: none (no token is checked)`,
-      `${file}:14: routes[3].isuer: unknown field; known fields: name, match, auth, issuer, issuers, scopes, scopeMatch, claims`,
+      `${file}:14: routes[3].isuer: unknown field; known fields: name, match, auth, issuer, issuers, scopes, scopeMatch, claims, stepUp`,
       `${file}:13: routes[3].issuer: is required (or auth: none for a public route)`,
     ]);
   });
@@ -156,6 +157,61 @@ routes:
         /claims-bad\.yaml:11: routes\[0\]\.claims\.tenant: a list means "one of these values"/,
       ),
     ]);
+  });
+
+  it("reads stepUp as core's acrValues and maxAge (RFC 9470), and names each bad field with its line", async () => {
+    const policy = await load(
+      'step-up.yaml',
+      `${ISSUERS}routes:\n  - match: { path: /payouts/** }\n    issuer: orders\n    stepUp: { acrValues: [urn:tokenward:loa:2], maxAge: 300 }\n`,
+    );
+    const access = policy.rules[0]!.access;
+    if (access.kind !== 'token') throw new Error('expected a token rule');
+    expect(access.alternatives[0]!.requirements).toEqual({ acrValues: ['urn:tokenward:loa:2'], maxAge: 300 });
+    const found = await problems(
+      'step-up-bad.yaml',
+      `${ISSUERS}routes:
+  - match: { path: /a }
+    issuer: orders
+    stepUp:
+      acrValues: []
+      maxAge: -5
+  - match: { path: /b }
+    issuer: orders
+    stepUp: { acr: [x] }
+  - match: { path: /c }
+    issuer: orders
+    stepUp: 300
+  - match: { path: /d }
+    auth: none
+    stepUp: { maxAge: 60 }
+`,
+    );
+    expect(found.map((line) => line.replace(`${files.dir}/`, ''))).toEqual([
+      expect.stringMatching(
+        /^step-up-bad\.yaml:12: routes\[0\]\.stepUp\.acrValues: `acrValues` must be a non-empty array of acr values/,
+      ),
+      expect.stringMatching(
+        /^step-up-bad\.yaml:13: routes\[0\]\.stepUp\.maxAge: `maxAge` must be a whole number of seconds, 0 or more, e\.g\. 300; found number -5$/,
+      ),
+      'step-up-bad.yaml:16: routes[1].stepUp.acr: unknown field; known fields: acrValues, maxAge',
+      'step-up-bad.yaml:16: routes[1].stepUp: must name acrValues, maxAge or both',
+      'step-up-bad.yaml:19: routes[2].stepUp: must be { acrValues: [...], maxAge: <seconds> }; found number 300',
+      'step-up-bad.yaml:22: routes[3].stepUp: has no meaning with auth: none (no token is checked)',
+    ]);
+  });
+
+  it("loads the README's policy block as it is, stepUp rule included", async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = /## Policy\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (block === undefined) throw new Error('the README has no policy block');
+    const policy = await load('readme.yaml', block);
+    const payouts = policy.rules.find((rule) => rule.label === 'POST /payouts/**');
+    expect(payouts?.access).toMatchObject({
+      kind: 'token',
+      alternatives: [
+        { issuers: ['payments'], requirements: { acrValues: ['urn:okta:loa:2fa:any'], maxAge: 300 } },
+      ],
+    });
   });
 
   it('refuses issuers sharing a route but not their verifier-wide settings', async () => {

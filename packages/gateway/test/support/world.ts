@@ -35,6 +35,9 @@ routes:
   - match: { path: /orders/**, methods: [POST] }
     issuer: orders
     scopes: [orders:write]
+  - match: { path: /payouts/**, methods: [POST] }
+    issuer: orders
+    stepUp: { acrValues: [urn:tokenward:loa:2], maxAge: 300 }
   - match: { path: /tenants/*/reports, methods: [GET] }
     issuer: orders
     claims: { tenant: [acme, globex] }
