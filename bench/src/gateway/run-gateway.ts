@@ -4,18 +4,20 @@
  * - requests per second through NGINX to an API, without the authorizer and with it
  *   (the README recipe), with the same token repeated and with distinct tokens;
  * reported as ratios to NGINX without the authorizer, measured in the same run. Every request of
- * every load must succeed. Needs `pnpm build` first and `nginx` on PATH.
+ * every load must succeed. Needs `pnpm build` first and `nginx` on PATH. A full (not `--quick`)
+ * run writes its table into the gateway section of RESULTS.md.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nginxConfig } from '@tokenward/gateway';
 import { startIssuer } from '@tokenward/issuer';
 import { autocannon } from '../lib/untyped-packages.js';
+import { withGatewaySection } from '../report/gateway-section.js';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 10;
@@ -30,6 +32,8 @@ interface Row {
 }
 
 async function main(): Promise<void> {
+  const started = new Date();
+  const loadAtStart = loadavg()[0]!;
   const dir = mkdtempSync(join(tmpdir(), 'tokenward-bench-gateway-'));
   const issuer = await startIssuer({ port: 0 });
   const children: ChildProcess[] = [];
@@ -99,12 +103,34 @@ async function main(): Promise<void> {
     console.log('\nRatios to NGINX without the authorizer, same run:');
     for (const row of rows.slice(1))
       console.log(`  ${row.workload.padEnd(52)} ${(row.requestsPerSecond / base).toFixed(2)}×`);
+    if (!quick) publish(rows, started, loadAtStart);
   } finally {
     for (const child of children) child.kill('SIGTERM');
     upstream.close();
     await issuer.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Writes the table into RESULTS.md's gateway section. */
+function publish(rows: readonly Row[], started: Date, loadAtStart: number): void {
+  const base = rows[0]!.requestsPerSecond;
+  const seconds = Math.round((Date.now() - started.getTime()) / 1000);
+  const section = [
+    '## Gateway (`bench:gateway`)',
+    '',
+    `Run ${started.toISOString()}, ${seconds} s; ${SECONDS} s per load, ${CONNECTIONS} connections (autocannon), one gateway process and one NGINX worker; load average ${loadAtStart.toFixed(2)} at start, ${loadavg()[0]!.toFixed(2)} at end (1 min, 2 cores, shared machine). NGINX uses the README recipe; the API answers a fixed JSON body. Ratios are to NGINX without the authorizer in the same run.`,
+    '',
+    '| workload | req/s | ratio |',
+    '| --- | ---: | ---: |',
+    ...rows.map(
+      (row) =>
+        `| ${row.workload} | ${Math.round(row.requestsPerSecond).toLocaleString('en-US')} | ${(row.requestsPerSecond / base).toFixed(2)}× |`,
+    ),
+  ].join('\n');
+  const file = fileURLToPath(new URL('../../RESULTS.md', import.meta.url));
+  writeFileSync(file, withGatewaySection(readFileSync(file, 'utf8'), section));
+  console.log(`\nwrote the gateway section of ${file}`);
 }
 
 /** Loads `port` for SECONDS; fails unless every request was answered 2xx. */

@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { ALL_PHASES } from '../lib/options.js';
+import { gatewaySection, withGatewaySection } from './gateway-section.js';
 import { type ProfileSummary, renderMarkdown } from './markdown.js';
 import type { BenchResults } from './results.js';
 import { renderRatioChart } from './svg.js';
@@ -35,6 +36,9 @@ export async function writeResults(results: BenchResults): Promise<URL> {
     await writeFile(new URL('ratios.svg', resultsDirectory), renderRatioChart(results.throughput));
   }
   const markdownUrl = new URL('RESULTS.md', root);
-  await writeFile(markdownUrl, renderMarkdown(results, await savedProfiles()));
+  // The gateway's numbers come from `bench:gateway`, not from this run: keep them.
+  const gateway = gatewaySection(await readFile(markdownUrl, 'utf8').catch(() => ''));
+  const markdown = renderMarkdown(results, await savedProfiles());
+  await writeFile(markdownUrl, gateway === undefined ? markdown : withGatewaySection(markdown, gateway));
   return markdownUrl;
 }
