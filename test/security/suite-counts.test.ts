@@ -20,7 +20,7 @@ export function countsTable(): string {
     '| family | cases | run through |',
     '| --- | ---: | --- |',
     ...counts.map(({ family, cases, runs }) => `| ${family} | ${cases} | ${runs} |`),
-    `| **table-driven cases** | **${tableDriven}** | each on both entries |`,
+    `| **table-driven cases** | **${tableDriven}** | each through everything its family names |`,
   ].join('\n');
 }
 

@@ -1,19 +1,31 @@
 /**
  * HTTP transport rules, sent over real sockets to an Express app and a Fastify app in front of
- * the reference issuer: the `Authorization` grammar (RFC 6750 section 2.1, RFC 9110 section
- * 11.6.2), one credential per request (RFC 9110 section 5.3), a bare challenge when no bearer
- * credentials came (RFC 6750 section 3.1), and refusals that neither list the API's issuers nor
- * outgrow a header.
+ * the reference issuer (the apps are in `../http-apps.ts`): the `Authorization` grammar (RFC 6750
+ * section 2.1, RFC 9110 section 11.6.2), one credential per request (RFC 9110 section 5.3, RFC
+ * 6750 section 2), a bare challenge when no bearer credentials came (RFC 6750 section 3.1),
+ * refusals that neither list the API's issuers nor outgrow a header, 5xx answers without
+ * internals, and CORS preflights answered at the auth step, never by a protected handler.
  */
 import type { ErrorCode } from '@tokenward/core';
 import type { ReferenceIssuer } from '@tokenward/issuer';
+
+/** What rows may refer to: the running issuer and the issuer nothing answers for. */
+export interface HttpLab {
+  readonly issuer: ReferenceIssuer;
+  /** The issuer of `/unreachable`, on a loopback port nothing listens on. */
+  readonly unreachable: string;
+}
 
 export interface HttpAttack {
   readonly name: string;
   readonly rfc: string;
   readonly req: string;
+  /** Default `GET` (a form POST with `form`). */
+  readonly method?: 'OPTIONS' | 'DELETE';
+  /** The route (see `../http-apps.ts`); default `/orders`. */
+  readonly path?: '/orders' | '/admin' | '/outage' | '/mismatch' | '/unreachable';
   /** Request headers, given the running issuer; a list sends the field once per value. */
-  readonly headers: (issuer: ReferenceIssuer) => Promise<Record<string, string | string[]>>;
+  readonly headers: (issuer: ReferenceIssuer, lab: HttpLab) => Promise<Record<string, string | string[]>>;
   /** A query string (without `?`) for the protected route, which does not read tokens there. */
   readonly query?: (issuer: ReferenceIssuer) => Promise<string>;
   /** A form body: the request becomes a form POST to the route, which does not read tokens there. */
@@ -25,7 +37,7 @@ export interface HttpAttack {
     readonly says?: RegExp;
   };
   /** Text that must appear in no header and not in the body of the answer. */
-  readonly hides?: (issuer: ReferenceIssuer) => readonly string[];
+  readonly hides?: (lab: HttpLab) => readonly string[];
 }
 
 /** A valid token for the protected route (`/orders`, scope `orders:read`). */
@@ -45,6 +57,12 @@ const row = (rfc: string, req: string, attack: Omit<HttpAttack, 'rfc' | 'req'>):
 });
 
 const INVALID_REQUEST = { status: 400, code: 'ERR_INVALID_REQUEST' } as const;
+const MISSING = { status: 401, code: 'ERR_TOKEN_MISSING' } as const;
+const PREFLIGHT = { origin: 'https://app.example', 'access-control-request-method': 'DELETE' };
+/** What a 5xx body says instead of its cause. */
+const UNAVAILABLE = /cannot check access tokens right now/;
+/** The reference issuer's origin, which every trusted issuer, discovery and key-set URL starts with. */
+const origin = ({ issuer }: HttpLab) => issuer.orgServer.issuer;
 const SEVERAL_WAYS = { ...INVALID_REQUEST, says: /more than one way/ } as const;
 const accessToken = async (issuer: ReferenceIssuer) =>
   `access_token=${encodeURIComponent(await validToken(issuer))}`;
@@ -166,7 +184,7 @@ export const httpFamilies = {
         authorization: `Bearer ${await issuer.server('payments').mintAccessToken({ sub: 'alice' }, { audience: 'api://default' })}`,
       }),
       expect: { status: 401, code: 'ERR_ISSUER_MISMATCH' },
-      hides: (issuer) => [issuer.server('default').issuer],
+      hides: ({ issuer }) => [issuer.server('default').issuer],
     }),
     row('RFC 6750 section 3', 'BT-6', {
       name: 'a token with 5 long audiences: the challenge stays under 1 KiB',
@@ -179,6 +197,80 @@ export const httpFamilies = {
           )}`,
       }),
       expect: { status: 401, code: 'ERR_AUDIENCE_MISMATCH' },
+    }),
+  ],
+  'HTTP: 5xx answers show no internals': [
+    row('RFC 6750 section 3.1', '§4.13 error mapping', {
+      name: 'a key set answering 500 with internal text: 503, no URL, no upstream text',
+      path: '/outage',
+      headers: async (issuer) => ({
+        authorization: `Bearer ${await issuer.server('outage').mintAccessToken({ sub: 'alice' })}`,
+      }),
+      expect: { status: 503, code: 'ERR_JWKS_FETCH_FAILED', says: UNAVAILABLE },
+      hides: (lab) => [origin(lab), '127.0.0.1', 'db-primary.internal', 'status 500', '/keys'],
+    }),
+    row('RFC 8414 section 3.3', '§4.13 error mapping', {
+      name: 'a discovery document naming another issuer: 503, neither issuer shown',
+      path: '/mismatch',
+      headers: async (issuer) => ({
+        authorization: `Bearer ${await issuer.server('mismatch').mintAccessToken({ sub: 'alice' })}`,
+      }),
+      expect: { status: 503, code: 'ERR_DISCOVERY_ISSUER_MISMATCH', says: UNAVAILABLE },
+      hides: (lab) => [origin(lab), 'evil.example', 'well-known'],
+    }),
+    row('RFC 8414 section 3', '§4.13 error mapping', {
+      name: 'an issuer nothing listens for: 503, no address, no network error text',
+      path: '/unreachable',
+      // Signed by the reference issuer but naming the unreachable one: its keys must be fetched.
+      headers: async (issuer, lab) => ({
+        authorization: `Bearer ${await validToken(issuer, { iss: lab.unreachable })}`,
+      }),
+      expect: { status: 503, code: 'ERR_DISCOVERY_FAILED', says: UNAVAILABLE },
+      hides: (lab) => [lab.unreachable, '127.0.0.1', 'ECONNREFUSED', 'fetch failed'],
+    }),
+  ],
+  'HTTP: CORS preflight never reaches a protected handler': [
+    row('Fetch standard, CORS-preflight request', 'BT-7', {
+      name: 'a preflight to a protected every-method route: 204 at the auth step, no handler answer',
+      method: 'OPTIONS',
+      path: '/admin',
+      headers: async () => PREFLIGHT,
+      expect: { status: 204 },
+    }),
+    row('Fetch standard, CORS-preflight request', 'BT-7', {
+      name: 'a preflight carrying a junk bearer token: still 204, the token is not read',
+      method: 'OPTIONS',
+      path: '/admin',
+      headers: async () => ({ ...PREFLIGHT, authorization: 'Bearer junk' }),
+      expect: { status: 204 },
+    }),
+    row('RFC 6750 section 3.1', 'BT-7', {
+      name: 'OPTIONS with Origin only is no preflight: challenged',
+      method: 'OPTIONS',
+      path: '/admin',
+      headers: async () => ({ origin: 'https://app.example' }),
+      expect: MISSING,
+    }),
+    row('RFC 6750 section 3.1', 'BT-7', {
+      name: 'OPTIONS with Access-Control-Request-Method only is no preflight: challenged',
+      method: 'OPTIONS',
+      path: '/admin',
+      headers: async () => ({ 'access-control-request-method': 'DELETE' }),
+      expect: MISSING,
+    }),
+    row('RFC 6750 section 3.1', 'BT-7', {
+      name: "OPTIONS with a valid token but not the route's scope: 403, the scope is checked",
+      method: 'OPTIONS',
+      path: '/admin',
+      headers: withToken((token) => `Bearer ${token}`),
+      expect: { status: 403, code: 'ERR_INSUFFICIENT_SCOPE' },
+    }),
+    row('RFC 6750 section 3.1', 'BT-7', {
+      name: 'the DELETE the preflight announced, without a token: challenged',
+      method: 'DELETE',
+      path: '/admin',
+      headers: async () => PREFLIGHT,
+      expect: MISSING,
     }),
   ],
 } satisfies Record<string, HttpAttack[]>;

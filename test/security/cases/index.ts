@@ -7,10 +7,11 @@ import { encodingFamilies } from './encoding.js';
 import { headerFamilies } from './header.js';
 import { httpFamilies } from './http.js';
 import { idTokenFamilies } from './id-tokens.js';
+import { inspectFamilies } from './inspect.js';
 import { keySetFamilies } from './key-sets.js';
 import { transportFamilies } from './transport.js';
 
-export { httpFamilies };
+export { httpFamilies, inspectFamilies };
 
 /** Token-content rows, sent to an access-token verifier. */
 export const tokenFamilies = { ...headerFamilies, ...encodingFamilies, ...claimFamilies };
@@ -28,6 +29,7 @@ export const SUITE = Object.freeze([
   { runs: 'ID-token verifier, Node and web entries', families: idTokenFamilies },
   { runs: 'reference issuer fault injection, Node and web entries', families: transportFamilies },
   { runs: 'real Express and Fastify apps on port 0, each row through both', families: httpFamilies },
+  { runs: '`tokenward inspect` in-process, as text to a terminal and as --json', families: inspectFamilies },
 ]);
 
 /** Family name → number of rows (cases), in suite order. */

@@ -114,6 +114,17 @@ describe('access tokens of the default custom server (Node entry, real issuer)',
     expect((await verifier.verify(token)).audience).toEqual(['api://other', 'api://default']);
   });
 
+  it('says a token passed with its "Bearer " prefix was passed with the scheme, without echoing it (BT-1, BT-8)', async () => {
+    const { verifier } = verifierFor();
+    const token = await server.mintAccessToken();
+    for (const prefixed of [`Bearer ${token}`, `bearer ${token}`]) {
+      const failure = await rejectionOf(verifier.verify(prefixed));
+      expect(failure.code).toBe('ERR_TOKEN_MALFORMED');
+      expect(failure.message).toMatch(/"Bearer " scheme of the Authorization header; pass the token alone/);
+      expect(failure.message).not.toContain(token.slice(0, 20));
+    }
+  });
+
   it('refuses an ID token presented as an access token, even one whose aud is the API (OK-2, AT-10)', async () => {
     const { verifier } = verifierFor();
     const idToken = await server.mintIdToken({ sub: 'alice' }, { clientId: 'api://default' });
