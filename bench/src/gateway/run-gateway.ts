@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULTS } from '@tokenward/core';
 import { nginxConfig } from '@tokenward/gateway';
 import { startIssuer } from '@tokenward/issuer';
 import { autocannon } from '../lib/untyped-packages.js';
@@ -22,7 +23,8 @@ import { withGatewaySection } from '../report/gateway-section.js';
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 3 : 10;
 const CONNECTIONS = 32;
-const DISTINCT = quick ? 1000 : 5000;
+// More than the verifier's result cache holds, so with LRU eviction every distinct call verifies.
+const DISTINCT = DEFAULTS.resultCacheMax + 2000;
 const PATH = '/orders/1';
 const GATEWAY_BIN = fileURLToPath(new URL('../../../packages/gateway/dist/bin.js', import.meta.url));
 
