@@ -70,7 +70,7 @@ describe('tokenward-gateway', () => {
     files.write('policy.yaml', testPolicy(issuer.server('default').issuer));
     running.child.kill('SIGHUP');
     expect(await running.line(/policy reloaded/, 'stderr')).toBe(
-      `tokenward-gateway: policy reloaded from ${policy} (4 rules)`,
+      `tokenward-gateway: policy reloaded from ${policy} (5 rules)`,
     );
 
     running.child.kill('SIGTERM');

@@ -80,7 +80,7 @@ describe('reload', () => {
       'policy.yaml',
       `${testPolicy(world.issuer.server('default').issuer)}  - match: { path: /reports }\n    auth: none\n`,
     );
-    expect(await world.gateway.reload()).toEqual({ ok: true, rules: 5, warnings: [] });
+    expect(await world.gateway.reload()).toEqual({ ok: true, rules: 6, warnings: [] });
     expect((await ask('/reports')).status).toBe(200);
 
     files.write('policy.yaml', 'routes:\n  - match: { path: reports }\n');
