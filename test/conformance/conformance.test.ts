@@ -18,7 +18,6 @@ const running = new Map<string, RunningApi>();
 
 beforeAll(async () => {
   issuer = await startIssuer({ port: 0, servers: ['default', 'payments', 'outage'] });
-  issuer.setFault({ server: 'outage', endpoint: 'jwks', status: 500 });
   const now = Date.now();
   const clock = () => now;
   const trust = (id: string) => ({
@@ -28,6 +27,11 @@ beforeAll(async () => {
   });
   const config: ConformanceConfig = { realm: 'conformance', main: trust('default'), outage: trust('outage') };
   for (const adapter of adapters) running.set(adapter.name, await adapter.start(config));
+  // The outage begins once every adapter is up (the gateway fetches each issuer's keys before it
+  // answers): the server rotates its keys and its key set then answers 500, so a token under the
+  // new key can be verified by no adapter, whether it fetched the old set or none.
+  issuer.server('outage').rotateKeys();
+  issuer.setFault({ server: 'outage', endpoint: 'jwks', status: 500 });
 });
 
 afterAll(async () => {

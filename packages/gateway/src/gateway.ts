@@ -33,6 +33,11 @@ export interface GatewayOptions {
   readonly drainSeconds?: number;
   /** Receives one line per notable event: warnings, reloads, key-set failures. Default: none. */
   readonly onLog?: (line: string) => void;
+  /**
+   * The verifiers' clock in epoch milliseconds (core's `clock` option), for tests and replays of
+   * recorded traffic. Default: the real time.
+   */
+  readonly clock?: () => number;
 }
 
 /** The outcome of {@link Gateway.reload}. */
@@ -82,7 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       log(`keys of ${event.issuer} could not be fetched: ${event.message}`);
     }
   };
-  let policy = await loadOrFail(options.policy, onEvent);
+  let policy = await loadOrFail(options.policy, onEvent, options.clock);
   await warmOrFail(policy.verifiers.values());
   let draining = false;
   const state: AuthorizerState = {
@@ -122,7 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
       async reload() {
         try {
-          const next = await loadOrFail(options.policy, onEvent, policy);
+          const next = await loadOrFail(options.policy, onEvent, options.clock, policy);
           const reused = new Set<VerifierSlot>(policy.verifiers.values());
           await warmOrFail([...next.verifiers.values()].filter((slot) => !reused.has(slot)));
           policy = next;
@@ -149,10 +154,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 async function loadOrFail(
   input: PolicyInput,
   onEvent: (event: TokenwardEvent) => void,
+  clock: (() => number) | undefined,
   previous?: LoadedPolicy,
 ): Promise<LoadedPolicy> {
   try {
-    return await loadPolicy(input, { onEvent, ...(previous === undefined ? {} : { previous }) });
+    return await loadPolicy(input, { onEvent, clock, ...(previous === undefined ? {} : { previous }) });
   } catch (error) {
     if (error instanceof PolicyError) throw new GatewayStartError('policy', error.message, { cause: error });
     throw error;

@@ -31,6 +31,8 @@ export type PolicyInput = string | Readonly<Record<string, unknown>>;
 export interface LoadPolicyOptions {
   /** Receives the verifiers' events (metrics, logs). */
   readonly onEvent: EventHandler;
+  /** The verifiers' clock (epoch ms); absent: the real time. */
+  readonly clock?: (() => number) | undefined;
   /** The policy in use, whose unchanged verifiers (and their key caches) are kept. */
   readonly previous?: LoadedPolicy;
 }
@@ -48,7 +50,8 @@ function compilePolicy(source: PolicySource, options: LoadPolicyOptions): Loaded
     ? readOpenApiPolicy(document as Record<string, unknown>, issues)
     : readNativePolicy(document, issues);
   source.throwIfAny(issues);
-  const verifiers = buildVerifiers(definition, options.onEvent, issues, options.previous?.verifiers);
+  const hooks = { onEvent: options.onEvent, clock: options.clock };
+  const verifiers = buildVerifiers(definition, hooks, issues, options.previous?.verifiers);
   source.throwIfAny(issues);
   const rules = definition.routes.map((rule) => ({
     ...rule,

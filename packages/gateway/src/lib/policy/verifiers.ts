@@ -16,6 +16,13 @@ import type { IssuerEntry, PolicyDefinition } from './model.js';
 /** Per-issuer options of core (`IssuerOptions`); every other option is verifier-wide. */
 const ISSUER_FIELDS = ['issuer', 'audience', 'jwksUri', 'allowedJwksOrigins', 'algorithms'];
 
+/** What the gateway adds to every verifier's options: its event handler and, in tests, a clock. */
+export interface VerifierHooks {
+  readonly onEvent: EventHandler;
+  /** Core's `clock` (epoch ms); absent: the real time. */
+  readonly clock?: (() => number) | undefined;
+}
+
 /** A verifier and the canonical form of its options, so a reload can keep one that did not change. */
 export interface VerifierSlot {
   /** The policy issuer names it trusts. */
@@ -36,7 +43,7 @@ export function verifierKey(names: readonly string[]): string {
  */
 export function buildVerifiers(
   definition: PolicyDefinition,
-  onEvent: EventHandler,
+  hooks: VerifierHooks,
   issues: IssueList,
   previous: ReadonlyMap<string, VerifierSlot> = new Map(),
 ): Map<string, VerifierSlot> {
@@ -45,7 +52,7 @@ export function buildVerifiers(
   for (const [name, entry] of definition.issuers) {
     // Checked even when no rule uses it: a typo in an unused issuer is still a typo.
     const options = { ...realm, ...entry.options } as unknown as AccessTokenVerifierOptions;
-    const verifier = construct(options, onEvent, entry.at, issues, previous.get(verifierKey([name])));
+    const verifier = construct(options, hooks, entry.at, issues, previous.get(verifierKey([name])));
     if (verifier !== undefined) slots.set(verifierKey([name]), { names: [name], ...verifier });
   }
   if (issues.size > 0) return slots;
@@ -57,7 +64,7 @@ export function buildVerifiers(
       const entries = alternative.issuers.map((name) => definition.issuers.get(name)!);
       const options = combine(entries, realm, alternative.at, issues);
       if (options === undefined) continue;
-      const verifier = construct(options, onEvent, alternative.at, issues, previous.get(key));
+      const verifier = construct(options, hooks, alternative.at, issues, previous.get(key));
       if (verifier !== undefined) slots.set(key, { names: alternative.issuers, ...verifier });
     }
   }
@@ -73,7 +80,7 @@ export function buildVerifiers(
 
 function construct(
   options: AccessTokenVerifierOptions,
-  onEvent: EventHandler,
+  { onEvent, clock }: VerifierHooks,
   at: FieldPath,
   issues: IssueList,
   previous: VerifierSlot | undefined,
@@ -81,7 +88,10 @@ function construct(
   const optionsKey = canonicalJson(options);
   if (previous !== undefined && previous.optionsKey === optionsKey) return previous;
   try {
-    return { verifier: createAccessTokenVerifier({ ...options, onEvent }), optionsKey };
+    return {
+      verifier: createAccessTokenVerifier({ ...options, onEvent, ...(clock === undefined ? {} : { clock }) }),
+      optionsKey,
+    };
   } catch (error) {
     if (!isTokenwardError(error)) throw error;
     // Core names the option in backquotes; point at its line when the entry has it.

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGateway } from '@tokenward/gateway';
+import { startCaddy } from '../../../packages/gateway/test/support/proxies.js';
+import { type AdapterHarness, STEP_UP } from '../harness.js';
+
+/**
+ * The API behind the gateway, with no auth code of its own: it answers with the subject the
+ * gateway vouched for (Caddy copies `X-Auth-Subject` onto the request), and answers CORS
+ * preflights as an API's CORS layer does, since the gateway lets them through without credentials.
+ */
+async function startApi() {
+  const server = createServer((request, response) => {
+    request.resume();
+    if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+      response.writeHead(204).end();
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': 'application/json' });
+    response.end(JSON.stringify({ subject: request.headers['x-auth-subject'] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, server };
+}
+
+/** `@tokenward/gateway` behind real Caddy (`forward_auth`, the README recipe): the policy is the suite's API. */
+export const gatewayHarness: AdapterHarness = {
+  name: 'gateway',
+  async start({ realm, main, outage }) {
+    const dir = mkdtempSync(join(tmpdir(), 'tokenward-conformance-gateway-'));
+    const api = await startApi();
+    const gateway = await startGateway({
+      port: 0,
+      clock: main.clock,
+      policy: {
+        realm,
+        issuers: {
+          main: { issuer: main.issuer, audience: main.audience },
+          outage: { issuer: outage.issuer, audience: outage.audience },
+        },
+        routes: [
+          {
+            match: { path: '/orders', methods: ['GET', 'OPTIONS'] },
+            issuer: 'main',
+            scopes: ['orders:read'],
+          },
+          { match: { path: '/gold', methods: ['GET'] }, issuer: 'main', claims: { tier: 'gold' } },
+          { match: { path: '/outage', methods: ['GET'] }, issuer: 'outage' },
+          { match: { path: '/strong', methods: ['GET'] }, issuer: 'main', stepUp: STEP_UP },
+        ],
+      },
+    });
+    const caddy = await startCaddy(dir, { gateway: gateway.port, upstream: api.port });
+    return {
+      url: `http://127.0.0.1:${caddy.port}`,
+      async close() {
+        await caddy.close();
+        await gateway.close();
+        api.server.closeAllConnections();
+        await new Promise((resolve) => api.server.close(resolve));
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
