@@ -30,7 +30,11 @@ const mintDefault = (issuer: ReferenceIssuer, claims: Record<string, unknown> = 
       { sub: 'alice', scp: ['orders:read'], ...claims },
       expiresIn === undefined ? {} : { expiresIn },
     );
-const invalidToken = /^Bearer realm="conformance", error="invalid_token", error_description="[^"]+"$/;
+// RFC 6750 section 3: the challenge of a route names the scopes the route needs (`/orders`).
+const invalidToken =
+  /^Bearer realm="conformance", error="invalid_token", error_description="[^"]+", scope="orders:read"$/;
+const invalidTokenNoScope = /^Bearer realm="conformance", error="invalid_token", error_description="[^"]+"$/;
+const noCredentials = 'Bearer realm="conformance", scope="orders:read"';
 
 export const cases: readonly HttpCase[] = [
   {
@@ -40,16 +44,16 @@ export const cases: readonly HttpCase[] = [
     expected: { status: 200, subject: 'alice' },
   },
   {
-    name: 'BT-7: no credentials (bare challenge, no error name)',
+    name: "BT-7, BT-6: no credentials (no error name; the route's scope named)",
     path: '/orders',
     headers: async () => ({}),
-    expected: { status: 401, code: 'ERR_TOKEN_MISSING', challenge: 'Bearer realm="conformance"' },
+    expected: { status: 401, code: 'ERR_TOKEN_MISSING', challenge: noCredentials },
   },
   {
     name: 'BT-7: Basic credentials only (none for this API)',
     path: '/orders',
     headers: async () => ({ authorization: 'Basic YWxpY2U6c2VjcmV0' }),
-    expected: { status: 401, code: 'ERR_TOKEN_MISSING', challenge: 'Bearer realm="conformance"' },
+    expected: { status: 401, code: 'ERR_TOKEN_MISSING', challenge: noCredentials },
   },
   {
     name: 'BT-1: the Bearer scheme without a token',
@@ -131,7 +135,7 @@ export const cases: readonly HttpCase[] = [
     name: 'a claim the route requires with another value',
     path: '/gold',
     headers: async (issuer) => bearer(await mintDefault(issuer, { tier: 'silver' })),
-    expected: { status: 401, code: 'ERR_CLAIM_INVALID', challenge: invalidToken },
+    expected: { status: 401, code: 'ERR_CLAIM_INVALID', challenge: invalidTokenNoScope },
   },
   {
     name: 'a claim the route requires, present',
@@ -151,7 +155,7 @@ export const cases: readonly HttpCase[] = [
     method: 'OPTIONS',
     path: '/orders',
     headers: async () => ({ origin: 'https://app.example' }),
-    expected: { status: 401, code: 'ERR_TOKEN_MISSING', challenge: 'Bearer realm="conformance"' },
+    expected: { status: 401, code: 'ERR_TOKEN_MISSING', challenge: noCredentials },
   },
   {
     name: 'an unreachable key set: 503 with Retry-After, the token may be fine',

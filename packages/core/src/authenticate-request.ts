@@ -4,12 +4,13 @@
  * requirements and the realm, so adapters differ only in how they read a request, attach `auth`
  * and send an error.
  */
-import { DEFAULT_REALM, isTokenwardError, TokenwardError } from './errors.js';
+import { type ChallengeChange, DEFAULT_REALM, isTokenwardError, TokenwardError } from './errors.js';
 import { applyCallChecks, readCallChecks } from './lib/checks/call-checks.js';
 import { quote } from './lib/quote.js';
 import { type Credentials, findCredentials } from './lib/request/credentials.js';
 import type { HeaderGetter, HeaderRecord } from './lib/request/headers.js';
 import { isPreflight } from './lib/request/preflight.js';
+import { protectedResourceMetadataUrl } from './lib/resource/canonical.js';
 import type { AuthenticateRequestOptions } from './request-options.js';
 import type { AccessTokenResult, AccessTokenVerifier, AuthRequirements } from './types.js';
 
@@ -63,9 +64,11 @@ const NO_OPTIONS: AuthenticateRequestOptions = Object.freeze({});
 /**
  * Authenticates one HTTP request: answers a CORS preflight, finds the credentials (RFC 6750
  * section 2), verifies the token against the verifier's issuers and the route's `requirements`,
- * and puts every failure in `realm`.
+ * and puts every failure in `realm`. A failure's 401 or 403 challenge names the route's scopes
+ * (`scope`) and, for a verifier with a `resource`, its metadata URL (`resource_metadata`, RFC 9728
+ * section 5.1), so a client can find where to get a better token.
  *
- * @param requirements - the route's `{ scopes, scopeMatch, claims }`; pass the frozen copy
+ * @param requirements - the route's `{ scopes, scopeMatch, claims, acrValues, maxAge }`; pass the frozen copy
  * `validateAuthRequirements` returned at route registration, which is then not checked again.
  * @returns a promise of the {@link RequestAuthentication}, rejected with a `TokenwardError` that
  * carries the answer: `status`, `headers` (`WWW-Authenticate`, `Retry-After`) and `body`
@@ -82,42 +85,66 @@ export function authenticateRequest(
   requirements?: AuthRequirements,
   options: AuthenticateRequestOptions = NO_OPTIONS,
 ): Promise<RequestAuthentication> {
-  const realm = options.realm ?? verifier.realm;
+  // Built only for a failure: the success path stays free of it.
+  const challenge = () => challengeFor(options.realm ?? verifier.realm, verifier.resource, requirements);
   try {
     if (isPreflight(request)) return Promise.resolve(PREFLIGHT);
     const search = findCredentials(request, options);
     const credentials = search.found;
     if (credentials === undefined) {
       if (options.credentials === 'optional') return Promise.resolve(ANONYMOUS);
-      throw tokenMissing(realm, search.otherScheme);
+      throw tokenMissing(challenge(), search.otherScheme);
     }
     return verifier.verify(credentials.token, requirements).then(
       (auth): RequestAuthentication => ({ kind: 'authenticated', auth, credentials }),
-      (error: unknown) => Promise.reject(inRealm(error, realm)),
+      (error: unknown) => Promise.reject(inChallenge(error, challenge())),
     );
   } catch (error) {
-    return Promise.reject(inRealm(error, realm));
+    return Promise.reject(inChallenge(error, challenge()));
   }
+}
+
+/** Where a route check's challenge comes from: the realm, or the API's realm and resource. */
+export interface RouteChallenge {
+  /** `realm` of the challenge. Default `DEFAULT_REALM`. */
+  readonly realm?: string;
+  /** The verifier's canonical `resource`: its metadata URL goes into the challenge. */
+  readonly resource?: string | undefined;
 }
 
 /**
  * Checks an already verified result against further requirements (e.g. a route's scopes after a
- * global hook verified the token), throwing what `authenticateRequest` would, in `realm`: no
- * result (an anonymous request) is `ERR_TOKEN_MISSING`. Requirements that
- * `validateAuthRequirements` returned are not checked again.
- * @example checkAuthRequirements(request.auth, routeRequirements, 'orders-api')
+ * global hook verified the token), throwing what `authenticateRequest` would, in `realm` (and
+ * with `resource`, naming its metadata URL): no result (an anonymous request) is
+ * `ERR_TOKEN_MISSING`. Requirements that `validateAuthRequirements` returned are not checked again.
+ * @example checkAuthRequirements(request.auth, routeRequirements, { realm: verifier.realm, resource: verifier.resource })
  */
 export function checkAuthRequirements(
   result: AccessTokenResult | undefined,
   requirements: AuthRequirements,
-  realm: string = DEFAULT_REALM,
+  realmOrChallenge: string | RouteChallenge = DEFAULT_REALM,
 ): void {
-  if (result === undefined) throw tokenMissing(realm);
+  const { realm = DEFAULT_REALM, resource } =
+    typeof realmOrChallenge === 'string' ? { realm: realmOrChallenge } : realmOrChallenge;
+  if (result === undefined) throw tokenMissing(challengeFor(realm, resource, requirements));
   try {
     applyCallChecks(result, readCallChecks(requirements));
   } catch (error) {
-    throw inRealm(error, realm);
+    throw inChallenge(error, challengeFor(realm, resource, requirements));
   }
+}
+
+/** What every challenge of one route says beside the error: realm, scopes, metadata URL. */
+function challengeFor(
+  realm: string,
+  resource: string | undefined,
+  requirements: AuthRequirements | undefined,
+): ChallengeChange {
+  return {
+    realm,
+    ...(requirements?.scopes === undefined ? {} : { requiredScopes: requirements.scopes }),
+    ...(resource === undefined ? {} : { resourceMetadata: protectedResourceMetadataUrl(resource) }),
+  };
 }
 
 /**
@@ -125,14 +152,21 @@ export function checkAuthRequirements(
  * attribute; credentials of another scheme (`Basic`, ...) are none for this API, and the message
  * names the scheme that came.
  */
-function tokenMissing(realm: string, otherScheme?: string): TokenwardError {
+function tokenMissing(challenge: ChallengeChange, otherScheme?: string): TokenwardError {
   const message =
     otherScheme === undefined
       ? 'Expected a bearer token in the Authorization header; the request carried none'
       : `Expected the Bearer scheme in the Authorization header; found the ${quote(otherScheme)} scheme`;
-  return new TokenwardError('ERR_TOKEN_MISSING', message, { realm });
+  return new TokenwardError('ERR_TOKEN_MISSING', message, challenge);
 }
 
-function inRealm(error: unknown, realm: string): unknown {
-  return isTokenwardError(error) && error.realm !== realm ? error.withRealm(realm) : error;
+/**
+ * The error with the route's challenge. A scope error keeps its own list: it names the scopes
+ * the check required (all of them for `scopeMatch: 'any'` too).
+ */
+function inChallenge(error: unknown, challenge: ChallengeChange): unknown {
+  if (!isTokenwardError(error) || error.code === 'ERR_CONFIG') return error;
+  return error.withChallenge(
+    error.requiredScopes === undefined ? challenge : { ...challenge, requiredScopes: undefined },
+  );
 }

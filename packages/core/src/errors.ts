@@ -143,8 +143,17 @@ export interface ErrorResponseBody {
 export interface TokenwardErrorOptions {
   /** The underlying failure (network error, parse error, ...). */
   cause?: unknown;
-  /** Scopes the route needs, for `ERR_INSUFFICIENT_SCOPE` (sent as `scope="..."`). */
+  /**
+   * Scopes the route needs, sent as `scope="..."` in 401 and 403 challenges (RFC 6750 section 3),
+   * so a client knows what to ask the authorization server for.
+   */
   requiredScopes?: readonly string[];
+  /**
+   * URL of the API's protected resource metadata, sent as `resource_metadata="..."` in 401 and
+   * 403 challenges (RFC 9728 section 5.1) so a client can find the authorization server.
+   * @example 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp'
+   */
+  resourceMetadata?: string;
   /** `realm` for the `WWW-Authenticate` challenge. Default {@link DEFAULT_REALM}. */
   realm?: string;
   /**
@@ -172,8 +181,10 @@ export class TokenwardError extends Error {
   readonly oauthError: OAuthErrorName | undefined;
   /** Response headers: `WWW-Authenticate` (RFC 6750 §3) and, for 503, `Retry-After`. */
   readonly headers: Readonly<Record<string, string>>;
-  /** Scopes the route required, for `ERR_INSUFFICIENT_SCOPE`. */
+  /** Scopes the route required, sent as `scope` in a 401 or 403 challenge. */
   readonly requiredScopes: readonly string[] | undefined;
+  /** The protected resource metadata URL sent as `resource_metadata` in a 401 or 403 challenge. */
+  readonly resourceMetadata: string | undefined;
   /** `realm` of the challenge in `headers`. */
   readonly realm: string;
   /** For `ERR_INSUFFICIENT_USER_AUTHENTICATION`: the `acr` values the route accepts. */
@@ -197,6 +208,7 @@ export class TokenwardError extends Error {
     this.statusCode = meaning.status;
     this.oauthError = meaning.oauthError;
     this.requiredScopes = options.requiredScopes;
+    this.resourceMetadata = options.resourceMetadata;
     this.realm = options.realm ?? DEFAULT_REALM;
     this.acrValues = options.acrValues;
     this.maxAge = options.maxAge;
@@ -230,17 +242,37 @@ export class TokenwardError extends Error {
 
   /** A copy with a different realm in its challenge (adapters set their realm). */
   withRealm(realm: string): TokenwardError {
+    return this.withChallenge({ realm });
+  }
+
+  /**
+   * A copy whose challenge says more about the API and the route: its `realm`, its metadata URL
+   * (`resource_metadata`) and the route's scopes (`scope`). The request step sets them.
+   * @example error.withChallenge({ resourceMetadata: 'https://api.example.com/.well-known/oauth-protected-resource' })
+   */
+  withChallenge(change: ChallengeChange): TokenwardError {
     const copy = new TokenwardError(this.code, this.message, {
       cause: this.cause,
-      requiredScopes: this.requiredScopes,
       retryAfter: this.retryAfter,
-      ...(this.acrValues === undefined ? {} : { acrValues: this.acrValues }),
-      ...(this.maxAge === undefined ? {} : { maxAge: this.maxAge }),
-      realm,
+      realm: change.realm ?? this.realm,
+      ...optional('requiredScopes', change.requiredScopes ?? this.requiredScopes),
+      ...optional('resourceMetadata', change.resourceMetadata ?? this.resourceMetadata),
+      ...optional('acrValues', this.acrValues),
+      ...optional('maxAge', this.maxAge),
     });
     if (this.code === 'ERR_CONFIG') copy.stack = this.stack;
     return copy;
   }
+}
+
+/** What {@link TokenwardError.withChallenge} changes; an absent member keeps the error's own. */
+export type ChallengeChange = Pick<TokenwardErrorOptions, 'realm' | 'requiredScopes' | 'resourceMetadata'>;
+
+function optional<Name extends string, Value>(
+  name: Name,
+  value: Value | undefined,
+): { [Key in Name]?: Value } {
+  return (value === undefined ? {} : { [name]: value }) as { [Key in Name]?: Value };
 }
 
 /** True for any tokenward error, even one thrown by another installed copy of the package. */
@@ -267,16 +299,14 @@ function buildHeaders(
     const retryAfter = String(options.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
     return { 'WWW-Authenticate': challenge(params), 'Retry-After': retryAfter };
   }
-  const tail: string[] = [];
-  if (code === 'ERR_INSUFFICIENT_SCOPE' && options.requiredScopes && options.requiredScopes.length > 0) {
-    tail.push(`scope=${quote(options.requiredScopes.join(' '))}`);
-  }
-  if (code === 'ERR_INSUFFICIENT_USER_AUTHENTICATION') {
-    if (options.acrValues !== undefined) tail.push(`acr_values=${quote(options.acrValues.join(' '))}`);
-    if (options.maxAge !== undefined) tail.push(`max_age=${quote(String(options.maxAge))}`);
+  if (meaning.oauthError !== undefined) params.push(`error=${quote(meaning.oauthError)}`);
+  let tail = challengeTail(code, meaning, options);
+  // A route's scope list long enough to crowd out everything else gives way first: the metadata
+  // document (`resource_metadata`) names the scopes too.
+  if (challenge([...params, ...tail, 'error_description=""']).length > LIMITS.challengeLength.max) {
+    tail = challengeTail(code, meaning, { ...options, requiredScopes: undefined });
   }
   if (meaning.oauthError !== undefined) {
-    params.push(`error=${quote(meaning.oauthError)}`);
     // The description gives way so the whole challenge fits LIMITS.challengeLength: a header past
     // a client's or proxy's limit turns a readable 401 into a failed response.
     const room = LIMITS.challengeLength.max - challenge([...params, ...tail, 'error_description=""']).length;
@@ -284,6 +314,25 @@ function buildHeaders(
     params.push(`error_description=${quote(description)}`);
   }
   return { 'WWW-Authenticate': challenge([...params, ...tail]) };
+}
+
+/**
+ * The attributes after the error: what would satisfy the route (`scope`, RFC 6750 section 3;
+ * `acr_values`, `max_age`, RFC 9470 section 3) and where the API's metadata is (RFC 9728 section
+ * 5.1), on the 401 and 403 answers a client can act on.
+ */
+function challengeTail(code: ErrorCode, meaning: HttpMeaning, options: TokenwardErrorOptions): string[] {
+  const tail: string[] = [];
+  if (meaning.status !== 401 && meaning.status !== 403) return tail;
+  const scopes = options.requiredScopes;
+  if (scopes !== undefined && scopes.length > 0) tail.push(`scope=${quote(scopes.join(' '))}`);
+  if (code === 'ERR_INSUFFICIENT_USER_AUTHENTICATION') {
+    if (options.acrValues !== undefined) tail.push(`acr_values=${quote(options.acrValues.join(' '))}`);
+    if (options.maxAge !== undefined) tail.push(`max_age=${quote(String(options.maxAge))}`);
+  }
+  if (options.resourceMetadata !== undefined)
+    tail.push(`resource_metadata=${quote(options.resourceMetadata)}`);
+  return tail;
 }
 
 function challenge(params: string[]): string {

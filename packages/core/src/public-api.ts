@@ -13,12 +13,14 @@ export {
   type HeaderGetter,
   type HeaderRecord,
   type RequestAuthentication,
+  type RouteChallenge,
 } from './authenticate-request.js';
 export { checkClaims } from './claim-requirements.js';
 export { DEFAULTS, LIMITS, type Range } from './defaults.js';
 export { discoveryUrls } from './discovery-urls.js';
 export { errorLogLine } from './error-log.js';
 export type {
+  ChallengeChange,
   ErrorCode,
   ErrorResponseBody,
   InvalidTokenCode,

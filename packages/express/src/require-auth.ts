@@ -25,7 +25,7 @@ export type RequireAuthOptions = AccessTokenVerifierOptions & ExpressAuthOptions
  */
 export const authStates = new WeakMap<
   object,
-  { realm: string; result?: TokenwardAuth; preflight: boolean }
+  { realm: string; resource: string | undefined; result?: TokenwardAuth; preflight: boolean }
 >();
 
 /**
@@ -100,7 +100,8 @@ function authMiddleware(
       return;
     }
     const auth = outcome.kind === 'authenticated' ? (outcome.auth as TokenwardAuth) : undefined;
-    authStates.set(req, { realm, result: auth, preflight: outcome.kind === 'preflight' });
+    const preflight = outcome.kind === 'preflight';
+    authStates.set(req, { realm, resource: verifier.resource, result: auth, preflight });
     if (auth !== undefined) req.auth = auth;
     next();
   };

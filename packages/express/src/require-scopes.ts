@@ -47,7 +47,7 @@ function routeCheck(name: string, requirements: AuthRequirements): RequestHandle
     }
     if (state.preflight) return next();
     try {
-      checkAuthRequirements(state.result, requirements, state.realm);
+      checkAuthRequirements(state.result, requirements, state);
     } catch (error) {
       return next(error);
     }

@@ -97,10 +97,10 @@ describe.each(expressVersions)('requireScopes and requireClaims on $label', ({ e
     expect((await fetch(`${app.url}/route-level`, { headers: bearer(writer) })).status).toBe(200);
   });
 
-  it('BT-7: after optionalAuth, answers an anonymous request with a bare 401 challenge', async () => {
+  it('BT-7: after optionalAuth, answers an anonymous request with a 401 challenge without an error, naming the scope it needs', async () => {
     const response = await fetch(`${app.url}/optional`);
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="orders-api"');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="orders-api", scope="orders:read"');
   });
 
   it('requireClaims lets a token through whose claims meet the requirements', async () => {

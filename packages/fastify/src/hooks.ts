@@ -23,7 +23,7 @@ const raised = new WeakMap<FastifyRequest, TokenwardError>();
  * which applies `statusCode` and `headers`) answers.
  */
 export function createAuthenticate(verifier: AccessTokenVerifier, options: AuthenticateRequestOptions) {
-  const realm = options.realm ?? verifier.realm;
+  const challenge = { realm: options.realm ?? verifier.realm, resource: verifier.resource };
   const fail = (request: FastifyRequest, error: unknown): Promise<never> => {
     if (isTokenwardError(error)) raised.set(request, error);
     return Promise.reject(error);
@@ -36,7 +36,7 @@ export function createAuthenticate(verifier: AccessTokenVerifier, options: Authe
     // Verified earlier in this request (global hook, then requireAuth): check the route's requirements.
     if (request.auth) {
       try {
-        checkAuthRequirements(request.auth, requirements, realm);
+        checkAuthRequirements(request.auth, requirements, challenge);
       } catch (error) {
         return fail(request, error);
       }

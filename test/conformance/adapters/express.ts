@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { authErrorHandler, requireAuth, requireClaims, requireScopes } from '@tokenward/express';
+import { authErrorHandler, requireAuth, requireClaims } from '@tokenward/express';
 import express, { type Request, type Response } from 'express';
 import { type AdapterHarness, STEP_UP } from '../harness.js';
 
@@ -12,10 +12,11 @@ export const expressHarness: AdapterHarness = {
   name: 'express',
   async start({ realm, main, outage }) {
     const app = express();
-    const auth = requireAuth({ ...main, realm });
-    app.get('/orders', auth, requireScopes(['orders:read']), subject);
-    app.options('/orders', auth, requireScopes(['orders:read']), subject);
-    app.get('/gold', auth, requireClaims({ tier: 'gold' }), subject);
+    // The scopes on requireAuth itself: its challenges then name them, as Fastify's config.auth does.
+    const orders = requireAuth({ ...main, realm, scopes: ['orders:read'] });
+    app.get('/orders', orders, subject);
+    app.options('/orders', orders, subject);
+    app.get('/gold', requireAuth({ ...main, realm }), requireClaims({ tier: 'gold' }), subject);
     app.get('/outage', requireAuth({ ...outage, realm }), subject);
     app.get('/strong', requireAuth({ ...main, realm, ...STEP_UP }), subject);
     app.use(authErrorHandler({ log: false }));
