@@ -1,13 +1,13 @@
 /**
- * The two APIs the demo protects, written the way their READMEs show: an Express app with
- * `requireAuth` + `requireScopes` + `authErrorHandler`, and a Fastify app with the plugin and
- * `requireAuth` hooks. Both serve GET /orders (orders:read) and POST /orders/refund (orders:refund).
+ * The two APIs the demo protects, written the way their READMEs show: an Express app with one
+ * verifier, `requireAuth(verifier, { scopes })` per route and `authErrorHandler`, and a Fastify
+ * app with the plugin and `requireAuth` hooks; both name a route's scopes in its challenges. Both serve GET /orders (orders:read) and POST /orders/refund (orders:refund).
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TokenwardEvent } from '@tokenward/core';
-import { authErrorHandler, requireAuth, requireScopes } from '@tokenward/express';
+import { createAccessTokenVerifier, type TokenwardEvent } from '@tokenward/core';
+import { authErrorHandler, requireAuth } from '@tokenward/express';
 import tokenward from '@tokenward/fastify';
 import express from 'express';
 import Fastify from 'fastify';
@@ -43,11 +43,14 @@ const ORDERS = [{ id: 'ord_1001', total: 42.5 }];
 export async function startExpressApi(settings: ApiSettings): Promise<DemoApi> {
   const events: TimedEvent[] = [];
   const app = express();
-  app.use(requireAuth({ ...settings, onEvent: (event) => events.push({ at: settings.clock(), event }) }));
-  app.get('/orders', requireScopes(['orders:read']), (req, res) => {
+  const verifier = createAccessTokenVerifier({
+    ...settings,
+    onEvent: (event) => events.push({ at: settings.clock(), event }),
+  });
+  app.get('/orders', requireAuth(verifier, { scopes: ['orders:read'] }), (req, res) => {
     res.json({ orders: ORDERS, subject: req.auth?.subject });
   });
-  app.post('/orders/refund', requireScopes(['orders:refund']), (_req, res) => {
+  app.post('/orders/refund', requireAuth(verifier, { scopes: ['orders:refund'] }), (_req, res) => {
     res.json({ refunded: 'ord_1001' });
   });
   // The demo narrates every answer itself, as the Fastify API runs with logger: false.

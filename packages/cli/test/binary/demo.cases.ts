@@ -80,7 +80,7 @@ export function demoCases(): void {
       for (const api of ['Express', 'Fastify']) {
         expect(row('no token', api).got).toMatchObject({
           status: 401,
-          wwwAuthenticate: 'Bearer realm="api"',
+          wwwAuthenticate: 'Bearer realm="api", scope="orders:read"',
         });
         expect(row('org-server token', api).got.code).toBe('ERR_ORG_SERVER_TOKEN');
         const rotation = row('key rotation', api).jwksRequests;
