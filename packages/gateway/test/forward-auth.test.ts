@@ -43,10 +43,10 @@ describe('forward-auth contract (Traefik and Caddy headers)', () => {
     expect(await response.text()).toBe('');
   });
 
-  it('answers a request without a token 401 with a bare challenge (BT-7)', async () => {
+  it('answers a request without a token 401 with a challenge without an error, naming the route scope (BT-7, PR-7)', async () => {
     const response = await traefik('GET', '/orders/42');
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api", scope="orders:read"');
     expect(await response.json()).toEqual({
       error_description: 'Expected a bearer token in the Authorization header; the request carried none',
       code: 'ERR_TOKEN_MISSING',
@@ -176,7 +176,7 @@ describe('forward-auth contract (Traefik and Caddy headers)', () => {
   it('BT-7: names another scheme in the missing-token answer, like the middleware', async () => {
     const response = await traefik('GET', '/orders/42', { authorization: 'Basic YWxpY2U6c2VjcmV0' });
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api", scope="orders:read"');
     expect(await response.json()).toEqual({
       error_description: 'Expected the Bearer scheme in the Authorization header; found the "Basic" scheme',
       code: 'ERR_TOKEN_MISSING',

@@ -113,7 +113,7 @@ describe('Authorization/Check', () => {
     expect(response.http_response).toBe('denied_response');
     const denied = response.denied_response!;
     expect(denied.status.code).toBe(401);
-    expect(headerMap(denied.headers)['WWW-Authenticate']).toBe('Bearer realm="api"');
+    expect(headerMap(denied.headers)['WWW-Authenticate']).toBe('Bearer realm="api", scope="orders:read"');
     expect(JSON.parse(denied.body)).toEqual({
       error_description: 'Expected a bearer token in the Authorization header; the request carried none',
       code: 'ERR_TOKEN_MISSING',

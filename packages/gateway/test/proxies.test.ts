@@ -115,10 +115,10 @@ describe.each(PROXIES)('$name', ({ start, relaysBody }) => {
     ]);
   });
 
-  it('answers a request without a token 401 with a bare challenge (BT-7)', async () => {
+  it('answers a request without a token 401 with a challenge without an error, naming the route scope (BT-7, PR-7)', async () => {
     const response = await refused('GET', '/orders/1');
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="api"');
+    expect(response.headers['www-authenticate']).toBe('Bearer realm="api", scope="orders:read"');
     expectBody(response, 'ERR_TOKEN_MISSING');
   });
 
