@@ -19,8 +19,16 @@ export interface HttpCase {
     readonly challenge?: string | RegExp;
     readonly retryAfter?: boolean;
     readonly subject?: string;
+    /** The whole JSON document the answer carries (a metadata document). */
+    readonly document?: (issuer: ReferenceIssuer) => Record<string, unknown>;
   };
 }
+
+/** The resource `/mcp` protects (RFC 8707): a name, not the address the adapters listen on. */
+export const MCP_RESOURCE = 'https://mcp.conformance.example/mcp';
+const MCP_METADATA = 'https://mcp.conformance.example/.well-known/oauth-protected-resource/mcp';
+const mintForResource = (issuer: ReferenceIssuer, claims: Record<string, unknown>) =>
+  issuer.server('default').mintAccessToken({ sub: 'alice', aud: MCP_RESOURCE, ...claims });
 
 const bearer = (token: string): RequestHeaders => ({ authorization: `Bearer ${token}` });
 const mintDefault = (issuer: ReferenceIssuer, claims: Record<string, unknown> = {}, expiresIn?: number) =>
@@ -205,5 +213,74 @@ export const cases: readonly HttpCase[] = [
       code: 'ERR_INSUFFICIENT_USER_AUTHENTICATION',
       challenge: /error="insufficient_user_authentication", .*acr_values="urn:loa:2", max_age="300"$/,
     },
+  },
+  {
+    name: 'PR-3, PR-4, PR-5: the metadata document at the path-inserted well-known URL, from the verifier',
+    path: '/.well-known/oauth-protected-resource/mcp',
+    headers: async () => ({}),
+    expected: {
+      status: 200,
+      document: (issuer) => ({
+        resource: MCP_RESOURCE,
+        authorization_servers: [issuer.server('default').issuer],
+        bearer_methods_supported: ['header'],
+        scopes_supported: ['mcp:tools', 'mcp:admin'],
+        resource_name: 'Conformance MCP',
+      }),
+    },
+  },
+  {
+    name: 'PR-3: a CORS preflight for the metadata document is answered 204',
+    method: 'OPTIONS',
+    path: '/.well-known/oauth-protected-resource/mcp',
+    headers: async () => ({
+      origin: 'https://inspector.example',
+      'access-control-request-method': 'GET',
+      'access-control-request-headers': 'mcp-protocol-version',
+    }),
+    expected: { status: 204 },
+  },
+  {
+    name: 'PR-6, PR-7: no token at a resource: its scope and metadata URL in the challenge',
+    path: '/mcp',
+    headers: async () => ({}),
+    expected: {
+      status: 401,
+      code: 'ERR_TOKEN_MISSING',
+      challenge: `Bearer realm="conformance", scope="mcp:tools", resource_metadata="${MCP_METADATA}"`,
+    },
+  },
+  {
+    name: 'PR-2, PR-6: a token minted for another resource is 401 invalid_token with the metadata URL',
+    path: '/mcp',
+    headers: async (issuer) =>
+      bearer(
+        await mintForResource(issuer, { aud: 'https://other.conformance.example/mcp', scp: ['mcp:tools'] }),
+      ),
+    expected: {
+      status: 401,
+      code: 'ERR_AUDIENCE_MISMATCH',
+      challenge: new RegExp(
+        `^Bearer realm="conformance", error="invalid_token", error_description="[^"]+", scope="mcp:tools", resource_metadata="${MCP_METADATA}"$`,
+      ),
+    },
+  },
+  {
+    name: 'PR-6, PR-7: a missing scope at a resource is 403 with the scope and the metadata URL',
+    path: '/mcp',
+    headers: async (issuer) => bearer(await mintForResource(issuer, { scp: ['mcp:read'] })),
+    expected: {
+      status: 403,
+      code: 'ERR_INSUFFICIENT_SCOPE',
+      challenge: new RegExp(
+        `^Bearer realm="conformance", error="insufficient_scope", error_description="[^"]+", scope="mcp:tools", resource_metadata="${MCP_METADATA}"$`,
+      ),
+    },
+  },
+  {
+    name: 'PR-2: a token minted for the resource, with the scope',
+    path: '/mcp',
+    headers: async (issuer) => bearer(await mintForResource(issuer, { scp: ['mcp:tools'] })),
+    expected: { status: 200, subject: 'alice' },
   },
 ];

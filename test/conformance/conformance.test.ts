@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapters } from './adapters/index.js';
-import { cases, type RequestHeaders } from './cases.js';
+import { cases, MCP_RESOURCE, type RequestHeaders } from './cases.js';
 import type { ConformanceConfig, RunningApi } from './harness.js';
 
 /** The parts of an answer every adapter must agree on. */
@@ -10,6 +10,9 @@ interface Answer {
   status: number;
   challenge: string | undefined;
   retryAfter: string | undefined;
+  /** `Content-Type` and `Access-Control-Allow-Origin`, where the case serves a document. */
+  contentType: string | undefined;
+  allowOrigin: string | undefined;
   body: Record<string, unknown> | undefined;
 }
 
@@ -25,7 +28,12 @@ beforeAll(async () => {
     audience: issuer.server(id).audience,
     clock,
   });
-  const config: ConformanceConfig = { realm: 'conformance', main: trust('default'), outage: trust('outage') };
+  const config: ConformanceConfig = {
+    realm: 'conformance',
+    main: trust('default'),
+    outage: trust('outage'),
+    resource: { issuer: issuer.server('default').issuer, resource: MCP_RESOURCE, clock },
+  };
   for (const adapter of adapters) running.set(adapter.name, await adapter.start(config));
   // The outage begins once every adapter is up (the gateway fetches each issuer's keys before it
   // answers): the server rotates its keys and its key set then answers 500, so a token under the
@@ -44,13 +52,18 @@ describe('every adapter gives every HTTP case the same answer', () => {
     const headers = await httpCase.headers(issuer);
     const answers = new Map<string, Answer>();
     for (const [name, api] of running) {
-      answers.set(name, await send(`${api.url}${httpCase.path}`, httpCase.method ?? 'GET', headers));
+      const answer = await send(`${api.url}${httpCase.path}`, httpCase.method ?? 'GET', headers);
+      answers.set(name, answer);
     }
     const [reference, ...others] = [...answers.values()];
     if (reference === undefined) throw new Error('no adapter ran');
     const { expected } = httpCase;
     expect(reference.status).toBe(expected.status);
     if (expected.subject !== undefined) expect(reference.body).toEqual({ subject: expected.subject });
+    if (expected.document !== undefined) {
+      expect(reference.body).toEqual(expected.document(issuer));
+      expect(reference.contentType).toMatch(/^application\/json/);
+    }
     if (expected.status === 204) expect(reference.body).toBeUndefined();
     if (expected.code !== undefined) {
       expect(reference.body).toMatchObject({ code: expected.code, error_description: expect.any(String) });
@@ -83,9 +96,10 @@ function send(url: string, method: string, headers: RequestHeaders): Promise<Ans
       incoming.on('end', () => {
         const parsed = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
         const { error, error_description, code, subject } = parsed ?? {};
+        // A metadata document is compared whole; elsewhere only the fields every adapter shares.
         const body =
-          parsed === undefined
-            ? undefined
+          parsed === undefined || new URL(url).pathname.startsWith('/.well-known/')
+            ? parsed
             : Object.fromEntries(
                 Object.entries({ error, error_description, code, subject }).filter(
                   ([, v]) => v !== undefined,
@@ -99,6 +113,8 @@ function send(url: string, method: string, headers: RequestHeaders): Promise<Ans
           status: incoming.statusCode ?? 0,
           challenge: single('www-authenticate'),
           retryAfter: single('retry-after'),
+          contentType: single('content-type'),
+          allowOrigin: single('access-control-allow-origin'),
           body,
         });
       });

@@ -16,10 +16,20 @@ export interface TrustSettings {
   readonly clock: () => number;
 }
 
+/** Verifier options of a protected resource known by its URL (RFC 8707, RFC 9728): no audience. */
+export interface ResourceTrustSettings {
+  readonly issuer: string;
+  /** The resource identifier, which tokens name in `aud`. */
+  readonly resource: string;
+  readonly clock: () => number;
+}
+
 /** What the API an adapter serves must trust, and how it names its realm. */
 export interface ConformanceConfig {
   /** `realm` every challenge carries. */
   readonly realm: string;
+  /** Trust of `/mcp`, a resource with published metadata ({@link RESOURCE_METADATA}). */
+  readonly resource: ResourceTrustSettings;
   /** Trust of `/orders` and `/gold`. */
   readonly main: TrustSettings;
   /** Trust of `/outage`: a server whose key set cannot be fetched. */
@@ -33,10 +43,19 @@ export interface ConformanceConfig {
  * - `GET /gold`: a valid token of `main` whose `tier` claim is `"gold"`;
  * - `GET /outage`: a valid token of `outage`;
  * - `OPTIONS /orders`: protected like `GET /orders` (a preflight never reaches a handler);
- * - `GET /strong`: a valid token of `main` whose sign-in meets {@link STEP_UP} (RFC 9470).
+ * - `GET /strong`: a valid token of `main` whose sign-in meets {@link STEP_UP} (RFC 9470);
+ * - `GET /mcp`: a valid token of `resource` with the scope `mcp:tools`;
+ * - the metadata of `resource` at its well-known URL, with {@link RESOURCE_METADATA}, served by
+ *   the adapter's own metadata handler.
  */
 /** The step-up requirements of `GET /strong`: a sign-in at `urn:loa:2` within the last 300 s. */
 export const STEP_UP = Object.freeze({ acrValues: Object.freeze(['urn:loa:2']), maxAge: 300 });
+
+/** The options of `/mcp`'s metadata document beside what the verifier knows. */
+export const RESOURCE_METADATA = Object.freeze({
+  scopesSupported: Object.freeze(['mcp:tools', 'mcp:admin']),
+  resourceName: 'Conformance MCP',
+});
 
 export interface AdapterHarness {
   readonly name: string;

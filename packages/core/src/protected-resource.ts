@@ -127,3 +127,73 @@ function readBearerMethods(value: unknown): readonly string[] {
 export function canonicalResourceUri(value: string): string {
   return canonicalResource(value, 'resource');
 }
+
+/** One answer of the metadata endpoint, for an adapter to send as it is. */
+export interface ProtectedResourceMetadataAnswer {
+  readonly status: 200 | 204;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The JSON document; absent for a preflight and a HEAD request. */
+  readonly body: string | undefined;
+}
+
+/** The metadata document with the answers every adapter sends for it. */
+export interface ProtectedResourceMetadataEndpoint {
+  /** Where the document is published (RFC 9728 section 3.1). */
+  readonly url: string;
+  /** The path of {@link ProtectedResourceMetadataEndpoint.url}, which a router matches. */
+  readonly path: string;
+  readonly document: ProtectedResourceMetadata;
+  /**
+   * The answer to a request for `path` with `method`: the document for GET (HEAD: its headers),
+   * 204 for a CORS preflight, `undefined` for any other method (the router's 404 or 405).
+   */
+  answer(method: string): ProtectedResourceMetadataAnswer | undefined;
+}
+
+// Public metadata, read by clients of any origin (a browser MCP client, say): no credentials
+// involved, so `*` is safe. `Access-Control-Allow-Headers: *` admits `MCP-Protocol-Version`.
+const DOCUMENT_HEADERS = Object.freeze({
+  'Content-Type': 'application/json',
+  'Access-Control-Allow-Origin': '*',
+});
+const PREFLIGHT_HEADERS = Object.freeze({
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+  'Access-Control-Allow-Headers': '*',
+});
+
+/**
+ * {@link protectedResourceMetadata} with the answers an adapter sends, built once: the Express,
+ * Fastify and Fetch handlers are mappings onto it, so they serve the same bytes and headers.
+ * @example
+ * const endpoint = protectedResourceMetadataEndpoint(verifier, { scopesSupported: ['mcp:tools'] });
+ * if (new URL(request.url).pathname === endpoint.path) return endpoint.answer(request.method);
+ */
+export function protectedResourceMetadataEndpoint(
+  verifier: ProtectedResourceMetadataSource,
+  options: ProtectedResourceMetadataOptions = {},
+): ProtectedResourceMetadataEndpoint {
+  const { url, path, document } = protectedResourceMetadata(verifier, options);
+  const body = JSON.stringify(document);
+  const get: ProtectedResourceMetadataAnswer = Object.freeze({
+    status: 200,
+    headers: DOCUMENT_HEADERS,
+    body,
+  });
+  const head: ProtectedResourceMetadataAnswer = Object.freeze({ ...get, body: undefined });
+  const preflight: ProtectedResourceMetadataAnswer = Object.freeze({
+    status: 204,
+    headers: PREFLIGHT_HEADERS,
+    body: undefined,
+  });
+  return Object.freeze({
+    url,
+    path,
+    document,
+    answer(method: string) {
+      if (method === 'GET') return get;
+      if (method === 'HEAD') return head;
+      return method === 'OPTIONS' ? preflight : undefined;
+    },
+  });
+}

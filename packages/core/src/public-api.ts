@@ -76,9 +76,12 @@ export type {
 export {
   canonicalResourceUri,
   type ProtectedResourceMetadata,
+  type ProtectedResourceMetadataAnswer,
+  type ProtectedResourceMetadataEndpoint,
   type ProtectedResourceMetadataOptions,
   type ProtectedResourceMetadataSource,
   protectedResourceMetadata,
+  protectedResourceMetadataEndpoint,
   protectedResourceMetadataUrl,
 } from './protected-resource.js';
 export {

@@ -6,6 +6,7 @@ export type {
   AuthRequirements,
   ClaimRequirements,
   ErrorCode,
+  ProtectedResourceMetadataOptions,
   ScopeMatch,
 } from '@tokenward/core';
 export { isTokenwardError, TokenwardError } from '@tokenward/core';
@@ -13,4 +14,5 @@ export { type AuthErrorBody, type AuthErrorHandlerOptions, authErrorHandler } fr
 export type { ExpressAuthOptions, RequireAuthOptions } from './require-auth.js';
 export { optionalAuth, requireAuth } from './require-auth.js';
 export { type RequireScopesOptions, requireClaims, requireScopes } from './require-scopes.js';
+export { resourceMetadataHandler } from './resource-metadata.js';
 export type { TokenwardAuth, TokenwardClaims } from './types.js';

@@ -1,3 +1,8 @@
 /** `@tokenward/mcp`: tokenward verification for Model Context Protocol servers. */
-export { type TokenwardAuthExtra, toAuthInfo } from './auth-info.js';
+export { type TokenwardAuthExtra, toAuthInfo, withAuthInfo } from './auth-info.js';
 export { type McpVerifierSource, mcpTokenVerifier } from './token-verifier.js';
+export {
+  type ToolRequirements,
+  type ToolRequirementsCheck,
+  toolRequirementsCheck,
+} from './tool-requirements.js';

@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { authErrorHandler, requireAuth, requireClaims } from '@tokenward/express';
+import { createAccessTokenVerifier } from '@tokenward/core';
+import { authErrorHandler, requireAuth, requireClaims, resourceMetadataHandler } from '@tokenward/express';
 import express, { type Request, type Response } from 'express';
-import { type AdapterHarness, STEP_UP } from '../harness.js';
+import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 
 const subject = (req: Request, res: Response) => {
   res.json({ subject: req.auth?.subject });
@@ -10,8 +11,11 @@ const subject = (req: Request, res: Response) => {
 
 export const expressHarness: AdapterHarness = {
   name: 'express',
-  async start({ realm, main, outage }) {
+  async start({ realm, main, outage, resource }) {
     const app = express();
+    const mcp = createAccessTokenVerifier({ ...resource, realm });
+    app.use(resourceMetadataHandler(mcp, RESOURCE_METADATA));
+    app.get('/mcp', requireAuth(mcp, { scopes: ['mcp:tools'] }), subject);
     // The scopes on requireAuth itself: its challenges then name them, as Fastify's config.auth does.
     const orders = requireAuth({ ...main, realm, scopes: ['orders:read'] });
     app.get('/orders', orders, subject);

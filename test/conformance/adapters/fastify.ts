@@ -1,11 +1,20 @@
-import tokenward from '@tokenward/fastify';
+import { createAccessTokenVerifier } from '@tokenward/core';
+import tokenward, { resourceMetadataPlugin } from '@tokenward/fastify';
 import Fastify from 'fastify';
-import { type AdapterHarness, STEP_UP } from '../harness.js';
+import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 
 export const fastifyHarness: AdapterHarness = {
   name: 'fastify',
-  async start({ realm, main, outage }) {
+  async start({ realm, main, outage, resource }) {
     const app = Fastify();
+    const mcp = createAccessTokenVerifier({ ...resource, realm });
+    await app.register(resourceMetadataPlugin, { verifier: mcp, ...RESOURCE_METADATA });
+    await app.register(async (api) => {
+      await api.register(tokenward, { verifier: mcp });
+      api.get('/mcp', { config: { auth: { scopes: ['mcp:tools'] } } }, async (request) => ({
+        subject: request.auth?.subject,
+      }));
+    });
     await app.register(async (api) => {
       await api.register(tokenward, { ...main, realm });
       const orders = { config: { auth: { scopes: ['orders:read'] } } };

@@ -1,0 +1,62 @@
+/**
+ * Per-tool requirements for an MCP server protected by tokenward's own middleware: a
+ * `tools/call` of a listed tool must meet that tool's requirements, answered as any route's
+ * (403 `insufficient_scope` with `scope`, 401 step-up), so the SDK client can ask for more.
+ */
+import {
+  type AccessTokenResult,
+  type AccessTokenVerifier,
+  type AuthRequirements,
+  checkAuthRequirements,
+  validateAuthRequirements,
+} from '@tokenward/core';
+
+/**
+ * Tool name → what a call of that tool needs. A tool's `scopes` should include the endpoint's
+ * own: the challenge names them, and the client asks for exactly those.
+ * @example { refund_order: { scopes: ['mcp:tools', 'orders:refund'] }, wire_money: { acrValues: ['phrh'] } }
+ */
+export type ToolRequirements = Readonly<Record<string, AuthRequirements>>;
+
+/** Throws the `TokenwardError` a request's tool calls earn, or returns when they may run. */
+export type ToolRequirementsCheck = (body: unknown, auth: AccessTokenResult | undefined) => void;
+
+/**
+ * A check of one MCP HTTP request's JSON-RPC body (a message or a batch) against `tools`,
+ * after the endpoint's own authentication. The requirements are checked here, once; the errors
+ * carry the verifier's realm and metadata URL like the endpoint's own.
+ *
+ * @example
+ * const checkTools = toolRequirementsCheck(verifier, { refund_order: { scopes: ['mcp:tools', 'orders:refund'] } });
+ * app.post('/mcp', requireAuth(verifier, { scopes: ['mcp:tools'] }), express.json(), (req, res, next) => {
+ *   try { checkTools(req.body, req.auth); } catch (error) { return next(error); }
+ *   // ... hand the request to the SDK transport
+ * });
+ */
+export function toolRequirementsCheck(
+  verifier: AccessTokenVerifier,
+  tools: ToolRequirements,
+): ToolRequirementsCheck {
+  const checked = new Map(
+    Object.entries(tools).map(([name, requirements]) => [
+      name,
+      validateAuthRequirements(requirements, `toolRequirementsCheck: tool "${name}"`),
+    ]),
+  );
+  const challenge = { realm: verifier.realm, resource: verifier.resource };
+  return (body, auth) => {
+    for (const message of Array.isArray(body) ? body : [body]) {
+      const requirements = checked.get(toolCalled(message) ?? '');
+      if (requirements !== undefined) checkAuthRequirements(auth, requirements, challenge);
+    }
+  };
+}
+
+/** The tool a JSON-RPC `tools/call` request names, if the message is one. */
+function toolCalled(message: unknown): string | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  const { method, params } = message as { method?: unknown; params?: unknown };
+  if (method !== 'tools/call' || typeof params !== 'object' || params === null) return undefined;
+  const { name } = params as { name?: unknown };
+  return typeof name === 'string' ? name : undefined;
+}
