@@ -115,6 +115,7 @@ describe('step-up through Express and Fastify with the reference issuer (RFC 947
       error: 'insufficient_user_authentication',
       code: 'ERR_INSUFFICIENT_USER_AUTHENTICATION',
     });
+    expect(refused.body.error_description).toContain('"urn:tokenward:loa:2" or stronger');
     expect(refused.challenge).toMatch(
       /^Bearer realm="api", error="insufficient_user_authentication", error_description="[^"]+", scope="payments:write", acr_values="urn:tokenward:loa:2", max_age="300"$/,
     );

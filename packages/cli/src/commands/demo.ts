@@ -13,6 +13,7 @@ import {
   DEMO_STALE_IF_ERROR,
   startDemoEnvironment,
 } from '../demo/servers.js';
+import { runStepUpAct } from '../demo/step-up-act.js';
 import { expectPositionals, parseCommandArgs } from '../lib/args.js';
 import { type CliIo, EXIT, type ExitCode, printJson } from '../lib/output.js';
 
@@ -23,6 +24,8 @@ Starts the reference authorization server (org server plus custom servers "defau
 tokens with real client_credentials requests, and narrates what both APIs answer for: a valid
 token, a missing scope, no token, an expired token, a tampered signature, a sibling server's
 token, an org-server token, a key rotation, and a key-set outage (stale keys, then 503).
+A step-up act signs the test user in (authorization code + PKCE) and has both APIs ask for a
+stronger or fresher sign-in (RFC 9470) until the user signs in again as the challenge says.
 A last act puts an unprotected API behind @tokenward/gateway: through real NGINX (auth_request)
 when nginx is installed, else by asking the gateway's /auth as NGINX would.
 Everything listens on loopback and is shut down at the end.
@@ -53,10 +56,12 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<ExitC
     narrator?.setup(env);
     const tokens = await obtainTokens(env);
     const results = await runScenarios(env, tokens, SCENARIOS, narrator ?? SILENT_LISTENER);
+    narrator?.stepUpActStarts();
+    const stepUp = await runStepUpAct(env, (result) => narrator?.stepUpCase(result));
     narrator?.gatewayActStarts();
     const gateway = await runGatewayAct(env, (result) => narrator?.gatewayCase(result));
     const durationMs = Math.round(performance.now() - started);
-    const ok = results.every((result) => result.matched) && gateway.cases.every((result) => result.matched);
+    const ok = [...results, ...stepUp, ...gateway.cases].every((result) => result.matched);
     if (values.json) {
       printJson(io, {
         ok,
@@ -74,9 +79,10 @@ export async function runDemo(argv: readonly string[], io: CliIo): Promise<ExitC
           clockMovedForwardSeconds: env.clock.skippedSeconds,
         },
         results,
+        stepUp,
         gateway,
       });
-    } else narrator?.summary(results, durationMs, env.clock.skippedSeconds, gateway);
+    } else narrator?.summary(results, durationMs, env.clock.skippedSeconds, gateway, stepUp);
     return ok ? EXIT.ok : EXIT.invalid;
   } finally {
     await env.close();

@@ -1,7 +1,9 @@
 /**
  * The two APIs the demo protects, written the way their READMEs show: an Express app with one
  * verifier, `requireAuth(verifier, { scopes })` per route and `authErrorHandler`, and a Fastify
- * app with the plugin and `requireAuth` hooks; both name a route's scopes in its challenges. Both serve GET /orders (orders:read) and POST /orders/refund (orders:refund).
+ * app with the plugin and `requireAuth` hooks; both name a route's scopes in its challenges.
+ * Both serve GET /orders (orders:read), POST /orders/refund (orders:refund) and POST /payouts
+ * (orders:refund and a recent two-factor sign-in: the step-up act's route).
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';
@@ -40,6 +42,13 @@ export interface TimedEvent {
 
 const ORDERS = [{ id: 'ord_1001', total: 42.5 }];
 
+/** What `POST /payouts` requires (both APIs): the step-up act's route (RFC 9470). */
+export const PAYOUTS = Object.freeze({
+  scopes: Object.freeze(['orders:refund']),
+  acrValues: Object.freeze(['urn:tokenward:loa:2']),
+  maxAge: 300,
+});
+
 export async function startExpressApi(settings: ApiSettings): Promise<DemoApi> {
   const events: TimedEvent[] = [];
   const app = express();
@@ -52,6 +61,9 @@ export async function startExpressApi(settings: ApiSettings): Promise<DemoApi> {
   });
   app.post('/orders/refund', requireAuth(verifier, { scopes: ['orders:refund'] }), (_req, res) => {
     res.json({ refunded: 'ord_1001' });
+  });
+  app.post('/payouts', requireAuth(verifier, PAYOUTS), (req, res) => {
+    res.json({ paidOut: 'ord_1001', acr: req.auth?.claims.acr });
   });
   // The demo narrates every answer itself, as the Fastify API runs with logger: false.
   app.use(authErrorHandler({ log: false }));
@@ -82,6 +94,10 @@ export async function startFastifyApi(settings: ApiSettings): Promise<DemoApi> {
   }));
   app.post('/orders/refund', { preHandler: app.requireAuth({ scopes: ['orders:refund'] }) }, async () => ({
     refunded: 'ord_1001',
+  }));
+  app.post('/payouts', { preHandler: app.requireAuth(PAYOUTS) }, async (request) => ({
+    paidOut: 'ord_1001',
+    acr: request.auth?.claims.acr,
   }));
   const origin = await app.listen({ port: 0, host: '127.0.0.1' });
   return { name: 'Fastify', origin, events, close: () => app.close() };

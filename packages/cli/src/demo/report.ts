@@ -10,6 +10,7 @@ import { type GatewayActResult, type GatewayCase, nginxInstalled } from './gatew
 import type { ScenarioListener, ScenarioResult } from './run.js';
 import type { Scenario } from './scenarios.js';
 import type { DemoEnvironment } from './servers.js';
+import type { StepUpCase } from './step-up-act.js';
 
 const WIDTH = 96;
 
@@ -83,6 +84,30 @@ export class DemoNarrator implements ScenarioListener {
     for (const line of wrap(route, WIDTH - 3)) out.line(`   ${line}`);
   }
 
+  stepUpActStarts(): void {
+    const { out } = this;
+    out.line();
+    out.line(out.palette.bold('Step-up act: POST /payouts wants a two-factor sign-in from the last 300 s'));
+    const story =
+      'The test user signs in (authorization code + PKCE, client spa-client); when an API refuses, ' +
+      "the client signs in again with the challenge's acr_values or max_age (RFC 9470) and retries.";
+    for (const line of wrap(story, WIDTH - 3)) out.line(`   ${line}`);
+  }
+
+  stepUpCase(result: StepUpCase): void {
+    const { out } = this;
+    const { dim } = out.palette;
+    out.check(
+      result.matched ? 'pass' : 'fail',
+      `${result.api.padEnd(8)} POST /payouts → ${result.got.status}`,
+      '',
+      '   ',
+    );
+    out.line(`       ${dim(`${result.name}; token acr ${result.got.acr ?? '(none)'}`)}`);
+    if (result.got.wwwAuthenticate !== null)
+      out.line(`       ${dim('WWW-Authenticate:')} ${result.got.wwwAuthenticate}`);
+  }
+
   gatewayCase(result: GatewayCase): void {
     const { out } = this;
     const { dim } = out.palette;
@@ -104,6 +129,7 @@ export class DemoNarrator implements ScenarioListener {
     durationMs: number,
     skippedSeconds: number,
     gateway?: GatewayActResult,
+    stepUp: readonly StepUpCase[] = [],
   ): void {
     const { out } = this;
     const { bold, green, red } = out.palette;
@@ -133,10 +159,15 @@ export class DemoNarrator implements ScenarioListener {
       const via = gateway.via === 'nginx' ? 'through NGINX' : 'gateway alone';
       out.line(`  gateway act (${via}): ${passed} of ${gateway.cases.length} outcomes matched`);
     }
-    const total = results.length + (gateway?.cases.length ?? 0);
+    if (stepUp.length > 0) {
+      const passed = stepUp.filter((result) => result.matched).length;
+      out.line(`  step-up act: ${passed} of ${stepUp.length} outcomes matched`);
+    }
+    const total = results.length + (gateway?.cases.length ?? 0) + stepUp.length;
     const failed =
       results.filter((result) => !result.matched).length +
-      (gateway?.cases.filter((result) => !result.matched).length ?? 0);
+      (gateway?.cases.filter((result) => !result.matched).length ?? 0) +
+      stepUp.filter((result) => !result.matched).length;
     const timing = `in ${(durationMs / 1000).toFixed(1)} s (the verifiers' clock was moved ${skippedSeconds} s forward)`;
     out.line(
       failed === 0

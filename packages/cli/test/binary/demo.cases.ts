@@ -17,6 +17,12 @@ const SCENARIOS = [
 
 interface DemoJson {
   ok: boolean;
+  stepUp: Array<{
+    name: string;
+    api: string;
+    matched: boolean;
+    got: { status: number; code: string | null; wwwAuthenticate: string | null; acr: string | null };
+  }>;
   gateway: {
     via: 'nginx' | 'gateway';
     cases: Array<{ path: string; matched: boolean; got: { status: number; code: string | null } }>;
@@ -45,7 +51,9 @@ export function demoCases(): void {
       }
       expect(summary).not.toContain('✗');
       expect(summary).toContain('gateway act (through NGINX): 6 of 6 outcomes matched');
-      expect(summary).toContain('✓ all 26 outcomes matched');
+      expect(summary).toContain('step-up act: 8 of 8 outcomes matched');
+      expect(summary).toContain('✓ all 34 outcomes matched');
+      expect(run.stdout).toContain('Step-up act: POST /payouts wants a two-factor sign-in');
       expect(run.stdout).toContain('WWW-Authenticate: Bearer realm="api", error="insufficient_scope"');
       expect(run.stdout).toContain('client → NGINX (auth_request, the gateway README recipe) → API');
     });
@@ -73,6 +81,19 @@ export function demoCases(): void {
       const demo = JSON.parse(run.stdout) as DemoJson;
       expect(demo.ok).toBe(true);
       expect(demo.gateway.via).toBe('nginx');
+      // SU-1, SU-2, SU-4: refused for a weak, then a stale sign-in, each time let through after
+      // signing in again with what the challenge named.
+      for (const api of ['Express', 'Fastify']) {
+        const steps = demo.stepUp.filter((step) => step.api === api);
+        expect(steps.map((step) => [step.got.status, step.got.acr, step.matched])).toEqual([
+          [401, 'urn:tokenward:loa:1', true],
+          [200, 'urn:tokenward:loa:2', true],
+          [401, 'urn:tokenward:loa:2', true],
+          [200, 'urn:tokenward:loa:2', true],
+        ]);
+        expect(steps[0]?.got.wwwAuthenticate).toMatch(/acr_values="urn:tokenward:loa:2", max_age="300"$/);
+        expect(steps[2]?.got.code).toBe('ERR_INSUFFICIENT_USER_AUTHENTICATION');
+      }
       expect(demo.gateway.cases.every((result) => result.matched)).toBe(true);
       expect([...new Set(demo.results.map((result) => result.scenario))]).toEqual(SCENARIOS);
       const row = (scenario: string, api: string) =>

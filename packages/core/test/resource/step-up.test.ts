@@ -32,6 +32,11 @@ describe('step-up authentication (RFC 9470)', () => {
     expect(error?.headers['WWW-Authenticate']).toContain('error="insufficient_user_authentication"');
     expect(error?.headers['WWW-Authenticate']).toContain('acr_values="phrh"');
     expect(error?.message).toContain('"pwd"');
+    // Each acceptable value named whole, the second too.
+    const either = refusal({ acr: 'pwd' }, { acrValues: ['phr', 'phrh'] });
+    expect(either?.message).toBe(
+      'this route needs a sign-in at "phr" or "phrh"; the token\'s sign-in was at "pwd"',
+    );
   });
 
   it('refuses a stale sign-in with max_age in the challenge (RFC 9470 section 3)', () => {
@@ -65,7 +70,7 @@ describe('step-up authentication (RFC 9470)', () => {
     expect(refusal({ acr: 'urn:loa:3' }, { acrValues: ['urn:loa:2'] }, levels)).toBeUndefined();
     expect(refusal({ acr: 'urn:loa:2' }, { acrValues: ['urn:loa:2'] }, levels)).toBeUndefined();
     const weaker = refusal({ acr: 'urn:loa:1' }, { acrValues: ['urn:loa:2'] }, levels);
-    expect(weaker?.message).toContain('or stronger');
+    expect(weaker?.message).toContain('"urn:loa:2" or stronger');
     expect(refusal({ acr: 'urn:other' }, { acrValues: ['urn:loa:2'] }, levels)?.code).toBe(
       'ERR_INSUFFICIENT_USER_AUTHENTICATION',
     );

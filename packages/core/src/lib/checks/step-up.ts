@@ -80,6 +80,6 @@ function acrSatisfies(
 }
 
 function describeAcr(acrValues: readonly string[], acrLevels: readonly string[] | undefined): string {
-  const listed = acrValues.map(quote).join(' or ');
+  const listed = acrValues.map((value) => quote(value)).join(' or ');
   return acrLevels === undefined ? listed : `${listed} or stronger`;
 }
