@@ -34,7 +34,7 @@ describe('adapters stay thin: the request sequence lives once, in core', () => {
 });
 
 describe("adapters serve protected resource metadata through core's endpoint", () => {
-  it.each(['express', 'fastify'])(
+  it.each(['express', 'fastify', 'hono'])(
     `@tokenward/%s maps core's answers in at most ${MAX_METADATA_HANDLER_LINES} lines`,
     (name) => {
       const text = readFileSync(join(packages, name, 'src', METADATA_HANDLER), 'utf8');

@@ -96,9 +96,11 @@ function send(url: string, method: string, headers: RequestHeaders): Promise<Ans
       incoming.on('end', () => {
         const parsed = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
         const { error, error_description, code, subject } = parsed ?? {};
-        // A metadata document is compared whole; elsewhere only the fields every adapter shares.
+        // A metadata document is compared whole, with its headers; elsewhere only the fields every
+        // adapter shares (a route handler's own content type is its framework's).
+        const metadata = new URL(url).pathname.startsWith('/.well-known/');
         const body =
-          parsed === undefined || new URL(url).pathname.startsWith('/.well-known/')
+          parsed === undefined || metadata
             ? parsed
             : Object.fromEntries(
                 Object.entries({ error, error_description, code, subject }).filter(
@@ -113,7 +115,7 @@ function send(url: string, method: string, headers: RequestHeaders): Promise<Ans
           status: incoming.statusCode ?? 0,
           challenge: single('www-authenticate'),
           retryAfter: single('retry-after'),
-          contentType: single('content-type'),
+          contentType: metadata ? single('content-type') : undefined,
           allowOrigin: single('access-control-allow-origin'),
           body,
         });

@@ -5,6 +5,7 @@
  */
 import { authenticateRequest } from './authenticate-request.js';
 import { isTokenwardError, TokenwardError } from './errors.js';
+import type { ProtectedResourceMetadataEndpoint } from './protected-resource.js';
 import { type AuthenticateRequestOptions, validateRequestOptions } from './request-options.js';
 import { validateAuthRequirements } from './requirements.js';
 import type { AccessTokenResult, AccessTokenVerifier, AuthRequirements } from './types.js';
@@ -148,4 +149,23 @@ async function formBody(request: Request, realm: string): Promise<string | undef
     offset += chunk.byteLength;
   }
   return new TextDecoder().decode(bytes);
+}
+
+/**
+ * The answer to a request for the API's protected resource metadata (RFC 9728): the document for
+ * `GET` (its headers for `HEAD`), `204` for a CORS preflight; `undefined` for any other request,
+ * which goes on to the API.
+ *
+ * @example
+ * const metadata = protectedResourceMetadataEndpoint(verifier, { scopesSupported: ['mcp:tools'] });
+ * export default { fetch: (request) => resourceMetadataResponse(metadata, request) ?? api(request) };
+ */
+export function resourceMetadataResponse(
+  endpoint: ProtectedResourceMetadataEndpoint,
+  request: Request,
+): Response | undefined {
+  if (new URL(request.url).pathname !== endpoint.path) return undefined;
+  const answer = endpoint.answer(request.method);
+  if (answer === undefined) return undefined;
+  return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
 }

@@ -153,7 +153,7 @@ export interface ProtectedResourceMetadataEndpoint {
 // Public metadata, read by clients of any origin (a browser MCP client, say): no credentials
 // involved, so `*` is safe. `Access-Control-Allow-Headers: *` admits `MCP-Protocol-Version`.
 const DOCUMENT_HEADERS = Object.freeze({
-  'Content-Type': 'application/json',
+  'Content-Type': 'application/json; charset=utf-8',
   'Access-Control-Allow-Origin': '*',
 });
 const PREFLIGHT_HEADERS = Object.freeze({

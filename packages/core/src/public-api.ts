@@ -41,6 +41,7 @@ export {
   authenticate,
   errorResponse,
   type FetchAuthOptions,
+  resourceMetadataResponse,
   withAuth,
 } from './fetch.js';
 export type {

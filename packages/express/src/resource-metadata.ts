@@ -26,8 +26,8 @@ export function resourceMetadataHandler(
     // originalUrl: the full path whatever the mount point; the query plays no part (RFC 9728 section 3.1).
     const answer = pathOf(req.originalUrl) === endpoint.path ? endpoint.answer(req.method) : undefined;
     if (answer === undefined) return next();
-    // `end`, not `send`: the bytes and headers core built, with no ETag or charset added.
-    res.status(answer.status).set(answer.headers).end(answer.body);
+    // Node's own writeHead, not `set`/`send`: the bytes and headers core built, no charset or ETag added.
+    res.writeHead(answer.status, answer.headers).end(answer.body);
   };
 }
 

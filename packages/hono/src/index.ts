@@ -7,6 +7,7 @@ export { isTokenwardError, TokenwardError } from '@tokenward/core';
 export type { ErrorMode } from './errors.js';
 export { type HonoAuthOptions, optionalAuth, type RequireAuthOptions, requireAuth } from './require-auth.js';
 export { type RequireScopesOptions, requireClaims, requireScopes } from './require-scopes.js';
+export { resourceMetadata } from './resource-metadata.js';
 export type {
   OptionalAuthEnv,
   TokenwardAuth,

@@ -5,6 +5,7 @@ import {
   authenticateRequest,
   createAccessTokenVerifier,
   type RequestAuthentication,
+  type RouteChallenge,
   splitAuthOptions,
 } from '@tokenward/core';
 import type { MiddlewareHandler } from 'hono';
@@ -37,7 +38,7 @@ const FORM = /^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i;
  */
 export const authStates = new WeakMap<
   Request,
-  { realm: string; errors: ErrorMode; result: TokenwardAuth | undefined; preflight: boolean }
+  { challenge: RouteChallenge; errors: ErrorMode; result: TokenwardAuth | undefined; preflight: boolean }
 >();
 
 /**
@@ -88,7 +89,7 @@ function authMiddleware(
   const verifier = isVerifier
     ? (given as AccessTokenVerifier)
     : createAccessTokenVerifier(rest as RequireAuthOptions);
-  const realm = options.realm ?? verifier.realm;
+  const challenge = { realm: options.realm ?? verifier.realm, resource: verifier.resource };
 
   return async function tokenwardAuth(c, next) {
     let outcome: RequestAuthentication;
@@ -106,7 +107,7 @@ function authMiddleware(
     // Past the try: an exception from a later handler is never taken for an auth failure.
     if (outcome.kind === 'preflight' && options.corsPreflight !== 'pass') return c.body(null, 204);
     const result = outcome.kind === 'authenticated' ? (outcome.auth as TokenwardAuth) : undefined;
-    authStates.set(c.req.raw, { realm, errors, result, preflight: outcome.kind === 'preflight' });
+    authStates.set(c.req.raw, { challenge, errors, result, preflight: outcome.kind === 'preflight' });
     if (result !== undefined) c.set('auth', result);
     await next();
   };

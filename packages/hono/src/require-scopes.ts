@@ -53,7 +53,7 @@ function routeCheck(name: string, requirements: AuthRequirements): MiddlewareHan
     }
     if (!state.preflight) {
       try {
-        checkAuthRequirements(state.result, requirements, state.realm);
+        checkAuthRequirements(state.result, requirements, state.challenge);
       } catch (error) {
         return answerError(error, state.errors);
       }

@@ -1,13 +1,21 @@
-import { type AccessTokenResult, createAccessTokenVerifier, withAuth } from '@tokenward/core';
-import { type AdapterHarness, STEP_UP } from '../harness.js';
+import {
+  type AccessTokenResult,
+  createAccessTokenVerifier,
+  protectedResourceMetadataEndpoint,
+  resourceMetadataResponse,
+  withAuth,
+} from '@tokenward/core';
+import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 import { serveFetch } from '../serve-fetch.js';
 
 const subject = (_request: Request, auth: AccessTokenResult) => Response.json({ subject: auth.subject });
 
 export const fetchHarness: AdapterHarness = {
   name: 'fetch',
-  async start({ realm, main, outage }) {
+  async start({ realm, main, outage, resource }) {
     const verifier = createAccessTokenVerifier({ ...main, realm });
+    const mcp = createAccessTokenVerifier({ ...resource, realm });
+    const metadata = protectedResourceMetadataEndpoint(mcp, RESOURCE_METADATA);
     const orders = withAuth(verifier, subject, { scopes: ['orders:read'] });
     const routes: Record<string, (request: Request) => Promise<Response>> = {
       'GET /orders': orders,
@@ -15,8 +23,11 @@ export const fetchHarness: AdapterHarness = {
       'GET /gold': withAuth(verifier, subject, { claims: { tier: 'gold' } }),
       'GET /strong': withAuth(verifier, subject, STEP_UP),
       'GET /outage': withAuth(createAccessTokenVerifier({ ...outage, realm }), subject),
+      'GET /mcp': withAuth(mcp, subject, { scopes: ['mcp:tools'] }),
     };
     return serveFetch((request) => {
+      const published = resourceMetadataResponse(metadata, request);
+      if (published !== undefined) return Promise.resolve(published);
       const route = routes[`${request.method} ${new URL(request.url).pathname}`];
       return route === undefined ? Promise.resolve(new Response(null, { status: 404 })) : route(request);
     });

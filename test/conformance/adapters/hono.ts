@@ -1,17 +1,21 @@
 import { createAccessTokenVerifier } from '@tokenward/core';
-import { requireAuth, requireClaims, requireScopes, type TokenwardEnv } from '@tokenward/hono';
+import { requireAuth, requireClaims, resourceMetadata, type TokenwardEnv } from '@tokenward/hono';
 import { type Context, Hono } from 'hono';
-import { type AdapterHarness, STEP_UP } from '../harness.js';
+import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 import { serveFetch } from '../serve-fetch.js';
 
 const subject = (c: Context<TokenwardEnv>) => c.json({ subject: c.get('auth').subject });
 
 export const honoHarness: AdapterHarness = {
   name: 'hono',
-  async start({ realm, main, outage }) {
+  async start({ realm, main, outage, resource }) {
     const verifier = createAccessTokenVerifier({ ...main, realm });
+    const mcp = createAccessTokenVerifier({ ...resource, realm });
     const app = new Hono<TokenwardEnv>();
-    app.on(['GET', 'OPTIONS'], '/orders', requireAuth(verifier), requireScopes(['orders:read']), subject);
+    app.use(resourceMetadata(mcp, RESOURCE_METADATA));
+    app.get('/mcp', requireAuth(mcp, { scopes: ['mcp:tools'] }), subject);
+    // The scopes on requireAuth itself: its challenges then name them, as the other adapters' do.
+    app.on(['GET', 'OPTIONS'], '/orders', requireAuth(verifier, { scopes: ['orders:read'] }), subject);
     app.get('/gold', requireAuth(verifier), requireClaims({ tier: 'gold' }), subject);
     app.get('/strong', requireAuth(verifier, STEP_UP), subject);
     app.get('/outage', requireAuth({ ...outage, realm }), subject);
