@@ -3,18 +3,29 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createAccessTokenVerifier, protectedResourceMetadataEndpoint } from '@tokenward/core';
 import { startGateway } from '@tokenward/gateway';
 import { startCaddy } from '../../../packages/gateway/test/support/proxies.js';
-import { type AdapterHarness, STEP_UP } from '../harness.js';
+import { type AdapterHarness, RESOURCE_METADATA, type ResourceTrustSettings, STEP_UP } from '../harness.js';
 
 /**
  * The API behind the gateway, with no auth code of its own: it answers with the subject the
  * gateway vouched for (Caddy copies `X-Auth-Subject` onto the request), and answers CORS
  * preflights as an API's CORS layer does, since the gateway lets them through without credentials.
+ * It publishes the resource's metadata itself (a public route of the policy), from core.
  */
-async function startApi() {
+async function startApi(resource: ResourceTrustSettings) {
+  const metadata = protectedResourceMetadataEndpoint(createAccessTokenVerifier(resource), RESOURCE_METADATA);
   const server = createServer((request, response) => {
     request.resume();
+    const published =
+      new URL(request.url ?? '/', 'http://api').pathname === metadata.path
+        ? metadata.answer(request.method ?? 'GET')
+        : undefined;
+    if (published !== undefined) {
+      response.writeHead(published.status, published.headers).end(published.body);
+      return;
+    }
     if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
       response.writeHead(204).end();
       return;
@@ -29,9 +40,9 @@ async function startApi() {
 /** `@tokenward/gateway` behind real Caddy (`forward_auth`, the README recipe): the policy is the suite's API. */
 export const gatewayHarness: AdapterHarness = {
   name: 'gateway',
-  async start({ realm, main, outage }) {
+  async start({ realm, main, outage, resource }) {
     const dir = mkdtempSync(join(tmpdir(), 'tokenward-conformance-gateway-'));
-    const api = await startApi();
+    const api = await startApi(resource);
     const gateway = await startGateway({
       port: 0,
       clock: main.clock,
@@ -40,6 +51,7 @@ export const gatewayHarness: AdapterHarness = {
         issuers: {
           main: { issuer: main.issuer, audience: main.audience },
           outage: { issuer: outage.issuer, audience: outage.audience },
+          mcp: { issuer: resource.issuer, resource: resource.resource },
         },
         routes: [
           {
@@ -50,6 +62,8 @@ export const gatewayHarness: AdapterHarness = {
           { match: { path: '/gold', methods: ['GET'] }, issuer: 'main', claims: { tier: 'gold' } },
           { match: { path: '/outage', methods: ['GET'] }, issuer: 'outage' },
           { match: { path: '/strong', methods: ['GET'] }, issuer: 'main', stepUp: STEP_UP },
+          { match: { path: '/mcp', methods: ['GET'] }, issuer: 'mcp', scopes: ['mcp:tools'] },
+          { match: { path: '/.well-known/oauth-protected-resource/mcp' }, auth: 'none' },
         ],
       },
     });
