@@ -44,6 +44,10 @@ Options:
                            the vendor's org server, whose access tokens APIs refuse
   --jwks-origin <origin>   an origin besides the issuer's that may serve its key set (repeatable)
   --max-token-size <bytes> the largest token accepted (default ${DEFAULTS.maxTokenSize})
+  --introspect             also ask the issuer whether the token is active (RFC 7662): opaque
+                           tokens, and revoked JWTs that still verify locally; authenticates as
+                           --client-id with the client secret in TOKENWARD_CLIENT_SECRET
+  --client-id <id>         the client the introspection request authenticates as
   --json                   print the verdict as JSON
   -h, --help               show this help
 
@@ -53,6 +57,8 @@ Examples:
       --audience api://default --scope orders:read --json
   tokenward verify "$TOKEN" --issuer https://id.example.com --audience https://api.example.com \\
       --alg ES256 --no-org-server-rules
+  TOKENWARD_CLIENT_SECRET=... tokenward verify "$TOKEN" --issuer https://acme.okta.com/oauth2/default \\
+      --audience api://default --introspect --client-id 0oa8f5j3ecb5w3dF35d7
 
 Exit codes: 0 valid, 1 refused, 2 usage error, 3 could not reach the issuer (503 codes)
 `;
@@ -63,6 +69,8 @@ const OPTIONS = {
   scope: { type: 'string', multiple: true },
   ...VERIFIER_FLAGS,
   'max-token-size': { type: 'string' },
+  introspect: { type: 'boolean' },
+  'client-id': { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -81,7 +89,7 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
   if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
     throw new UsageError('--scope takes one scope token each (visible ASCII without spaces, " or \\)');
   }
-  const verifier = buildVerifier(issuer, audiences, values);
+  const verifier = buildVerifier(issuer, audiences, values, introspectionClient(values, io.env));
   const token = await readToken(positionals[0], io.stdin);
 
   let result: AccessTokenResult | undefined;
@@ -104,6 +112,8 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
   const checks = stageResults(failure && { code: failure.code, message: message ?? '' }, {
     issMissing: typeof iss !== 'string',
     scopesRequired: scopes.length > 0,
+    introspection:
+      values.introspect === true ? (token.split('.').length === 3 ? 'jwt' : 'opaque') : undefined,
   });
   const exitCode =
     failure === undefined ? EXIT.ok : isUpstreamCode(failure.code) ? EXIT.unreachable : EXIT.invalid;
@@ -145,10 +155,35 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
   return exitCode;
 }
 
+/** The `--introspect` client: `--client-id` and the secret from the environment (never a flag: shell history). */
+function introspectionClient(
+  values: VerifyValues,
+  env: CliIo['env'],
+): { clientId: string; clientSecret: string } | undefined {
+  if (values.introspect !== true) {
+    if (values['client-id'] !== undefined) throw new UsageError('--client-id is for --introspect');
+    return undefined;
+  }
+  const clientId = values['client-id'];
+  const clientSecret = env.TOKENWARD_CLIENT_SECRET;
+  if (clientId === undefined || clientId === '') {
+    throw new UsageError(
+      '--introspect needs --client-id: introspection endpoints require the caller to authenticate',
+    );
+  }
+  if (clientSecret === undefined || clientSecret === '') {
+    throw new UsageError(
+      '--introspect needs the client secret in the environment variable TOKENWARD_CLIENT_SECRET',
+    );
+  }
+  return { clientId, clientSecret };
+}
+
 function buildVerifier(
   issuer: string,
   audiences: readonly string[],
   values: VerifyValues,
+  client: { clientId: string; clientSecret: string } | undefined,
 ): AccessTokenVerifier {
   const settings = settingsFromFlags(values);
   if (settings.orgServerRules !== false && describeIssuer(issuer).kind === 'root') {
@@ -169,6 +204,8 @@ function buildVerifier(
       ...(values['max-token-size'] !== undefined && { maxTokenSize: byteCount(values['max-token-size']) }),
       // One token, one verification: a result cache would only hold the token in memory longer.
       resultCache: false,
+      // 'always': a JWT is checked locally and then introspected; an opaque token is introspected.
+      ...(client && { introspection: { mode: 'always', ...client, maxCacheAge: 0 } }),
     });
   } catch (error) {
     if (isTokenwardError(error) && error.code === 'ERR_CONFIG')

@@ -30,7 +30,8 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
   ERR_TOKEN_MALFORMED: {
     meaning: 'this is not a signed JWT (three base64url parts with JSON header and payload)',
     action:
-      'copy the whole access_token value from the token response; opaque or encrypted tokens cannot be verified locally',
+      'copy the whole access_token value from the token response; opaque or encrypted tokens cannot be verified ' +
+      'locally (verify --introspect asks the issuer about an opaque one)',
   },
   ERR_TOKEN_TOO_LARGE: {
     meaning: 'the token is larger than the configured limit, so it was refused before parsing',

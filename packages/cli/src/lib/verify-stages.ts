@@ -16,7 +16,8 @@ export type StageName =
   | 'time'
   | 'audience'
   | 'type'
-  | 'scopes';
+  | 'scopes'
+  | 'active';
 
 interface Stage {
   readonly name: StageName;
@@ -36,6 +37,23 @@ const STAGES: readonly Stage[] = [
   { name: 'type', passed: 'an access token, not an ID token' },
   { name: 'scopes', passed: 'every required scope granted' },
 ];
+
+/** `--introspect`: the issuer vouched for the token (RFC 7662). */
+const ACTIVE: Stage = { name: 'active', passed: 'the issuer says the token is active (introspection)' };
+
+/** Checks only a JWT goes through: an opaque token has no header, key or signature. */
+const JWT_ONLY: ReadonlySet<StageName> = new Set(['header', 'key', 'signature']);
+
+/**
+ * The checks in the order they run: a JWT's local checks, then (`--introspect`) the issuer's word;
+ * an opaque token is introspected first, and the answer then held to the same claim checks.
+ */
+function stagesFor(introspection: 'jwt' | 'opaque' | undefined): readonly Stage[] {
+  if (introspection === undefined) return STAGES;
+  if (introspection === 'jwt') return [...STAGES, ACTIVE];
+  const [format, ...rest] = STAGES.filter((stage) => !JWT_ONLY.has(stage.name));
+  return [{ ...format!, passed: 'an opaque token within the size limit' }, ACTIVE, ...rest];
+}
 
 const STAGE_OF_CODE: Partial<Record<ErrorCode, StageName>> = {
   ERR_TOKEN_MALFORMED: 'format',
@@ -57,6 +75,8 @@ const STAGE_OF_CODE: Partial<Record<ErrorCode, StageName>> = {
   ERR_AUDIENCE_MISMATCH: 'audience',
   ERR_TYPE_INVALID: 'type',
   ERR_INSUFFICIENT_SCOPE: 'scopes',
+  ERR_TOKEN_INACTIVE: 'active',
+  ERR_INTROSPECTION_FAILED: 'active',
 };
 
 export interface StageResult {
@@ -67,19 +87,26 @@ export interface StageResult {
 
 /**
  * Every check's outcome. `failure` is undefined for a valid token. `issMissing` tells a missing or
- * non-string `iss` (refused while routing to an issuer) from other claim failures.
+ * non-string `iss` (refused while routing to an issuer) from other claim failures; `introspection`
+ * says whether the issuer was asked about a JWT or an opaque token.
  */
 export function stageResults(
   failure: { readonly code: ErrorCode; readonly message: string } | undefined,
-  options: { readonly issMissing: boolean; readonly scopesRequired: boolean },
+  options: {
+    readonly issMissing: boolean;
+    readonly scopesRequired: boolean;
+    readonly introspection?: 'jwt' | 'opaque' | undefined;
+  },
 ): StageResult[] {
+  const stages = stagesFor(options.introspection);
   let failed: StageName | undefined;
   if (failure !== undefined) {
     const claimCode = failure.code === 'ERR_CLAIM_MISSING' || failure.code === 'ERR_CLAIM_INVALID';
-    failed = claimCode && options.issMissing ? 'issuer' : (STAGE_OF_CODE[failure.code] ?? 'claims');
+    const issMissing = options.issMissing && options.introspection !== 'opaque';
+    failed = claimCode && issMissing ? 'issuer' : (STAGE_OF_CODE[failure.code] ?? 'claims');
   }
-  const failedAt = failed === undefined ? STAGES.length : STAGES.findIndex((stage) => stage.name === failed);
-  return STAGES.map((stage, index) => {
+  const failedAt = failed === undefined ? stages.length : stages.findIndex((stage) => stage.name === failed);
+  return stages.map((stage, index) => {
     if (index < failedAt) {
       const skipped = stage.name === 'scopes' && !options.scopesRequired;
       return {

@@ -1,7 +1,7 @@
 /** `tokenward verify` against the shared reference issuer, through the built binary. */
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/built-cli.js';
-import { clientCredentialsToken, context, issuerOf, ORDER_SCOPES } from '../support/context.js';
+import { CLIENT, clientCredentialsToken, context, issuerOf, ORDER_SCOPES } from '../support/context.js';
 import { expectNoTokenIn } from '../support/tokens.js';
 
 interface VerifyJson {
@@ -47,6 +47,70 @@ export function verifyCases(): void {
       expect(result.token?.server).toMatchObject({ kind: 'custom', id: 'default' });
       expect(result.checks.every((check) => check.status === 'pass')).toBe(true);
       expectNoTokenIn(run.stdout + run.stderr, token);
+    });
+
+    it('--introspect: an opaque token is valid while the issuer says active, refused once revoked', async () => {
+      const server = context.issuer.server('default');
+      const token = await server.mintAccessToken({ scp: ['orders:read'] }, { format: 'opaque' });
+      const env = { TOKENWARD_CLIENT_SECRET: CLIENT.clientSecret };
+      const args = verifyArgs(token, '--introspect', '--client-id', CLIENT.clientId, '--json');
+      const run = await runCli(args, { env });
+      expect(run.code).toBe(0);
+      const valid = JSON.parse(run.stdout) as VerifyJson;
+      expect(valid.outcome).toBe('valid');
+      expect(valid.checks.map((check) => check.name)).toEqual([
+        'format',
+        'active',
+        'issuer',
+        'claims',
+        'time',
+        'audience',
+        'type',
+        'scopes',
+      ]);
+      expect(statusOf(valid, 'active')).toBe('pass');
+      server.revokeToken(token);
+      const revoked = await runCli(args, { env });
+      expect(revoked.code).toBe(1);
+      const refused = JSON.parse(revoked.stdout) as VerifyJson;
+      expect(refused.error).toMatchObject({ code: 'ERR_TOKEN_INACTIVE', status: 401 });
+      expect(statusOf(refused, 'active')).toBe('fail');
+      expect(statusOf(refused, 'issuer')).toBe('skip');
+      expectNoTokenIn(run.stdout + run.stderr + revoked.stdout + revoked.stderr, token);
+    });
+
+    it('--introspect: a JWT passes its local checks and then the issuer is asked; revoked, it is refused', async () => {
+      const token = await clientCredentialsToken('default', ['orders:read']);
+      const env = { TOKENWARD_CLIENT_SECRET: CLIENT.clientSecret };
+      const args = verifyArgs(token, '--introspect', '--client-id', CLIENT.clientId);
+      const run = await runCli(args, { env });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/✓ signature/);
+      expect(run.stdout).toMatch(/✓ active/);
+      context.issuer.server('default').revokeToken(token);
+      const revoked = await runCli(args, { env });
+      expect(revoked.code).toBe(1);
+      expect(revoked.stdout).toContain('ERR_TOKEN_INACTIVE');
+    });
+
+    it('--introspect needs --client-id and TOKENWARD_CLIENT_SECRET (exit 2); a refused secret exits 3', async () => {
+      const token = await clientCredentialsToken('default', ['orders:read']);
+      const noId = await runCli(verifyArgs(token, '--introspect'), { env: { TOKENWARD_CLIENT_SECRET: 'x' } });
+      expect(noId.code).toBe(2);
+      expect(noId.stderr).toContain('--client-id');
+      const noSecret = await runCli(verifyArgs(token, '--introspect', '--client-id', CLIENT.clientId));
+      expect(noSecret.code).toBe(2);
+      expect(noSecret.stderr).toContain('TOKENWARD_CLIENT_SECRET');
+      const wrong = await runCli(
+        verifyArgs(token, '--introspect', '--client-id', CLIENT.clientId, '--json'),
+        {
+          env: { TOKENWARD_CLIENT_SECRET: 'not-the-secret' },
+        },
+      );
+      expect(wrong.code).toBe(3);
+      expect((JSON.parse(wrong.stdout) as VerifyJson).error).toMatchObject({
+        code: 'ERR_INTROSPECTION_FAILED',
+      });
     });
 
     it('exit 1 for a missing scope: every earlier check passed, scopes failed (403 meaning)', async () => {

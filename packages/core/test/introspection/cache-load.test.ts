@@ -72,9 +72,34 @@ describe('single-flight and the TTL window (IN-4)', () => {
     const verifier = verifierWith(clock, { store, maxCacheAge: 3600 });
     const token = await server.mintAccessToken({}, { format: 'opaque', expiresIn: 120 });
     await verifier.verify(token);
-    const before = introspections();
     clock.advance(200);
+    // The entry is past the instant it was stored for (exp): the server is asked again, and its
+    // answer too is held to exp on this verifier's clock.
     await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'ERR_TOKEN_EXPIRED' });
+  });
+
+  it('exp is checked again on every hit: a stored answer still in its window cannot vouch past exp (IN-4)', async () => {
+    const clock = manualClock();
+    const expired = {
+      until: clock.now() + 3_600_000,
+      verdict: {
+        active: true,
+        issuer: server.issuer,
+        response: {
+          active: true,
+          iss: server.issuer,
+          sub: 'alice',
+          aud: 'api://default',
+          exp: clock.seconds() - 60,
+        },
+      },
+    };
+    const store = { get: async () => JSON.stringify(expired), set: async () => undefined };
+    const verifier = verifierWith(clock, { store });
+    const before = introspections();
+    await expect(verifier.verify('c3RvcmVkLWFuc3dlci1wYXN0LWl0cy1leHA')).rejects.toMatchObject({
+      code: 'ERR_TOKEN_EXPIRED',
+    });
     expect(introspections()).toBe(before);
   });
 

@@ -13,6 +13,7 @@ describe('the introspection verdict cache: joining an answer another request is 
   const cache = () =>
     createVerdictCache({
       store: createMemoryStore(),
+      localMax: 100,
       maxCacheAge: 60,
       negativeCacheAge: 10,
       clock: Date.now,

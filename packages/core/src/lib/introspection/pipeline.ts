@@ -87,6 +87,7 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
   const trustedIssuers = Object.freeze(settings.issuers.map((issuer) => issuer.issuer));
   const cache = createVerdictCache({
     ...introspection,
+    localMax: Math.max(settings.resultCacheMax, 1),
     clock: settings.clock,
     joinBoundMs: joinBoundMs(settings.keyTiming.httpTimeoutMs ?? KEY_DEFAULTS.httpTimeoutMs),
   });

@@ -2,9 +2,13 @@
  * Introspection answers, reused: stored under the SHA-256 of the token (the store never sees a
  * token), an active answer for at most `maxCacheAge` and never past the token's `exp` (RFC 7662
  * §4), an inactive one for `negativeCacheAge`; and asked once for any number of concurrent
- * requests with the same token (single-flight, per process). A store that fails is skipped: the
- * server is asked instead. The caller re-checks every answer, `exp` included, on every use.
+ * requests with the same token (single-flight, per process). Each entry carries the instant it
+ * stops being usable, which also bounds a store that keeps it longer, and this process keeps the
+ * entries it used by token too (like the verified-result cache), so a repeat costs neither a
+ * digest nor a store round trip. A store that fails is skipped: the server is asked instead. The
+ * caller re-checks every answer, `exp` included, on every use.
  */
+import { LRUCache } from 'lru-cache';
 import type { CacheStore } from '../../store.js';
 import { joinShared } from '../keys/shared-flight.js';
 
@@ -14,8 +18,16 @@ export type Verdict =
   /** `asked`: every server asked, each of which said `active: false`. */
   | { readonly active: false; readonly asked: readonly string[] };
 
+/** A verdict as stored: usable until `until` (epoch ms). */
+interface StoredVerdict {
+  readonly verdict: Verdict;
+  readonly until: number;
+}
+
 export interface VerdictCacheSettings {
   readonly store: CacheStore;
+  /** Entries this process keeps by token. */
+  readonly localMax: number;
   /** Seconds. */
   readonly maxCacheAge: number;
   /** Seconds. */
@@ -46,6 +58,7 @@ const utf8 = new TextEncoder();
 
 export function createVerdictCache(settings: VerdictCacheSettings): VerdictCache {
   const inFlight = new Map<string, Promise<Verdict>>();
+  const local = new LRUCache<string, StoredVerdict>({ max: settings.localMax });
 
   async function lookUpOrAsk(
     token: string,
@@ -54,15 +67,27 @@ export function createVerdictCache(settings: VerdictCacheSettings): VerdictCache
   ): Promise<Verdict> {
     const key = await cacheKey(token);
     const stored = await read(settings.store, key);
-    if (stored !== undefined && usable(stored)) return stored;
+    if (stored !== undefined && stored.until > settings.clock() && usable(stored.verdict)) {
+      local.set(token, stored);
+      return stored.verdict;
+    }
     const verdict = await ask();
     const ttlMs = lifetimeMs(verdict, settings);
-    if (ttlMs >= 1) await settings.store.set(key, JSON.stringify(verdict), ttlMs).catch(ignore);
+    if (ttlMs >= 1) {
+      const entry: StoredVerdict = { verdict, until: settings.clock() + ttlMs };
+      local.set(token, entry);
+      await settings.store.set(key, JSON.stringify(entry), ttlMs).catch(ignore);
+    }
     return verdict;
   }
 
   return {
     resolve(token, usable, ask) {
+      const known = local.get(token);
+      if (known !== undefined) {
+        if (known.until > settings.clock() && usable(known.verdict)) return Promise.resolve(known.verdict);
+        local.delete(token);
+      }
       return resolve(token, usable, ask);
     },
   };
@@ -103,7 +128,7 @@ async function cacheKey(token: string): Promise<string> {
 }
 
 /** A stored verdict, or `undefined` when there is none, the store failed, or the value is not one. */
-async function read(store: CacheStore, key: string): Promise<Verdict | undefined> {
+async function read(store: CacheStore, key: string): Promise<StoredVerdict | undefined> {
   let text: string | undefined;
   try {
     text = await store.get(key);
@@ -112,8 +137,10 @@ async function read(store: CacheStore, key: string): Promise<Verdict | undefined
   }
   if (text === undefined) return undefined;
   try {
-    const value: unknown = JSON.parse(text);
-    return isVerdict(value) ? value : undefined;
+    const value = JSON.parse(text) as Partial<StoredVerdict> | null;
+    return typeof value?.until === 'number' && isVerdict(value.verdict)
+      ? (value as StoredVerdict)
+      : undefined;
   } catch {
     return undefined;
   }

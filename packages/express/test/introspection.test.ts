@@ -1,0 +1,92 @@
+import { type AuthServer, type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authErrorHandler, requireAuth } from '../src/index.js';
+import { bearer, trust } from './support/issuer.js';
+import { expressVersions, listen, type RunningApp } from './support/listen.js';
+
+let issuer: ReferenceIssuer;
+let server: AuthServer;
+
+beforeAll(async () => {
+  issuer = await startIssuer({ port: 0, servers: ['default'] });
+  server = issuer.server('default');
+});
+
+afterAll(async () => {
+  await issuer.close();
+});
+
+const INTROSPECTION = { clientId: 'test-client', clientSecret: 'test-secret', maxCacheAge: 0 } as const;
+
+describe.each(expressVersions)('introspection through requireAuth on $label', ({ express }) => {
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    const routes = express();
+    routes.get(
+      '/orders',
+      requireAuth({
+        ...trust(server),
+        introspection: { mode: 'fallback', ...INTROSPECTION },
+        scopes: ['orders:read'],
+      }),
+      (req, res) => {
+        res.json({ subject: req.auth?.subject, scopes: req.auth?.scopes });
+      },
+    );
+    routes.get(
+      '/payouts',
+      requireAuth({ ...trust(server), introspection: { mode: 'always', ...INTROSPECTION } }),
+      (req, res) => {
+        res.json({ subject: req.auth?.subject });
+      },
+    );
+    routes.use(authErrorHandler({ log: () => undefined }));
+    app = await listen(routes);
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('IN-2: an opaque token is introspected and its scopes checked; once revoked it is 401 invalid_token', async () => {
+    const token = await server.mintAccessToken({ sub: 'alice', scp: ['orders:read'] }, { format: 'opaque' });
+    const ok = await fetch(`${app.url}/orders`, { headers: bearer(token) });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ subject: 'alice', scopes: ['orders:read'] });
+    server.revokeToken(token);
+    const refused = await fetch(`${app.url}/orders`, { headers: bearer(token) });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(await refused.json()).toMatchObject({ code: 'ERR_TOKEN_INACTIVE', error: 'invalid_token' });
+  });
+
+  it('IN-4: mode always refuses a revoked JWT that still verifies locally', async () => {
+    const jwt = await server.mintAccessToken({ sub: 'bob' });
+    expect((await fetch(`${app.url}/payouts`, { headers: bearer(jwt) })).status).toBe(200);
+    server.revokeToken(jwt);
+    const refused = await fetch(`${app.url}/payouts`, { headers: bearer(jwt) });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toMatchObject({ code: 'ERR_TOKEN_INACTIVE' });
+  });
+
+  it('IN-3: a throttled endpoint is 503 with its Retry-After and no internals in the body', async () => {
+    issuer.setFault({
+      server: 'default',
+      endpoint: 'introspect',
+      status: 429,
+      headers: { 'Retry-After': '9' },
+    });
+    try {
+      const token = await server.mintAccessToken({ scp: ['orders:read'] }, { format: 'opaque' });
+      const response = await fetch(`${app.url}/orders`, { headers: bearer(token) });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('9');
+      const body = await response.json();
+      expect(body).toMatchObject({ code: 'ERR_INTROSPECTION_FAILED', error: 'temporarily_unavailable' });
+      expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|http|introspect/);
+    } finally {
+      issuer.clearFaults();
+    }
+  });
+});
