@@ -12,6 +12,13 @@ export interface HttpCase {
   readonly path: string;
   /** Headers to send; a list sends the field once per value (separate lines). */
   headers(issuer: ReferenceIssuer): Promise<RequestHeaders>;
+  /**
+   * Headers made again for each adapter and added to `headers`: a DPoP proof is good for one
+   * request only. `clock` is the suite's verifier clock (epoch ms).
+   */
+  readonly perAdapter?: (shared: RequestHeaders, clock: () => number) => Promise<RequestHeaders>;
+  /** Send the request twice and compare the second answer (a replay). */
+  readonly replay?: boolean;
   readonly expected: {
     readonly status: number;
     readonly code?: string;
@@ -21,6 +28,8 @@ export interface HttpCase {
     readonly subject?: string;
     /** The whole JSON document the answer carries (a metadata document). */
     readonly document?: (issuer: ReferenceIssuer) => Record<string, unknown>;
+    /** A `DPoP-Nonce` header is sent (RFC 9449 section 9). */
+    readonly dpopNonce?: boolean;
   };
 }
 

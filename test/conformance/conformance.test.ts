@@ -1,9 +1,11 @@
 import { request } from 'node:http';
+import type { DpopOptions, ReplayStore } from '@tokenward/core';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapters } from './adapters/index.js';
 import { cases, MCP_RESOURCE, type RequestHeaders } from './cases.js';
-import type { ConformanceConfig, RunningApi } from './harness.js';
+import { dpopCases } from './dpop-cases.js';
+import { type ConformanceConfig, DPOP_ORIGIN, type RunningApi } from './harness.js';
 
 /** The parts of an answer every adapter must agree on. */
 interface Answer {
@@ -13,26 +15,38 @@ interface Answer {
   /** `Content-Type` and `Access-Control-Allow-Origin`, where the case serves a document. */
   contentType: string | undefined;
   allowOrigin: string | undefined;
+  dpopNonce: string | undefined;
   body: Record<string, unknown> | undefined;
 }
 
 let issuer: ReferenceIssuer;
+let clock: () => number;
 const running = new Map<string, RunningApi>();
 
 beforeAll(async () => {
   issuer = await startIssuer({ port: 0, servers: ['default', 'payments', 'outage'] });
   const now = Date.now();
-  const clock = () => now;
+  clock = () => now;
   const trust = (id: string) => ({
     issuer: issuer.server(id).issuer,
     audience: issuer.server(id).audience,
     clock,
   });
+  const dpopTrust = (dpop: DpopOptions) => ({
+    ...trust('default'),
+    dpop: { origins: [DPOP_ORIGIN], ...dpop },
+  });
+  const unavailable: ReplayStore = { markOnce: () => Promise.reject(new Error('the store is down')) };
   const config: ConformanceConfig = {
     realm: 'conformance',
     main: trust('default'),
     outage: trust('outage'),
     resource: { issuer: issuer.server('default').issuer, resource: MCP_RESOURCE, clock },
+    dpop: {
+      allowed: dpopTrust({ mode: 'allowed' }),
+      nonced: dpopTrust({ mode: 'required', nonceKeys: ['a-conformance-nonce-secret-of-32-characters'] }),
+      outage: dpopTrust({ mode: 'required', replayStore: unavailable }),
+    },
   };
   for (const adapter of adapters) running.set(adapter.name, await adapter.start(config));
   // The outage begins once every adapter is up (the gateway fetches each issuer's keys before it
@@ -48,11 +62,17 @@ afterAll(async () => {
 });
 
 describe('every adapter gives every HTTP case the same answer', () => {
-  it.each(cases)('$name', async (httpCase) => {
-    const headers = await httpCase.headers(issuer);
+  it.each([...cases, ...dpopCases])('$name', async (httpCase) => {
+    const shared = await httpCase.headers(issuer);
     const answers = new Map<string, Answer>();
     for (const [name, api] of running) {
-      const answer = await send(`${api.url}${httpCase.path}`, httpCase.method ?? 'GET', headers);
+      const headers =
+        httpCase.perAdapter === undefined
+          ? shared
+          : { ...shared, ...(await httpCase.perAdapter(shared, clock)) };
+      const url = `${api.url}${httpCase.path}`;
+      if (httpCase.replay) expect((await send(url, httpCase.method ?? 'GET', headers)).status).toBe(200);
+      const answer = await send(url, httpCase.method ?? 'GET', headers);
       answers.set(name, answer);
     }
     const [reference, ...others] = [...answers.values()];
@@ -75,6 +95,8 @@ describe('every adapter gives every HTTP case the same answer', () => {
     else expect(reference.challenge).toBeUndefined();
     if (expected.retryAfter) expect(Number(reference.retryAfter)).toBeGreaterThan(0);
     else expect(reference.retryAfter).toBeUndefined();
+    if (expected.dpopNonce) expect(reference.dpopNonce).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]+$/);
+    else expect(reference.dpopNonce).toBeUndefined();
     if (expected.status >= 500) expect(JSON.stringify(reference.body)).not.toMatch(/127\.0\.0\.1|https?:/);
     for (const answer of others) expect(answer).toEqual(reference);
   });
@@ -117,6 +139,7 @@ function send(url: string, method: string, headers: RequestHeaders): Promise<Ans
           retryAfter: single('retry-after'),
           contentType: metadata ? single('content-type') : undefined,
           allowOrigin: single('access-control-allow-origin'),
+          dpopNonce: single('dpop-nonce'),
           body,
         });
       });

@@ -4,6 +4,7 @@
  * get the same answer from each. To add an adapter, implement {@link AdapterHarness} and list it
  * in `adapters/index.ts`.
  */
+import type { DpopOptions } from '@tokenward/core';
 
 /** Verifier options of one protected part of the API. */
 export interface TrustSettings {
@@ -24,6 +25,14 @@ export interface ResourceTrustSettings {
   readonly clock: () => number;
 }
 
+/** The external origin the DPoP routes are configured with (`dpop.origins`), the base of every proof's `htu`. */
+export const DPOP_ORIGIN = 'https://api.conformance.example';
+
+/** Trust of a DPoP route: `main`'s, with a `dpop` option for {@link DPOP_ORIGIN}. */
+export interface DpopTrust extends TrustSettings {
+  readonly dpop: DpopOptions;
+}
+
 /** What the API an adapter serves must trust, and how it names its realm. */
 export interface ConformanceConfig {
   /** `realm` every challenge carries. */
@@ -34,6 +43,11 @@ export interface ConformanceConfig {
   readonly main: TrustSettings;
   /** Trust of `/outage`: a server whose key set cannot be fetched. */
   readonly outage: TrustSettings;
+  /**
+   * Trust of the DPoP routes: `/dpop` (DPoP beside Bearer), `/dpop-nonce` (DPoP only, with server
+   * nonces) and `/dpop-outage` (DPoP only, a replay store that cannot answer).
+   */
+  readonly dpop: { readonly allowed: DpopTrust; readonly nonced: DpopTrust; readonly outage: DpopTrust };
 }
 
 /**
@@ -47,6 +61,9 @@ export interface ConformanceConfig {
  * - `GET /mcp`: a valid token of `resource` with the scope `mcp:tools`;
  * - the metadata of `resource` at its well-known URL, with {@link RESOURCE_METADATA}, served by
  *   the adapter's own metadata handler.
+ * - `GET /strong`: a valid token of `main` whose sign-in meets {@link STEP_UP} (RFC 9470);
+ * - `GET /dpop`: like `GET /orders` (the scope `orders:read`) with `dpop.allowed`;
+ * - `GET /dpop-nonce` and `GET /dpop-outage`: any valid token of `dpop.nonced` / `dpop.outage`.
  */
 /** The step-up requirements of `GET /strong`: a sign-in at `urn:loa:2` within the last 300 s. */
 export const STEP_UP = Object.freeze({ acrValues: Object.freeze(['urn:loa:2']), maxAge: 300 });

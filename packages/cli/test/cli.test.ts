@@ -9,6 +9,7 @@ import { colorCases } from './binary/color.cases.js';
 import { commandCases } from './binary/commands.cases.js';
 import { demoCases } from './binary/demo.cases.js';
 import { discoverCases } from './binary/discover.cases.js';
+import { dpopCases } from './binary/dpop.cases.js';
 import { hardeningCases } from './binary/hardening.cases.js';
 import { inspectCases } from './binary/inspect.cases.js';
 import { rootIssuerCases } from './binary/root-issuer.cases.js';
@@ -34,6 +35,7 @@ afterAll(async () => {
 
 commandCases();
 verifyCases();
+dpopCases();
 inspectCases();
 discoverCases();
 rootIssuerCases();

@@ -72,7 +72,7 @@ function createVerifier(
   targets: readonly VerifyTarget[],
   issuers: readonly { readonly issuer: string }[],
   pipeline: AccessTokenPipeline,
-  settings: Pick<ResolvedVerifierOptions, 'realm' | 'resource'>,
+  settings: Pick<ResolvedVerifierOptions, 'realm' | 'resource' | 'dpop'>,
   canVerifySync: boolean,
 ): AccessTokenVerifier {
   const warm = () => Promise.all(targets.map((target) => target.keys.warm())).then(() => undefined);
@@ -80,6 +80,10 @@ function createVerifier(
     issuers: Object.freeze(issuers.map((entry) => entry.issuer)),
     realm: settings.realm,
     resource: settings.resource,
+    dpop:
+      settings.dpop === undefined
+        ? undefined
+        : Object.freeze({ mode: settings.dpop.mode, algorithms: settings.dpop.algorithms }),
     verify(token: string, options?: VerifyAccessTokenOptions): Promise<AccessTokenResult> {
       try {
         const outcome = pipeline(token, readCallChecks(options), false);
@@ -94,8 +98,15 @@ function createVerifier(
           'verifySync needs a synchronous signature check, which only the Node entry has; use verify',
         );
       }
-      // With a synchronous primitive and no fetching, the pipeline answers a result, never a promise.
-      return pipeline(token, readCallChecks(options), true) as AccessTokenResult;
+      const call = readCallChecks(options);
+      if (call.dpop !== undefined) {
+        throw configError(
+          'verifySync cannot check a DPoP proof: its replay store answers asynchronously; use verify',
+        );
+      }
+      // With a synchronous primitive, no fetching and a bearer token, the pipeline answers a
+      // result, never a promise.
+      return pipeline(token, call, true) as AccessTokenResult;
     },
     warm,
     hydrate: warm,

@@ -4,10 +4,12 @@
  * requirements and the realm, so adapters differ only in how they read a request, attach `auth`
  * and send an error.
  */
+import type { DpopSettings } from './dpop.js';
 import { type ChallengeChange, DEFAULT_REALM, isTokenwardError, TokenwardError } from './errors.js';
 import { applyCallChecks, readCallChecks } from './lib/checks/call-checks.js';
 import { quote } from './lib/quote.js';
-import { type Credentials, findCredentials } from './lib/request/credentials.js';
+import { type CredentialScheme, type Credentials, findCredentials } from './lib/request/credentials.js';
+import { dpopRequestOf } from './lib/request/dpop-request.js';
 import type { HeaderGetter, HeaderRecord } from './lib/request/headers.js';
 import { isPreflight } from './lib/request/preflight.js';
 import { protectedResourceMetadataUrl } from './lib/resource/canonical.js';
@@ -30,6 +32,11 @@ export type AuthRequest = {
    * the raw body string; only read with `allowBody` on a POST.
    */
   readonly form?: unknown;
+  /**
+   * The peer address of the connection (Node's `socket.remoteAddress`), read only for DPoP with
+   * `dpop.trustForwardedHeaders` given as a list of proxy addresses.
+   */
+  readonly remoteAddress?: string | undefined;
 } & (
   | {
       /** Node's header record (names any case) or a Fetch `Headers`. */
@@ -51,6 +58,11 @@ export type RequestAuthentication =
       readonly auth: AccessTokenResult;
       /** How the token came (scheme and where it was found). */
       readonly credentials: Credentials;
+      /**
+       * Headers the adapter adds to the response it sends: a fresh `DPoP-Nonce` when the client's
+       * server nonce is about to stop being accepted (RFC 9449 section 8.2); usually none.
+       */
+      readonly responseHeaders: Readonly<Record<string, string>>;
     }
   /** No credentials, and `credentials: 'optional'`: go on without `auth`. */
   | { readonly kind: 'anonymous' }
@@ -60,6 +72,7 @@ export type RequestAuthentication =
 const PREFLIGHT: RequestAuthentication = Object.freeze({ kind: 'preflight' });
 const ANONYMOUS: RequestAuthentication = Object.freeze({ kind: 'anonymous' });
 const NO_OPTIONS: AuthenticateRequestOptions = Object.freeze({});
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * Authenticates one HTTP request: answers a CORS preflight, finds the credentials (RFC 6750
@@ -85,18 +98,30 @@ export function authenticateRequest(
   requirements?: AuthRequirements,
   options: AuthenticateRequestOptions = NO_OPTIONS,
 ): Promise<RequestAuthentication> {
+  let scheme: CredentialScheme | undefined;
   // Built only for a failure: the success path stays free of it.
-  const challenge = () => challengeFor(options.realm ?? verifier.realm, verifier.resource, requirements);
+  const challenge = () =>
+    challengeFor(options.realm ?? verifier.realm, verifier.resource, requirements, verifier.dpop, scheme);
   try {
     if (isPreflight(request)) return Promise.resolve(PREFLIGHT);
-    const search = findCredentials(request, options);
+    const search = findCredentials(request, options, verifier.dpop !== undefined);
     const credentials = search.found;
     if (credentials === undefined) {
       if (options.credentials === 'optional') return Promise.resolve(ANONYMOUS);
-      throw tokenMissing(challenge(), search.otherScheme);
+      throw tokenMissing(challenge(), verifier.dpop, search.otherScheme);
     }
-    return verifier.verify(credentials.token, requirements).then(
-      (auth): RequestAuthentication => ({ kind: 'authenticated', auth, credentials }),
+    scheme = credentials.scheme;
+    // RFC 9449 section 7.1: a DPoP-bound token comes with the DPoP scheme and one proof of
+    // possession, checked against this request's method and target.
+    const verifyOptions =
+      credentials.scheme === 'DPoP' ? { ...requirements, dpop: dpopRequestOf(request) } : requirements;
+    return verifier.verify(credentials.token, verifyOptions).then(
+      (auth): RequestAuthentication => ({
+        kind: 'authenticated',
+        auth,
+        credentials,
+        responseHeaders: auth.dpop?.nonce === undefined ? NO_HEADERS : { 'DPoP-Nonce': auth.dpop.nonce },
+      }),
       (error: unknown) => Promise.reject(inChallenge(error, challenge())),
     );
   } catch (error) {
@@ -110,6 +135,8 @@ export interface RouteChallenge {
   readonly realm?: string;
   /** The verifier's canonical `resource`: its metadata URL goes into the challenge. */
   readonly resource?: string | undefined;
+  /** The verifier's `dpop`, when it takes DPoP: the challenges name both schemes. */
+  readonly dpop?: DpopSettings | undefined;
 }
 
 /**
@@ -124,13 +151,17 @@ export function checkAuthRequirements(
   requirements: AuthRequirements,
   realmOrChallenge: string | RouteChallenge = DEFAULT_REALM,
 ): void {
-  const { realm = DEFAULT_REALM, resource } =
-    typeof realmOrChallenge === 'string' ? { realm: realmOrChallenge } : realmOrChallenge;
-  if (result === undefined) throw tokenMissing(challengeFor(realm, resource, requirements));
+  const {
+    realm = DEFAULT_REALM,
+    resource,
+    dpop,
+  } = typeof realmOrChallenge === 'string' ? { realm: realmOrChallenge } : realmOrChallenge;
+  const used = result?.dpop === undefined ? undefined : 'DPoP';
+  if (result === undefined) throw tokenMissing(challengeFor(realm, resource, requirements, dpop), dpop);
   try {
-    applyCallChecks(result, readCallChecks(requirements));
+    applyCallChecks(result, readCallChecks(requirements).checks);
   } catch (error) {
-    throw inChallenge(error, challengeFor(realm, resource, requirements));
+    throw inChallenge(error, challengeFor(realm, resource, requirements, dpop, used));
   }
 }
 
@@ -139,11 +170,23 @@ function challengeFor(
   realm: string,
   resource: string | undefined,
   requirements: AuthRequirements | undefined,
+  dpop?: DpopSettings,
+  used?: CredentialScheme,
 ): ChallengeChange {
   return {
     realm,
     ...(requirements?.scopes === undefined ? {} : { requiredScopes: requirements.scopes }),
     ...(resource === undefined ? {} : { resourceMetadata: protectedResourceMetadataUrl(resource) }),
+    // A verifier that takes DPoP names both schemes, or DPoP alone when required (RFC 9449 section 7.1).
+    ...(dpop === undefined
+      ? {}
+      : {
+          challenges: {
+            bearer: dpop.mode === 'allowed',
+            dpopAlgorithms: dpop.algorithms,
+            ...(used === undefined ? {} : { used }),
+          },
+        }),
   };
 }
 
@@ -152,11 +195,18 @@ function challengeFor(
  * attribute; credentials of another scheme (`Basic`, ...) are none for this API, and the message
  * names the scheme that came.
  */
-function tokenMissing(challenge: ChallengeChange, otherScheme?: string): TokenwardError {
+function tokenMissing(
+  challenge: ChallengeChange,
+  dpop: DpopSettings | undefined,
+  otherScheme?: string,
+): TokenwardError {
+  const expected = dpop === undefined ? 'Bearer' : dpop.mode === 'required' ? 'DPoP' : 'Bearer or DPoP';
   const message =
-    otherScheme === undefined
-      ? 'Expected a bearer token in the Authorization header; the request carried none'
-      : `Expected the Bearer scheme in the Authorization header; found the ${quote(otherScheme)} scheme`;
+    otherScheme !== undefined
+      ? `Expected the ${expected} scheme in the Authorization header; found the ${quote(otherScheme)} scheme`
+      : dpop === undefined
+        ? 'Expected a bearer token in the Authorization header; the request carried none'
+        : `Expected an access token with the ${expected} scheme in the Authorization header; the request carried none`;
   return new TokenwardError('ERR_TOKEN_MISSING', message, challenge);
 }
 
@@ -166,7 +216,10 @@ function tokenMissing(challenge: ChallengeChange, otherScheme?: string): Tokenwa
  */
 function inChallenge(error: unknown, challenge: ChallengeChange): unknown {
   if (!isTokenwardError(error) || error.code === 'ERR_CONFIG') return error;
-  return error.withChallenge(
-    error.requiredScopes === undefined ? challenge : { ...challenge, requiredScopes: undefined },
-  );
+  // The verifier's own errors already name its schemes, with the one the request used.
+  return error.withChallenge({
+    ...challenge,
+    ...(error.requiredScopes === undefined ? {} : { requiredScopes: undefined }),
+    ...(error.challenges === undefined ? {} : { challenges: undefined }),
+  });
 }

@@ -46,6 +46,26 @@ export const DEFAULTS = Object.freeze({
   memoryStoreMax: 100_000,
   /** `realm` of the `WWW-Authenticate` challenges. */
   realm: 'api',
+  /** Seconds after its `iat` a DPoP proof is still accepted (`dpop.maxProofAge`). */
+  dpopMaxProofAge: 60,
+  /** Seconds a DPoP proof's `iat` may lie in the future (`dpop.clockSkew`). */
+  dpopClockSkew: 5,
+  /**
+   * DPoP proof algorithms (`dpop.algorithms`): every asymmetric one tokenward verifies, elliptic
+   * curves first, as clients mostly use them.
+   */
+  dpopAlgorithms: Object.freeze([
+    'ES256',
+    'ES384',
+    'ES512',
+    'EdDSA',
+    'PS256',
+    'PS384',
+    'PS512',
+    'RS256',
+    'RS384',
+    'RS512',
+  ]) as readonly string[],
   /** Seconds in `Retry-After` of a 503 when no better estimate is known. */
   retryAfter: 30,
   /**
@@ -71,7 +91,10 @@ export const LIMITS = Object.freeze({
   jwksCooldown: range(0, 3600),
   staleIfError: range(0, 86_400),
   resultCacheMax: range(1, 1_000_000),
-  memoryStoreMax: range(1, 10_000_000),
+  // lru-cache allocates its slots up front: two stores of a million entries are already a few hundred MB.
+  memoryStoreMax: range(1, 1_000_000),
+  dpopMaxProofAge: range(1, 600),
+  dpopClockSkew: range(0, 60),
   /**
    * Seconds a key set's `Cache-Control: max-age` is clamped to: shorter would turn requests into
    * fetches, longer would pin a revoked key for days.

@@ -27,7 +27,8 @@ export type InvalidTokenCode =
   | 'ERR_AUTH_TIME_TOO_OLD'
   | 'ERR_INSUFFICIENT_USER_AUTHENTICATION'
   /** The authorization server said the token is not active (RFC 7662 §2.2): revoked, expired or unknown. */
-  | 'ERR_TOKEN_INACTIVE';
+  | 'ERR_TOKEN_INACTIVE'
+  | 'ERR_DPOP_BINDING_MISMATCH';
 
 /** Codes answered with 503 and `Retry-After`: the API cannot verify right now; the token may be fine. */
 export type UpstreamCode =
@@ -38,16 +39,24 @@ export type UpstreamCode =
   /** `verifySync` only: the token's key is not loaded, and it never fetches (call `verify`). */
   | 'ERR_KEY_NOT_CACHED'
   /** The introspection endpoint could not answer, or refused this API's client credentials. */
-  | 'ERR_INTROSPECTION_FAILED';
+  | 'ERR_INTROSPECTION_FAILED'
+  | 'ERR_REPLAY_STORE_UNAVAILABLE';
 
 export type ErrorCode =
   | 'ERR_TOKEN_MISSING'
   | 'ERR_INVALID_REQUEST'
   | InvalidTokenCode
+  | DpopProofCode
   | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_POLICY_DENIED'
   | UpstreamCode
   | 'ERR_CONFIG';
+
+/**
+ * Codes of a refused DPoP proof (RFC 9449 sections 7.1 and 9): 401 with the `DPoP` challenge's
+ * `invalid_dpop_proof`, or `use_dpop_nonce` with a `DPoP-Nonce` header.
+ */
+export type DpopProofCode = 'ERR_DPOP_PROOF_INVALID' | 'ERR_DPOP_REPLAYED' | 'ERR_DPOP_NONCE_REQUIRED';
 
 /** The OAuth error name sent in `WWW-Authenticate`, or `undefined` for a bare challenge. */
 export type OAuthErrorName =
@@ -55,7 +64,9 @@ export type OAuthErrorName =
   | 'invalid_token'
   | 'insufficient_scope'
   | 'insufficient_user_authentication'
-  | 'temporarily_unavailable';
+  | 'temporarily_unavailable'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 interface HttpMeaning {
   readonly status: 400 | 401 | 403 | 500 | 503;
@@ -88,6 +99,10 @@ const MEANINGS: Record<ErrorCode, HttpMeaning> = {
   ERR_C_HASH_MISMATCH: INVALID_TOKEN,
   ERR_AUTH_TIME_TOO_OLD: INVALID_TOKEN,
   ERR_TOKEN_INACTIVE: INVALID_TOKEN,
+  ERR_DPOP_BINDING_MISMATCH: INVALID_TOKEN,
+  ERR_DPOP_PROOF_INVALID: { status: 401, oauthError: 'invalid_dpop_proof' },
+  ERR_DPOP_REPLAYED: { status: 401, oauthError: 'invalid_dpop_proof' },
+  ERR_DPOP_NONCE_REQUIRED: { status: 401, oauthError: 'use_dpop_nonce' },
   ERR_INSUFFICIENT_SCOPE: { status: 403, oauthError: 'insufficient_scope' },
   // A gateway policy admits no request of this method and path, whatever the token: RFC 6750 has
   // no error name for it (no token would help), so the challenge is bare.
@@ -102,6 +117,7 @@ const MEANINGS: Record<ErrorCode, HttpMeaning> = {
   // Never a 401, not even when the endpoint refused our own client credentials: that is this API's
   // misconfiguration, and a 401 would tell the caller to throw away a token that may be fine.
   ERR_INTROSPECTION_FAILED: UPSTREAM,
+  ERR_REPLAY_STORE_UNAVAILABLE: UPSTREAM,
   // A misconfiguration is the server's fault, never the client's: if one ever reaches a request
   // it must not look like a 401.
   ERR_CONFIG: { status: 500, oauthError: undefined },
@@ -168,7 +184,30 @@ export interface TokenwardErrorOptions {
   maxAge?: number;
   /** Seconds for `Retry-After` on 503 answers. */
   retryAfter?: number;
+  /** The schemes the API accepts, for its challenges. Default: Bearer only. */
+  challenges?: ChallengeSchemes;
+  /** A server nonce sent as `DPoP-Nonce`, with `ERR_DPOP_NONCE_REQUIRED` (RFC 9449 section 9). */
+  dpopNonce?: string;
 }
+/**
+ * The authentication schemes an API accepts, so that its challenges name each of them side by
+ * side (RFC 9449 section 7.1), with the error attributes on the one the request used.
+ */
+export interface ChallengeSchemes {
+  /** Whether bearer tokens are accepted (`Bearer` challenge). */
+  readonly bearer: boolean;
+  /** The DPoP proof algorithms, when DPoP is accepted (`DPoP` challenge with `algs`). */
+  readonly dpopAlgorithms?: readonly string[];
+  /** The scheme the request used. Default: `Bearer` when accepted. */
+  readonly used?: 'Bearer' | 'DPoP';
+}
+
+const BEARER_ONLY: ChallengeSchemes = Object.freeze({ bearer: true });
+const PROOF_CODES: ReadonlySet<ErrorCode> = new Set<DpopProofCode>([
+  'ERR_DPOP_PROOF_INVALID',
+  'ERR_DPOP_REPLAYED',
+  'ERR_DPOP_NONCE_REQUIRED',
+]);
 
 export class TokenwardError extends Error {
   override readonly name = 'TokenwardError';
@@ -193,6 +232,10 @@ export class TokenwardError extends Error {
   readonly maxAge: number | undefined;
   /** Seconds sent as `Retry-After` on 503 answers, when one was chosen explicitly. */
   readonly retryAfter: number | undefined;
+  /** The schemes the challenges in `headers` name; `undefined` for Bearer only. */
+  readonly challenges: ChallengeSchemes | undefined;
+  /** The server nonce in the `DPoP-Nonce` header, for `ERR_DPOP_NONCE_REQUIRED`. */
+  readonly dpopNonce: string | undefined;
   /**
    * `true` for 4xx: `message` may be shown to the client. The http-errors convention, read by
    * Koa's default error handler and error renderers that follow it. Express's final handler does
@@ -213,6 +256,8 @@ export class TokenwardError extends Error {
     this.acrValues = options.acrValues;
     this.maxAge = options.maxAge;
     this.retryAfter = options.retryAfter;
+    this.challenges = options.challenges;
+    this.dpopNonce = options.dpopNonce;
     this.expose = meaning.status < 500;
     this.headers = buildHeaders(code, meaning, message, options);
     Object.defineProperty(this, BRAND, { value: true });
@@ -245,6 +290,11 @@ export class TokenwardError extends Error {
     return this.withChallenge({ realm });
   }
 
+  /** A copy whose challenges name these schemes (a verifier that accepts DPoP sets them). */
+  withChallenges(challenges: ChallengeSchemes): TokenwardError {
+    return this.withChallenge({ challenges });
+  }
+
   /**
    * A copy whose challenge says more about the API and the route: its `realm`, its metadata URL
    * (`resource_metadata`) and the route's scopes (`scope`). The request step sets them.
@@ -259,6 +309,8 @@ export class TokenwardError extends Error {
       ...optional('resourceMetadata', change.resourceMetadata ?? this.resourceMetadata),
       ...optional('acrValues', this.acrValues),
       ...optional('maxAge', this.maxAge),
+      ...optional('challenges', change.challenges ?? this.challenges),
+      ...optional('dpopNonce', this.dpopNonce),
     });
     if (this.code === 'ERR_CONFIG') copy.stack = this.stack;
     return copy;
@@ -266,7 +318,10 @@ export class TokenwardError extends Error {
 }
 
 /** What {@link TokenwardError.withChallenge} changes; an absent member keeps the error's own. */
-export type ChallengeChange = Pick<TokenwardErrorOptions, 'realm' | 'requiredScopes' | 'resourceMetadata'>;
+export type ChallengeChange = Pick<
+  TokenwardErrorOptions,
+  'realm' | 'requiredScopes' | 'resourceMetadata' | 'challenges'
+>;
 
 function optional<Name extends string, Value>(
   name: Name,
@@ -292,28 +347,43 @@ function buildHeaders(
   options: TokenwardErrorOptions,
 ): Record<string, string> {
   if (code === 'ERR_CONFIG') return {};
-  const params: string[] = [`realm=${quote(options.realm ?? DEFAULT_REALM)}`];
+  const schemes = options.challenges ?? BEARER_ONLY;
+  const realm = `realm=${quote(options.realm ?? DEFAULT_REALM)}`;
+  const algorithms = schemes.dpopAlgorithms;
+  const bearer = schemes.bearer ? ['Bearer', realm] : undefined;
+  const dpop =
+    algorithms !== undefined || PROOF_CODES.has(code)
+      ? ['DPoP', realm, ...(algorithms === undefined ? [] : [`algs=${quote(algorithms.join(' '))}`])]
+      : undefined;
   if (meaning.status === 503) {
-    // RFC 6750 has no code for "cannot verify right now"; a bare challenge plus Retry-After
-    // keeps clients from discarding a token that may be valid (security-requirements §0).
+    // RFC 6750 has no code for "cannot verify right now"; bare challenges plus Retry-After keep
+    // clients from discarding a token that may be valid (security-requirements §0).
     const retryAfter = String(options.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS);
-    return { 'WWW-Authenticate': challenge(params), 'Retry-After': retryAfter };
+    return { 'WWW-Authenticate': challenges(bearer, dpop), 'Retry-After': retryAfter };
   }
+  // The error and what would satisfy the route go on the scheme they concern, named first: a
+  // proof's on DPoP, any other on the scheme the request used (RFC 9449 section 7.1).
+  const usedDpop =
+    PROOF_CODES.has(code) || bearer === undefined || (schemes.used === 'DPoP' && dpop !== undefined);
+  const params = [...(usedDpop ? dpop : bearer)!];
+  const header = (all: string[]) => challenges(all, usedDpop ? bearer : dpop);
   if (meaning.oauthError !== undefined) params.push(`error=${quote(meaning.oauthError)}`);
   let tail = challengeTail(code, meaning, options);
   // A route's scope list long enough to crowd out everything else gives way first: the metadata
   // document (`resource_metadata`) names the scopes too.
-  if (challenge([...params, ...tail, 'error_description=""']).length > LIMITS.challengeLength.max) {
+  if (header([...params, ...tail, 'error_description=""']).length > LIMITS.challengeLength.max) {
     tail = challengeTail(code, meaning, { ...options, requiredScopes: undefined });
   }
   if (meaning.oauthError !== undefined) {
-    // The description gives way so the whole challenge fits LIMITS.challengeLength: a header past
-    // a client's or proxy's limit turns a readable 401 into a failed response.
-    const room = LIMITS.challengeLength.max - challenge([...params, ...tail, 'error_description=""']).length;
+    // The description gives way so the whole header fits LIMITS.challengeLength: a header past a
+    // client's or proxy's limit turns a readable 401 into a failed response.
+    const room = LIMITS.challengeLength.max - header([...params, ...tail, 'error_description=""']).length;
     const description = message.length > room ? `${message.slice(0, Math.max(0, room - 3))}...` : message;
     params.push(`error_description=${quote(description)}`);
   }
-  return { 'WWW-Authenticate': challenge([...params, ...tail]) };
+  const headers: Record<string, string> = { 'WWW-Authenticate': header([...params, ...tail]) };
+  if (options.dpopNonce !== undefined) headers['DPoP-Nonce'] = options.dpopNonce;
+  return headers;
 }
 
 /**
@@ -335,8 +405,12 @@ function challengeTail(code: ErrorCode, meaning: HttpMeaning, options: Tokenward
   return tail;
 }
 
-function challenge(params: string[]): string {
-  return `Bearer ${params.join(', ')}`;
+/** One `WWW-Authenticate` value holding each challenge (scheme, then its parameters), comma-separated (RFC 9110 section 11.6.1). */
+function challenges(...schemes: (string[] | undefined)[]): string {
+  return schemes
+    .filter((scheme) => scheme !== undefined)
+    .map(([scheme, ...params]) => `${scheme} ${params.join(', ')}`)
+    .join(', ');
 }
 
 /**

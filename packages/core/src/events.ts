@@ -1,4 +1,4 @@
-import { DEFAULT_REALM, type ErrorCode, isTokenwardError } from './errors.js';
+import { type ChallengeSchemes, DEFAULT_REALM, type ErrorCode, isTokenwardError } from './errors.js';
 import { QUOTED_LENGTH, quote } from './lib/quote.js';
 
 /**
@@ -63,7 +63,9 @@ export type TokenwardEvent =
        * which the message (seen by clients) deliberately leaves out.
        */
       trustedIssuers?: readonly string[];
-    };
+    }
+  /** The DPoP replay store rejected (the request got 503): `message` is its error's. */
+  | { type: 'replay_store_failed'; message: string };
 
 /** Why a key set was fetched. */
 export type JwksFetchReason = 'initial' | 'expired' | 'unknown_kid' | 'warm';
@@ -109,7 +111,7 @@ export function eventText(value: string): string {
  * What both verifiers do with a failure before the caller sees it: one `verification_failed`
  * event naming the issuer once the token was routed to one (never the token), with the trusted
  * issuers when the token's issuer was refused (the message leaves them out), and the verifier's
- * realm on the error. A misconfiguration (`ERR_CONFIG`) is a programming error, not a verdict on
+ * realm (and, when it accepts DPoP, its schemes) on the error. A misconfiguration (`ERR_CONFIG`) is a programming error, not a verdict on
  * a token, and passes through untouched, as does anything that is not a `TokenwardError`.
  */
 export function reportVerificationFailure(
@@ -118,10 +120,12 @@ export function reportVerificationFailure(
   error: unknown,
   issuer: string | undefined,
   trustedIssuers: readonly string[],
+  challenges?: ChallengeSchemes,
 ): unknown {
   if (!isTokenwardError(error) || error.code === 'ERR_CONFIG') return error;
   const event = { type: 'verification_failed', issuer, code: error.code, message: error.message } as const;
   const issuerRefused = error.code === 'ERR_ISSUER_MISMATCH' || error.code === 'ERR_ORG_SERVER_TOKEN';
   emit(onEvent, issuerRefused ? { ...event, trustedIssuers } : event);
-  return realm === DEFAULT_REALM ? error : error.withRealm(realm);
+  const inRealm = realm === DEFAULT_REALM ? error : error.withRealm(realm);
+  return challenges === undefined ? inRealm : inRealm.withChallenges(challenges);
 }

@@ -3,7 +3,7 @@
  * Next.js route handlers, `Deno.serve`, `Bun.serve`, Vercel's edge runtime), with the same
  * status, `WWW-Authenticate`, `Retry-After` and JSON error body as every other adapter.
  */
-import { authenticateRequest } from './authenticate-request.js';
+import { authenticateRequest, type RequestAuthentication } from './authenticate-request.js';
 import { isTokenwardError, TokenwardError } from './errors.js';
 import type { ProtectedResourceMetadataEndpoint } from './protected-resource.js';
 import { type AuthenticateRequestOptions, validateRequestOptions } from './request-options.js';
@@ -51,7 +51,7 @@ export function authenticate(
       request,
       requirements,
       validateRequestOptions(options, 'authenticate'),
-    );
+    ).then((outcome) => (outcome instanceof Response ? outcome : outcome.auth));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -79,8 +79,15 @@ export function withAuth<Rest extends unknown[]>(
   const checkedOptions = validateRequestOptions(options, 'withAuth');
   const checkedRequirements = validateAuthRequirements(requirements ?? {}, 'withAuth');
   return async (request, ...rest) => {
-    const auth = await authenticateFetch(verifier, request, checkedRequirements, checkedOptions);
-    return auth instanceof Response ? auth : handler(request, auth, ...rest);
+    const outcome = await authenticateFetch(verifier, request, checkedRequirements, checkedOptions);
+    if (outcome instanceof Response) return outcome;
+    const response = await handler(request, outcome.auth, ...rest);
+    const entries = Object.entries(outcome.responseHeaders);
+    if (entries.length === 0) return response;
+    // A fresh DPoP-Nonce rides on the handler's answer (RFC 9449 section 8.2), on a copy whose headers can change.
+    const answer = new Response(response.body, response);
+    for (const [name, value] of entries) answer.headers.set(name, value);
+    return answer;
   };
 }
 
@@ -96,12 +103,14 @@ export function errorResponse(error: TokenwardError): Response {
   });
 }
 
+type Authenticated = Extract<RequestAuthentication, { kind: 'authenticated' }>;
+
 async function authenticateFetch(
   verifier: AccessTokenVerifier,
   request: Request,
   requirements: AuthRequirements | undefined,
   options: AuthenticateRequestOptions,
-): Promise<AccessTokenResult | Response> {
+): Promise<Authenticated | Response> {
   try {
     const { method, url, headers } = request;
     const form =
@@ -112,7 +121,7 @@ async function authenticateFetch(
       requirements,
       options,
     );
-    return outcome.kind === 'authenticated' ? outcome.auth : new Response(null, { status: 204 });
+    return outcome.kind === 'authenticated' ? outcome : new Response(null, { status: 204 });
   } catch (error) {
     if (!isTokenwardError(error) || error.code === 'ERR_CONFIG') throw error;
     return errorResponse(error);

@@ -17,7 +17,7 @@ import type { SharedStore } from './store.js';
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
   /**
-   * Most entries kept, for `markOnce` and for the cache each. Range 1–10000000. Default `100000`.
+   * Most entries kept, for `markOnce` and for the cache each. Range 1–1000000. Default `100000`.
    * Cache entries beyond it are dropped least recently used first. `markOnce` never forgets an
    * unexpired key to make room (that would let a replay through): when every slot holds one, it
    * rejects, and DPoP answers 503 until keys expire.

@@ -2,6 +2,7 @@
  * Options of `createAccessTokenVerifier`. Every option is validated when the verifier is
  * created; a bad value throws `TokenwardError` `ERR_CONFIG` naming the option.
  */
+import type { DpopOptions } from './dpop.js';
 import type { EventHandler } from './events.js';
 import type { IntrospectionOptions } from './introspection.js';
 import type { KeySetSnapshot } from './key-snapshot.js';
@@ -182,6 +183,13 @@ export interface VerifierSettings {
    * @example { mode: 'fallback', clientId: '0oa...', clientSecret: process.env.INTROSPECTION_SECRET }
    */
   readonly introspection?: IntrospectionOptions;
+  /**
+   * Accept DPoP-bound tokens with their proofs (RFC 9449) beside, or instead of, bearer tokens.
+   * Without it only bearer tokens are accepted, and a DPoP-bound token (`cnf.jkt`) sent as one is
+   * still refused. See {@link DpopOptions}.
+   * @example { mode: 'required', origins: ['https://api.example.com'] }
+   */
+  readonly dpop?: DpopOptions;
 }
 
 /** A verifier trusting one issuer. */

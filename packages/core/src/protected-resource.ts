@@ -3,6 +3,7 @@
  * (an MCP client, say) can find which authorization servers it trusts and which scopes exist.
  * It is built from the verifier itself, so the document and the checks cannot disagree.
  */
+import type { DpopSettings } from './dpop.js';
 import { configError, found } from './lib/options/option-checks.js';
 import { canonicalResource, protectedResourceMetadataUrl } from './lib/resource/canonical.js';
 import { SCOPE_TOKEN } from './requirements.js';
@@ -43,7 +44,7 @@ export interface ProtectedResourceMetadataSource {
   /** The canonical resource identifier, from the verifier's `resource` option. */
   readonly resource?: string | undefined;
   /** The verifier's DPoP settings, when it accepts DPoP-bound tokens. */
-  readonly dpop?: { readonly algorithms: readonly string[]; readonly required: boolean } | undefined;
+  readonly dpop?: DpopSettings | undefined;
 }
 
 /**
@@ -77,7 +78,7 @@ export function protectedResourceMetadata(
       ? {}
       : {
           dpop_signing_alg_values_supported: [...verifier.dpop.algorithms],
-          dpop_bound_access_tokens_required: verifier.dpop.required,
+          dpop_bound_access_tokens_required: verifier.dpop.mode === 'required',
         }),
   };
   const url = protectedResourceMetadataUrl(resource);

@@ -18,9 +18,12 @@ export {
 export { checkClaims } from './claim-requirements.js';
 export { DEFAULTS, LIMITS, type Range } from './defaults.js';
 export { discoveryUrls } from './discovery-urls.js';
+export type { DpopMode, DpopOptions, DpopRequest, DpopResult, DpopSettings } from './dpop.js';
 export { errorLogLine } from './error-log.js';
 export type {
   ChallengeChange,
+  ChallengeSchemes,
+  DpopProofCode,
   ErrorCode,
   ErrorResponseBody,
   InvalidTokenCode,

@@ -108,11 +108,22 @@ export interface JsonWebKeyLike {
   readonly [member: string]: unknown;
 }
 
+/**
+ * SHA-256 and HMAC-SHA-256 over UTF-8 text, for DPoP: `ath`, key thumbprints, replay keys and
+ * server nonces. The Node primitive answers synchronously; callers must handle both.
+ */
+export interface DigestPrimitive {
+  sha256(text: string): Uint8Array | Promise<Uint8Array>;
+  /** An HMAC-SHA-256 function keyed once with `key`. */
+  hmacSha256(key: Uint8Array): (text: string) => Uint8Array | Promise<Uint8Array>;
+}
+
 export interface Runtime {
   readonly signatures: SignaturePrimitive;
   readonly codec: TokenCodec;
   /** The runtime's `diagnostics_channel`, if it has one (not browsers): where traces are published. */
   readonly tracing?: Tracing | undefined;
+  readonly digests: DigestPrimitive;
   /** The transport used when the caller injects none. */
   createTransport(options: { fetch?: typeof globalThis.fetch }): Transport;
 }

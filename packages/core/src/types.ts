@@ -1,5 +1,6 @@
 /** Public types of verification results and per-call requirements. Options live in `options.ts`. */
 
+import type { DpopRequest, DpopResult, DpopSettings } from './dpop.js';
 import type { KeySetSnapshot } from './key-snapshot.js';
 
 /** A JOSE header of a verified token. `alg` is always one of the configured algorithms. */
@@ -65,6 +66,8 @@ export interface AccessTokenResult {
   /** `exp` as a date. */
   readonly expiresAt: Date;
   readonly server: AuthorizationServerInfo;
+  /** Present when the token came with a DPoP proof that was accepted (`verify(token, { dpop })`). */
+  readonly dpop?: DpopResult;
 }
 
 /** `'all'`: every listed scope is needed; `'any'`: one of them is enough. */
@@ -122,7 +125,14 @@ export interface AuthRequirements {
 }
 
 /** Requirements of one `verify` call, on top of the verifier's own checks: {@link AuthRequirements}. */
-export interface VerifyAccessTokenOptions extends AuthRequirements {}
+export interface VerifyAccessTokenOptions extends AuthRequirements {
+  /**
+   * The request's DPoP parts, when the token came with the `DPoP` scheme: the proof is checked
+   * against them and the token (RFC 9449 sections 4.3 and 7.1). Absent means the token came as a
+   * bearer token, and a DPoP-bound one is refused. Needs the verifier's `dpop` option.
+   */
+  readonly dpop?: DpopRequest;
+}
 
 /** Verifies access tokens for the configured issuers and audiences. */
 export interface AccessTokenVerifier {
@@ -164,4 +174,6 @@ export interface AccessTokenVerifier {
   readonly realm: string;
   /** The canonical `resource` option (RFC 8707), when set: what tokens must name in `aud`. */
   readonly resource: string | undefined;
+  /** How this verifier takes DPoP (its `dpop` option), or `undefined` when it takes bearer tokens only. */
+  readonly dpop: DpopSettings | undefined;
 }

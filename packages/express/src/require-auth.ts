@@ -4,6 +4,7 @@ import {
   type AdapterAuthOptions,
   authenticateRequest,
   createAccessTokenVerifier,
+  type DpopSettings,
   type RequestAuthentication,
   splitAuthOptions,
   TokenwardError,
@@ -25,7 +26,13 @@ export type RequireAuthOptions = AccessTokenVerifierOptions & ExpressAuthOptions
  */
 export const authStates = new WeakMap<
   object,
-  { realm: string; resource: string | undefined; result?: TokenwardAuth; preflight: boolean }
+  {
+    realm: string;
+    resource: string | undefined;
+    dpop: DpopSettings | undefined;
+    result?: TokenwardAuth;
+    preflight: boolean;
+  }
 >();
 
 /**
@@ -84,9 +91,10 @@ function authMiddleware(
       // The raw lines show core a repeated `Authorization` line, which Node folds away; core reads
       // the query from the URL, and only with `allowQuery` (Express 5 re-parses `req.query`).
       const { method, originalUrl: url, headers, rawHeaders, body: form } = req;
+      const remoteAddress = req.socket.remoteAddress;
       outcome = await authenticateRequest(
         verifier,
-        { method, url, headers, rawHeaders, form },
+        { method, url, headers, rawHeaders, form, remoteAddress },
         requirements,
         options,
       );
@@ -101,7 +109,9 @@ function authMiddleware(
     }
     const auth = outcome.kind === 'authenticated' ? (outcome.auth as TokenwardAuth) : undefined;
     const preflight = outcome.kind === 'preflight';
-    authStates.set(req, { realm, resource: verifier.resource, result: auth, preflight });
+    // A fresh DPoP-Nonce, when the client's is about to expire, rides on the route's own answer.
+    if (outcome.kind === 'authenticated') res.set(outcome.responseHeaders);
+    authStates.set(req, { realm, resource: verifier.resource, dpop: verifier.dpop, result: auth, preflight });
     if (auth !== undefined) req.auth = auth;
     next();
   };

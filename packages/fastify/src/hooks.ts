@@ -23,7 +23,7 @@ const raised = new WeakMap<FastifyRequest, TokenwardError>();
  * which applies `statusCode` and `headers`) answers.
  */
 export function createAuthenticate(verifier: AccessTokenVerifier, options: AuthenticateRequestOptions) {
-  const challenge = { realm: options.realm ?? verifier.realm, resource: verifier.resource };
+  const challenge = { ...verifier, realm: options.realm ?? verifier.realm };
   const fail = (request: FastifyRequest, error: unknown): Promise<never> => {
     if (isTokenwardError(error)) raised.set(request, error);
     return Promise.reject(error);
@@ -49,6 +49,7 @@ export function createAuthenticate(verifier: AccessTokenVerifier, options: Authe
       (outcome) => {
         if (outcome.kind === 'authenticated') request.auth = outcome.auth as TokenwardAuth;
         else if (outcome.kind === 'preflight' && options.corsPreflight !== 'pass') reply.code(204).send();
+        if (outcome.kind === 'authenticated') reply.headers(outcome.responseHeaders); // a fresh DPoP-Nonce
       },
       (error: unknown) => fail(request, error),
     );

@@ -11,7 +11,7 @@ const subject = (req: Request, res: Response) => {
 
 export const expressHarness: AdapterHarness = {
   name: 'express',
-  async start({ realm, main, outage, resource }) {
+  async start({ realm, main, outage, resource, dpop }) {
     const app = express();
     const mcp = createAccessTokenVerifier({ ...resource, realm });
     app.use(resourceMetadataHandler(mcp, RESOURCE_METADATA));
@@ -23,6 +23,9 @@ export const expressHarness: AdapterHarness = {
     app.get('/gold', requireAuth({ ...main, realm }), requireClaims({ tier: 'gold' }), subject);
     app.get('/outage', requireAuth({ ...outage, realm }), subject);
     app.get('/strong', requireAuth({ ...main, realm, ...STEP_UP }), subject);
+    app.get('/dpop', requireAuth({ ...dpop.allowed, realm, scopes: ['orders:read'] }), subject);
+    app.get('/dpop-nonce', requireAuth({ ...dpop.nonced, realm }), subject);
+    app.get('/dpop-outage', requireAuth({ ...dpop.outage, realm }), subject);
     app.use(authErrorHandler({ log: false }));
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');

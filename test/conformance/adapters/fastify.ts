@@ -5,7 +5,7 @@ import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 
 export const fastifyHarness: AdapterHarness = {
   name: 'fastify',
-  async start({ realm, main, outage, resource }) {
+  async start({ realm, main, outage, resource, dpop }) {
     const app = Fastify();
     const mcp = createAccessTokenVerifier({ ...resource, realm });
     await app.register(resourceMetadataPlugin, { verifier: mcp, ...RESOURCE_METADATA });
@@ -31,6 +31,16 @@ export const fastifyHarness: AdapterHarness = {
       await api.register(tokenward, { ...outage, realm });
       api.get('/outage', { config: { auth: {} } }, async (request) => ({ subject: request.auth?.subject }));
     });
+    for (const [path, trust, auth] of [
+      ['/dpop', dpop.allowed, { scopes: ['orders:read'] }],
+      ['/dpop-nonce', dpop.nonced, {}],
+      ['/dpop-outage', dpop.outage, {}],
+    ] as const) {
+      await app.register(async (api) => {
+        await api.register(tokenward, { ...trust, realm });
+        api.get(path, { config: { auth } }, async (request) => ({ subject: request.auth?.subject }));
+      });
+    }
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     return { url, close: () => app.close() };
   },

@@ -12,7 +12,7 @@ const subject = (_request: Request, auth: AccessTokenResult) => Response.json({ 
 
 export const fetchHarness: AdapterHarness = {
   name: 'fetch',
-  async start({ realm, main, outage, resource }) {
+  async start({ realm, main, outage, resource, dpop }) {
     const verifier = createAccessTokenVerifier({ ...main, realm });
     const mcp = createAccessTokenVerifier({ ...resource, realm });
     const metadata = protectedResourceMetadataEndpoint(mcp, RESOURCE_METADATA);
@@ -24,6 +24,11 @@ export const fetchHarness: AdapterHarness = {
       'GET /strong': withAuth(verifier, subject, STEP_UP),
       'GET /outage': withAuth(createAccessTokenVerifier({ ...outage, realm }), subject),
       'GET /mcp': withAuth(mcp, subject, { scopes: ['mcp:tools'] }),
+      'GET /dpop': withAuth(createAccessTokenVerifier({ ...dpop.allowed, realm }), subject, {
+        scopes: ['orders:read'],
+      }),
+      'GET /dpop-nonce': withAuth(createAccessTokenVerifier({ ...dpop.nonced, realm }), subject),
+      'GET /dpop-outage': withAuth(createAccessTokenVerifier({ ...dpop.outage, realm }), subject),
     };
     return serveFetch((request) => {
       const published = resourceMetadataResponse(metadata, request);

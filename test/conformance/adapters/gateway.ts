@@ -40,7 +40,7 @@ async function startApi(resource: ResourceTrustSettings) {
 /** `@tokenward/gateway` behind real Caddy (`forward_auth`, the README recipe): the policy is the suite's API. */
 export const gatewayHarness: AdapterHarness = {
   name: 'gateway',
-  async start({ realm, main, outage, resource }) {
+  async start({ realm, main, outage, resource, dpop }) {
     const dir = mkdtempSync(join(tmpdir(), 'tokenward-conformance-gateway-'));
     const api = await startApi(resource);
     const gateway = await startGateway({
@@ -52,6 +52,10 @@ export const gatewayHarness: AdapterHarness = {
           main: { issuer: main.issuer, audience: main.audience },
           outage: { issuer: outage.issuer, audience: outage.audience },
           mcp: { issuer: resource.issuer, resource: resource.resource },
+          // DPoP: the policy's origins, never the Host the client sent (see the gateway README).
+          dpopAllowed: { issuer: main.issuer, audience: main.audience, dpop: dpop.allowed.dpop },
+          dpopNonced: { issuer: main.issuer, audience: main.audience, dpop: dpop.nonced.dpop },
+          dpopOutage: { issuer: main.issuer, audience: main.audience, dpop: dpop.outage.dpop },
         },
         routes: [
           {
@@ -64,6 +68,9 @@ export const gatewayHarness: AdapterHarness = {
           { match: { path: '/strong', methods: ['GET'] }, issuer: 'main', stepUp: STEP_UP },
           { match: { path: '/mcp', methods: ['GET'] }, issuer: 'mcp', scopes: ['mcp:tools'] },
           { match: { path: '/.well-known/oauth-protected-resource/mcp' }, auth: 'none' },
+          { match: { path: '/dpop', methods: ['GET'] }, issuer: 'dpopAllowed', scopes: ['orders:read'] },
+          { match: { path: '/dpop-nonce', methods: ['GET'] }, issuer: 'dpopNonced' },
+          { match: { path: '/dpop-outage', methods: ['GET'] }, issuer: 'dpopOutage' },
         ],
       },
     });

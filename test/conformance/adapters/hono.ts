@@ -8,7 +8,7 @@ const subject = (c: Context<TokenwardEnv>) => c.json({ subject: c.get('auth').su
 
 export const honoHarness: AdapterHarness = {
   name: 'hono',
-  async start({ realm, main, outage, resource }) {
+  async start({ realm, main, outage, resource, dpop }) {
     const verifier = createAccessTokenVerifier({ ...main, realm });
     const mcp = createAccessTokenVerifier({ ...resource, realm });
     const app = new Hono<TokenwardEnv>();
@@ -19,6 +19,9 @@ export const honoHarness: AdapterHarness = {
     app.get('/gold', requireAuth(verifier), requireClaims({ tier: 'gold' }), subject);
     app.get('/strong', requireAuth(verifier, STEP_UP), subject);
     app.get('/outage', requireAuth({ ...outage, realm }), subject);
+    app.get('/dpop', requireAuth({ ...dpop.allowed, realm, scopes: ['orders:read'] }), subject);
+    app.get('/dpop-nonce', requireAuth({ ...dpop.nonced, realm }), subject);
+    app.get('/dpop-outage', requireAuth({ ...dpop.outage, realm }), subject);
     return serveFetch(async (request) => app.fetch(request));
   },
 };

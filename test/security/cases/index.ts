@@ -3,6 +3,7 @@
  * from here, and SECURITY.md's table of families and case counts is checked against it.
  */
 import { claimFamilies } from './claims.js';
+import { dpopFamilies } from './dpop.js';
 import { encodingFamilies } from './encoding.js';
 import { headerFamilies } from './header.js';
 import { httpFamilies } from './http.js';
@@ -11,7 +12,7 @@ import { inspectFamilies } from './inspect.js';
 import { keySetFamilies } from './key-sets.js';
 import { transportFamilies } from './transport.js';
 
-export { httpFamilies, inspectFamilies };
+export { dpopFamilies, httpFamilies, inspectFamilies };
 
 /** Token-content rows, sent to an access-token verifier. */
 export const tokenFamilies = { ...headerFamilies, ...encodingFamilies, ...claimFamilies };
@@ -30,6 +31,10 @@ export const SUITE = Object.freeze([
   { runs: 'reference issuer fault injection, Node and web entries', families: transportFamilies },
   { runs: 'real Express and Fastify apps on port 0, each row through both', families: httpFamilies },
   { runs: '`tokenward inspect` in-process, as text to a terminal and as --json', families: inspectFamilies },
+  {
+    runs: 'real Express and Fastify apps on port 0 taking DPoP, each row through both',
+    families: dpopFamilies,
+  },
 ]);
 
 /** Family name → number of rows (cases), in suite order. */

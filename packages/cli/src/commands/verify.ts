@@ -7,6 +7,7 @@ import {
   type AccessTokenVerifier,
   createAccessTokenVerifier,
   DEFAULTS,
+  type DpopOptions,
   isTokenwardError,
   TokenwardError,
 } from '@tokenward/core';
@@ -17,6 +18,7 @@ import {
   requireUrl,
   UsageError,
 } from '../lib/args.js';
+import { DPOP_FLAGS, dpopFromFlags } from '../lib/dpop-flags.js';
 import { explain, isUpstreamCode } from '../lib/explain.js';
 import { describeIssuer } from '../lib/issuer-kind.js';
 import { decodeUntrusted } from '../lib/jwt-decode.js';
@@ -48,6 +50,9 @@ Options:
                            tokens, and revoked JWTs that still verify locally; authenticates as
                            --client-id with the client secret in TOKENWARD_CLIENT_SECRET
   --client-id <id>         the client the introspection request authenticates as
+  --dpop-proof <jwt>       the DPoP proof sent with a DPoP-bound token (RFC 9449); needs:
+  --method <method>        the request's method, e.g. GET
+  --url <url>              the URL the request was sent to (its origin is the API's)
   --json                   print the verdict as JSON
   -h, --help               show this help
 
@@ -59,6 +64,8 @@ Examples:
       --alg ES256 --no-org-server-rules
   TOKENWARD_CLIENT_SECRET=... tokenward verify "$TOKEN" --issuer https://acme.okta.com/oauth2/default \\
       --audience api://default --introspect --client-id 0oa8f5j3ecb5w3dF35d7
+  tokenward verify "$TOKEN" --issuer https://acme.okta.com/oauth2/default --audience api://default \\
+      --dpop-proof "$PROOF" --method GET --url https://api.example.com/orders
 
 Exit codes: 0 valid, 1 refused, 2 usage error, 3 could not reach the issuer (503 codes)
 `;
@@ -71,6 +78,7 @@ const OPTIONS = {
   'max-token-size': { type: 'string' },
   introspect: { type: 'boolean' },
   'client-id': { type: 'string' },
+  ...DPOP_FLAGS,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -89,13 +97,24 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
   if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
     throw new UsageError('--scope takes one scope token each (visible ASCII without spaces, " or \\)');
   }
-  const verifier = buildVerifier(issuer, audiences, values, introspectionClient(values, io.env));
+  const dpop = dpopFromFlags(values);
+  const verifier = buildVerifier(
+    issuer,
+    audiences,
+    values,
+    introspectionClient(values, io.env),
+    dpop?.option,
+  );
   const token = await readToken(positionals[0], io.stdin);
+  const requirements = {
+    ...(scopes.length === 0 ? {} : { scopes }),
+    ...(dpop === undefined ? {} : { dpop: dpop.request }),
+  };
 
   let result: AccessTokenResult | undefined;
   let failure: TokenwardError | undefined;
   try {
-    result = await verifier.verify(token, scopes.length === 0 ? undefined : { scopes });
+    result = await verifier.verify(token, requirements);
   } catch (error) {
     if (!isTokenwardError(error)) throw error;
     // A --scope that is not a scope token (RFC 6749 section 3.3) is the command line's fault.
@@ -114,6 +133,7 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
     scopesRequired: scopes.length > 0,
     introspection:
       values.introspect === true ? (token.split('.').length === 3 ? 'jwt' : 'opaque') : undefined,
+    dpopProof: dpop !== undefined,
   });
   const exitCode =
     failure === undefined ? EXIT.ok : isUpstreamCode(failure.code) ? EXIT.unreachable : EXIT.invalid;
@@ -184,6 +204,7 @@ function buildVerifier(
   audiences: readonly string[],
   values: VerifyValues,
   client: { clientId: string; clientSecret: string } | undefined,
+  dpop: DpopOptions | undefined,
 ): AccessTokenVerifier {
   const settings = settingsFromFlags(values);
   if (settings.orgServerRules !== false && describeIssuer(issuer).kind === 'root') {
@@ -206,6 +227,7 @@ function buildVerifier(
       resultCache: false,
       // 'always': a JWT is checked locally and then introspected; an opaque token is introspected.
       ...(client && { introspection: { mode: 'always', ...client, maxCacheAge: 0 } }),
+      ...(dpop === undefined ? {} : { dpop }),
     });
   } catch (error) {
     if (isTokenwardError(error) && error.code === 'ERR_CONFIG')
@@ -246,6 +268,7 @@ function summarize(result: AccessTokenResult) {
     issuer: result.issuer,
     server: result.server,
     expiresAt: result.expiresAt.toISOString(),
+    dpopThumbprint: result.dpop?.thumbprint ?? null,
     header:
       result.header === undefined
         ? null
@@ -268,6 +291,7 @@ function printSummary(out: Printer, result: AccessTokenResult): void {
       : `  signed      ${header.alg}${header.kid === undefined ? '' : `, kid ${header.kid}`}`,
   );
   out.line(`  expires     in ${formatDuration(seconds)} (${result.expiresAt.toISOString()})`);
+  if (result.dpop !== undefined) out.line(`  bound to    the DPoP key ${result.dpop.thumbprint} (cnf.jkt)`);
 }
 
 /** The server that signed, as core classified it under the flags given. */

@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAccessTokenVerifier, type TokenwardEvent } from '@tokenward/core';
+import { createAccessTokenVerifier, type DpopOptions, type TokenwardEvent } from '@tokenward/core';
 import { authErrorHandler, requireAuth } from '@tokenward/express';
 import tokenward from '@tokenward/fastify';
 import express from 'express';
@@ -24,6 +24,8 @@ export interface ApiSettings {
   readonly jwksCooldown: number;
   /** Seconds a key set past its lifetime keeps serving known kids while refreshes fail. */
   readonly staleIfError: number;
+  /** DPoP beside Bearer, for the DPoP act. */
+  readonly dpop: DpopOptions;
 }
 
 export interface DemoApi {

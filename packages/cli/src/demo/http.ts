@@ -49,6 +49,7 @@ export async function clientCredentialsToken(
   tokenEndpoint: string,
   client: ClientCredentials,
   scopes: readonly string[],
+  extraHeaders: Record<string, string> = {},
 ): Promise<string> {
   const basic = Buffer.from(
     `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`,
@@ -56,7 +57,11 @@ export async function clientCredentialsToken(
   const body = new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') }).toString();
   const answer = await request(tokenEndpoint, {
     method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${basic}`,
+      'content-type': 'application/x-www-form-urlencoded',
+      ...extraHeaders,
+    },
     body,
   });
   const parsed: unknown = JSON.parse(answer.body);

@@ -62,7 +62,7 @@ async function runOne(
   const eventsBefore = api.events.length;
   const answer = await request(`${api.origin}${plan.path}`, {
     method: plan.method,
-    headers: plan.token === undefined ? {} : { authorization: `Bearer ${plan.token}` },
+    headers: headersOf(plan, api),
   });
   const after = countJwks();
   const code = answer.status === 200 ? undefined : errorCodeOf(answer);
@@ -89,6 +89,15 @@ async function runOne(
     jwksRequests: { before, after },
     notes: api.events.slice(eventsBefore).flatMap(({ event }) => noteFor(event)),
     matched,
+  };
+}
+
+function headersOf(plan: RequestPlan, api: DemoApi): Record<string, string> {
+  if (plan.token === undefined) return {};
+  const proof = plan.proofs?.get(api.name);
+  return {
+    authorization: `${plan.scheme ?? 'Bearer'} ${plan.token}`,
+    ...(proof === undefined ? {} : { dpop: proof }),
   };
 }
 
@@ -125,6 +134,8 @@ function noteFor(event: TokenwardEvent): string[] {
       return [`key set restored from a snapshot: ${event.keys} key(s), fetched ${event.ageSeconds} s ago`];
     case 'snapshot_rejected':
       return [`snapshot not used: ${event.reason}`];
+    case 'replay_store_failed':
+      return ['the DPoP replay store did not answer'];
     case 'verification_failed':
       return [];
   }

@@ -2,42 +2,13 @@
  * The situations the demo walks through, in order. Each says what it shows, prepares its request
  * once (tokens, key rotation, faults, clock jumps), and states the answer both APIs must give.
  */
-import type { ErrorCode } from '@tokenward/core';
 import type { DemoApi } from './apis.js';
+import { dpopScenarios } from './dpop-act.js';
 import { clientCredentialsToken } from './http.js';
+import type { DemoTokens, RequestPlan, Scenario } from './scenario-types.js';
 import { DEMO_JWKS_MAX_AGE, DEMO_STALE_IF_ERROR, type DemoEnvironment, ORDER_SCOPES } from './servers.js';
 
-export interface DemoTokens {
-  /** default server, orders:read + orders:refund. */
-  readonly full: string;
-  /** default server, orders:read only. */
-  readonly readOnly: string;
-  /** The sibling custom server `payments`. */
-  readonly payments: string;
-  /** The org server. */
-  readonly org: string;
-}
-
-export interface Expectation {
-  readonly status: number;
-  readonly code?: ErrorCode;
-}
-
-export interface RequestPlan {
-  readonly method: 'GET' | 'POST';
-  readonly path: string;
-  readonly token: string | undefined;
-}
-
-export interface Scenario {
-  readonly name: string;
-  /** What the scenario shows, narrated before its requests. */
-  readonly story: string;
-  readonly expect: Expectation;
-  /** Key-set requests the issuer must see per API during the request, when that matters. */
-  readonly jwksRequests?: number;
-  prepare(env: DemoEnvironment, tokens: DemoTokens): Promise<RequestPlan>;
-}
+export type { DemoTokens, Expectation, RequestPlan, Scenario } from './scenario-types.js';
 
 /** Tokens by real client_credentials requests to each server's token endpoint. */
 export async function obtainTokens(env: DemoEnvironment): Promise<DemoTokens> {
@@ -127,6 +98,7 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: { status: 401, code: 'ERR_ORG_SERVER_TOKEN' },
     prepare: async (_env, tokens) => getOrders(tokens.org),
   },
+  ...dpopScenarios(),
   {
     name: 'key rotation',
     story:

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { type ApiSettings, type DemoApi, startExpressApi, startFastifyApi } from './apis.js';
 import { DemoClock } from './clock.js';
+import { DEMO_API_ORIGIN } from './dpop-client.js';
 import type { ClientCredentials } from './http.js';
 
 /** Key-set lifetime the issuer announces (`Cache-Control: max-age`), the shortest core honours. */
@@ -45,6 +46,7 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
     clock: clock.now,
     jwksCooldown: DEMO_JWKS_COOLDOWN,
     staleIfError: DEMO_STALE_IF_ERROR,
+    dpop: { mode: 'allowed', origins: [DEMO_API_ORIGIN] },
   };
   const apis: DemoApi[] = [];
   const close = async () => {

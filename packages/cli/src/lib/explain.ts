@@ -156,6 +156,31 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
     action:
       'the token may well be fine: check the introspection client id and secret (or key) and that the server is reachable, then retry',
   },
+  ERR_DPOP_PROOF_INVALID: {
+    meaning:
+      'the DPoP proof sent with the token is not acceptable (form, key, method, URL, age or signature)',
+    action:
+      'make a fresh proof for this exact method and URL (no query), signed by the key the token is bound to, with the ath of this token',
+  },
+  ERR_DPOP_REPLAYED: {
+    meaning: 'this DPoP proof was already used once; every request needs a new one',
+    action: 'create a new proof (new jti, current iat) for every request, including retries',
+  },
+  ERR_DPOP_NONCE_REQUIRED: {
+    meaning: 'the API wants its server nonce in the DPoP proof, and the proof had none or an old one',
+    action: 'retry with a new proof whose nonce claim is the value of the DPoP-Nonce response header',
+  },
+  ERR_DPOP_BINDING_MISMATCH: {
+    meaning:
+      'the token and the way it was sent do not fit: a DPoP-bound token sent as Bearer, an unbound token sent with DPoP, or a proof for another token or key',
+    action:
+      'send a DPoP-bound token as "Authorization: DPoP <token>" with a proof by its key; send unbound tokens as Bearer',
+  },
+  ERR_REPLAY_STORE_UNAVAILABLE: {
+    meaning: 'the API could not check the DPoP proof for reuse because its replay store did not answer',
+    action:
+      'the request may well be fine: retry after Retry-After; API operators should check the store (e.g. Redis)',
+  },
   ERR_CONFIG: {
     meaning: 'the verifier configuration is invalid',
     action: 'fix the flag or option named in the message',

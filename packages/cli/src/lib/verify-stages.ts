@@ -1,6 +1,7 @@
 /**
  * The checks `tokenward verify` reports, in the order core's access-token pipeline runs them
- * (cheapest first: shape, header, issuer, key, signature, claims, time, audience, type, scopes),
+ * (cheapest first: shape, header, issuer, key, signature, claims, time, audience, type, DPoP
+ * binding, scopes),
  * and which check a failure code stopped at. Checks before it passed; checks after it never ran.
  */
 import type { ErrorCode } from '@tokenward/core';
@@ -16,6 +17,7 @@ export type StageName =
   | 'time'
   | 'audience'
   | 'type'
+  | 'dpop'
   | 'scopes'
   | 'active';
 
@@ -35,6 +37,7 @@ const STAGES: readonly Stage[] = [
   { name: 'time', passed: 'within its lifetime (exp, nbf, iat)' },
   { name: 'audience', passed: 'aud names this API' },
   { name: 'type', passed: 'an access token, not an ID token' },
+  { name: 'dpop', passed: 'the DPoP proof fits this method, URL and token, signed by the cnf.jkt key' },
   { name: 'scopes', passed: 'every required scope granted' },
 ];
 
@@ -74,6 +77,11 @@ const STAGE_OF_CODE: Partial<Record<ErrorCode, StageName>> = {
   ERR_TOKEN_NOT_YET_VALID: 'time',
   ERR_AUDIENCE_MISMATCH: 'audience',
   ERR_TYPE_INVALID: 'type',
+  ERR_DPOP_PROOF_INVALID: 'dpop',
+  ERR_DPOP_NONCE_REQUIRED: 'dpop',
+  ERR_DPOP_BINDING_MISMATCH: 'dpop',
+  ERR_DPOP_REPLAYED: 'dpop',
+  ERR_REPLAY_STORE_UNAVAILABLE: 'dpop',
   ERR_INSUFFICIENT_SCOPE: 'scopes',
   ERR_TOKEN_INACTIVE: 'active',
   ERR_INTROSPECTION_FAILED: 'active',
@@ -96,6 +104,7 @@ export function stageResults(
     readonly issMissing: boolean;
     readonly scopesRequired: boolean;
     readonly introspection?: 'jwt' | 'opaque' | undefined;
+    readonly dpopProof?: boolean;
   },
 ): StageResult[] {
   const stages = stagesFor(options.introspection);
@@ -108,6 +117,13 @@ export function stageResults(
   const failedAt = failed === undefined ? stages.length : stages.findIndex((stage) => stage.name === failed);
   return stages.map((stage, index) => {
     if (index < failedAt) {
+      if (stage.name === 'dpop' && options.dpopProof !== true) {
+        return {
+          name: stage.name,
+          status: 'pass',
+          detail: 'not DPoP-bound (no cnf.jkt), so no proof needed',
+        };
+      }
       const skipped = stage.name === 'scopes' && !options.scopesRequired;
       return {
         name: stage.name,

@@ -10,6 +10,9 @@ const SCENARIOS = [
   'tampered signature',
   'sibling server token',
   'org-server token',
+  'DPoP-bound token',
+  'DPoP proof replayed',
+  'DPoP token as Bearer',
   'key rotation',
   'key set down, stale keys',
   'key set down, window over',
@@ -52,7 +55,7 @@ export function demoCases(): void {
       expect(summary).not.toContain('✗');
       expect(summary).toContain('gateway act (through NGINX): 6 of 6 outcomes matched');
       expect(summary).toContain('step-up act: 8 of 8 outcomes matched');
-      expect(summary).toContain('✓ all 34 outcomes matched');
+      expect(summary).toContain('✓ all 40 outcomes matched');
       expect(run.stdout).toContain('Step-up act: POST /payouts wants a two-factor sign-in');
       expect(run.stdout).toContain('WWW-Authenticate: Bearer realm="api", error="insufficient_scope"');
       expect(run.stdout).toContain('client → NGINX (auth_request, the gateway README recipe) → API');
@@ -99,10 +102,14 @@ export function demoCases(): void {
       const row = (scenario: string, api: string) =>
         demo.results.find((result) => result.scenario === scenario && result.api === api)!;
       for (const api of ['Express', 'Fastify']) {
-        expect(row('no token', api).got).toMatchObject({
-          status: 401,
-          wwwAuthenticate: 'Bearer realm="api", scope="orders:read"',
-        });
+        // The APIs take DPoP beside Bearer: both challenges, side by side (RFC 9449 section 7.1).
+        expect(row('no token', api).got).toMatchObject({ status: 401 });
+        expect(row('no token', api).got.wwwAuthenticate).toMatch(
+          /^Bearer realm="api", scope="orders:read", DPoP realm="api", algs="ES256 /,
+        );
+        expect(row('DPoP-bound token', api).got.status).toBe(200);
+        expect(row('DPoP proof replayed', api).got.code).toBe('ERR_DPOP_REPLAYED');
+        expect(row('DPoP token as Bearer', api).got.code).toBe('ERR_DPOP_BINDING_MISMATCH');
         expect(row('org-server token', api).got.code).toBe('ERR_ORG_SERVER_TOKEN');
         const rotation = row('key rotation', api).jwksRequests;
         expect(rotation.after - rotation.before).toBe(1);

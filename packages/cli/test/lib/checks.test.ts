@@ -112,6 +112,7 @@ describe('stageResults', () => {
       'time:pass',
       'audience:fail',
       'type:skip',
+      'dpop:skip',
       'scopes:skip',
     ]);
     expect(results[7]?.detail).toBe('expected aud');

@@ -9,10 +9,14 @@ import { createAccessTokenPipeline } from '../../src/lib/access-token/pipeline.j
 import { createIssuerKeys } from '../../src/lib/keys/issuer-keys.js';
 import { resolveVerifierOptions } from '../../src/lib/options/resolve.js';
 import { nodeSignatures } from '../../src/lib/runtime/node/node-crypto.js';
+import { nodeDigests } from '../../src/lib/runtime/node/node-digests.js';
 import { nodeCodec } from '../../src/lib/runtime/node/node-runtime.js';
 import type { SignaturePrimitive } from '../../src/runtime.js';
 import { ISSUER, MockIdp } from './mock-idp.js';
 import { keysConfig, manualClock, rejection, rsaKey, type TestRsaKey } from './support.js';
+
+/** A bearer presentation with no per-call requirements (the pipeline's second argument). */
+const BEARER = { checks: undefined, dpop: undefined };
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -62,21 +66,22 @@ it('does not serve from cache a token whose key left the key set while it was be
   const pipeline = createAccessTokenPipeline(settings, [{ ...settings.issuers[0]!, keys }], {
     signatures,
     codec: nodeCodec,
+    digests: nodeDigests,
   });
   const now = Math.floor(clock.now() / 1000);
   const oldToken = tokenOf(first, now);
 
-  const pending = pipeline(oldToken, undefined, false);
+  const pending = pipeline(oldToken, BEARER, false);
   // While k1 is being imported, the issuer rotates: k2 only. A token of k2 makes us see it.
   await importing;
   idp.keys = [second.jwk];
-  await pipeline(tokenOf(second, now), undefined, false);
+  await pipeline(tokenOf(second, now), BEARER, false);
   expect(keys.generation).toBe(2);
   releaseImport();
   // Verified with the key it had when the request began.
   await expect(pending).resolves.toMatchObject({ subject: 'alice' });
 
   // Asked again, k1 is gone: the answer comes from the current key set, not from the cache.
-  const again = await rejection(Promise.resolve().then(() => pipeline(oldToken, undefined, false)));
+  const again = await rejection(Promise.resolve().then(() => pipeline(oldToken, BEARER, false)));
   expect(again.code).toBe('ERR_KEY_NOT_FOUND');
 });

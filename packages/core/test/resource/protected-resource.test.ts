@@ -57,7 +57,7 @@ describe('protected resource metadata (RFC 9728)', () => {
     const verifier = {
       issuers: ['https://acme.okta.com/oauth2/default', 'https://acme.okta.com/oauth2/aus1'],
       resource: 'https://mcp.example.com/mcp',
-      dpop: { algorithms: ['ES256', 'EdDSA'], required: true },
+      dpop: { algorithms: ['ES256', 'EdDSA'], mode: 'required' as const },
     };
     const { url, path, document } = protectedResourceMetadata(verifier, {
       scopesSupported: ['mcp:tools', 'mcp:tools'],

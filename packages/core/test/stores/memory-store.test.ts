@@ -125,7 +125,7 @@ describe('createMemoryStore: get/set cache', () => {
 describe('createMemoryStore: options', () => {
   it('throws ERR_CONFIG naming the option', () => {
     expect(() => createMemoryStore({ max: 0 })).toThrow(
-      '`max` must be an integer from 1 to 10000000; found number 0',
+      '`max` must be an integer from 1 to 1000000; found number 0',
     );
     expect(() => createMemoryStore({ clock: 5 as unknown as () => number })).toThrow(
       '`clock` must be a function',

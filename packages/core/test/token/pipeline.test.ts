@@ -6,8 +6,10 @@ import {
   createAccessTokenPipeline,
   type VerifyTarget,
 } from '../../src/lib/access-token/pipeline.js';
+import type { CallChecks, CallOptions } from '../../src/lib/checks/call-checks.js';
 import type { IssuerKeys, ResolvedKey } from '../../src/lib/keys/issuer-keys.js';
 import { resolveVerifierOptions } from '../../src/lib/options/resolve.js';
+import { nodeDigests } from '../../src/lib/runtime/node/node-digests.js';
 import { nodeCodec } from '../../src/lib/runtime/node/node-runtime.js';
 import type { AccessTokenVerifierOptions } from '../../src/options.js';
 import type { SignaturePrimitive } from '../../src/runtime.js';
@@ -93,7 +95,11 @@ function setup(options: Partial<AccessTokenVerifierOptions> = {}, mode: 'sync' |
   }));
   const primitive = countingPrimitive(mode);
   return {
-    pipeline: createAccessTokenPipeline(settings, targets, { signatures: primitive, codec: nodeCodec }),
+    pipeline: createAccessTokenPipeline(settings, targets, {
+      signatures: primitive,
+      codec: nodeCodec,
+      digests: nodeDigests,
+    }),
     keys,
     primitive,
     clock,
@@ -113,7 +119,11 @@ const claims = (extra: Record<string, unknown> = {}) => ({
 const token = (extra: Record<string, unknown> = {}, header: Record<string, unknown> = {}, kid = 'k1') =>
   compactJws({ alg: 'RS256', kid, ...header }, claims(extra), signature(kid));
 
-const run = async (s: Setup, value: unknown) => s.pipeline(value, undefined, false);
+/** A bearer presentation with these requirements (the pipeline's second argument). */
+const bearer = (checks: CallChecks): CallOptions => ({ checks, dpop: undefined });
+const BEARER = bearer({});
+
+const run = async (s: Setup, value: unknown) => s.pipeline(value, BEARER, false);
 const untouched = (s: Setup) => {
   expect(s.keys.default.gets).toEqual([]);
   expect(s.keys.payments.gets).toEqual([]);
@@ -144,7 +154,7 @@ describe('access-token pipeline: keys and signature', () => {
   it('answers synchronously when the key is cached and the primitive is synchronous', async () => {
     const s = setup();
     await s.keys.default.warm();
-    const outcome = s.pipeline(token(), undefined, false);
+    const outcome = s.pipeline(token(), BEARER, false);
     expect(outcome).not.toBeInstanceOf(Promise);
     expect((outcome as AccessTokenResult).subject).toBe('alice');
     expect(s.keys.default.gets).toEqual([]);
@@ -152,7 +162,7 @@ describe('access-token pipeline: keys and signature', () => {
 
   it('awaits getKey when the key is not cached, then verifies', async () => {
     const s = setup();
-    const outcome = s.pipeline(token(), undefined, false);
+    const outcome = s.pipeline(token(), BEARER, false);
     expect(outcome).toBeInstanceOf(Promise);
     expect((await outcome).issuer).toBe(DEFAULT);
     expect(s.keys.default.gets).toEqual(['k1']);
@@ -195,11 +205,11 @@ describe('access-token pipeline: keys and signature', () => {
 
   it('in synchronous mode refuses a key that is not imported with ERR_KEY_NOT_CACHED, fetching nothing', async () => {
     const s = setup();
-    expect((await failureOf(() => s.pipeline(token(), undefined, true))).code).toBe('ERR_KEY_NOT_CACHED');
+    expect((await failureOf(() => s.pipeline(token(), BEARER, true))).code).toBe('ERR_KEY_NOT_CACHED');
     expect(s.keys.default.gets).toEqual([]);
     expect(s.primitive.verifications).toBe(0);
     await s.keys.default.warm();
-    const outcome = s.pipeline(token(), undefined, true);
+    const outcome = s.pipeline(token(), BEARER, true);
     expect(outcome).not.toBeInstanceOf(Promise);
     expect((outcome as AccessTokenResult).subject).toBe('alice');
   });
@@ -225,11 +235,15 @@ describe("access-token pipeline: this call's requirements", () => {
     const s = setup();
     const value = token();
     const needsWrite = { scopes: ['orders:write'] };
-    expect((await failureOf(() => s.pipeline(value, needsWrite, false))).code).toBe('ERR_INSUFFICIENT_SCOPE');
-    expect((await s.pipeline(value, { scopes: ['orders:read'] }, false)).subject).toBe('alice');
+    expect((await failureOf(() => s.pipeline(value, bearer(needsWrite), false))).code).toBe(
+      'ERR_INSUFFICIENT_SCOPE',
+    );
+    expect((await s.pipeline(value, bearer({ scopes: ['orders:read'] }), false)).subject).toBe('alice');
     expect(s.primitive.verifications).toBe(1);
-    expect((await failureOf(() => s.pipeline(value, needsWrite, false))).code).toBe('ERR_INSUFFICIENT_SCOPE');
-    expect((await failureOf(() => s.pipeline(value, { claims: { sub: 'bob' } }, false))).code).toBe(
+    expect((await failureOf(() => s.pipeline(value, bearer(needsWrite), false))).code).toBe(
+      'ERR_INSUFFICIENT_SCOPE',
+    );
+    expect((await failureOf(() => s.pipeline(value, bearer({ claims: { sub: 'bob' } }), false))).code).toBe(
       'ERR_CLAIM_INVALID',
     );
     expect(s.primitive.verifications).toBe(1);
@@ -239,7 +253,7 @@ describe("access-token pipeline: this call's requirements", () => {
     const s = setup({ realm: 'orders' });
     let error: unknown;
     try {
-      await s.pipeline(token(), { scopes: ['orders:write'] }, false);
+      await s.pipeline(token(), bearer({ scopes: ['orders:write'] }), false);
     } catch (caught) {
       error = caught;
     }

@@ -3,12 +3,13 @@
  * token that fails cheaply never costs a signature check or a fetch. The answer is synchronous
  * whenever the key is imported and the signature primitive is synchronous (the Node entry).
  */
+import type { DpopRequest } from '../../dpop.js';
 import { TokenwardError } from '../../errors.js';
 import { reportVerificationFailure } from '../../events.js';
 import type { Runtime, SignaturePrimitive } from '../../runtime.js';
 import { scopesOf } from '../../scopes.js';
 import type { AccessTokenClaims, AccessTokenResult, JwtHeader } from '../../types.js';
-import { applyCallChecks, type CallChecks } from '../checks/call-checks.js';
+import { applyCallChecks, type CallOptions } from '../checks/call-checks.js';
 import { ALWAYS_REQUIRED, checkClaimTypes, checkLifetime, VENDOR_REQUIRED } from '../checks/claim-values.js';
 import {
   audienceList,
@@ -18,6 +19,7 @@ import {
   checkTimes,
 } from '../checks/claims.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
+import { challengeSchemes, createDpopBinding } from '../dpop/binding.js';
 import type { IssuerKeys, ResolvedKey } from '../keys/issuer-keys.js';
 import { quoteKid } from '../keys/key-index.js';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from '../options/resolve.js';
@@ -39,45 +41,66 @@ export interface VerifyTarget extends ResolvedIssuer {
 }
 
 /**
- * Verifies one token and this call's requirements (already validated). Failures are reported
- * (event, realm) before they are thrown or rejected. With `synchronous`, a key that is not
- * imported yet is a failure (`ERR_KEY_NOT_CACHED`) instead of a fetch, so with a synchronous
- * signature primitive the answer is never a promise.
+ * Verifies one token, how it was presented (bearer, or DPoP with a proof) and this call's
+ * requirements (already validated). Failures are reported (event, realm, challenges) before they
+ * are thrown or rejected. With `synchronous`, a key that is not imported yet is a failure
+ * (`ERR_KEY_NOT_CACHED`) instead of a fetch, so with a synchronous signature primitive the answer
+ * to a bearer token is never a promise.
  */
 export type AccessTokenPipeline = (
   token: unknown,
-  checks: CallChecks | undefined,
+  call: CallOptions,
   synchronous: boolean,
 ) => AccessTokenResult | Promise<AccessTokenResult>;
 
 export function createAccessTokenPipeline(
   settings: ResolvedVerifierOptions,
   targets: readonly VerifyTarget[],
-  { signatures, codec, tracing }: Pick<Runtime, 'signatures' | 'codec' | 'tracing'>,
+  runtime: Pick<Runtime, 'signatures' | 'codec' | 'digests' | 'tracing'>,
 ): AccessTokenPipeline {
+  const { signatures, codec, tracing } = runtime;
+  const binding = createDpopBinding(settings.dpop, runtime, settings.clock, settings.onEvent);
   const route = createIssuerRouter(targets, settings.orgServerRules);
   const cache =
     settings.resultCacheMax > 0 ? createResultCache<AccessTokenResult>(settings.resultCacheMax) : undefined;
   const timePolicy = { clockTolerance: settings.clockTolerance, maxTokenAge: settings.maxTokenAge };
   const trustedIssuers = Object.freeze(targets.map((target) => target.issuer));
+  const schemes = challengeSchemes(settings.dpop);
   const failed = (
     error: unknown,
     issuer: string | undefined,
     header: JwtHeader | undefined,
     trace: VerifyTrace | undefined,
+    dpop: DpopRequest | undefined,
   ) => {
     recordToken(trace, issuer, header);
-    return reportVerificationFailure(settings.onEvent, settings.realm, error, issuer, trustedIssuers);
+    return reportVerificationFailure(
+      settings.onEvent,
+      settings.realm,
+      error,
+      issuer,
+      trustedIssuers,
+      dpop === undefined ? schemes?.bearer : schemes?.dpop,
+    );
   };
 
   function verifyAccessToken(
     token: unknown,
-    checks: CallChecks | undefined,
+    { checks, dpop }: CallOptions,
     synchronous: boolean,
     trace: VerifyTrace | undefined,
   ): AccessTokenResult | Promise<AccessTokenResult> {
     let issuer: string | undefined;
     let header: JwtHeader | undefined;
+    // How the token was presented, then this call's requirements, then (DPoP) the proof burned.
+    const finish = (result: AccessTokenResult) =>
+      binding.accept(result, dpop, (accepted) => applyCallChecks(accepted, checks, settings));
+    const settle = (outcome: AccessTokenResult | Promise<AccessTokenResult>) =>
+      outcome instanceof Promise
+        ? outcome.then(undefined, (error: unknown) =>
+            Promise.reject(failed(error, issuer, header, trace, dpop)),
+          )
+        : outcome;
     try {
       // 0. A token verified before skips to its times and this call's requirements.
       if (cache !== undefined && typeof token === 'string') {
@@ -88,8 +111,7 @@ export function createAccessTokenPipeline(
           header = hit.result.header;
           if (trace !== undefined) trace.cacheHit = true;
           checkTimes(hit.result.claims, now, timePolicy);
-          applyCallChecks(hit.result, checks, settings);
-          return hit.result;
+          return settle(finish(hit.result));
         }
       }
       // 1. Size and shape; the header judged against every issuer's algorithms, before the
@@ -110,9 +132,9 @@ export function createAccessTokenPipeline(
           ? target.keys.getKey(kid, alg).then((resolved) => proveSignature(signatures, jwt, target, resolved))
           : proveSignature(signatures, jwt, target, imported);
       // 5. Claims, lifetime, then the token's kind before its audience (an ID token sent to an API
-      // is told it is one, not that its audience is wrong); 6. the result, cached; 7. this call's
-      // scopes and claims.
-      const accept = (generation: number): AccessTokenResult => {
+      // is told it is one, not that its audience is wrong); 6. the result, cached; 7. how it was
+      // presented and this call's scopes and claims.
+      const accept = (generation: number): AccessTokenResult | Promise<AccessTokenResult> => {
         const vendorShaped = target.server.kind !== 'other';
         const claims = checkClaimTypes(jwt.payload, vendorShaped ? VENDOR_REQUIRED : ALWAYS_REQUIRED);
         checkTimes(claims, settings.clock(), timePolicy);
@@ -132,27 +154,28 @@ export function createAccessTokenPipeline(
           generation,
           validUntil: (claims.exp + settings.clockTolerance) * 1000,
         });
-        applyCallChecks(result, checks, settings);
-        return result;
+        return finish(result);
       };
-      if (typeof proof === 'number') return accept(proof);
+      if (typeof proof === 'number') return settle(accept(proof));
       return proof
         .then(accept)
-        .then(undefined, (error: unknown) => Promise.reject(failed(error, target.issuer, jwt.header, trace)));
+        .then(undefined, (error: unknown) =>
+          Promise.reject(failed(error, target.issuer, jwt.header, trace, dpop)),
+        );
     } catch (error) {
-      throw failed(error, issuer, header, trace);
+      throw failed(error, issuer, header, trace, dpop);
     }
   }
 
   // Published only while something subscribes to the verify channel; otherwise one check per call.
-  return (token, checks, synchronous) => {
+  return (token, call, synchronous) => {
     const channel = tracing?.verify;
-    if (!isTraced(channel)) return verifyAccessToken(token, checks, synchronous, undefined);
+    if (!isTraced(channel)) return verifyAccessToken(token, call, synchronous, undefined);
     const trace = verifyTrace('access_token');
     return traceOperation(
       channel,
       trace,
-      () => verifyAccessToken(token, checks, synchronous, trace),
+      () => verifyAccessToken(token, call, synchronous, trace),
       (context, result) => recordToken(context, result.issuer, result.header),
     );
   };

@@ -9,7 +9,8 @@ import { reportVerificationFailure } from '../../events.js';
 import type { Runtime, Transport } from '../../runtime.js';
 import type { AccessTokenResult } from '../../types.js';
 import type { AccessTokenPipeline } from '../access-token/pipeline.js';
-import { applyCallChecks, type CallChecks } from '../checks/call-checks.js';
+import { applyCallChecks, type CallOptions } from '../checks/call-checks.js';
+import { challengeSchemes, createDpopBinding } from '../dpop/binding.js';
 import { createDiscovery } from '../keys/discovery.js';
 import { KEY_DEFAULTS } from '../keys/issuer-keys-config.js';
 import { joinBoundMs } from '../keys/shared-flight.js';
@@ -33,7 +34,7 @@ export interface IntrospectingPipelineDeps {
   /** The local checks, for JWTs (absent for `createIntrospectionVerifier`). */
   readonly local: AccessTokenPipeline;
   readonly transport: Transport;
-  readonly runtime: Pick<Runtime, 'codec' | 'tracing'>;
+  readonly runtime: Pick<Runtime, 'signatures' | 'codec' | 'digests' | 'tracing'>;
 }
 
 export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): AccessTokenPipeline {
@@ -91,6 +92,10 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
     clock: settings.clock,
     joinBoundMs: joinBoundMs(settings.keyTiming.httpTimeoutMs ?? KEY_DEFAULTS.httpTimeoutMs),
   });
+  // An introspected token is bound to a key when the answer says so (RFC 9449 section 6.2): the
+  // same presentation rules and proof checks as a JWT's.
+  const binding = createDpopBinding(settings.dpop, deps.runtime, settings.clock, settings.onEvent);
+  const schemes = challengeSchemes(settings.dpop);
   const policy = {
     clockTolerance: settings.clockTolerance,
     maxTokenAge: settings.maxTokenAge,
@@ -147,54 +152,66 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
   async function reported(
     work: Promise<AccessTokenResult>,
     issuer: string | undefined,
+    call: CallOptions,
   ): Promise<AccessTokenResult> {
     try {
       return await work;
     } catch (error) {
-      throw reportVerificationFailure(settings.onEvent, settings.realm, error, issuer, trustedIssuers);
+      throw failed(error, issuer, call);
     }
   }
+
+  const failed = (error: unknown, issuer: string | undefined, call: CallOptions) =>
+    reportVerificationFailure(
+      settings.onEvent,
+      settings.realm,
+      error,
+      issuer,
+      trustedIssuers,
+      call.dpop === undefined ? schemes?.bearer : schemes?.dpop,
+    );
 
   async function introspectedThenChecked(
     token: string,
     servers: readonly IntrospectionServer[],
-    checks: CallChecks | undefined,
+    { checks, dpop }: CallOptions,
   ): Promise<AccessTokenResult> {
     const result = await introspect(token, servers);
-    applyCallChecks(result, checks, settings);
-    return result;
+    return binding.accept(result, dpop, (accepted) => applyCallChecks(accepted, checks, settings));
   }
 
   /** `mode: 'always'`: the JWT passed every local check (and this call's); now the server must agree. */
-  async function confirmed(verified: Promise<AccessTokenResult>, token: string): Promise<AccessTokenResult> {
+  async function confirmed(
+    verified: Promise<AccessTokenResult>,
+    token: string,
+    call: CallOptions,
+  ): Promise<AccessTokenResult> {
     const result = await verified;
     const server = byIssuer.get(result.issuer)!;
-    await reported(introspect(token, [server]), result.issuer);
+    await reported(introspect(token, [server]), result.issuer, call);
     return result;
   }
 
-  return (token, checks, synchronous) => {
+  return (token, call, synchronous) => {
     const jwt = isJwtShaped(token);
     const orgServer =
       jwt && orgServers.size > 0 ? orgServers.get(issuerOfJwt(token, deps.runtime.codec) ?? '') : undefined;
     const asks = mode === 'only' || !jwt || orgServer !== undefined || mode === 'always';
-    if (!asks) return local(token, checks, synchronous);
+    if (!asks) return local(token, call, synchronous);
     if (synchronous) {
       throw configError(
         'verifySync never makes network calls and this token must be introspected; use verify',
       );
     }
     if (mode === 'always' && jwt && orgServer === undefined) {
-      return confirmed(Promise.resolve(local(token, checks, false)), token as string);
+      return confirmed(Promise.resolve(local(token, call, false)), token as string, call);
     }
     const servers = orgServer === undefined ? opaqueServers : [orgServer];
     try {
       const checked = checkOpaqueToken(token, settings.maxTokenSize);
-      return reported(introspectedThenChecked(checked, servers, checks), orgServer?.issuer);
+      return reported(introspectedThenChecked(checked, servers, call), orgServer?.issuer, call);
     } catch (error) {
-      return Promise.reject(
-        reportVerificationFailure(settings.onEvent, settings.realm, error, undefined, trustedIssuers),
-      );
+      return Promise.reject(failed(error, undefined, call));
     }
   };
 }

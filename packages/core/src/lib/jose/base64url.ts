@@ -1,7 +1,7 @@
 /**
- * Strict base64url (RFC 7515 §2, App. C): URL-safe alphabet, no padding, no whitespace, and a
+ * Strict base64url (RFC 7515 section 2, App. C): URL-safe alphabet, no padding, no whitespace, and a
  * canonical final character. Lenient decoders accept `=`, `+`, `/`, spaces, or stray low bits in
- * the last character, which lets one token have many spellings (RFC 7515 §2); we accept one.
+ * the last character, which lets one token have many spellings (RFC 7515 section 2); we accept one.
  */
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
@@ -49,5 +49,28 @@ export function decodeBase64url(input: string): Uint8Array | undefined {
   }
   // The bits left over after the last whole byte must be zero, else the encoding is not canonical.
   if ((bits & ((1 << bitCount) - 1)) !== 0) return undefined;
+  return output;
+}
+
+/** `bytes` as unpadded base64url (RFC 7515 section 2), for digests and MACs tokenward writes itself. */
+export function encodeBase64url(bytes: Uint8Array): string {
+  let output = '';
+  let index = 0;
+  for (; index + 2 < bytes.length; index += 3) {
+    const chunk = (bytes[index]! << 16) | (bytes[index + 1]! << 8) | bytes[index + 2]!;
+    output +=
+      ALPHABET[chunk >> 18]! +
+      ALPHABET[(chunk >> 12) & 63]! +
+      ALPHABET[(chunk >> 6) & 63]! +
+      ALPHABET[chunk & 63]!;
+  }
+  const rest = bytes.length - index;
+  if (rest === 1) {
+    const chunk = bytes[index]! << 16;
+    output += ALPHABET[chunk >> 18]! + ALPHABET[(chunk >> 12) & 63]!;
+  } else if (rest === 2) {
+    const chunk = (bytes[index]! << 16) | (bytes[index + 1]! << 8);
+    output += ALPHABET[chunk >> 18]! + ALPHABET[(chunk >> 12) & 63]! + ALPHABET[(chunk >> 6) & 63]!;
+  }
   return output;
 }

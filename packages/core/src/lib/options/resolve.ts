@@ -7,6 +7,7 @@ import type { EventHandler } from '../../events.js';
 import type { AccessTokenVerifierOptions } from '../../options.js';
 import { acrValueList } from '../../requirements.js';
 import type { Transport } from '../../runtime.js';
+import { type ResolvedDpopOptions, resolveDpopOptions } from '../dpop/options.js';
 import { type ResolvedIntrospection, resolveIntrospection } from '../introspection/options.js';
 import { canonicalResource } from '../resource/canonical.js';
 import {
@@ -67,6 +68,8 @@ export interface ResolvedVerifierOptions {
   readonly acrLevels: readonly string[] | undefined;
   /** Token introspection, when configured. */
   readonly introspection: ResolvedIntrospection | undefined;
+  /** DPoP settings, or `undefined` for bearer tokens only. */
+  readonly dpop: ResolvedDpopOptions | undefined;
 }
 
 const SETTING_NAMES = [
@@ -94,6 +97,7 @@ const SETTING_NAMES = [
   'acrLevels',
   'resource',
   'introspection',
+  'dpop',
 ] as const;
 const SINGLE_NAMES: ReadonlySet<string> = new Set([...ISSUER_OPTION_NAMES, ...SETTING_NAMES]);
 const MULTI_NAMES: ReadonlySet<string> = new Set(['issuers', ...SETTING_NAMES]);
@@ -178,6 +182,7 @@ export function resolveVerifierOptions(
       }
       return value;
     }),
+    dpop: resolveDpopOptions(options.dpop),
   };
 }
 

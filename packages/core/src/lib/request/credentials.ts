@@ -6,8 +6,8 @@
 import { TokenwardError } from '../../errors.js';
 import { countRawLines, type HeaderSource, headerValue, headerValues } from './headers.js';
 
-/** The authentication scheme credentials came with. */
-export type CredentialScheme = 'Bearer';
+/** The authentication scheme credentials came with: `Bearer` (RFC 6750), or `DPoP` (RFC 9449 section 7.1). */
+export type CredentialScheme = 'Bearer' | 'DPoP';
 
 /** Where the credentials were found. */
 export type CredentialSource = 'header' | 'query' | 'form';
@@ -43,8 +43,8 @@ export interface CredentialPolicy {
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 // RFC 9110 section 5.6.2 token, the auth-scheme.
 const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// A second `Bearer` credential after a comma: duplicate header lines joined into one.
-const JOINED_BEARER = /,[ \t]*bearer(?:[ \t]|$)/i;
+// A second `Bearer` or `DPoP` credential after a comma: duplicate header lines joined into one.
+const JOINED_CREDENTIALS = /,[ \t]*(?:bearer|dpop)(?:[ \t]|$)/i;
 const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i;
 
 /** What the search for credentials found. */
@@ -61,10 +61,15 @@ export type CredentialSearch =
  * Throws `ERR_INVALID_REQUEST` for a malformed or repeated `Authorization` header, a scheme
  * without a token, a repeated `access_token`, or a token sent in more than one way (RFC 6750
  * sections 2 and 3.1) — also when the other way is one the route does not accept: an
- * `access_token` beside the header is refused, not ignored.
+ * `access_token` beside the header is refused, not ignored. With `acceptDpop` (the verifier has a
+ * `dpop` option), `Authorization: DPoP <token>` counts too (RFC 9449 section 7.1).
  */
-export function findCredentials(request: CredentialRequest, policy: CredentialPolicy): CredentialSearch {
-  const header = fromAuthorization(request);
+export function findCredentials(
+  request: CredentialRequest,
+  policy: CredentialPolicy,
+  acceptDpop = false,
+): CredentialSearch {
+  const header = fromAuthorization(request, acceptDpop);
   const inQuery =
     header.found !== undefined || policy.allowQuery === true ? parameterValues(queryOf(request)) : [];
   const inForm =
@@ -91,7 +96,7 @@ export function extractCredentials(
 
 const NO_HEADER: CredentialSearch = Object.freeze({ found: undefined, otherScheme: undefined });
 
-function fromAuthorization(request: CredentialRequest): CredentialSearch {
+function fromAuthorization(request: CredentialRequest, acceptDpop: boolean): CredentialSearch {
   const values = headerValues(request, 'authorization');
   if (values.length === 0) return NO_HEADER;
   const lines =
@@ -107,18 +112,21 @@ function fromAuthorization(request: CredentialRequest): CredentialSearch {
   if (!SCHEME.test(scheme)) {
     throw invalidRequest('Authorization header is not "<scheme> <credentials>" (RFC 9110 section 11.6.2)');
   }
-  if (scheme.toLowerCase() !== 'bearer') {
-    if (JOINED_BEARER.test(value)) throw severalCredentials();
+  const lowerScheme = scheme.toLowerCase();
+  const accepted: CredentialScheme | undefined =
+    lowerScheme === 'bearer' ? 'Bearer' : acceptDpop && lowerScheme === 'dpop' ? 'DPoP' : undefined;
+  if (accepted === undefined) {
+    if (JOINED_CREDENTIALS.test(value)) throw severalCredentials();
     // Another scheme (Basic, ...) is not credentials for this API: the request has none for us.
     return { found: undefined, otherScheme: scheme };
   }
   const token = space === -1 ? '' : value.slice(skipSpaces(value, space));
-  if (token === '') throw invalidRequest('Authorization header has the Bearer scheme but no token');
+  if (token === '') throw invalidRequest(`Authorization header has the ${accepted} scheme but no token`);
   if (token.includes(',')) throw severalCredentials();
   if (!B64TOKEN.test(token)) {
-    throw invalidRequest('Bearer credentials must be a single b64token (RFC 6750 section 2.1)');
+    throw invalidRequest(`${accepted} credentials must be a single b64token (RFC 6750 section 2.1)`);
   }
-  return { found: { scheme: 'Bearer', token, source: 'header' } };
+  return { found: { scheme: accepted, token, source: 'header' } };
 }
 
 /** RFC 9110 section 5.5 OWS around a field value; the usual value has none and is returned as it is. */

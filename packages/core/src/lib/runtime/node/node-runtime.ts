@@ -10,6 +10,7 @@ import { isCanonicalBase64url } from '../../jose/base64url.js';
 import { type DiagnosticsChannelModule, tracingFrom } from '../../tracing/channels.js';
 import { createFetchTransport } from '../portable/fetch-transport.js';
 import { nodeSignatures } from './node-crypto.js';
+import { nodeDigests } from './node-digests.js';
 import { createUndiciTransport } from './undici-transport.js';
 
 export { createUndiciTransport, type UndiciTransportOptions } from './undici-transport.js';
@@ -25,6 +26,7 @@ export const nodeCodec: TokenCodec = {
 
 export const nodeRuntime: Runtime = {
   signatures: nodeSignatures,
+  digests: nodeDigests,
   codec: nodeCodec,
   tracing: tracingFrom(diagnosticsChannel as unknown as DiagnosticsChannelModule),
   createTransport: ({ fetch }) =>

@@ -8,6 +8,7 @@ import { decodeBase64url } from '../../jose/base64url.js';
 import { type DiagnosticsChannelModule, type Tracing, tracingFrom } from '../../tracing/channels.js';
 import { createFetchTransport } from './fetch-transport.js';
 import { webSignatures } from './web-crypto.js';
+import { webDigests } from './web-digests.js';
 
 export const portableCodec: TokenCodec = { decodeBase64url };
 
@@ -26,6 +27,7 @@ function builtinTracing(): Tracing | undefined {
 
 export const webRuntime: Runtime = {
   signatures: webSignatures,
+  digests: webDigests,
   codec: portableCodec,
   tracing: /* @__PURE__ */ builtinTracing(),
   createTransport: ({ fetch }) => createFetchTransport({ fetch }),

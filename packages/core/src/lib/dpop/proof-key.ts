@@ -1,0 +1,62 @@
+/**
+ * The public key a DPoP proof carries in its `jwk` header: public members only, a shape that fits
+ * the proof's `alg`, and its RFC 7638 thumbprint input, the value a bound token's `cnf.jkt` names.
+ */
+import { TokenwardError } from '../../errors.js';
+import type { JsonWebKeyLike } from '../../runtime.js';
+import { describeShape, shapeServes } from '../jose/algorithms.js';
+import { isPlainObject } from '../options/option-checks.js';
+
+/** Members holding private or symmetric key material (RFC 7518 section 6.2.2, section 6.3.2, section 6.4.1; RFC 8037 section 2). */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
+
+/** RFC 7638 section 3.2: the required members of each key type, in lexicographic order, `kty` among them. */
+const REQUIRED_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  EC: ['crv', 'kty', 'x', 'y'],
+  RSA: ['e', 'kty', 'n'],
+  OKP: ['crv', 'kty', 'x'],
+};
+
+export interface ProofKey {
+  /** The key reduced to its required members: what is imported, so equal thumbprints import equal keys. */
+  readonly jwk: JsonWebKeyLike;
+  /** RFC 7638 section 3.3 input: the required members as JSON, no whitespace, sorted. Hash it for the thumbprint. */
+  readonly thumbprintInput: string;
+}
+
+/** Reads the proof header's `jwk` for `alg` (RFC 9449 section 4.3 checks 5 and 7), or throws `ERR_DPOP_PROOF_INVALID`. */
+export function readProofKey(jwk: unknown, alg: string): ProofKey {
+  if (!isPlainObject(jwk)) {
+    throw invalidProof('header must carry the public key as a "jwk" object (RFC 9449 section 4.2)');
+  }
+  const held = PRIVATE_MEMBERS.filter((member) => member in jwk);
+  if (held.length > 0) {
+    throw invalidProof(
+      `header "jwk" holds private key material (${held.join(', ')}); only the public key may be sent (RFC 9449 section 4.3 check 7)`,
+    );
+  }
+  const { kty, crv } = jwk;
+  if (typeof kty !== 'string' || (crv !== undefined && typeof crv !== 'string')) {
+    throw invalidProof('header "jwk" needs a string "kty" (and "crv", when present, a string)');
+  }
+  if (!shapeServes(kty, crv, alg)) {
+    throw invalidProof(
+      `header "jwk" is ${describeShape(kty.slice(0, 8), crv?.slice(0, 16))}, which cannot sign ${alg}`,
+    );
+  }
+  const members = REQUIRED_MEMBERS[kty]!;
+  const reduced: Record<string, string> = {};
+  for (const member of members) {
+    const value = jwk[member];
+    if (typeof value !== 'string' || value === '') {
+      throw invalidProof(`header "jwk" (${kty}) needs the member "${member}" as a non-empty string`);
+    }
+    reduced[member] = value;
+  }
+  // Built in `members` order, so JSON.stringify writes them sorted, as RFC 7638 section 3.3 requires.
+  return { jwk: Object.freeze(reduced), thumbprintInput: JSON.stringify(reduced) };
+}
+
+export function invalidProof(message: string, cause?: unknown): TokenwardError {
+  return new TokenwardError('ERR_DPOP_PROOF_INVALID', `DPoP proof ${message}`, { cause });
+}

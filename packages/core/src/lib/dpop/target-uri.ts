@@ -1,0 +1,131 @@
+/**
+ * The `htu` check (RFC 9449 section 4.3 check 9): the proof must name the URI the request was sent to,
+ * compared after RFC 3986 section 6.2.2 syntax-based and section 6.2.3 scheme-based normalisation. The origin
+ * comes from configuration (or from forwarded headers a trusted proxy set), never from the Host
+ * header a client chose; only the path comes from the request.
+ */
+import type { DpopRequest } from '../../dpop.js';
+import { headerValues } from '../request/headers.js';
+import { normaliseAddress, type ResolvedDpopOptions } from './options.js';
+import { invalidProof } from './proof-key.js';
+
+/** A URI reduced to what `htu` is compared on. */
+interface ComparableUri {
+  readonly origin: string;
+  readonly path: string;
+}
+
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+const HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
+
+/** Throws `ERR_DPOP_PROOF_INVALID` unless `htu` names this request's URI. */
+export function checkTargetUri(htu: string, request: DpopRequest, settings: ResolvedDpopOptions): void {
+  const claimed = parseHtu(htu);
+  const path = requestPath(request.url);
+  const origins = acceptableOrigins(request, settings);
+  if (!origins.includes(claimed.origin)) {
+    throw invalidProof(
+      `"htu" names the origin ${JSON.stringify(claimed.origin.slice(0, 100))}; expected ${origins.map((origin) => JSON.stringify(origin)).join(' or ')} (RFC 9449 section 4.3 check 9)`,
+    );
+  }
+  if (claimed.path !== path) {
+    throw invalidProof(
+      `"htu" names the path ${JSON.stringify(claimed.path.slice(0, 100))}; this request is for ${JSON.stringify(path.slice(0, 100))} (RFC 9449 section 4.3 check 9)`,
+    );
+  }
+}
+
+function parseHtu(htu: string): ComparableUri {
+  // RFC 9449 section 4.2: htu is the target URI "without query and fragment parts".
+  if (htu.includes('?') || htu.includes('#')) {
+    throw invalidProof('"htu" must not carry a query or fragment (RFC 9449 section 4.2)');
+  }
+  let url: URL;
+  try {
+    url = new URL(htu);
+  } catch {
+    throw invalidProof('"htu" is not an absolute URI (RFC 9449 section 4.2)');
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '') {
+    throw invalidProof('"htu" must be an http(s) URI without user information');
+  }
+  // WHATWG URL parsing already lower-cases scheme and host, drops a default port, removes dot
+  // segments and turns an empty path into "/" (RFC 3986 section 6.2.2.1, section 6.2.2.3, section 6.2.3).
+  return { origin: url.origin, path: normalisePercentEncoding(url.pathname) };
+}
+
+/** The path of the request target (origin-form `/a/b?q`, or absolute-form, whose origin is ignored). */
+function requestPath(target: string): string {
+  let url: URL;
+  try {
+    url = target.startsWith('/') ? new URL(target, 'http://request.invalid') : new URL(target);
+  } catch {
+    throw invalidProof(
+      `cannot be checked: the request target ${JSON.stringify(target.slice(0, 100))} is not a URI path`,
+    );
+  }
+  return normalisePercentEncoding(url.pathname);
+}
+
+/** RFC 3986 section 6.2.2.1 and section 6.2.2.2: upper-case percent-encodings, and decode those of unreserved characters. */
+function normalisePercentEncoding(path: string): string {
+  if (!path.includes('%')) return path;
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+    const character = String.fromCharCode(Number.parseInt(hex, 16));
+    return UNRESERVED.test(character) ? character : `%${hex.toUpperCase()}`;
+  });
+}
+
+/** The origins `htu` may name for this request. */
+function acceptableOrigins(request: DpopRequest, settings: ResolvedDpopOptions): readonly string[] {
+  const forwarded = trustsForwardedHeaders(request, settings) ? forwardedOrigin(request) : undefined;
+  if (forwarded === undefined) {
+    if (settings.origins !== undefined) return settings.origins;
+    throw invalidProof(
+      'cannot be checked: the request has no X-Forwarded-Proto and X-Forwarded-Host from a trusted proxy, and no dpop.origins are configured',
+    );
+  }
+  // With origins configured, a forwarded host must still be one of them: a proxy that passes a
+  // client's X-Forwarded-Host through cannot make us accept a proof for another site.
+  if (settings.origins !== undefined && !settings.origins.includes(forwarded)) {
+    throw invalidProof(
+      `cannot be checked: the forwarded origin ${JSON.stringify(forwarded.slice(0, 100))} is not one of dpop.origins`,
+    );
+  }
+  return [forwarded];
+}
+
+function trustsForwardedHeaders(request: DpopRequest, settings: ResolvedDpopOptions): boolean {
+  const policy = settings.forwardedHeaders;
+  if (policy === 'ignore') return false;
+  if (policy === 'trust') return true;
+  return request.remoteAddress !== undefined && policy.has(normaliseAddress(request.remoteAddress));
+}
+
+/** `X-Forwarded-Proto` and `X-Forwarded-Host` as an origin; the first hop's values when a chain appended several. */
+function forwardedOrigin(request: DpopRequest): string | undefined {
+  const proto = firstListElement(headerValue(request.headers, 'x-forwarded-proto'))?.toLowerCase();
+  const host = firstListElement(headerValue(request.headers, 'x-forwarded-host'));
+  if (proto === undefined && host === undefined) return undefined;
+  if ((proto !== 'https' && proto !== 'http') || host === undefined || !HOST.test(host)) {
+    throw invalidProof(
+      'cannot be checked: X-Forwarded-Proto and X-Forwarded-Host do not name an http(s) origin',
+    );
+  }
+  try {
+    return new URL(`${proto}://${host}`).origin;
+  } catch {
+    throw invalidProof('cannot be checked: X-Forwarded-Host is not a valid host');
+  }
+}
+
+function firstListElement(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const first = value.split(',')[0]!.trim();
+  return first === '' ? undefined : first;
+}
+
+function headerValue(headers: DpopRequest['headers'], lowerCaseName: string): string | undefined {
+  const values = headers === undefined ? [] : headerValues({ headers }, lowerCaseName);
+  return values.length === 0 ? undefined : values.join(',');
+}

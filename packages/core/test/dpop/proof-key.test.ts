@@ -1,0 +1,54 @@
+/** RFC 7638 thumbprints and the public-key check of the proof header (RFC 9449 §4.3 check 7). */
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { readProofKey } from '../../src/lib/dpop/proof-key.js';
+import { encodeBase64url } from '../../src/lib/jose/base64url.js';
+import { nodeDigests } from '../../src/lib/runtime/node/node-digests.js';
+import { webDigests } from '../../src/lib/runtime/portable/web-digests.js';
+
+// RFC 7638 §3.1's example key and its thumbprint.
+const RFC_7638_KEY = {
+  kty: 'RSA',
+  n: '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw',
+  e: 'AQAB',
+  alg: 'RS256',
+  kid: '2011-04-29',
+};
+
+describe('readProofKey', () => {
+  it('gives the RFC 7638 §3.1 thumbprint for its example key, with either digest primitive', async () => {
+    const key = readProofKey(RFC_7638_KEY, 'RS256');
+    expect(key.jwk).toEqual({ e: 'AQAB', kty: 'RSA', n: RFC_7638_KEY.n });
+    for (const digests of [nodeDigests, webDigests]) {
+      expect(encodeBase64url(await digests.sha256(key.thumbprintInput))).toBe(
+        'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs',
+      );
+    }
+  });
+
+  it('agrees with jose on EC and OKP keys', async () => {
+    for (const alg of ['ES256', 'ES384', 'EdDSA']) {
+      const { publicKey } = await generateKeyPair(alg);
+      const jwk = await exportJWK(publicKey);
+      const key = readProofKey({ ...jwk, use: 'sig' }, alg);
+      expect(encodeBase64url(await nodeDigests.sha256(key.thumbprintInput))).toBe(
+        await calculateJwkThumbprint(jwk),
+      );
+    }
+  });
+
+  it('refuses private members, keys of the wrong shape, and missing members (DP-1)', () => {
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) {
+      expect(() => readProofKey({ ...RFC_7638_KEY, [member]: 'x' }, 'RS256')).toThrow(
+        `private key material (${member})`,
+      );
+    }
+    expect(() => readProofKey({ kty: 'oct', k: 'c2VjcmV0' }, 'HS256')).toThrow('private key material (k)');
+    expect(() => readProofKey({ ...RFC_7638_KEY }, 'ES256')).toThrow(
+      'is an RSA key, which cannot sign ES256',
+    );
+    expect(() => readProofKey({ kty: 'RSA', n: RFC_7638_KEY.n }, 'RS256')).toThrow('needs the member "e"');
+    expect(() => readProofKey('jwk', 'RS256')).toThrow('"jwk" object');
+    expect(() => readProofKey({ kty: 7 }, 'RS256')).toThrow('string "kty"');
+  });
+});

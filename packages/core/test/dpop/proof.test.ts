@@ -1,0 +1,368 @@
+/**
+ * DPoP proofs at the resource server (RFC 9449 §4.3, §7), through `verify(token, { dpop })` with
+ * tokens from the reference issuer and proofs signed by jose as a client signs them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DpopRequest } from '../../src/node.js';
+import {
+  type ClientKey,
+  clientKey,
+  type DpopSetup,
+  HTU,
+  manualClock,
+  ORIGIN,
+  proofFor,
+  refusalOf,
+  startDpopSetup,
+  URL_PATH,
+} from './support.js';
+
+const clock = manualClock();
+let setup: DpopSetup;
+let key: ClientKey;
+let otherKey: ClientKey;
+
+beforeAll(async () => {
+  setup = await startDpopSetup(clock);
+  [key, otherKey] = await Promise.all([clientKey(), clientKey()]);
+});
+
+afterAll(async () => {
+  await setup?.issuer.close();
+});
+
+const request = (proof: DpopRequest['proof'], extra: Partial<DpopRequest> = {}): DpopRequest => ({
+  proof,
+  method: 'GET',
+  url: URL_PATH,
+  ...extra,
+});
+
+describe('a valid proof (RFC 9449 §4.3, §7.1)', () => {
+  it('is accepted with its DPoP-bound token, and the result names the key thumbprint (DP-2, DP-3, DP-4)', async () => {
+    const verifier = setup.verifier({ mode: 'required', origins: [ORIGIN] });
+    const token = await setup.bound(key);
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token });
+    const result = await verifier.verify(token, { scopes: ['orders:read'], dpop: request(proof) });
+    expect(result.subject).toBe('alice');
+    expect(result.dpop).toEqual({ thumbprint: key.thumbprint });
+    expect(Object.isFrozen(result)).toBe(true);
+    expect(Object.isFrozen(result.dpop)).toBe(true);
+  });
+
+  it('is accepted from EdDSA, RS256 and PS256 keys as well (DP-1)', async () => {
+    const verifier = setup.verifier({ mode: 'allowed', origins: [ORIGIN] });
+    for (const alg of ['EdDSA', 'RS256', 'PS256']) {
+      const other = await clientKey(alg);
+      const token = await setup.bound(other);
+      const proof = await proofFor(other, clock.seconds(), { accessToken: token });
+      expect((await verifier.verify(token, { dpop: request(proof) })).dpop?.thumbprint).toBe(
+        other.thumbprint,
+      );
+    }
+  });
+
+  it('ignores the query of the request and compares htu after RFC 3986 normalisation (RFC 9449 §4.3 check 9)', async () => {
+    const verifier = setup.verifier({ mode: 'required', origins: [ORIGIN] });
+    const token = await setup.bound(key);
+    const proof = await proofFor(key, clock.seconds(), {
+      accessToken: token,
+      htu: 'HTTPS://API.Example.COM:443/orders/%7ealice/%2f',
+    });
+    const result = await verifier.verify(token, {
+      dpop: request(proof, { url: '/orders/~alice/%2F?page=2&sort=asc' }),
+    });
+    expect(result.dpop?.thumbprint).toBe(key.thumbprint);
+  });
+
+  it('accepts any of several configured origins, and an absolute request target by its path only', async () => {
+    const verifier = setup.verifier({ mode: 'required', origins: [ORIGIN, 'https://orders.example.com'] });
+    const token = await setup.bound(key);
+    const proof = await proofFor(key, clock.seconds(), {
+      accessToken: token,
+      htu: 'https://orders.example.com/orders',
+    });
+    const result = await verifier.verify(token, {
+      dpop: request(proof, { url: 'http://attacker.example/orders' }),
+    });
+    expect(result.dpop?.thumbprint).toBe(key.thumbprint);
+  });
+});
+
+describe('refused proofs (RFC 9449 §4.3)', () => {
+  let token: string;
+  const verifier = () => setup.verifier({ mode: 'required', origins: [ORIGIN] });
+
+  beforeAll(async () => {
+    token = await setup.bound(key);
+  });
+
+  const refusal = async (proof: DpopRequest['proof'], extra: Partial<DpopRequest> = {}) =>
+    refusalOf(verifier().verify(token, { dpop: request(proof, extra) }));
+
+  it('a replayed proof: ERR_DPOP_REPLAYED, invalid_dpop_proof (DP-7, RFC 9449 §11.1)', async () => {
+    const once = verifier();
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token });
+    await once.verify(token, { dpop: request(proof) });
+    const failure = await refusalOf(once.verify(token, { dpop: request(proof) }));
+    expect(failure.code).toBe('ERR_DPOP_REPLAYED');
+    expect(failure.status).toBe(401);
+    expect(failure.headers['WWW-Authenticate']).toMatch(
+      /^DPoP realm="api", algs="ES256 [^"]*", error="invalid_dpop_proof"/,
+    );
+  });
+
+  it('no DPoP header, or two of them (RFC 9449 §4.3 check 1)', async () => {
+    expect((await refusal(undefined)).message).toContain('exactly one DPoP header; found 0');
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token });
+    const failure = await refusal([proof, proof]);
+    expect(failure.code).toBe('ERR_DPOP_PROOF_INVALID');
+    expect(failure.message).toContain('found 2');
+  });
+
+  it('not a JWT (RFC 9449 §4.3 check 2)', async () => {
+    const failure = await refusal('not-a-jwt');
+    expect(failure.code).toBe('ERR_DPOP_PROOF_INVALID');
+    expect(failure.message).toContain('DPoP proof is refused: expected a JWT of 3 dot-separated segments');
+  });
+
+  it('a wrong or missing typ (RFC 9449 §4.3 check 4)', async () => {
+    for (const typ of ['JWT', 'at+jwt', undefined]) {
+      const proof = await proofFor(key, clock.seconds(), { accessToken: token, header: { typ } });
+      const failure = await refusal(proof);
+      expect(failure.code).toBe('ERR_DPOP_PROOF_INVALID');
+      expect(failure.message).toContain('"typ" must be "dpop+jwt"');
+    }
+  });
+
+  it('an HS256 proof and an unsigned (none) proof (RFC 9449 §4.3 check 5, DP-1)', async () => {
+    const hs = await new (await import('jose')).SignJWT({
+      jti: 'x',
+      htm: 'GET',
+      htu: HTU,
+      iat: clock.seconds(),
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: key.publicJwk })
+      .sign(new Uint8Array(32));
+    expect((await refusal(hs)).message).toContain('expected alg ES256 or ES384');
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'dpop+jwt', jwk: key.publicJwk })).toString(
+      'base64url',
+    );
+    const body = Buffer.from(
+      JSON.stringify({ jti: 'x', htm: 'GET', htu: HTU, iat: clock.seconds() }),
+    ).toString('base64url');
+    const none = await refusal(`${header}.${body}.`);
+    expect(none.code).toBe('ERR_DPOP_PROOF_INVALID');
+  });
+
+  it('a private key in the header jwk (RFC 9449 §4.3 check 7)', async () => {
+    const { exportJWK } = await import('jose');
+    const privateJwk = await exportJWK(key.privateKey);
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token, header: { jwk: privateJwk } });
+    const failure = await refusal(proof);
+    expect(failure.code).toBe('ERR_DPOP_PROOF_INVALID');
+    expect(failure.message).toContain('holds private key material (d)');
+    expect(failure.message).not.toContain(String(privateJwk.d));
+  });
+
+  it('a jwk that does not fit the alg, and no jwk at all', async () => {
+    const rsa = await clientKey('RS256');
+    const mismatched = await proofFor(key, clock.seconds(), {
+      accessToken: token,
+      header: { jwk: rsa.publicJwk },
+    });
+    expect((await refusal(mismatched)).message).toContain('is an RSA key, which cannot sign ES256');
+    const none = await proofFor(key, clock.seconds(), { accessToken: token, header: { jwk: undefined } });
+    expect((await refusal(none)).message).toContain('"jwk" object');
+  });
+
+  it('a signature by another key than the header names (RFC 9449 §4.3 check 6)', async () => {
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token, signWith: otherKey });
+    const failure = await refusal(proof);
+    expect(failure.code).toBe('ERR_DPOP_PROOF_INVALID');
+    expect(failure.message).toContain('signature does not verify');
+  });
+
+  it('missing or oversized claims (RFC 9449 §4.3 check 3)', async () => {
+    for (const claims of [{ jti: undefined }, { jti: 'j'.repeat(257) }, { jti: 7 }]) {
+      const proof = await proofFor(key, clock.seconds(), { accessToken: token, claims });
+      expect((await refusal(proof)).message).toContain('"jti" must be a string of 1 to 256 characters');
+    }
+    const noHtm = await proofFor(key, clock.seconds(), { accessToken: token, claims: { htm: undefined } });
+    expect((await refusal(noHtm)).message).toContain('"htm" and "htu"');
+    const noIat = await proofFor(key, clock.seconds(), { accessToken: token, claims: { iat: '1' } });
+    expect((await refusal(noIat)).message).toContain('"iat" as a number');
+    const noAth = await proofFor(key, clock.seconds());
+    expect((await refusal(noAth)).message).toContain('needs "ath"');
+  });
+
+  it('a wrong htm (RFC 9449 §4.3 check 8)', async () => {
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token, htm: 'POST' });
+    const failure = await refusal(proof);
+    expect(failure.code).toBe('ERR_DPOP_PROOF_INVALID');
+    expect(failure.message).toContain('"htm" is "POST"; this request\'s method is "GET"');
+    const lower = await proofFor(key, clock.seconds(), { accessToken: token, htm: 'get' });
+    expect((await refusal(lower)).code).toBe('ERR_DPOP_PROOF_INVALID');
+  });
+
+  it('a wrong htu: other host, other scheme, other port, other path (RFC 9449 §4.3 check 9)', async () => {
+    for (const htu of [
+      'https://evil.example.com/orders',
+      'http://api.example.com/orders',
+      'https://api.example.com:8443/orders',
+    ]) {
+      const proof = await proofFor(key, clock.seconds(), { accessToken: token, htu });
+      expect((await refusal(proof)).message).toContain('"htu" names the origin');
+    }
+    const otherPath = await proofFor(key, clock.seconds(), { accessToken: token, htu: `${ORIGIN}/admin` });
+    expect((await refusal(otherPath)).message).toContain('"htu" names the path "/admin"');
+  });
+
+  it('a query or fragment added to htu (RFC 9449 §4.2)', async () => {
+    for (const htu of [`${HTU}?page=2`, `${HTU}#top`]) {
+      const proof = await proofFor(key, clock.seconds(), { accessToken: token, htu });
+      expect((await refusal(proof, { url: '/orders?page=2' })).message).toContain(
+        'must not carry a query or fragment',
+      );
+    }
+  });
+
+  it('a spoofed X-Forwarded-Host is ignored unless forwarded headers are trusted (RFC 9449 §4.3 check 9)', async () => {
+    const proof = await proofFor(key, clock.seconds(), {
+      accessToken: token,
+      htu: 'https://evil.example.com/orders',
+    });
+    const failure = await refusal(proof, {
+      headers: {
+        host: 'evil.example.com',
+        'x-forwarded-host': 'evil.example.com',
+        'x-forwarded-proto': 'https',
+      },
+    });
+    expect(failure.message).toContain('"htu" names the origin "https://evil.example.com"');
+  });
+
+  it('a stale iat and a future iat (RFC 9449 §4.3 check 11)', async () => {
+    const stale = await proofFor(key, clock.seconds(), { accessToken: token, iat: clock.seconds() - 61 });
+    expect((await refusal(stale)).message).toContain('was created 61 s ago; at most 60 s');
+    const future = await proofFor(key, clock.seconds(), { accessToken: token, iat: clock.seconds() + 6 });
+    expect((await refusal(future)).message).toContain('"iat" is 6 s in the future; at most 5 s');
+    const edge = await proofFor(key, clock.seconds(), { accessToken: token, iat: clock.now() / 1000 - 60 });
+    expect((await verifier().verify(token, { dpop: request(edge) })).dpop).toBeDefined();
+  });
+
+  it('a wrong ath: ERR_DPOP_BINDING_MISMATCH, invalid_token (RFC 9449 §4.3 check 12)', async () => {
+    const other = await setup.bound(key);
+    const proof = await proofFor(key, clock.seconds(), { accessToken: other });
+    const failure = await refusal(proof);
+    expect(failure.code).toBe('ERR_DPOP_BINDING_MISMATCH');
+    expect(failure.message).toContain('"ath" is not the hash of the access token');
+    expect(failure.headers['WWW-Authenticate']).toMatch(
+      /^DPoP realm="api", algs="[^"]+", error="invalid_token"/,
+    );
+  });
+
+  it('a proof key other than the token is bound to (cnf.jkt ≠ thumbprint, RFC 9449 §6.1)', async () => {
+    const proof = await proofFor(otherKey, clock.seconds(), { accessToken: token });
+    const failure = await refusal(proof);
+    expect(failure.code).toBe('ERR_DPOP_BINDING_MISMATCH');
+    expect(failure.message).toContain(`the access token is bound to "${key.thumbprint}"`);
+  });
+});
+
+describe('proofs and presentations (RFC 9449 §7.1, §7.2)', () => {
+  it('a DPoP-bound token sent as a bearer token is refused in every mode, even without the dpop option (DP-5)', async () => {
+    const token = await setup.bound(key);
+    for (const dpop of [
+      undefined,
+      { mode: 'allowed' as const, origins: [ORIGIN] },
+      { mode: 'required' as const, origins: [ORIGIN] },
+    ]) {
+      const failure = await refusalOf(setup.verifier(dpop).verify(token));
+      expect(failure.code).toBe('ERR_DPOP_BINDING_MISMATCH');
+      expect(failure.status).toBe(401);
+    }
+    const plain = await refusalOf(setup.verifier(undefined).verify(token));
+    expect(plain.message).toContain('DPoP-bound (cnf.jkt) but was sent as a bearer token');
+    expect(plain.headers['WWW-Authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
+  });
+
+  it('a DPoP proof with an unbound token is refused (DP-4)', async () => {
+    const token = await setup.unbound();
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token });
+    const failure = await refusalOf(
+      setup.verifier({ mode: 'allowed', origins: [ORIGIN] }).verify(token, { dpop: request(proof) }),
+    );
+    expect(failure.code).toBe('ERR_DPOP_BINDING_MISMATCH');
+    expect(failure.message).toContain('not DPoP-bound');
+  });
+
+  it('allowed mode takes unbound bearer tokens; required mode refuses them with a DPoP-only challenge', async () => {
+    const token = await setup.unbound();
+    expect((await setup.verifier({ mode: 'allowed', origins: [ORIGIN] }).verify(token)).subject).toBe(
+      'alice',
+    );
+    const failure = await refusalOf(setup.verifier({ mode: 'required', origins: [ORIGIN] }).verify(token));
+    expect(failure.code).toBe('ERR_DPOP_BINDING_MISMATCH');
+    expect(failure.headers['WWW-Authenticate']).toMatch(
+      /^DPoP realm="api", algs="[^"]+", error="invalid_token"/,
+    );
+    expect(failure.headers['WWW-Authenticate']).not.toContain('Bearer');
+  });
+
+  it('in allowed mode both challenges are sent side by side, the error on the scheme used (RFC 9449 §7.1)', async () => {
+    const verifier = setup.verifier({ mode: 'allowed', origins: [ORIGIN], algorithms: ['ES256', 'EdDSA'] });
+    const expired = await setup.bound(key, { exp: clock.seconds() - 3600 });
+    const proof = await proofFor(key, clock.seconds(), { accessToken: expired });
+    const viaDpop = await refusalOf(verifier.verify(expired, { dpop: request(proof) }));
+    expect(viaDpop.code).toBe('ERR_TOKEN_EXPIRED');
+    expect(viaDpop.headers['WWW-Authenticate']).toMatch(
+      /^DPoP realm="api", algs="ES256 EdDSA", error="invalid_token", error_description="[^"]+", Bearer realm="api"$/,
+    );
+    const unboundExpired = await setup.unbound({ exp: clock.seconds() - 3600 });
+    const viaBearer = await refusalOf(verifier.verify(unboundExpired));
+    expect(viaBearer.headers['WWW-Authenticate']).toMatch(
+      /^Bearer realm="api", error="invalid_token", error_description="[^"]+", DPoP realm="api", algs="ES256 EdDSA"$/,
+    );
+  });
+
+  it('a proof refused for a missing scope is not burned: it works once the scope is not asked for', async () => {
+    const verifier = setup.verifier({ mode: 'required', origins: [ORIGIN] });
+    const token = await setup.bound(key);
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token });
+    const failure = await refusalOf(
+      verifier.verify(token, { scopes: ['orders:write'], dpop: request(proof) }),
+    );
+    expect(failure.code).toBe('ERR_INSUFFICIENT_SCOPE');
+    expect(failure.headers['WWW-Authenticate']).toMatch(
+      /^DPoP realm="api", algs="[^"]+", error="insufficient_scope"/,
+    );
+    expect(
+      (await verifier.verify(token, { scopes: ['orders:read'], dpop: request(proof) })).dpop,
+    ).toBeDefined();
+  });
+
+  it('a cnf that is not an object, or a jkt that is not a string, is an invalid claim', async () => {
+    const verifier = setup.verifier({ mode: 'allowed', origins: [ORIGIN] });
+    for (const cnf of ['jkt', { jkt: 5 }, { jkt: '' }]) {
+      const failure = await refusalOf(verifier.verify(await setup.unbound({ cnf })));
+      expect(failure.code).toBe('ERR_CLAIM_INVALID');
+    }
+    // Other confirmation members (e.g. mTLS's x5t#S256) are tolerated; the token is not DPoP-bound.
+    const mtls = await setup.unbound({ cnf: { 'x5t#S256': 'abc' } });
+    expect((await verifier.verify(mtls)).subject).toBe('alice');
+  });
+
+  it('extra cnf members beside jkt are tolerated (RFC 7800 §3.1)', async () => {
+    const verifier = setup.verifier({ mode: 'required', origins: [ORIGIN] });
+    const token = await setup.bound(key, { cnf: { jkt: key.thumbprint, kid: 'ignored' } });
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token });
+    expect((await verifier.verify(token, { dpop: request(proof) })).dpop?.thumbprint).toBe(key.thumbprint);
+  });
+
+  it('verify with dpop on a verifier without the option is a programming error (ERR_CONFIG)', async () => {
+    const token = await setup.bound(key);
+    const failure = await refusalOf(setup.verifier(undefined).verify(token, { dpop: request('x') }));
+    expect(failure.code).toBe('ERR_CONFIG');
+  });
+});

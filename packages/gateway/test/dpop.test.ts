@@ -1,0 +1,113 @@
+/**
+ * DPoP through the gateway (RFC 9449): the proxy passes the original `Authorization: DPoP` and
+ * `DPoP` headers to `/auth`; the proof's `htu` must name the issuer entry's `dpop.origins` with the
+ * original path, whatever Host or X-Forwarded-Host the client's request carried (the proxy copies
+ * those from the client). Refusals carry the DPoP challenge the proxy relays.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Gateway, startGateway } from '../src/gateway.js';
+import { type TempFiles, tempFiles } from './support/files.js';
+
+const ORIGIN = 'https://api.example.com';
+let issuer: ReferenceIssuer;
+let gateway: Gateway;
+let files: TempFiles;
+let key: { privateKey: CryptoKey; jwk: JWK; thumbprint: string };
+let token: string;
+
+beforeAll(async () => {
+  issuer = await startIssuer({ port: 0, servers: ['default'] });
+  files = tempFiles();
+  const policy = files.write(
+    'policy.yaml',
+    `issuers:
+  orders:
+    issuer: ${issuer.server('default').issuer}
+    audience: api://default
+    dpop: { mode: allowed, origins: [${ORIGIN}] }
+routes:
+  - match: { path: /orders/**, methods: [GET] }
+    issuer: orders
+    scopes: [orders:read]
+`,
+  );
+  gateway = await startGateway({ policy, port: 0, onLog: () => {} });
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const jwk = await exportJWK(publicKey);
+  key = { privateKey, jwk, thumbprint: await calculateJwkThumbprint(jwk) };
+  token = await issuer
+    .server('default')
+    .mintAccessToken({ sub: 'alice', scp: ['orders:read'] }, { dpopJkt: key.thumbprint });
+});
+
+afterAll(async () => {
+  await gateway?.close();
+  await issuer?.close();
+  files?.remove();
+});
+
+const proof = (htu: string) =>
+  new SignJWT({
+    jti: randomUUID(),
+    htm: 'GET',
+    htu,
+    iat: Math.floor(Date.now() / 1000),
+    ath: createHash('sha256').update(token).digest('base64url'),
+  })
+    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk })
+    .sign(key.privateKey);
+
+/** What Traefik or Caddy send to `/auth`: the original request in X-Forwarded-*, its own headers as sent. */
+const forwardAuth = (headers: Record<string, string>, host = 'api.example.com') =>
+  fetch(`${gateway.url}/auth`, {
+    headers: {
+      'X-Forwarded-Method': 'GET',
+      'X-Forwarded-Proto': 'https',
+      'X-Forwarded-Host': host,
+      'X-Forwarded-Uri': '/orders/42?expand=items',
+      ...headers,
+    },
+  });
+
+describe('DPoP through the gateway (DP-2, DP-4)', () => {
+  it('allows a DPoP-bound token with a proof for the configured origin and the original path', async () => {
+    const response = await forwardAuth({
+      Authorization: `DPoP ${token}`,
+      DPoP: await proof(`${ORIGIN}/orders/42`),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-auth-subject')).toBe('alice');
+  });
+
+  it('refuses the same proof a second time (DP-7)', async () => {
+    const once = await proof(`${ORIGIN}/orders/42`);
+    expect((await forwardAuth({ Authorization: `DPoP ${token}`, DPoP: once })).status).toBe(200);
+    const replayed = await forwardAuth({ Authorization: `DPoP ${token}`, DPoP: once });
+    expect(replayed.status).toBe(401);
+    expect(replayed.headers.get('www-authenticate')).toMatch(
+      /^DPoP realm="api", algs="ES256 [^"]+", error="invalid_dpop_proof"/,
+    );
+    expect(await replayed.json()).toMatchObject({ error: 'invalid_dpop_proof', code: 'ERR_DPOP_REPLAYED' });
+  });
+
+  it('takes the origin from the policy, not from the Host the client chose (DP-2)', async () => {
+    const spoofed = await forwardAuth(
+      { Authorization: `DPoP ${token}`, DPoP: await proof('https://evil.example/orders/42') },
+      'evil.example',
+    );
+    expect(spoofed.status).toBe(401);
+    expect(await spoofed.json()).toMatchObject({ code: 'ERR_DPOP_PROOF_INVALID' });
+  });
+
+  it('refuses the bound token as Bearer, with both challenges side by side (DP-5)', async () => {
+    const response = await forwardAuth({ Authorization: `Bearer ${token}` });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="api", error="invalid_token", error_description="[^"]+", scope="orders:read", DPoP realm="api", algs="/,
+    );
+    expect(await response.json()).toMatchObject({ code: 'ERR_DPOP_BINDING_MISMATCH' });
+  });
+});
