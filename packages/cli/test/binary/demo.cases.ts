@@ -94,7 +94,10 @@ export function demoCases(): void {
           [401, 'urn:tokenward:loa:2', true],
           [200, 'urn:tokenward:loa:2', true],
         ]);
-        expect(steps[0]?.got.wwwAuthenticate).toMatch(/acr_values="urn:tokenward:loa:2", max_age="300"$/);
+        // The demo's APIs take DPoP too: the DPoP challenge follows the Bearer one.
+        expect(steps[0]?.got.wwwAuthenticate).toMatch(
+          /acr_values="urn:tokenward:loa:2", max_age="300", DPoP realm="api", algs="[^"]+"$/,
+        );
         expect(steps[2]?.got.code).toBe('ERR_INSUFFICIENT_USER_AUTHENTICATION');
       }
       expect(demo.gateway.cases.every((result) => result.matched)).toBe(true);
