@@ -66,6 +66,7 @@ export function verifyCases(): void {
         'time',
         'audience',
         'type',
+        'dpop',
         'scopes',
       ]);
       expect(statusOf(valid, 'active')).toBe('pass');
