@@ -8,7 +8,10 @@ import type { RunningApi } from './harness.js';
  * Fetch-style platform would hand it requests. Repeated header lines arrive joined in `Headers`,
  * as they do on those platforms.
  */
-export async function serveFetch(handler: (request: Request) => Promise<Response>): Promise<RunningApi> {
+export async function serveFetch(
+  handler: (request: Request) => Promise<Response>,
+  port = 0,
+): Promise<RunningApi> {
   const server = createServer(async (incoming, outgoing) => {
     const headers = new Headers();
     for (let index = 0; index + 1 < incoming.rawHeaders.length; index += 2) {
@@ -24,7 +27,7 @@ export async function serveFetch(handler: (request: Request) => Promise<Response
     outgoing.writeHead(response.status, Object.fromEntries(response.headers));
     outgoing.end(Buffer.from(await response.arrayBuffer()));
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

@@ -24,6 +24,8 @@ export interface MatrixConfig {
   readonly snapshot: string;
   /** `verifier.snapshot()` of a verifier of `main`, as JSON: the Workers recipe's `KEY_SNAPSHOT`. */
   readonly mainSnapshot: string;
+  /** This runtime's own origin, the base of DPoP proofs' `htu`. */
+  readonly origin: string;
 }
 
 export type Handler = (request: Request) => Promise<Response>;
@@ -35,6 +37,10 @@ export function matrixRoutes(config: MatrixConfig, recipe: Handler): Handler {
   const routes: Record<string, Handler> = {
     '/outage': withAuth(createAccessTokenVerifier(config.outage), subject),
     '/cold': withAuth(createAccessTokenVerifier(config.cold), subject),
+    '/dpop': withAuth(
+      createAccessTokenVerifier({ ...config.main, dpop: { mode: 'allowed', origins: [config.origin] } }),
+      subject,
+    ),
     '/restored': withAuth(
       createAccessTokenVerifier({ ...config.restored, snapshot: JSON.parse(config.snapshot) }),
       subject,

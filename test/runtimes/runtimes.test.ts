@@ -3,8 +3,10 @@
  * serving the matrix API (the recipes of the README plus the matrix's own routes) against the
  * reference issuer on loopback. Node's answers are the reference; any difference fails.
  */
+import { createHash, randomUUID } from 'node:crypto';
 import { createAccessTokenVerifier } from '@tokenward/core';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatrixConfig } from './matrix-routes.js';
 import { RUNTIMES, type RunningRuntime, startRuntimes } from './runtimes.js';
@@ -38,11 +40,9 @@ beforeAll(async () => {
     await source.warm();
     return JSON.stringify(source.snapshot());
   };
-  const config: MatrixConfig = {
+  const config: Omit<MatrixConfig, 'cold' | 'origin'> = {
     main: trust('default'),
     outage: trust('outage'),
-    // Replaced per runtime: each has a cold server of its own.
-    cold: trust(coldServer('node')),
     restored: trust('restored'),
     snapshot: await snapshotOf('restored'),
     mainSnapshot: await snapshotOf('default'),
@@ -55,10 +55,12 @@ afterAll(async () => {
   await issuer?.close();
 });
 
-async function answer(url: string, token: string | undefined): Promise<Answer> {
-  const response = await fetch(url, {
-    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-  });
+async function answer(
+  url: string,
+  token: string | undefined,
+  headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` },
+): Promise<Answer> {
+  const response = await fetch(url, { headers });
   const body = (await response.json()) as Record<string, unknown>;
   return {
     status: response.status,
@@ -176,5 +178,38 @@ describe('keys in every runtime', () => {
     const token = await issuer.server('restored').mintAccessToken({ sub: 'alice' });
     await everyRuntime('/restored', token, { status: 200, subject: 'alice' });
     expect(issuer.requestCount({ server: 'restored' })).toBe(before);
+  });
+});
+
+describe('DPoP (RFC 9449) through the Fetch adapter in every runtime', () => {
+  it('a DPoP-bound token with its proof: 200; the same token sent as Bearer: 401', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = await exportJWK(publicKey);
+    const token = await issuer
+      .server('default')
+      .mintAccessToken({ sub: 'alice' }, { dpopJkt: await calculateJwkThumbprint(jwk) });
+    const ath = createHash('sha256').update(token).digest('base64url');
+    const proof = (url: string) =>
+      new SignJWT({ htm: 'GET', htu: url, jti: randomUUID(), ath })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+        .setIssuedAt()
+        .sign(privateKey);
+    const answers = await Promise.all(
+      runtimes.map(async (runtime) => {
+        const url = `${runtime.url}/dpop`;
+        const bound = await answer(url, undefined, {
+          authorization: `DPoP ${token}`,
+          dpop: await proof(url),
+        });
+        const asBearer = await answer(url, token);
+        return [runtime.name, { bound, asBearer }] as const;
+      }),
+    );
+    const reference = answers[0]![1];
+    expect(reference.bound).toMatchObject({ status: 200, subject: 'alice' });
+    expect(reference.asBearer).toMatchObject({ status: 401, code: 'ERR_DPOP_BINDING_MISMATCH' });
+    expect(Object.fromEntries(answers)).toEqual(
+      Object.fromEntries(answers.map(([name]) => [name, reference])),
+    );
   });
 });

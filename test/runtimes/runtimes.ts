@@ -151,18 +151,21 @@ const api :Workerd.Worker = (
 }
 
 /**
- * Starts every runtime, each with `config` but its own `cold` server (so its fetches can be
- * counted apart); the caller closes them.
+ * Starts every runtime, each with `config`, its own `cold` server (so its fetches can be counted
+ * apart) and its own origin; the caller closes them.
  */
 export async function startRuntimes(
-  config: MatrixConfig,
+  config: Omit<MatrixConfig, 'cold' | 'origin'>,
   coldFor: (name: RuntimeName) => MatrixConfig['cold'],
 ): Promise<{ runtimes: RunningRuntime[]; close(): Promise<void> }> {
   const directory = await mkdtemp(join(tmpdir(), 'tokenward-runtimes-'));
+  const ports = Object.fromEntries(
+    await Promise.all(RUNTIMES.map(async (name) => [name, await freePort()] as const)),
+  ) as Record<RuntimeName, number>;
   const environment = (name: RuntimeName) => ({
     ISSUER: config.main.issuer,
     AUDIENCE: config.main.audience,
-    MATRIX: JSON.stringify({ ...config, cold: coldFor(name) }),
+    MATRIX: JSON.stringify({ ...config, cold: coldFor(name), origin: `http://127.0.0.1:${ports[name]}` }),
   });
   const edge = environment('edge-runtime');
   const [, denoBundle, bunBundle, edgeBundle] = await Promise.all([
@@ -180,14 +183,10 @@ export async function startRuntimes(
   const nodeEnv = workerEnv('node');
   const nodeApi = await serveFetch(
     matrixRoutes(JSON.parse(nodeEnv.MATRIX) as MatrixConfig, (request) => worker.fetch(request, nodeEnv)),
+    ports.node,
   );
   const node: RunningRuntime = { name: 'node', url: nodeApi.url, close: () => nodeApi.close() };
-  const [workerdPort, denoPort, bunPort, edgePort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
+  const { workerd: workerdPort, deno: denoPort, bun: bunPort, 'edge-runtime': edgePort } = ports;
   await writeFile(join(directory, 'workerd.capnp'), workerdConfig(workerdPort, workerEnv('workerd')));
   const deno = environment('deno');
   const started = await Promise.allSettled([
