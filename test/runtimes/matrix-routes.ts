@@ -28,6 +28,9 @@ export interface MatrixConfig {
   readonly origin: string;
 }
 
+/** The secret of `/dpop-nonce`'s stateless server nonces (RFC 9449 section 9). */
+const NONCE_KEY = 'a-runtime-matrix-nonce-secret-of-32-characters';
+
 export type Handler = (request: Request) => Promise<Response>;
 
 const subject = (_request: Request, auth: AccessTokenResult) => Response.json({ subject: auth.subject });
@@ -39,6 +42,13 @@ export function matrixRoutes(config: MatrixConfig, recipe: Handler): Handler {
     '/cold': withAuth(createAccessTokenVerifier(config.cold), subject),
     '/dpop': withAuth(
       createAccessTokenVerifier({ ...config.main, dpop: { mode: 'allowed', origins: [config.origin] } }),
+      subject,
+    ),
+    '/dpop-nonce': withAuth(
+      createAccessTokenVerifier({
+        ...config.main,
+        dpop: { mode: 'required', origins: [config.origin], nonceKeys: [NONCE_KEY] },
+      }),
       subject,
     ),
     '/restored': withAuth(

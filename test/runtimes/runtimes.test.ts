@@ -182,34 +182,81 @@ describe('keys in every runtime', () => {
 });
 
 describe('DPoP (RFC 9449) through the Fetch adapter in every runtime', () => {
-  it('a DPoP-bound token with its proof: 200; the same token sent as Bearer: 401', async () => {
+  /** A client key, a token bound to it and proofs for that token (ath), as a DPoP client makes them. */
+  async function dpopClient() {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const jwk = await exportJWK(publicKey);
     const token = await issuer
       .server('default')
       .mintAccessToken({ sub: 'alice' }, { dpopJkt: await calculateJwkThumbprint(jwk) });
     const ath = createHash('sha256').update(token).digest('base64url');
-    const proof = (url: string) =>
-      new SignJWT({ htm: 'GET', htu: url, jti: randomUUID(), ath })
+    const proof = (url: string, nonce?: string) =>
+      new SignJWT({ htm: 'GET', htu: url, jti: randomUUID(), ath, ...(nonce === undefined ? {} : { nonce }) })
         .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
         .setIssuedAt()
         .sign(privateKey);
-    const answers = await Promise.all(
-      runtimes.map(async (runtime) => {
+    return { token, proof };
+  }
+
+  /** Runs `row` in every runtime; Node's outcome must match `expected`, every other runtime Node's. */
+  async function everyRuntimeAlike<T>(
+    row: (runtime: RunningRuntime) => Promise<T>,
+    expected: Record<string, unknown>,
+  ): Promise<void> {
+    const outcomes = await Promise.all(
+      runtimes.map(async (runtime) => [runtime.name, await row(runtime)] as const),
+    );
+    const reference = outcomes[0]![1];
+    expect(reference).toMatchObject(expected);
+    expect(Object.fromEntries(outcomes)).toEqual(
+      Object.fromEntries(outcomes.map(([name]) => [name, reference])),
+    );
+  }
+
+  it('DP-4, DP-5: a DPoP-bound token with its proof: 200; the same token sent as Bearer: 401', async () => {
+    const { token, proof } = await dpopClient();
+    await everyRuntimeAlike(
+      async (runtime) => {
         const url = `${runtime.url}/dpop`;
         const bound = await answer(url, undefined, {
           authorization: `DPoP ${token}`,
           dpop: await proof(url),
         });
         const asBearer = await answer(url, token);
-        return [runtime.name, { bound, asBearer }] as const;
-      }),
+        return { bound, asBearer };
+      },
+      {
+        bound: { status: 200, subject: 'alice' },
+        asBearer: { status: 401, code: 'ERR_DPOP_BINDING_MISMATCH' },
+      },
     );
-    const reference = answers[0]![1];
-    expect(reference.bound).toMatchObject({ status: 200, subject: 'alice' });
-    expect(reference.asBearer).toMatchObject({ status: 401, code: 'ERR_DPOP_BINDING_MISMATCH' });
-    expect(Object.fromEntries(answers)).toEqual(
-      Object.fromEntries(answers.map(([name]) => [name, reference])),
+  });
+
+  it('DP-6, DP-7: a server nonce: 401 use_dpop_nonce with DPoP-Nonce, 200 with it, the same proof again 401', async () => {
+    const { token, proof } = await dpopClient();
+    await everyRuntimeAlike(
+      async (runtime) => {
+        const url = `${runtime.url}/dpop-nonce`;
+        const headers = (dpop: string) => ({ authorization: `DPoP ${token}`, dpop });
+        const first = await fetch(url, { headers: headers(await proof(url)) });
+        const nonce = first.headers.get('dpop-nonce');
+        const withoutNonce = {
+          status: first.status,
+          code: ((await first.json()) as { code?: unknown }).code,
+          nonce: nonce !== null,
+        };
+        const nonced = await proof(url, nonce ?? undefined);
+        return {
+          withoutNonce,
+          withNonce: await answer(url, undefined, headers(nonced)),
+          replayed: await answer(url, undefined, headers(nonced)),
+        };
+      },
+      {
+        withoutNonce: { status: 401, code: 'ERR_DPOP_NONCE_REQUIRED', nonce: true },
+        withNonce: { status: 200, subject: 'alice' },
+        replayed: { status: 401, code: 'ERR_DPOP_REPLAYED' },
+      },
     );
   });
 });
