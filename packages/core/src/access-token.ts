@@ -6,6 +6,7 @@
 import { KEY_SNAPSHOT_VERSION, type KeySetSnapshot } from './key-snapshot.js';
 import {
   type AccessTokenPipeline,
+  type ConfirmAtIssuer,
   createAccessTokenPipeline,
   type VerifyTarget,
 } from './lib/access-token/pipeline.js';
@@ -50,11 +51,12 @@ export function accessTokenVerifierFactory(
       }),
     }));
     if (settings.snapshot !== undefined) restoreSnapshot(settings.snapshot, targets, settings.onEvent);
-    const local = createAccessTokenPipeline(settings, targets, runtime);
+    const local = (confirm?: ConfirmAtIssuer) =>
+      createAccessTokenPipeline(settings, targets, runtime, confirm);
     const { introspection } = settings;
     const pipeline =
       introspection === undefined
-        ? local
+        ? local()
         : createIntrospectingPipeline({ settings, introspection, local, transport, runtime });
     // An introspection-only verifier never needs keys: warming it would fetch them for nothing.
     const warmed = introspection?.mode === 'only' ? [] : targets;

@@ -41,6 +41,17 @@ describe.each(expressVersions)('introspection through requireAuth on $label', ({
         res.json({ subject: req.auth?.subject });
       },
     );
+    routes.get(
+      '/refunds',
+      requireAuth({
+        ...trust(server),
+        introspection: { mode: 'always', ...INTROSPECTION },
+        scopes: ['orders:refund'],
+      }),
+      (req, res) => {
+        res.json({ subject: req.auth?.subject });
+      },
+    );
     routes.use(authErrorHandler({ log: () => undefined }));
     app = await listen(routes);
   });
@@ -68,6 +79,18 @@ describe.each(expressVersions)('introspection through requireAuth on $label', ({
     const refused = await fetch(`${app.url}/payouts`, { headers: bearer(jwt) });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ code: 'ERR_TOKEN_INACTIVE' });
+  });
+
+  it('IN-5: mode always refuses a revoked JWT lacking the route scope 401 ERR_TOKEN_INACTIVE, not 403', async () => {
+    const jwt = await server.mintAccessToken({ sub: 'dave', scp: ['orders:read'] });
+    const lacking = await fetch(`${app.url}/refunds`, { headers: bearer(jwt) });
+    expect(lacking.status).toBe(403);
+    expect(await lacking.json()).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE' });
+    server.revokeToken(jwt);
+    const refused = await fetch(`${app.url}/refunds`, { headers: bearer(jwt) });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm="api", error="invalid_token"/);
+    expect(await refused.json()).toMatchObject({ code: 'ERR_TOKEN_INACTIVE', error: 'invalid_token' });
   });
 
   it('IN-3: a throttled endpoint is 503 with its Retry-After and no internals in the body', async () => {

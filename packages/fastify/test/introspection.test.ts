@@ -44,6 +44,37 @@ describe('introspection through the Fastify plugin', () => {
     expect(await refused.json()).toMatchObject({ code: 'ERR_TOKEN_INACTIVE' });
   });
 
+  it('IN-5: mode always refuses a revoked JWT 401 ERR_TOKEN_INACTIVE whatever the route requires', async () => {
+    const always = await buildApp({
+      issuer: server.issuer,
+      audience: server.audience,
+      introspection: {
+        mode: 'always' as const,
+        clientId: 'test-client',
+        clientSecret: 'test-secret',
+        maxCacheAge: 0,
+      },
+    });
+    try {
+      const jwt = await server.mintAccessToken({ sub: 'carol', scp: ['orders:read'], tenant_id: 'acme' });
+      // Route requirements (hook scopes, config.auth scopes and claims) after the issuer said yes.
+      const before = { '/orders/write': 403, '/reports': 403, '/tenants/acme': 200 };
+      for (const [path, status] of Object.entries(before)) {
+        const response = await always.inject({ url: path, headers: bearer(jwt) });
+        expect([path, response.statusCode]).toEqual([path, status]);
+      }
+      server.revokeToken(jwt);
+      for (const path of ['/orders', ...Object.keys(before)]) {
+        const response = await always.inject({ url: path, headers: bearer(jwt) });
+        expect([path, response.statusCode]).toEqual([path, 401]);
+        expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
+        expect(response.json()).toMatchObject({ code: 'ERR_TOKEN_INACTIVE', error: 'invalid_token' });
+      }
+    } finally {
+      await always.close();
+    }
+  });
+
   it('IN-1: credentials the endpoint refuses are 503 for the caller, never 401', async () => {
     const wrong = await buildApp({
       issuer: server.issuer,

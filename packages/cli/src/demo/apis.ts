@@ -8,7 +8,12 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAccessTokenVerifier, type DpopOptions, type TokenwardEvent } from '@tokenward/core';
+import {
+  createAccessTokenVerifier,
+  type DpopOptions,
+  type IntrospectionOptions,
+  type TokenwardEvent,
+} from '@tokenward/core';
 import { authErrorHandler, requireAuth } from '@tokenward/express';
 import tokenward from '@tokenward/fastify';
 import express from 'express';
@@ -26,6 +31,8 @@ export interface ApiSettings {
   readonly staleIfError: number;
   /** DPoP beside Bearer, for the DPoP act. */
   readonly dpop: DpopOptions;
+  /** The APIs' introspection client, for opaque tokens (the revocation act). */
+  readonly introspection: IntrospectionOptions;
 }
 
 export interface DemoApi {

@@ -44,6 +44,27 @@ export interface ClientCredentials {
   readonly clientSecret: string;
 }
 
+/** A form POST authenticated with `client_secret_basic` (RFC 6749 §2.3.1). */
+function postAsClient(
+  url: string,
+  client: ClientCredentials,
+  form: Record<string, string>,
+  extraHeaders: Record<string, string> = {},
+): Promise<HttpAnswer> {
+  const basic = Buffer.from(
+    `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`,
+  ).toString('base64');
+  return request(url, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${basic}`,
+      'content-type': 'application/x-www-form-urlencoded',
+      ...extraHeaders,
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+}
+
 /** A token from `tokenEndpoint` by the client_credentials grant (RFC 6749 §4.4, client_secret_basic). */
 export async function clientCredentialsToken(
   tokenEndpoint: string,
@@ -51,25 +72,30 @@ export async function clientCredentialsToken(
   scopes: readonly string[],
   extraHeaders: Record<string, string> = {},
 ): Promise<string> {
-  const basic = Buffer.from(
-    `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`,
-  ).toString('base64');
-  const body = new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') }).toString();
-  const answer = await request(tokenEndpoint, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${basic}`,
-      'content-type': 'application/x-www-form-urlencoded',
-      ...extraHeaders,
-    },
-    body,
-  });
+  const answer = await postAsClient(
+    tokenEndpoint,
+    client,
+    { grant_type: 'client_credentials', scope: scopes.join(' ') },
+    extraHeaders,
+  );
   const parsed: unknown = JSON.parse(answer.body);
   const token = (parsed as { access_token?: unknown }).access_token;
   if (answer.status !== 200 || typeof token !== 'string') {
     throw new Error(`token request to ${tokenEndpoint} answered ${answer.status}`);
   }
   return token;
+}
+
+/** Revokes `token` at `revocationEndpoint` as its client does (RFC 7009 §2.1). */
+export async function revokeToken(
+  revocationEndpoint: string,
+  client: ClientCredentials,
+  token: string,
+): Promise<void> {
+  const answer = await postAsClient(revocationEndpoint, client, { token, token_type_hint: 'access_token' });
+  if (answer.status !== 200) {
+    throw new Error(`revocation request to ${revocationEndpoint} answered ${answer.status}`);
+  }
 }
 
 /** The `code` member of a JSON error body (both adapters send one), if any. */

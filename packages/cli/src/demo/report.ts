@@ -25,7 +25,7 @@ export class DemoNarrator implements ScenarioListener {
   setup(env: DemoEnvironment): void {
     const { out } = this;
     const { bold, dim } = out.palette;
-    out.line(bold('tokenward demo: one authorization server, two APIs, ten situations'));
+    out.line(bold('tokenward demo: one authorization server, two APIs, the situations an API meets'));
     out.line();
     out.line(bold('Setup'));
     const custom = env.issuer.servers.map((server) => `"${server.id}"`).join(' and ');

@@ -11,6 +11,8 @@ export interface DemoTokens {
   readonly payments: string;
   /** The org server. */
   readonly org: string;
+  /** default server, an opaque token (no JWT) of the demo's client, orders:read. */
+  readonly opaque: string;
 }
 
 export interface Expectation {

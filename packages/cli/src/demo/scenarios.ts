@@ -5,23 +5,28 @@
 import type { DemoApi } from './apis.js';
 import { dpopScenarios } from './dpop-act.js';
 import { clientCredentialsToken } from './http.js';
+import { revocationScenarios } from './revocation-act.js';
 import type { DemoTokens, RequestPlan, Scenario } from './scenario-types.js';
 import { DEMO_JWKS_MAX_AGE, DEMO_STALE_IF_ERROR, type DemoEnvironment, ORDER_SCOPES } from './servers.js';
 
 export type { DemoTokens, Expectation, RequestPlan, Scenario } from './scenario-types.js';
 
-/** Tokens by real client_credentials requests to each server's token endpoint. */
+/** Tokens by real client_credentials requests to each server's token endpoint, and one opaque token. */
 export async function obtainTokens(env: DemoEnvironment): Promise<DemoTokens> {
   const endpoint = (id: string) => env.issuer.server(id).tokenEndpoint;
   const grant = (id: string, scopes: readonly string[]) =>
     clientCredentialsToken(endpoint(id), env.client, scopes);
-  const [full, readOnly, payments, org] = await Promise.all([
+  const { clientId } = env.client;
+  const [full, readOnly, payments, org, opaque] = await Promise.all([
     grant('default', ORDER_SCOPES),
     grant('default', ['orders:read']),
     grant('payments', ORDER_SCOPES),
     grant('org', ORDER_SCOPES),
+    env.issuer
+      .server('default')
+      .mintAccessToken({ sub: clientId, cid: clientId, scp: ['orders:read'] }, { format: 'opaque' }),
   ]);
-  return { full, readOnly, payments, org };
+  return { full, readOnly, payments, org, opaque };
 }
 
 const getOrders = (token: string | undefined): RequestPlan => ({ method: 'GET', path: '/orders', token });
@@ -99,6 +104,7 @@ export const SCENARIOS: readonly Scenario[] = [
     prepare: async (_env, tokens) => getOrders(tokens.org),
   },
   ...dpopScenarios(),
+  ...revocationScenarios(),
   {
     name: 'key rotation',
     story:

@@ -1,7 +1,7 @@
 /**
  * Starts and stops what the demo runs: the reference issuer (org server, custom servers
  * `default` and `payments`) and the Express and Fastify APIs trusting `default`, all on loopback
- * port 0, with the demo's clock and shortened key-set windows.
+ * port 0, with the demo's clock, shortened key-set windows and introspection of opaque tokens.
  */
 import { randomBytes } from 'node:crypto';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
@@ -16,6 +16,8 @@ export const DEMO_JWKS_MAX_AGE = 60;
 export const DEMO_STALE_IF_ERROR = 60;
 /** Cooldown between refetches of the demo's verifiers (default 30 s). */
 export const DEMO_JWKS_COOLDOWN = 5;
+/** Seconds the demo's APIs reuse an introspection answer (default 60 s): how long a revoked token lives on. */
+export const DEMO_INTROSPECTION_CACHE = 30;
 
 export const ORDER_SCOPES = ['orders:read', 'orders:refund'] as const;
 
@@ -47,6 +49,8 @@ export async function startDemoEnvironment(): Promise<DemoEnvironment> {
     jwksCooldown: DEMO_JWKS_COOLDOWN,
     staleIfError: DEMO_STALE_IF_ERROR,
     dpop: { mode: 'allowed', origins: [DEMO_API_ORIGIN] },
+    // Opaque tokens are asked about at the issuer (RFC 7662), as the API's own client.
+    introspection: { mode: 'fallback', ...client, maxCacheAge: DEMO_INTROSPECTION_CACHE },
   };
   const apis: DemoApi[] = [];
   const close = async () => {

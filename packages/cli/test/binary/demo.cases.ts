@@ -13,6 +13,9 @@ const SCENARIOS = [
   'DPoP-bound token',
   'DPoP proof replayed',
   'DPoP token as Bearer',
+  'opaque token',
+  'revoked, still cached',
+  'revoked, cache bound over',
   'key rotation',
   'key set down, stale keys',
   'key set down, window over',
@@ -55,7 +58,7 @@ export function demoCases(): void {
       expect(summary).not.toContain('✗');
       expect(summary).toContain('gateway act (through NGINX): 6 of 6 outcomes matched');
       expect(summary).toContain('step-up act: 8 of 8 outcomes matched');
-      expect(summary).toContain('✓ all 40 outcomes matched');
+      expect(summary).toContain('✓ all 46 outcomes matched');
       expect(run.stdout).toContain('Step-up act: POST /payouts wants a two-factor sign-in');
       expect(run.stdout).toContain('WWW-Authenticate: Bearer realm="api", error="insufficient_scope"');
       expect(run.stdout).toContain('client → NGINX (auth_request, the gateway README recipe) → API');
@@ -114,6 +117,16 @@ export function demoCases(): void {
         expect(row('DPoP proof replayed', api).got.code).toBe('ERR_DPOP_REPLAYED');
         expect(row('DPoP token as Bearer', api).got.code).toBe('ERR_DPOP_BINDING_MISMATCH');
         expect(row('org-server token', api).got.code).toBe('ERR_ORG_SERVER_TOKEN');
+        // IN-4: revoked at the issuer, served from the cached answer, refused past the cache bound.
+        expect(row('opaque token', api).got.status).toBe(200);
+        expect(row('revoked, still cached', api).got.status).toBe(200);
+        expect(row('revoked, cache bound over', api).got).toMatchObject({
+          status: 401,
+          code: 'ERR_TOKEN_INACTIVE',
+        });
+        expect(row('revoked, cache bound over', api).got.wwwAuthenticate).toMatch(
+          /^Bearer realm="api", error="invalid_token"/,
+        );
         const rotation = row('key rotation', api).jwksRequests;
         expect(rotation.after - rotation.before).toBe(1);
         expect(row('key set down, window over', api).got).toMatchObject({

@@ -138,6 +138,28 @@ describe('revocation and the cache bound (IN-4)', () => {
     await expect(verifier.verify(jwt)).rejects.toMatchObject({ code: 'ERR_TOKEN_INACTIVE', status: 401 });
   });
 
+  it('IN-5: mode always asks before the route requirements: a revoked token lacking a scope is 401 ERR_TOKEN_INACTIVE, not 403', async () => {
+    const { verifier, clock } = verifierFor({ mode: 'always', maxCacheAge: 30 });
+    const jwt = await server.mintAccessToken({ scp: ['orders:read'] }, { expiresIn: 3600 });
+    // Active: the route's requirements decide, after the issuer said yes.
+    const before = introspections();
+    const lacking = await rejectionOf(verifier.verify(jwt, { scopes: ['orders:refund'] }));
+    expect(lacking).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE', status: 403 });
+    expect(introspections()).toBe(before + 1);
+    server.revokeToken(jwt);
+    clock.advance(31);
+    for (const requirements of [
+      { scopes: ['orders:refund'] },
+      { claims: { tier: 'gold' } },
+      { acrValues: ['urn:loa:2'], maxAge: 60 },
+    ]) {
+      const refused = await rejectionOf(verifier.verify(jwt, requirements));
+      expect(refused).toMatchObject({ code: 'ERR_TOKEN_INACTIVE', status: 401 });
+      expect(refused.headers['WWW-Authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
+      expect(refused.message).not.toContain(jwt);
+    }
+  });
+
   it('mode always: a JWT that fails locally is never sent to the server', async () => {
     const { verifier } = verifierFor({ mode: 'always' });
     const before = introspections();

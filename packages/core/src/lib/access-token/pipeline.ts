@@ -53,10 +53,18 @@ export type AccessTokenPipeline = (
   synchronous: boolean,
 ) => AccessTokenResult | Promise<AccessTokenResult>;
 
+/**
+ * A check of a token that passed every local check, at its issuer (introspection's `'always'`
+ * mode). It runs before how the token was presented and this call's requirements, so a token the
+ * issuer no longer vouches for is refused as such (401) whatever the route requires.
+ */
+export type ConfirmAtIssuer = (result: AccessTokenResult) => Promise<void>;
+
 export function createAccessTokenPipeline(
   settings: ResolvedVerifierOptions,
   targets: readonly VerifyTarget[],
   runtime: Pick<Runtime, 'signatures' | 'codec' | 'digests' | 'tracing'>,
+  confirm?: ConfirmAtIssuer,
 ): AccessTokenPipeline {
   const { signatures, codec, tracing } = runtime;
   const binding = createDpopBinding(settings.dpop, runtime, settings.clock, settings.onEvent);
@@ -92,9 +100,14 @@ export function createAccessTokenPipeline(
   ): AccessTokenResult | Promise<AccessTokenResult> {
     let issuer: string | undefined;
     let header: JwtHeader | undefined;
-    // How the token was presented, then this call's requirements, then (DPoP) the proof burned.
-    const finish = (result: AccessTokenResult) =>
+    // The issuer's word when asked for, then how the token was presented, this call's
+    // requirements and (DPoP) the proof burned.
+    const present = (result: AccessTokenResult) =>
       binding.accept(result, dpop, (accepted) => applyCallChecks(accepted, checks, settings));
+    const finish =
+      confirm === undefined
+        ? present
+        : (result: AccessTokenResult) => confirm(result).then(() => present(result));
     const settle = (outcome: AccessTokenResult | Promise<AccessTokenResult>) =>
       outcome instanceof Promise
         ? outcome.then(undefined, (error: unknown) =>

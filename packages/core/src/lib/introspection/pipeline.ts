@@ -8,7 +8,7 @@ import { TokenwardError } from '../../errors.js';
 import { reportVerificationFailure } from '../../events.js';
 import type { Runtime, Transport } from '../../runtime.js';
 import type { AccessTokenResult } from '../../types.js';
-import type { AccessTokenPipeline } from '../access-token/pipeline.js';
+import type { AccessTokenPipeline, ConfirmAtIssuer } from '../access-token/pipeline.js';
 import { applyCallChecks, type CallOptions } from '../checks/call-checks.js';
 import { challengeSchemes, createDpopBinding } from '../dpop/binding.js';
 import { createDiscovery } from '../keys/discovery.js';
@@ -31,14 +31,14 @@ interface IntrospectionServer extends IntrospectionTarget {
 export interface IntrospectingPipelineDeps {
   readonly settings: ResolvedVerifierOptions;
   readonly introspection: ResolvedIntrospection;
-  /** The local checks, for JWTs (absent for `createIntrospectionVerifier`). */
-  readonly local: AccessTokenPipeline;
+  /** The local checks for JWTs, with `confirm` run between them and the call's requirements. */
+  readonly local: (confirm: ConfirmAtIssuer | undefined) => AccessTokenPipeline;
   readonly transport: Transport;
   readonly runtime: Pick<Runtime, 'signatures' | 'codec' | 'digests' | 'tracing'>;
 }
 
 export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): AccessTokenPipeline {
-  const { settings, introspection, local } = deps;
+  const { settings, introspection } = deps;
   const { mode } = introspection;
   if (deps.transport.post === undefined) {
     throw configError(
@@ -180,17 +180,12 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
     return binding.accept(result, dpop, (accepted) => applyCallChecks(accepted, checks, settings));
   }
 
-  /** `mode: 'always'`: the JWT passed every local check (and this call's); now the server must agree. */
-  async function confirmed(
-    verified: Promise<AccessTokenResult>,
-    token: string,
-    call: CallOptions,
-  ): Promise<AccessTokenResult> {
-    const result = await verified;
-    const server = byIssuer.get(result.issuer)!;
-    await reported(introspect(token, [server]), result.issuer, call);
-    return result;
-  }
+  // `mode: 'always'`: a JWT that passed every local check must still be active at its issuer,
+  // asked before the route's requirements (a revoked token is 401, not 403 for a scope).
+  const confirmAtIssuer: ConfirmAtIssuer = async (result) => {
+    await introspect(result.token, [byIssuer.get(result.issuer)!]);
+  };
+  const local = deps.local(mode === 'always' ? confirmAtIssuer : undefined);
 
   return (token, call, synchronous) => {
     const jwt = isJwtShaped(token);
@@ -203,9 +198,7 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
         'verifySync never makes network calls and this token must be introspected; use verify',
       );
     }
-    if (mode === 'always' && jwt && orgServer === undefined) {
-      return confirmed(Promise.resolve(local(token, call, false)), token as string, call);
-    }
+    if (mode === 'always' && jwt && orgServer === undefined) return local(token, call, false);
     const servers = orgServer === undefined ? opaqueServers : [orgServer];
     try {
       const checked = checkOpaqueToken(token, settings.maxTokenSize);
