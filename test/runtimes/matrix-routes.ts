@@ -22,7 +22,7 @@ export interface MatrixConfig {
   readonly restored: Trust;
   /** `verifier.snapshot()` of a verifier of `restored`, as JSON. */
   readonly snapshot: string;
-  /** `verifier.snapshot()` of a verifier of `main`, as JSON: the Workers recipe's `KEY_SNAPSHOT`. */
+  /** `verifier.snapshot()` of a verifier of `main`, as JSON: what the Workers recipe's KV holds at the start. */
   readonly mainSnapshot: string;
   /** This runtime's own origin, the base of DPoP proofs' `htu`. */
   readonly origin: string;
@@ -35,7 +35,11 @@ export type Handler = (request: Request) => Promise<Response>;
 
 const subject = (_request: Request, auth: AccessTokenResult) => Response.json({ subject: auth.subject });
 
-export function matrixRoutes(config: MatrixConfig, recipe: Handler): Handler {
+/** The matrix API: `recipe` answers what no matrix route does, with the platform's extra arguments. */
+export function matrixRoutes<Rest extends unknown[]>(
+  config: MatrixConfig,
+  recipe: (request: Request, ...rest: Rest) => Promise<Response>,
+): (request: Request, ...rest: Rest) => Promise<Response> {
   const hono = createApp(config.main);
   const routes: Record<string, Handler> = {
     '/outage': withAuth(createAccessTokenVerifier(config.outage), subject),
@@ -56,9 +60,10 @@ export function matrixRoutes(config: MatrixConfig, recipe: Handler): Handler {
       subject,
     ),
   };
-  return async (request) => {
+  return async (request, ...rest) => {
     const { pathname } = new URL(request.url);
     if (pathname.startsWith('/api/')) return hono.fetch(request);
-    return (routes[pathname] ?? recipe)(request);
+    const route = routes[pathname];
+    return route === undefined ? recipe(request, ...rest) : route(request);
   };
 }

@@ -1,17 +1,17 @@
-// workerd: the Cloudflare Workers recipe, as a module worker with text bindings.
+// workerd: the Cloudflare Workers recipe, as a module worker with text bindings and its KV namespace.
 
-import { type Handler, type MatrixConfig, matrixRoutes } from '../matrix-routes.js';
-import worker, { type Env } from '../recipes/cloudflare-worker.js';
+import { type MatrixConfig, matrixRoutes } from '../matrix-routes.js';
+import worker, { type Context, type Env } from '../recipes/cloudflare-worker.js';
 
 interface MatrixEnv extends Env {
   MATRIX: string;
 }
 
-let route: Handler | undefined;
+let route: ((request: Request, env: MatrixEnv, ctx: Context) => Promise<Response>) | undefined;
 
 export default {
-  fetch(request: Request, env: MatrixEnv): Promise<Response> {
-    route ??= matrixRoutes(JSON.parse(env.MATRIX) as MatrixConfig, (inner) => worker.fetch(inner, env));
-    return route(request);
+  fetch(request: Request, env: MatrixEnv, ctx: Context): Promise<Response> {
+    route ??= matrixRoutes(JSON.parse(env.MATRIX) as MatrixConfig, worker.fetch);
+    return route(request, env, ctx);
   },
 };
