@@ -77,4 +77,12 @@ export interface IntrospectionOptions extends IntrospectionClient {
    * can validate them. Default: not configured.
    */
   readonly orgServer?: OrgServerIntrospection;
+  /**
+   * The issuer whose introspection endpoint is asked about opaque tokens, exactly as configured
+   * (one of the verifier's issuers, or the org server's issuer when `orgServer` is set). An opaque
+   * token names no issuer, and it is only ever sent to this one server: never to the others, which
+   * did not mint it. Required when the verifier has several issuers; default: the only issuer.
+   * @example 'https://acme.okta.com/oauth2/default'
+   */
+  readonly opaqueTokenIssuer?: string;
 }

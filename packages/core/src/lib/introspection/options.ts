@@ -49,6 +49,8 @@ export interface ResolvedIntrospection {
   readonly store: CacheStore;
   readonly maxResponseBytes: number;
   readonly orgServer: ResolvedOrgServerClient | undefined;
+  /** The issuer asked about opaque tokens; `undefined`: the only configured issuer. */
+  readonly opaqueTokenIssuer: string | undefined;
 }
 
 const CLIENT_NAMES = ['clientId', 'clientSecret', 'privateKey', 'clientAuthMethod'] as const;
@@ -60,6 +62,7 @@ const OPTION_NAMES: ReadonlySet<string> = new Set([
   'store',
   'maxResponseSize',
   'orgServer',
+  'opaqueTokenIssuer',
 ]);
 const ORG_SERVER_NAMES: ReadonlySet<string> = new Set([...CLIENT_NAMES, 'audience']);
 const METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
@@ -109,6 +112,9 @@ export function resolveIntrospection(
       integer(size, 'introspection.maxResponseSize', LIMITS.maxIntrospectionBytes),
     ),
     orgServer: optional(value.orgServer, undefined, orgServerOf),
+    opaqueTokenIssuer: optional(value.opaqueTokenIssuer, undefined, (issuer) =>
+      nonEmptyString(issuer, 'introspection.opaqueTokenIssuer'),
+    ),
   };
 }
 

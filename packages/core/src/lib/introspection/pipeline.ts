@@ -1,7 +1,7 @@
 /**
  * The access-token verifier with introspection (RFC 7662), top-down: which tokens are asked about
- * (by mode: opaque ones, org-server ones, every JWT after its local checks, or all), at which
- * servers, through the cache; the answer held to what a JWT must show; then this call's
+ * (by mode: opaque ones, org-server ones, every JWT after its local checks, or all), at which one
+ * server, through the cache; the answer held to what a JWT must show; then this call's
  * requirements. JWTs that need no asking go to the local pipeline untouched.
  */
 import { TokenwardError } from '../../errors.js';
@@ -10,23 +10,17 @@ import type { Runtime, Transport } from '../../runtime.js';
 import type { AccessTokenResult } from '../../types.js';
 import type { AccessTokenPipeline, ConfirmAtIssuer } from '../access-token/pipeline.js';
 import { applyCallChecks, type CallOptions } from '../checks/call-checks.js';
+import { createIssuerRouter } from '../checks/issuer-routing.js';
 import { challengeSchemes, createDpopBinding } from '../dpop/binding.js';
-import { createDiscovery } from '../keys/discovery.js';
 import { KEY_DEFAULTS } from '../keys/issuer-keys-config.js';
 import { joinBoundMs } from '../keys/shared-flight.js';
 import { configError } from '../options/option-checks.js';
-import type { ResolvedIssuer, ResolvedVerifierOptions } from '../options/resolve.js';
-import { createClientCredentials } from './client-auth.js';
-import { type AskEndpoint, createEndpointClient } from './endpoint.js';
-import type { ResolvedClient, ResolvedIntrospection } from './options.js';
-import { type IntrospectionTarget, introspectedResult } from './result.js';
-import { checkOpaqueToken, isJwtShaped, issuerOfJwt } from './token-shape.js';
+import type { ResolvedVerifierOptions } from '../options/resolve.js';
+import type { ResolvedIntrospection } from './options.js';
+import { introspectedResult } from './result.js';
+import { type IntrospectionServer, introspectionServers } from './servers.js';
+import { checkOpaqueToken, claimedIssuer, isJwtShaped, issuerOfJwt } from './token-shape.js';
 import { createVerdictCache, type Verdict } from './verdict-cache.js';
-
-/** A server introspection asks, with its client. */
-interface IntrospectionServer extends IntrospectionTarget {
-  readonly ask: AskEndpoint;
-}
 
 export interface IntrospectingPipelineDeps {
   readonly settings: ResolvedVerifierOptions;
@@ -45,46 +39,10 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
       '`introspection` needs a transport with post(url, request); the `transport` given has none',
     );
   }
-  const serverOf = (issuer: ResolvedIssuer | OrgIssuer, client: ResolvedClient): IntrospectionServer => ({
-    issuer: issuer.issuer,
-    audiences: issuer.audiences,
-    server: issuer.server,
-    ask: createEndpointClient({
-      issuer: issuer.issuer,
-      clientId: client.clientId,
-      discovery: createDiscovery({
-        ...KEY_DEFAULTS,
-        ...settings.keyTiming,
-        issuer: issuer.issuer,
-        allowedJwksOrigins: issuer.allowedJwksOrigins,
-        allowInsecureHttp: issuer.allowInsecureHttp,
-        transport: deps.transport,
-        clock: settings.clock,
-        onEvent: settings.onEvent,
-        tracing: deps.runtime.tracing,
-      }),
-      credentials: createClientCredentials(client, issuer.issuer, settings.clock),
-      transport: deps.transport,
-      timeoutMs: settings.keyTiming.httpTimeoutMs ?? KEY_DEFAULTS.httpTimeoutMs,
-      maxBytes: introspection.maxResponseBytes,
-      allowInsecureHttp: issuer.allowInsecureHttp,
-      clock: settings.clock,
-      onEvent: settings.onEvent,
-    }),
-  });
-  const configured = settings.issuers.map((issuer) => serverOf(issuer, introspection.client));
-  const orgClient = introspection.orgServer;
-  const orgServers = new Map(
-    orgClient === undefined
-      ? []
-      : orgIssuersOf(settings.issuers, orgClient.audiences).map((org) => [
-          org.issuer,
-          serverOf(org, orgClient),
-        ]),
-  );
-  // An opaque token says nothing about its issuer: every server this API trusts may be asked.
-  const opaqueServers = [...configured, ...orgServers.values()];
-  const byIssuer = new Map(opaqueServers.map((server) => [server.issuer, server]));
+  const servers = introspectionServers(deps);
+  // An introspection-only verifier asks about a JWT at the configured issuer it names, refusing
+  // other issuers as local verification would, before anything is sent.
+  const route = createIssuerRouter(settings.issuers, settings.orgServerRules);
   const trustedIssuers = Object.freeze(settings.issuers.map((issuer) => issuer.issuer));
   const cache = createVerdictCache({
     ...introspection,
@@ -102,63 +60,29 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
     requiredClaims: settings.requiredClaims,
   };
 
-  /** The verdict of `servers` on `token`, asked in order until one knows it as active. */
-  function verdictOf(token: string, servers: readonly IntrospectionServer[]): Promise<Verdict> {
+  /** The verdict of `server` on `token`, from the cache when it holds one of that server. */
+  function verdictOf(token: string, server: IntrospectionServer): Promise<Verdict> {
     const usable = (verdict: Verdict) =>
-      verdict.active
-        ? servers.some((server) => server.issuer === verdict.issuer)
-        : servers.every((server) => verdict.asked.includes(server.issuer));
+      verdict.active ? verdict.issuer === server.issuer : verdict.asked.includes(server.issuer);
     return cache.resolve(token, usable, async () => {
-      let failure: unknown;
-      for (const server of servers) {
-        try {
-          const answer = await server.ask(token);
-          if (answer.active) return { active: true, issuer: server.issuer, response: answer.response };
-        } catch (error) {
-          failure ??= error;
-        }
-      }
-      // A server that could not answer may know the token: not knowing is not "inactive".
-      if (failure !== undefined) throw failure;
-      return { active: false, asked: servers.map((server) => server.issuer) };
+      const answer = await server.ask(token);
+      return answer.active
+        ? { active: true, issuer: server.issuer, response: answer.response }
+        : { active: false, asked: [server.issuer] };
     });
   }
 
-  /** `token` as `servers` see it: a result, or `ERR_TOKEN_INACTIVE`. */
-  async function introspect(
-    token: string,
-    servers: readonly IntrospectionServer[],
-  ): Promise<AccessTokenResult> {
-    const verdict = await verdictOf(token, servers);
+  /** `token` as `server` sees it: a result, or `ERR_TOKEN_INACTIVE`. */
+  async function introspect(token: string, server: IntrospectionServer): Promise<AccessTokenResult> {
+    const verdict = await verdictOf(token, server);
     if (!verdict.active) {
       throw new TokenwardError(
         'ERR_TOKEN_INACTIVE',
-        servers.length === 1
-          ? 'the authorization server says the token is not active (revoked, expired, or not one it issued)'
-          : 'no authorization server this API trusts knows the token as active (revoked, expired, or unknown)',
+        'the authorization server says the token is not active (revoked, expired, or not one it issued)',
       );
     }
     // Checked on every use, not only when asked: a cached answer must still hold now (`exp` first).
-    return introspectedResult(
-      token,
-      verdict.response,
-      byIssuer.get(verdict.issuer)!,
-      policy,
-      settings.clock(),
-    );
-  }
-
-  /** Reports a failure as the local pipeline does (event, realm) and rejects with it. */
-  async function reported(
-    work: Promise<AccessTokenResult>,
-    issuer: string | undefined,
-    call: CallOptions,
-  ): Promise<AccessTokenResult> {
-    try {
-      return await work;
-    } catch (error) {
-      throw failed(error, issuer, call);
-    }
+    return introspectedResult(token, verdict.response, server, policy, settings.clock());
   }
 
   const failed = (error: unknown, issuer: string | undefined, call: CallOptions) =>
@@ -171,67 +95,56 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
       call.dpop === undefined ? schemes?.bearer : schemes?.dpop,
     );
 
+  /**
+   * `token` introspected at the server `pick` chooses (which may refuse to choose), then how it
+   * was presented and this call's requirements; every failure reported.
+   */
   async function introspectedThenChecked(
-    token: string,
-    servers: readonly IntrospectionServer[],
-    { checks, dpop }: CallOptions,
+    token: unknown,
+    pick: () => IntrospectionServer,
+    call: CallOptions,
   ): Promise<AccessTokenResult> {
-    const result = await introspect(token, servers);
-    return binding.accept(result, dpop, (accepted) => applyCallChecks(accepted, checks, settings));
+    let issuer: string | undefined;
+    try {
+      const server = pick();
+      const checked = checkOpaqueToken(token, settings.maxTokenSize);
+      issuer = server.issuer;
+      const result = await introspect(checked, server);
+      return await binding.accept(result, call.dpop, (accepted) =>
+        applyCallChecks(accepted, call.checks, settings),
+      );
+    } catch (error) {
+      throw failed(error, issuer, call);
+    }
   }
 
   // `mode: 'always'`: a JWT that passed every local check must still be active at its issuer,
   // asked before the route's requirements (a revoked token is 401, not 403 for a scope).
   const confirmAtIssuer: ConfirmAtIssuer = async (result) => {
-    await introspect(result.token, [byIssuer.get(result.issuer)!]);
+    await introspect(result.token, servers.byIssuer.get(result.issuer)!);
   };
   const local = deps.local(mode === 'always' ? confirmAtIssuer : undefined);
+  const { codec } = deps.runtime;
 
   return (token, call, synchronous) => {
     const jwt = isJwtShaped(token);
-    const orgServer =
-      jwt && orgServers.size > 0 ? orgServers.get(issuerOfJwt(token, deps.runtime.codec) ?? '') : undefined;
-    const asks = mode === 'only' || !jwt || orgServer !== undefined || mode === 'always';
-    if (!asks) return local(token, call, synchronous);
+    const org = jwt && servers.org.size > 0 ? servers.org.get(issuerOfJwt(token, codec) ?? '') : undefined;
+    if (jwt && org === undefined && mode === 'fallback') return local(token, call, synchronous);
     if (synchronous) {
       throw configError(
         'verifySync never makes network calls and this token must be introspected; use verify',
       );
     }
-    if (mode === 'always' && jwt && orgServer === undefined) return local(token, call, false);
-    const servers = orgServer === undefined ? opaqueServers : [orgServer];
-    try {
-      const checked = checkOpaqueToken(token, settings.maxTokenSize);
-      return reported(introspectedThenChecked(checked, servers, call), orgServer?.issuer, call);
-    } catch (error) {
-      return Promise.reject(failed(error, undefined, call));
-    }
+    // `'always'`: the JWT is checked locally first, then confirmed at its issuer.
+    if (jwt && org === undefined && mode === 'always') return local(token, call, false);
+    // One server: the org server for its tokens; for a JWT in an introspection-only verifier,
+    // the configured issuer it names (others refused before anything is sent); else the one
+    // chosen for opaque tokens.
+    const pick = () => {
+      if (org !== undefined) return org;
+      if (!jwt) return servers.opaque;
+      return servers.byIssuer.get(route(claimedIssuer(token, codec)).issuer)!;
+    };
+    return introspectedThenChecked(token, pick, call);
   };
-}
-
-/** An org authorization server, as a configured issuer would be. */
-interface OrgIssuer {
-  readonly issuer: string;
-  readonly audiences: readonly string[];
-  readonly server: { readonly kind: 'org'; readonly issuer: string };
-  readonly allowedJwksOrigins: readonly string[];
-  readonly allowInsecureHttp: boolean;
-}
-
-/** The org servers of the configured custom servers: one per origin (DESIGN "authorization-server model"). */
-function orgIssuersOf(
-  issuers: readonly ResolvedIssuer[],
-  audiences: readonly string[] | undefined,
-): OrgIssuer[] {
-  const origins = new Map<string, ResolvedIssuer>();
-  for (const issuer of issuers) {
-    if (issuer.server.kind === 'custom' && !origins.has(issuer.origin)) origins.set(issuer.origin, issuer);
-  }
-  return [...origins].map(([origin, custom]) => ({
-    issuer: origin,
-    audiences: audiences ?? [origin],
-    server: Object.freeze({ kind: 'org', issuer: origin }),
-    allowedJwksOrigins: [],
-    allowInsecureHttp: custom.allowInsecureHttp,
-  }));
 }

@@ -23,15 +23,33 @@ export function isJwtShaped(token: unknown): token is string {
  * to ask, which then vouches for the token (or not) itself. `undefined` when it does not decode.
  */
 export function issuerOfJwt(token: string, codec: TokenCodec): string | undefined {
-  const payload = codec.decodeBase64url(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')));
-  if (payload === undefined) return undefined;
   try {
-    const claims: unknown = JSON.parse(utf8.decode(payload));
-    const iss = typeof claims === 'object' && claims !== null ? (claims as { iss?: unknown }).iss : undefined;
+    const iss = claimedIssuer(token, codec);
     return typeof iss === 'string' ? iss : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The `iss` member of a JWT's payload as found (any type; `undefined` when absent), read without
+ * verifying anything; `ERR_TOKEN_MALFORMED` when the payload is not a base64url JSON object.
+ */
+export function claimedIssuer(token: string, codec: TokenCodec): unknown {
+  const payload = codec.decodeBase64url(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')));
+  let claims: unknown;
+  try {
+    claims = payload === undefined ? undefined : JSON.parse(utf8.decode(payload));
+  } catch {
+    claims = undefined;
+  }
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      'token has the three segments of a JWT but its payload is not a base64url-encoded JSON object (RFC 7519 section 7.2)',
+    );
+  }
+  return (claims as { iss?: unknown }).iss;
 }
 
 /** `token` if it may be sent to an introspection endpoint; else `ERR_TOKEN_MALFORMED` or `ERR_TOKEN_TOO_LARGE`. */
