@@ -117,6 +117,8 @@ export { checkScopes } from './scopes.js';
 export type { CacheStore, ReplayStore, SharedStore } from './store.js';
 export {
   type DiscoveryTraceContext,
+  type DpopReplayTraceContext,
+  type IntrospectTraceContext,
   type JwksTraceContext,
   type StaleServedMessage,
   TRACING_CHANNELS,

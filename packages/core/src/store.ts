@@ -10,6 +10,8 @@
  * resolves `true` until the key expires.
  */
 export interface ReplayStore {
+  /** A short name of the implementation, shown in traces: `'memory'`, `'redis'`. Default `'custom'`. */
+  readonly kind?: string;
   /**
    * Records `key` for `ttlMs` milliseconds (a positive integer) unless it is already recorded.
    * Resolves `true` when this call recorded it, `false` when it was already there. Rejects when

@@ -1,9 +1,10 @@
 /**
- * Tracing: tokenward publishes each verification, discovery fetch and key-set fetch on a
+ * Tracing: tokenward publishes each verification, discovery fetch, key-set fetch, introspection
+ * and DPoP replay check on a
  * `diagnostics_channel` TracingChannel (Node, Deno, Bun and Workers have the module; in a browser
  * there is nothing to subscribe to and nothing is published). Nothing is built or published
  * while a channel has no subscriber. The contexts carry what an operator needs (issuer, `kid`,
- * `alg`, outcome code, timings) and never the token, its claims or the key material.
+ * `alg`, outcome code, timings) and never the token, its claims, a DPoP proof or its `jti`, client secrets or the key material.
  *
  * The events follow the TracingChannel protocol: `start`, then `end` when the call returns; when
  * it returned a promise (its `outcome` is still `undefined` at `end`), `asyncStart` and
@@ -30,6 +31,10 @@ export const TRACING_CHANNELS = Object.freeze({
   jwks: 'tokenward:jwks',
   /** A plain channel: the last good key set served a known `kid` while refreshing fails: {@link StaleServedMessage}. */
   jwksStaleServed: 'tokenward:jwks:stale-served',
+  /** Every introspection verdict a verification needed, from the cache or a call: {@link IntrospectTraceContext}. */
+  introspect: 'tokenward:introspect',
+  /** Every DPoP proof checked against the replay store (`markOnce`): {@link DpopReplayTraceContext}. */
+  dpopReplay: 'tokenward:dpop-replay',
 });
 
 /**
@@ -71,6 +76,30 @@ export interface JwksTraceContext extends TimedContext {
   readonly reason: JwksFetchReason;
   /** Usable keys in the fetched set, on success. */
   readonly keys: number | undefined;
+}
+
+export interface IntrospectTraceContext extends TimedContext {
+  /** The server asked: a configured issuer, or the org server with `introspection.orgServer`. */
+  readonly issuer: string;
+  /** The origin of the introspection endpoint called; `undefined` when no call was made or discovery failed. */
+  readonly endpointOrigin: string | undefined;
+  /**
+   * No call of this verification's own: the answer came from the cache, or from the call a
+   * concurrent request with the same token was making.
+   */
+  readonly cacheHit: boolean;
+  /** The server's `active`, on success (`false`: revoked, expired or unknown: the verification fails). */
+  readonly active: boolean | undefined;
+}
+
+export interface DpopReplayTraceContext extends TimedContext {
+  /** The replay store's `kind` (`'memory'`, `'redis'`), or `'custom'` for a store without one. */
+  readonly store: string;
+  /**
+   * `'fresh'`: the proof's first use; `'replayed'`: used before (the verification fails);
+   * `'store-failed'`: the store did not answer (503). `outcome` is `'ok'` whenever the store answered.
+   */
+  readonly replay: 'fresh' | 'replayed' | 'store-failed' | undefined;
 }
 
 export interface StaleServedMessage {

@@ -8,6 +8,8 @@ export const SPANS = Object.freeze({
   verify: 'tokenward.verify',
   discovery: 'tokenward.discovery',
   jwks: 'tokenward.jwks.fetch',
+  introspect: 'tokenward.introspect',
+  dpopReplay: 'tokenward.dpop.replay_check',
 });
 
 /** Attribute keys. */
@@ -31,6 +33,14 @@ export const ATTRIBUTES = Object.freeze({
   jwksUri: 'tokenward.jwks_uri',
   /** The key-set URL fetched (OpenTelemetry's own key for a request URL). */
   url: 'url.full',
+  /** The origin of the introspection endpoint called (absent when the cache answered). */
+  introspectionEndpoint: 'tokenward.introspection.endpoint_origin',
+  /** The introspection answer's `active`. */
+  active: 'tokenward.introspection.active',
+  /** The DPoP replay store's kind: `memory`, `redis`, `custom`. */
+  replayStore: 'tokenward.dpop.replay_store',
+  /** A DPoP proof's replay check: `fresh`, `replayed`, `store-failed`. */
+  replay: 'tokenward.dpop.replay',
 });
 
 /** Instrument names. */
@@ -45,4 +55,10 @@ export const METRICS = Object.freeze({
   discoveryFetches: 'tokenward.discovery.fetches',
   /** Counter of verifications served by a stale key set while refreshing failed, by issuer. */
   jwksStaleServed: 'tokenward.jwks.stale_served',
+  /** Counter of introspection verdicts, by issuer, cache hit, `active` and outcome. */
+  introspections: 'tokenward.introspections',
+  /** Histogram of the time to an introspection verdict in milliseconds, by the same. */
+  introspectionDuration: 'tokenward.introspection.duration',
+  /** Counter of DPoP replay checks, by store kind, result and outcome. */
+  dpopReplayChecks: 'tokenward.dpop.replay_checks',
 });

@@ -1,92 +1,19 @@
-import { context, type Span, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  AggregationTemporality,
-  InMemoryMetricExporter,
-  MeterProvider,
-  PeriodicExportingMetricReader,
-} from '@opentelemetry/sdk-metrics';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  type ReadableSpan,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import { createAccessTokenVerifier, createIdTokenVerifier } from '@tokenward/core';
 import { type AuthServer, type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ATTRIBUTES,
-  instrumentTokenward,
-  METRICS,
-  SPANS,
-  type TokenwardInstrumentation,
-} from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ATTRIBUTES, METRICS, SPANS } from '../src/index.js';
+import { parentOf, useOpenTelemetry } from './support.js';
 
+const otel = useOpenTelemetry();
+const { named, points, inRequest } = otel;
 let org: ReferenceIssuer;
 let def: AuthServer;
-let spans: InMemorySpanExporter;
-let tracerProvider: BasicTracerProvider;
-let metricExporter: InMemoryMetricExporter;
-let meterProvider: MeterProvider;
-let instrumentation: TokenwardInstrumentation;
-const contextManager = new AsyncLocalStorageContextManager();
 
 beforeAll(async () => {
-  context.setGlobalContextManager(contextManager.enable());
   org = await startIssuer({ port: 0, servers: ['default'] });
   def = org.server('default');
 });
-afterAll(async () => {
-  await org.close();
-  context.disable();
-});
-
-beforeEach(() => {
-  spans = new InMemorySpanExporter();
-  tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
-  metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  meterProvider = new MeterProvider({
-    readers: [
-      new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 }),
-    ],
-  });
-  instrumentation = instrumentTokenward({ tracerProvider, meterProvider });
-});
-afterEach(async () => {
-  instrumentation.disable();
-  await tracerProvider.shutdown();
-  await meterProvider.shutdown();
-});
-
-/** Runs `work` inside a span standing for the HTTP request an API is serving. */
-async function inRequest<T>(work: () => Promise<T>): Promise<{ result: T; request: Span }> {
-  const request = tracerProvider.getTracer('test').startSpan('GET /orders');
-  const result = await context.with(trace.setSpan(context.active(), request), work);
-  request.end();
-  return { result, request };
-}
-
-const named = (name: string): ReadableSpan[] => spans.getFinishedSpans().filter((span) => span.name === name);
-const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
-
-/** Every exported metric point, as `{ name, attributes, value }` (sums and histogram counts). */
-async function points(): Promise<
-  Array<{ name: string; attributes: Record<string, unknown>; value: number }>
-> {
-  await meterProvider.forceFlush();
-  return metricExporter.getMetrics().flatMap((resource) =>
-    resource.scopeMetrics.flatMap((scope) =>
-      scope.metrics.flatMap((metric) =>
-        metric.dataPoints.map((point) => ({
-          name: metric.descriptor.name,
-          attributes: point.attributes,
-          value: typeof point.value === 'number' ? point.value : (point.value as { count: number }).count,
-        })),
-      ),
-    ),
-  );
-}
+afterAll(() => org.close());
 
 describe('@tokenward/otel', () => {
   it('nests verify under the request span and the fetches it causes under verify, with attributes', async () => {
@@ -126,7 +53,7 @@ describe('@tokenward/otel', () => {
     expect(verify!.status).toEqual({ code: 2, message: 'ERR_AUDIENCE_MISMATCH' });
     expect(verify!.attributes[ATTRIBUTES.outcome]).toBe('ERR_AUDIENCE_MISMATCH');
     const exported = JSON.stringify(
-      spans.getFinishedSpans().map((span) => ({
+      otel.finished().map((span) => ({
         name: span.name,
         attributes: span.attributes,
         events: span.events,
@@ -198,10 +125,10 @@ describe('@tokenward/otel', () => {
   });
 
   it('stops producing anything once disabled', async () => {
-    instrumentation.disable();
+    otel.instrumentation().disable();
     const verifier = createAccessTokenVerifier({ issuer: def.issuer, audience: def.audience });
     await verifier.verify(await def.mintAccessToken());
-    expect(spans.getFinishedSpans()).toEqual([]);
+    expect(otel.finished()).toEqual([]);
     expect((await points()).filter((point) => point.name === METRICS.verifications)).toEqual([]);
   });
 });

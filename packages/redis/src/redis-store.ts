@@ -75,6 +75,7 @@ export function createRedisStore(options: NodeRedisStoreOptions | IoRedisStoreOp
 
   const answer = <T>(run: () => Promise<T>): Promise<T> => withDeadline(run, timeoutMs);
   return Object.freeze({
+    kind: 'redis',
     markOnce: (key: string, ttlMs: number) =>
       answer(() => {
         checkArguments(key, ttlMs);

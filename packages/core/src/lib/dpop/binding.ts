@@ -28,7 +28,7 @@ export interface DpopBinding {
 
 export function createDpopBinding(
   settings: ResolvedDpopOptions | undefined,
-  runtime: Pick<Runtime, 'signatures' | 'codec' | 'digests'>,
+  runtime: Pick<Runtime, 'signatures' | 'codec' | 'digests' | 'tracing'>,
   clock: () => number,
   onEvent: EventHandler | undefined,
 ): DpopBinding {
@@ -42,7 +42,7 @@ export function createDpopBinding(
   ): Promise<AccessTokenResult> {
     const proof = await checkProof!({ request, accessToken: result.token, boundThumbprint });
     checkRequirements(result);
-    await burnProof(settings!.replayStore, proof.replayKey, settings!.replayTtlMs, onEvent);
+    await burnProof(settings!.replayStore, proof.replayKey, settings!.replayTtlMs, onEvent, runtime.tracing);
     return Object.freeze({
       ...result,
       dpop: Object.freeze({

@@ -13,6 +13,7 @@ import type { Discovery } from '../keys/discovery.js';
 import { readJsonObject } from '../keys/json-document.js';
 import { fetchableUrlProblem, originOf, warnIfInsecure } from '../keys/origin.js';
 import { QUOTED_LENGTH, quote } from '../quote.js';
+import type { IntrospectTrace } from '../tracing/introspect.js';
 import type { ClientCredentials } from './client-auth.js';
 
 /** What the server said: not active (nothing more, RFC 7662 §2.2), or active with its members. */
@@ -33,7 +34,8 @@ export interface EndpointConfig {
   readonly onEvent: EventHandler | undefined;
 }
 
-export type AskEndpoint = (token: string) => Promise<IntrospectionAnswer>;
+/** Asks about `token`; `trace`, when traced, learns the endpoint's origin. */
+export type AskEndpoint = (token: string, trace?: IntrospectTrace) => Promise<IntrospectionAnswer>;
 
 export function createEndpointClient(config: EndpointConfig): AskEndpoint {
   const { issuer, onEvent } = config;
@@ -72,8 +74,9 @@ export function createEndpointClient(config: EndpointConfig): AskEndpoint {
     return url;
   }
 
-  return async (token) => {
+  return async (token, trace) => {
     const url = await endpointUrl();
+    if (trace !== undefined) trace.endpointOrigin = originOf(url);
     warnIfInsecure(config, url);
     const { headers, fields } = await config.credentials();
     // RFC 7662 §2.1: the token, and a hint that saves the server a lookup in its refresh tokens.

@@ -16,6 +16,9 @@ import { KEY_DEFAULTS } from '../keys/issuer-keys-config.js';
 import { joinBoundMs } from '../keys/shared-flight.js';
 import { configError } from '../options/option-checks.js';
 import type { ResolvedVerifierOptions } from '../options/resolve.js';
+import { isTraced, traceOperation } from '../tracing/channels.js';
+import { type IntrospectTrace, introspectTrace } from '../tracing/introspect.js';
+import { recordToken, type VerifyTrace, verifyTrace } from '../tracing/verify.js';
 import type { ResolvedIntrospection } from './options.js';
 import { introspectedResult } from './result.js';
 import { type IntrospectionServer, introspectionServers } from './servers.js';
@@ -40,6 +43,7 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
     );
   }
   const servers = introspectionServers(deps);
+  const { tracing } = deps.runtime;
   // An introspection-only verifier asks about a JWT at the configured issuer it names, refusing
   // other issuers as local verification would, before anything is sent.
   const route = createIssuerRouter(settings.issuers, settings.orgServerRules);
@@ -60,12 +64,34 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
     requiredClaims: settings.requiredClaims,
   };
 
-  /** The verdict of `server` on `token`, from the cache when it holds one of that server. */
+  /** The verdict of `server` on `token`, published on `tokenward:introspect` while traced. */
   function verdictOf(token: string, server: IntrospectionServer): Promise<Verdict> {
+    const channel = tracing?.introspect;
+    if (!isTraced(channel)) return resolveVerdict(token, server, undefined);
+    const trace = introspectTrace(server.issuer);
+    return Promise.resolve(
+      traceOperation(
+        channel,
+        trace,
+        () => resolveVerdict(token, server, trace),
+        (context, verdict) => {
+          context.active = verdict.active;
+        },
+      ),
+    );
+  }
+
+  /** The verdict of `server` on `token`, from the cache when it holds one of that server. */
+  function resolveVerdict(
+    token: string,
+    server: IntrospectionServer,
+    trace: IntrospectTrace | undefined,
+  ): Promise<Verdict> {
     const usable = (verdict: Verdict) =>
       verdict.active ? verdict.issuer === server.issuer : verdict.asked.includes(server.issuer);
     return cache.resolve(token, usable, async () => {
-      const answer = await server.ask(token);
+      if (trace !== undefined) trace.cacheHit = false;
+      const answer = await server.ask(token, trace);
       return answer.active
         ? { active: true, issuer: server.issuer, response: answer.response }
         : { active: false, asked: [server.issuer] };
@@ -95,6 +121,25 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
       call.dpop === undefined ? schemes?.bearer : schemes?.dpop,
     );
 
+  /** {@link introspectedThenChecked}, published on `tokenward:verify` while traced, as a JWT's verification is. */
+  function verifyIntrospected(
+    token: unknown,
+    pick: () => IntrospectionServer,
+    call: CallOptions,
+  ): Promise<AccessTokenResult> {
+    const channel = tracing?.verify;
+    if (!isTraced(channel)) return introspectedThenChecked(token, pick, call, undefined);
+    const trace = verifyTrace('access_token');
+    return Promise.resolve(
+      traceOperation(
+        channel,
+        trace,
+        () => introspectedThenChecked(token, pick, call, trace),
+        (context, result) => recordToken(context, result.issuer, undefined),
+      ),
+    );
+  }
+
   /**
    * `token` introspected at the server `pick` chooses (which may refuse to choose), then how it
    * was presented and this call's requirements; every failure reported.
@@ -103,6 +148,7 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
     token: unknown,
     pick: () => IntrospectionServer,
     call: CallOptions,
+    trace: VerifyTrace | undefined,
   ): Promise<AccessTokenResult> {
     let issuer: string | undefined;
     try {
@@ -114,6 +160,7 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
         applyCallChecks(accepted, call.checks, settings),
       );
     } catch (error) {
+      recordToken(trace, issuer, undefined);
       throw failed(error, issuer, call);
     }
   }
@@ -145,6 +192,6 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
       if (!jwt) return servers.opaque;
       return servers.byIssuer.get(route(claimedIssuer(token, codec)).issuer)!;
     };
-    return introspectedThenChecked(token, pick, call);
+    return verifyIntrospected(token, pick, call);
   };
 }

@@ -71,6 +71,7 @@ export function createLruMemoryStore({ max, clock }: LruMemoryStoreSettings): Sh
 
   // Each method turns a throw into a rejection, as the interface promises.
   return Object.freeze({
+    kind: 'memory',
     markOnce: (key: string, ttlMs: number) => attempt(() => markOnceNow(key, ttlMs)),
     get: (key: string) => attempt(() => getNow(key)),
     set: (key: string, value: string, ttlMs: number) => attempt(() => setNow(key, value, ttlMs)),

@@ -27,6 +27,8 @@ export interface Tracing {
   readonly discovery: TraceChannel;
   readonly jwks: TraceChannel;
   readonly jwksStaleServed: Publisher;
+  readonly introspect: TraceChannel;
+  readonly dpopReplay: TraceChannel;
 }
 
 /** The members of `node:diagnostics_channel` read here. */
@@ -41,6 +43,8 @@ export function tracingFrom(module: DiagnosticsChannelModule): Tracing {
     discovery: module.tracingChannel(TRACING_CHANNELS.discovery),
     jwks: module.tracingChannel(TRACING_CHANNELS.jwks),
     jwksStaleServed: module.channel(TRACING_CHANNELS.jwksStaleServed),
+    introspect: module.tracingChannel(TRACING_CHANNELS.introspect),
+    dpopReplay: module.tracingChannel(TRACING_CHANNELS.dpopReplay),
   };
 }
 
