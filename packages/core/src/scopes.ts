@@ -8,11 +8,28 @@ import type { AccessTokenClaims, ScopeMatch } from './types.js';
 
 /** `scp` then `scope`, in token order, without repeats. Claim types are already checked. */
 export function scopesOf(claims: AccessTokenClaims): readonly string[] {
-  const scopes = new Set<string>(claims.scp ?? []);
-  if (claims.scope !== undefined) {
-    for (const scope of claims.scope.split(' ')) if (scope !== '') scopes.add(scope);
+  const { scp, scope } = claims;
+  // The usual vendor token: a short frozen `scp` (a parsed token's claims are frozen) that is
+  // already the answer, so nothing is copied.
+  if (scope === undefined && scp !== undefined && Object.isFrozen(scp) && isShortAndDistinct(scp)) {
+    return scp;
+  }
+  const scopes = new Set<string>(scp ?? []);
+  if (scope !== undefined) {
+    for (const name of scope.split(' ')) if (name !== '') scopes.add(name);
   }
   return Object.freeze([...scopes]);
+}
+
+/** Lists this short are compared pairwise, cheaper than a set; longer ones go through the set. */
+const PAIRWISE_LIMIT = 8;
+
+function isShortAndDistinct(list: readonly string[]): boolean {
+  if (list.length > PAIRWISE_LIMIT) return false;
+  for (let index = 1; index < list.length; index += 1) {
+    if (list.indexOf(list[index]!) < index) return false;
+  }
+  return true;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64url, isCanonicalBase64url } from '../../src/lib/jose/base64url.js';
+import { decodeBase64url } from '../../src/lib/jose/base64url.js';
 import { nodeCodec } from '../../src/lib/runtime/node/node-runtime.js';
 
 const decodeToText = (input: string) => {
@@ -51,7 +51,8 @@ describe('the Node codec (JOSE-1, BCP-14)', () => {
       return state / 2_147_483_648;
     };
   }
-  const SYMBOLS = 'AQgwBCDYZaz09-_+/= \n.é\u0000"';
+  // Ł (U+0141) and ａ (U+FF41) are two-byte characters whose low bytes are base64 letters.
+  const SYMBOLS = 'AQgwBCDYZaz09-_+/= \n.é\u0000"Łａ';
   const random = randomSource(8);
   const randomText = (length: number) =>
     Array.from({ length }, () => SYMBOLS[Math.floor(random() * SYMBOLS.length)]).join('');
@@ -71,6 +72,9 @@ describe('the Node codec (JOSE-1, BCP-14)', () => {
       'YWJjZ',
       'YW\nJj',
       ' YWJj',
+      'YWJŁ',
+      'ŁŁŁŁ',
+      'YQ\u0100\u0100',
     ];
     for (let count = 0; count < 4000; count += 1) inputs.push(randomText(count % 13));
     for (let count = 0; count < 500; count += 1) {
@@ -96,7 +100,6 @@ describe('the Node codec (JOSE-1, BCP-14)', () => {
       for (const second of ALPHABET) {
         for (const third of ['', ...ALPHABET]) {
           const input = `${first}${second}${third}`;
-          expect(isCanonicalBase64url(input), input).toBe(decodeBase64url(input) !== undefined);
           expect(nodeCodec.decodeBase64url(input) === undefined, input).toBe(
             decodeBase64url(input) === undefined,
           );

@@ -25,6 +25,18 @@ describe('scopesOf (DESIGN rule 6)', () => {
   it('is empty without scopes', () => {
     expect(scopes({})).toEqual([]);
   });
+
+  it("hands back a parsed token's frozen scp as it is, and never with a repeat in it", () => {
+    const distinct = Object.freeze(['a', 'b', 'c']);
+    expect(scopes({ scp: distinct })).toBe(distinct);
+    expect(scopes({ scp: Object.freeze(['a', 'b', 'a']) })).toEqual(['a', 'b']);
+    const long = Object.freeze(['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's1']);
+    expect(scopes({ scp: long })).toEqual(long.slice(0, 9));
+    const unfrozen = ['a'];
+    const copy = scopes({ scp: unfrozen });
+    expect(copy).not.toBe(unfrozen);
+    expect(Object.isFrozen(copy)).toBe(true);
+  });
 });
 
 describe('checkScopes', () => {

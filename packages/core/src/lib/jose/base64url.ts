@@ -10,18 +10,12 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const VALUES = new Int8Array(128).fill(-1);
 for (let index = 0; index < ALPHABET.length; index += 1) VALUES[ALPHABET.charCodeAt(index)] = index;
 
-/** Exactly the strings {@link decodeBase64url} accepts, checked without decoding them. */
-const CANONICAL_ALPHABET = /^[A-Za-z0-9_-]*$/;
-
 /**
- * Whether `input` is canonical unpadded base64url, the same judgement {@link decodeBase64url}
- * makes: a fast native decoder that is lenient (Node's Buffer) may decode what passes this.
+ * Whether the final character of a canonical-alphabet string of length 4n+2 or 4n+3 (`remainder`
+ * 2 or 3) leaves its spare bits zero: 2 final characters carry 4 bits beyond the last byte, 3
+ * carry 2 (RFC 7515 Appendix C). Lenient native decoders drop those bits instead of refusing them.
  */
-export function isCanonicalBase64url(input: string): boolean {
-  const remainder = input.length % 4;
-  if (remainder === 1 || !CANONICAL_ALPHABET.test(input)) return false;
-  if (remainder === 0) return true;
-  // 2 final characters carry 4 bits beyond the last byte, 3 carry 2; they must be zero.
+export function hasCanonicalEnd(input: string, remainder: number): boolean {
   const last = VALUES[input.charCodeAt(input.length - 1)]!;
   return (last & (remainder === 2 ? 0x0f : 0x03)) === 0;
 }

@@ -13,7 +13,10 @@ export const HEADER_MEMO_MAX_SEGMENT = 1024;
 
 export interface HeaderMemo {
   get(segment: string): JwtHeader | undefined;
-  /** `header` must be frozen and already checked: every later hit is trusted as decoded. */
+  /**
+   * `header` must be frozen and have passed every check that does not depend on the verifier
+   * (members, `crit`, JWE-only members): a later hit is trusted as decoded and checked.
+   */
   remember(segment: string, header: JwtHeader): void;
 }
 

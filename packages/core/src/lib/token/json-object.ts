@@ -1,5 +1,6 @@
 import { LIMITS } from '../../defaults.js';
 import { TokenwardError } from '../../errors.js';
+import { deepFreeze } from './deep-freeze.js';
 
 /** Deepest nesting of objects and arrays accepted in a JOSE header or claims set (§4.13 size caps). */
 export const MAX_JSON_DEPTH = LIMITS.jsonDepth.max;
@@ -27,6 +28,9 @@ const PROTO = '__proto__';
  * consumer that copies the claims with `Object.assign` or a spread into an object literal would
  * take its value as the copy's prototype, an attacker-chosen one.
  * Errors carry no `cause`: a SyntaxError's message quotes the text being parsed.
+ *
+ * The object comes back deeply frozen (a verified token's claims are shared by every caller of a
+ * cached result), frozen during the walk that proves it well formed rather than by a second one.
  */
 export function parseJsonObject(bytes: Uint8Array, part: 'header' | 'payload'): Record<string, unknown> {
   let text: string;
@@ -43,14 +47,16 @@ export function parseJsonObject(bytes: Uint8Array, part: 'header' | 'payload'): 
       `JWT ${part} must be a JSON object; found ${describe(value)}`,
     );
   }
-  const problem = isPlainlyWellFormed(text, value) ? undefined : findStructuralProblem(text);
+  if (isPlainlyWellFormed(text, value)) return value as Record<string, unknown>;
+  const problem = findStructuralProblem(text);
   if (problem !== undefined) throw new TokenwardError('ERR_TOKEN_MALFORMED', `JWT ${part} ${problem}`);
-  return value as Record<string, unknown>;
+  return deepFreeze(value as Record<string, unknown>);
 }
 
 /**
  * A cheap proof that `text` repeats no member name and nests no deeper than allowed, for the
- * usual token without escapes; `false` means only that the exact walk must decide.
+ * usual token without escapes, which freezes what it walks; `false` means only that the exact
+ * walk must decide.
  *
  * Without a backslash every `"` delimits a string, so the text holds half as many strings as it
  * has quotes. The parsed value keeps one string per member name and string value, except that
@@ -67,7 +73,9 @@ function isPlainlyWellFormed(text: string, value: object): boolean {
 
 /**
  * Member names and string values in `container` (at nesting `depth`), or -1 if it nests too deep
- * or names a member `__proto__` (the exact walk then says which).
+ * or names a member `__proto__` (the exact walk then says which). A container is frozen after
+ * everything in it was, so a walk cut short never leaves a frozen object with unfrozen contents
+ * ({@link deepFreeze} takes a frozen object as frozen throughout).
  */
 function countStrings(container: object, depth: number): number {
   if (depth > MAX_JSON_DEPTH) return -1;
@@ -78,6 +86,7 @@ function countStrings(container: object, depth: number): number {
       if (inner < 0) return -1;
       count += inner;
     }
+    Object.freeze(container);
     return count;
   }
   const members = container as Record<string, unknown>;
@@ -88,6 +97,7 @@ function countStrings(container: object, depth: number): number {
     if (inner < 0) return -1;
     count += 1 + inner;
   }
+  Object.freeze(container);
   return count;
 }
 

@@ -2,7 +2,6 @@ import { TokenwardError } from '../../errors.js';
 import type { SignaturePrimitive, TokenCodec, VerificationKey } from '../../runtime.js';
 import type { JwtHeader } from '../../types.js';
 import { QUOTED_LENGTH, quote } from '../quote.js';
-import { deepFreeze } from './deep-freeze.js';
 import { createHeaderMemo } from './header-memo.js';
 import { parseJsonObject } from './json-object.js';
 
@@ -51,37 +50,47 @@ export function decodeJwt(
       'token starts with the "Bearer " scheme of the Authorization header; pass the token alone',
     );
   }
-  const segments = token.split('.');
-  if (segments.length === 5) {
-    // RFC 7516 §9: five segments is a compact JWE. Only signed tokens are accepted (BCP-5).
-    throw new TokenwardError(
-      'ERR_TOKEN_MALFORMED',
-      'token is an encrypted JWT (JWE, 5 segments); only signed JWTs (JWS, 3 segments) are accepted',
-    );
-  }
-  if (segments.length !== 3) {
-    throw new TokenwardError(
-      'ERR_TOKEN_MALFORMED',
-      `expected a JWT of 3 dot-separated segments; found ${segments.length}`,
-    );
-  }
-  const [headerSegment, payloadSegment, signatureSegment] = segments as [string, string, string];
+  // Two dots and no third, found without splitting: this runs for every token.
+  const firstDot = token.indexOf('.');
+  const secondDot = firstDot === -1 ? -1 : token.indexOf('.', firstDot + 1);
+  if (secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) throw wrongSegmentCount(token);
+  const headerSegment = token.slice(0, firstDot);
+  const payloadSegment = token.slice(firstDot + 1, secondDot);
+  const signatureSegment = token.slice(secondDot + 1);
+  // A remembered header passed every check but `alg`'s, which depends on the caller's list.
   let header = headers.get(headerSegment);
   if (header === undefined) {
     const parsed = parseJsonObject(decodeSegment(codec, headerSegment, 'header'), 'header');
     checkHeaderMembers(parsed);
-    header = deepFreeze(parsed as JwtHeader);
+    header = parsed as JwtHeader;
+    checkHeaderPolicy(header, algorithms);
     headers.remember(headerSegment, header);
+  } else {
+    checkAlgorithm(header, algorithms);
   }
-  checkHeaderPolicy(header, algorithms);
   const payload = parseJsonObject(decodeSegment(codec, payloadSegment, 'payload'), 'payload');
   const signature = decodeSegment(codec, signatureSegment, 'signature');
   return {
     header,
     payload,
-    signingInput: token.slice(0, headerSegment.length + 1 + payloadSegment.length),
+    signingInput: token.slice(0, secondDot),
     signature,
   };
+}
+
+function wrongSegmentCount(token: string): TokenwardError {
+  const segments = token.split('.').length;
+  if (segments === 5) {
+    // RFC 7516 §9: five segments is a compact JWE. Only signed tokens are accepted (BCP-5).
+    return new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      'token is an encrypted JWT (JWE, 5 segments); only signed JWTs (JWS, 3 segments) are accepted',
+    );
+  }
+  return new TokenwardError(
+    'ERR_TOKEN_MALFORMED',
+    `expected a JWT of 3 dot-separated segments; found ${segments}`,
+  );
 }
 
 /** An auth-scheme and its space (RFC 9110 §11.6.2) in front of the token. */
