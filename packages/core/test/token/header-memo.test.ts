@@ -16,25 +16,44 @@ describe('createHeaderMemo', () => {
   it('answers only for the exact segment it was given', () => {
     const memo = createHeaderMemo();
     memo.remember('segment-a', header('a'));
-    expect(memo.get('segment-a')).toEqual({ alg: 'RS256', kid: 'a' });
-    expect(memo.get('segment-b')).toBeUndefined();
-    expect(memo.get('segment-a ')).toBeUndefined();
-    expect(memo.get('Segment-a')).toBeUndefined();
+    expect(memo.get('segment-a', 9)).toEqual({ alg: 'RS256', kid: 'a' });
+    expect(memo.get('segment-b', 9)).toBeUndefined();
+    expect(memo.get('segment-a ', 10)).toBeUndefined();
+    expect(memo.get('Segment-a', 9)).toBeUndefined();
+  });
+
+  it("answers for a token's first characters only when they are exactly a remembered segment", () => {
+    const memo = createHeaderMemo();
+    memo.remember('abc', header('abc'));
+    expect(memo.get('abc.payload.signature', 3)?.kid).toBe('abc');
+    expect(memo.get('abcd.payload.signature', 4)).toBeUndefined();
+    expect(memo.get('ab.payload.signature', 2)).toBeUndefined();
+    expect(memo.get('abc.payload.signature', 3)?.kid).toBe('abc');
+  });
+
+  it('forgets the segment it answered last once that segment is dropped', () => {
+    const memo = createHeaderMemo(2, 100);
+    memo.remember('a', header('a'));
+    memo.remember('b', header('b'));
+    expect(memo.get('a.x.y', 1)?.kid).toBe('a');
+    memo.remember('c', header('c'));
+    expect(memo.get('a.x.y', 1)).toBeUndefined();
+    expect(memo.get('b.x.y', 1)?.kid).toBe('b');
   });
 
   it('keeps at most its bound, dropping the oldest entry first', () => {
     const memo = createHeaderMemo(3, 100);
     for (const name of ['a', 'b', 'c', 'd']) memo.remember(name, header(name));
-    expect(memo.get('a')).toBeUndefined();
-    expect(['b', 'c', 'd'].map((name) => memo.get(name)?.kid)).toEqual(['b', 'c', 'd']);
+    expect(memo.get('a', 1)).toBeUndefined();
+    expect(['b', 'c', 'd'].map((name) => memo.get(name, name.length)?.kid)).toEqual(['b', 'c', 'd']);
   });
 
   it('does not remember segments longer than its limit', () => {
     const memo = createHeaderMemo(3, 4);
     memo.remember('abcde', header('long'));
     memo.remember('abcd', header('short'));
-    expect(memo.get('abcde')).toBeUndefined();
-    expect(memo.get('abcd')?.kid).toBe('short');
+    expect(memo.get('abcde', 5)).toBeUndefined();
+    expect(memo.get('abcd', 4)?.kid).toBe('short');
   });
 
   it('has defaults that bound its memory', () => {

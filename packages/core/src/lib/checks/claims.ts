@@ -81,8 +81,6 @@ function resourceHint(audience: readonly string[], expected: readonly string[]):
 export const AT_JWT = /^(?:application\/)?at\+jwt$/i;
 /** `typ` of a JWT that says nothing more about its kind (RFC 7519 §5.1). */
 export const PLAIN_JWT = /^(?:application\/)?jwt$/i;
-/** Claims only ID tokens define (OIDC Core §2, §3.1.3.6, §3.3.2.11). */
-const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash'] as const;
 
 export interface TypePolicy {
   /** `typ: 'at+jwt'` was configured. */
@@ -96,7 +94,8 @@ export interface TypePolicy {
  * - `typ` (media type, case-insensitive): `at+jwt` or `application/at+jwt`; when `requireAtJwt`
  *   is off also none or `JWT` (the vendor's access tokens carry no `typ`; many servers send `JWT`).
  *   Any other type (`dpop+jwt`, `logout+jwt`, ...) is another kind of JWT.
- * - No ID-token-only claim (`nonce`, `at_hash`, `c_hash`), whatever the `typ`.
+ * - No claim only ID tokens define (`nonce`, `at_hash`, `c_hash`: OIDC Core §2, §3.1.3.6,
+ *   §3.3.2.11), whatever the `typ`.
  * - From the vendor's servers (org/custom), a token not typed `at+jwt` must name its client in
  *   `cid` or `client_id`: the vendor's access tokens always carry `cid`; its ID tokens never do.
  */
@@ -115,7 +114,14 @@ export function checkAccessTokenType(header: JwtHeader, claims: AccessTokenClaim
       `expected header typ "at+jwt", "JWT" or none; found ${quote(typ)}, which is not an access token`,
     );
   }
-  const idTokenClaim = ID_TOKEN_CLAIMS.find((name) => claims[name] !== undefined);
+  const idTokenClaim =
+    claims.nonce !== undefined
+      ? 'nonce'
+      : claims.at_hash !== undefined
+        ? 'at_hash'
+        : claims.c_hash !== undefined
+          ? 'c_hash'
+          : undefined;
   if (idTokenClaim !== undefined) {
     throw new TokenwardError(
       'ERR_TYPE_INVALID',

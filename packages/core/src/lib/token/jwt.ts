@@ -54,12 +54,12 @@ export function decodeJwt(
   const firstDot = token.indexOf('.');
   const secondDot = firstDot === -1 ? -1 : token.indexOf('.', firstDot + 1);
   if (secondDot === -1 || token.indexOf('.', secondDot + 1) !== -1) throw wrongSegmentCount(token);
-  const headerSegment = token.slice(0, firstDot);
   const payloadSegment = token.slice(firstDot + 1, secondDot);
   const signatureSegment = token.slice(secondDot + 1);
   // A remembered header passed every check but `alg`'s, which depends on the caller's list.
-  let header = headers.get(headerSegment);
+  let header = headers.get(token, firstDot);
   if (header === undefined) {
+    const headerSegment = token.slice(0, firstDot);
     const parsed = parseJsonObject(decodeSegment(codec, headerSegment, 'header'), 'header');
     checkHeaderMembers(parsed);
     header = parsed as JwtHeader;
