@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createAdmissionFilter } from '../../src/lib/access-token/admission.js';
+import { createAdmissionFilter, tokenFingerprint } from '../../src/lib/access-token/admission.js';
 
 const token = (index: number) =>
-  `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.${index.toString(36).padStart(43, 'x')}`;
+  tokenFingerprint(`eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.${index.toString(36).padStart(43, 'x')}`);
 
 describe('admission filter: has this verified token been seen before?', () => {
   it('says no the first time and yes the second', () => {

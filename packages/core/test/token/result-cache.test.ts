@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tokenFingerprint } from '../../src/lib/access-token/admission.js';
 import { createResultCache } from '../../src/lib/access-token/result-cache.js';
 
 const keys = () => ({ generation: 1, freshUntil: 10_000 as number | undefined });
@@ -45,6 +46,21 @@ describe('result cache', () => {
     expect(cache.get('b', 1)).toBeUndefined();
     expect(cache.get('a', 1)?.result.id).toBe(1);
     expect(cache.get('c', 1)?.result.id).toBe(3);
+  });
+
+  it('answers only for the exact token, also when two tokens share a fingerprint', () => {
+    const cache = createResultCache<{ id: number }>(10);
+    const source = keys();
+    // Same length and same last 24 characters: the same fingerprint, different tokens.
+    const tail = 'x'.repeat(24);
+    const first = `a.b.${tail}`;
+    const twin = `c.d.${tail}`;
+    expect(tokenFingerprint(twin)).toBe(tokenFingerprint(first));
+    cache.offer(first, { result: { id: 1 }, keys: source, generation: 1, validUntil: 5000 });
+    expect(cache.get(twin, 1)).toBeUndefined();
+    expect(cache.get(first, 1)?.result.id).toBe(1);
+    // A fresh string with the same characters is the same token.
+    expect(cache.get(['a', 'b', tail].join('.'), 1)?.result.id).toBe(1);
   });
 
   it('once full, keeps a token seen only once out, so one-shot tokens cost no eviction', () => {

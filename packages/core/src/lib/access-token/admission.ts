@@ -17,8 +17,8 @@ const MAX_SLOTS = 1 << 20;
 const HASHED_TAIL = 24;
 
 export interface AdmissionFilter {
-  /** Records `token`; true when it was recorded before (and not forgotten since). */
-  admit(token: string): boolean;
+  /** Records a token by its {@link tokenFingerprint}; true when it was recorded before (and not forgotten since). */
+  admit(fingerprint: number): boolean;
 }
 
 /** A filter with at least `expected` slots (a power of two), for a cache of that many entries. */
@@ -28,8 +28,7 @@ export function createAdmissionFilter(expected: number): AdmissionFilter {
   const fingerprints = new Int32Array(slots);
   const mask = slots - 1;
   return {
-    admit(token) {
-      const fingerprint = tailHash(token);
+    admit(fingerprint) {
       const slot = fingerprint & mask;
       if (fingerprints[slot] === fingerprint) return true;
       fingerprints[slot] = fingerprint;
@@ -39,11 +38,13 @@ export function createAdmissionFilter(expected: number): AdmissionFilter {
 }
 
 /**
- * FNV-1a (32-bit) over the length and the last {@link HASHED_TAIL} characters, then MurmurHash3's
- * finaliser so that the low bits, which pick the slot, depend on every character; never 0, the
- * empty slot.
+ * A token's fingerprint: FNV-1a (32-bit) over the length and the last {@link HASHED_TAIL}
+ * characters, then MurmurHash3's finaliser so that the low bits, which pick a slot, depend on
+ * every character; never 0, the empty slot. Tokens with one fingerprint are told apart by
+ * comparing them: the fingerprint only saves hashing all of a fresh token string, which a map
+ * keyed by the token does on every lookup (about a nanosecond and a half per character in V8).
  */
-function tailHash(token: string): number {
+export function tokenFingerprint(token: string): number {
   let hash = Math.imul(0x811c9dc5 ^ token.length, 0x01000193);
   for (let index = Math.max(0, token.length - HASHED_TAIL); index < token.length; index += 1) {
     hash = Math.imul(hash ^ token.charCodeAt(index), 0x01000193);

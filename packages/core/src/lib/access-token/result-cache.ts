@@ -7,9 +7,12 @@
  * key set is fresh, and is dropped as soon as that key set changes (`generation`), so a key
  * removed from the JWKS stops vouching for the tokens it signed.
  * Expiry uses the verifier's injected clock; lru-cache only bounds the number of entries.
+ *
+ * Entries are found by the token's fingerprint, then the token itself is compared: a verifier sees
+ * each token as a fresh string, and hashing all of it for a map costs more than the comparison.
  */
 import { LRUCache } from 'lru-cache';
-import { createAdmissionFilter } from './admission.js';
+import { createAdmissionFilter, tokenFingerprint } from './admission.js';
 
 /** The part of an issuer's key source the cache watches. */
 export interface KeyGeneration {
@@ -37,24 +40,33 @@ export interface ResultCache<Result> {
   offer(token: string, entry: CachedVerification<Result>): void;
 }
 
+/** An entry and the exact token it is for (fingerprints may collide). */
+interface Stored<Result> {
+  readonly token: string;
+  readonly entry: CachedVerification<Result>;
+}
+
 export function createResultCache<Result extends object>(max: number): ResultCache<Result> {
-  const entries = new LRUCache<string, CachedVerification<Result>>({ max });
+  const entries = new LRUCache<number, Stored<Result>>({ max });
   const seen = createAdmissionFilter(max);
   return {
     get(token, now) {
-      const entry = entries.get(token);
-      if (entry === undefined) return undefined;
+      const fingerprint = tokenFingerprint(token);
+      const stored = entries.get(fingerprint);
+      if (stored === undefined || stored.token !== token) return undefined;
+      const { entry } = stored;
       const { keys } = entry;
       const keysFresh = keys.freshUntil !== undefined && now < keys.freshUntil;
       if (entry.validUntil <= now || entry.generation !== keys.generation || !keysFresh) {
-        entries.delete(token);
+        entries.delete(fingerprint);
         return undefined;
       }
       return entry;
     },
     offer(token, entry) {
-      const seenBefore = seen.admit(token);
-      if (seenBefore || entries.size < max) entries.set(token, entry);
+      const fingerprint = tokenFingerprint(token);
+      const seenBefore = seen.admit(fingerprint);
+      if (seenBefore || entries.size < max) entries.set(fingerprint, { token, entry });
     },
   };
 }
