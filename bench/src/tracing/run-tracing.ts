@@ -6,7 +6,8 @@
  *   library had no tracing code (reached through the built files, not the public API);
  * - _nobody subscribed_: the public Node entry, which checks the channels on every call;
  * - _OpenTelemetry_: the same, with `@tokenward/otel` subscribed to a real SDK tracer and meter
- *   (spans to a processor that drops them, metrics aggregated in memory).
+ *   (spans through the BatchSpanProcessor production setups use, to an exporter that drops them;
+ *   metrics aggregated in memory).
  *
  * The first two should not differ beyond the run's noise, which the report states.
  */
@@ -22,8 +23,8 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import {
   BasicTracerProvider,
+  BatchSpanProcessor,
   type ReadableSpan,
-  SimpleSpanProcessor,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import { type AccessTokenVerifier, createAccessTokenVerifier } from '@tokenward/core';
@@ -85,7 +86,7 @@ export async function runTracing(
   const traced = createAccessTokenVerifier(settings);
   await Promise.all([untraced.warm(), traced.warm()]);
   const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [new SimpleSpanProcessor(new DroppingExporter())],
+    spanProcessors: [new BatchSpanProcessor(new DroppingExporter())],
   });
   const meterProvider = new MeterProvider({
     readers: [
