@@ -5,6 +5,8 @@ import { PROTECTED_PATH } from './server-config.js';
 export type Traffic = 'same' | 'distinct';
 
 export interface LoadSample {
+  /** Requests answered. */
+  readonly requests: number;
   readonly requestsPerSecond: number;
   /** Milliseconds. */
   readonly p50: number;
@@ -12,26 +14,47 @@ export interface LoadSample {
   readonly p99: number;
 }
 
+/**
+ * The `Authorization` values one server is sent, in order. A rotation keeps its place from one
+ * load to the next (warm-ups, samples, rounds), so a server meets a token again only after every
+ * other one: with more tokens than any cache holds, no cache ever answers a distinct token.
+ */
+export class TokenRotation {
+  readonly #authorizations: readonly string[];
+  #next = 0;
+
+  constructor(tokens: readonly string[]) {
+    if (tokens.length === 0) throw new Error('TokenRotation: no tokens');
+    this.#authorizations = tokens.map((token) => `Bearer ${token}`);
+  }
+
+  get size(): number {
+    return this.#authorizations.length;
+  }
+
+  next(): string {
+    const authorization = this.#authorizations[this.#next]!;
+    this.#next = this.#next + 1 === this.#authorizations.length ? 0 : this.#next + 1;
+    return authorization;
+  }
+}
+
 export interface LoadPlan {
   readonly port: number;
-  readonly traffic: Traffic;
-  /** Tokens to send; `same` traffic uses the first. */
-  readonly tokens: readonly string[];
+  /** One token (`same` traffic, sent as a fixed header) or the server's distinct rotation. */
+  readonly rotation: TokenRotation;
   readonly connections: number;
 }
 
-function requestShape(plan: LoadPlan): Pick<AutocannonOptions, 'headers' | 'requests'> {
-  const authorizations = plan.tokens.map((token) => `Bearer ${token}`);
-  if (plan.traffic === 'same') return { headers: { authorization: authorizations[0]! } };
-  let next = 0;
+function requestShape(rotation: TokenRotation): Pick<AutocannonOptions, 'headers' | 'requests'> {
+  if (rotation.size === 1) return { headers: { authorization: rotation.next() } };
   return {
     requests: [
       {
         method: 'GET',
         path: PROTECTED_PATH,
         setupRequest: (request) => {
-          request.headers = { ...request.headers, authorization: authorizations[next]! };
-          next = next + 1 === authorizations.length ? 0 : next + 1;
+          request.headers = { ...request.headers, authorization: rotation.next() };
           return request;
         },
       },
@@ -80,13 +103,14 @@ export async function runLoad(plan: LoadPlan, seconds: number, label: string): P
     url: `http://127.0.0.1:${plan.port}${PROTECTED_PATH}`,
     connections: plan.connections,
     duration: seconds,
-    ...requestShape(plan),
+    ...requestShape(plan.rotation),
   });
   instance.on('response', (_client, _status, _bytes, responseTime) => latencies.record(responseTime));
   const result = await instance;
   assertAllSucceeded(result, label);
   const sorted = latencies.sorted();
   return {
+    requests: result.requests.total,
     requestsPerSecond: result.requests.total / result.duration,
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),

@@ -3,13 +3,15 @@ import { exchange, forkModule, stopChild } from '../lib/child.js';
 import type { BenchIssuer, TokenSet } from '../lib/fixture.js';
 import type { BenchOptions } from '../lib/options.js';
 import { rotate, type Summary, summarize } from '../lib/stats.js';
-import { type LoadSample, runLoad, type Traffic } from './load.js';
+import { type LoadPlan, type LoadSample, runLoad, TokenRotation, type Traffic } from './load.js';
 import { proveServer } from './proof.js';
 import {
+  CPU_QUESTION,
   type Framework,
   PEER_NAME,
   type ServerAuth,
   type ServerConfig,
+  type ServerCpu,
   type ServerReady,
 } from './server-config.js';
 
@@ -26,6 +28,11 @@ export interface HttpRow {
   readonly requestsPerSecond: Summary;
   readonly p50: Summary;
   readonly p99: Summary;
+  /**
+   * The server process's CPU time per request (µs, user + system): what a request costs the
+   * server, which the rate on a shared machine shows only through the noise of other processes.
+   */
+  readonly cpuPerRequest: Summary;
   /** Requests per second over the same framework's no-auth rate with the same traffic, per round. */
   readonly ratioToBaseline: Summary;
 }
@@ -42,6 +49,13 @@ const TRAFFICS: readonly Traffic[] = ['same', 'distinct'];
 interface RunningServer {
   readonly child: ChildProcess;
   readonly port: number;
+  /** This server's own walk through the distinct tokens, kept across warm-ups and rounds. */
+  readonly distinct: TokenRotation;
+}
+
+/** One timed load with the server's CPU time around it. */
+interface CellSample extends LoadSample {
+  readonly cpuPerRequest: number;
 }
 
 function labelOf(framework: Framework, auth: ServerAuth): string {
@@ -53,10 +67,21 @@ function serverKey(framework: Framework, auth: ServerAuth): string {
   return `${framework}/${auth}`;
 }
 
-async function startServer(config: ServerConfig): Promise<RunningServer> {
+async function startServer(config: ServerConfig, distinctTokens: readonly string[]): Promise<RunningServer> {
   const child = forkModule(new URL('./server-child.js', import.meta.url));
   const ready = await exchange<ServerReady>(child, config);
-  return { child, port: ready.port };
+  return { child, port: ready.port, distinct: new TokenRotation(distinctTokens) };
+}
+
+async function cpuOf(server: RunningServer): Promise<number> {
+  return (await exchange<ServerCpu>(server.child, CPU_QUESTION)).cpuMicroseconds;
+}
+
+async function timedLoad(server: RunningServer, plan: LoadPlan, seconds: number, label: string) {
+  const cpuBefore = await cpuOf(server);
+  const sample = await runLoad(plan, seconds, label);
+  const cpuPerRequest = ((await cpuOf(server)) - cpuBefore) / sample.requests;
+  return { ...sample, cpuPerRequest } satisfies CellSample;
 }
 
 /**
@@ -77,7 +102,7 @@ export async function runHttp(
       for (const auth of AUTHS) {
         const { issuer, audience, publicKeyPem } = target;
         const config: ServerConfig = { framework, auth, issuer, audience, publicKeyPem };
-        const server = await startServer(config);
+        const server = await startServer(config, set.distinct);
         servers.set(serverKey(framework, auth), server);
         const name = `${framework} + ${labelOf(framework, auth)}`;
         proofs.push({ server: name, checked: await proveServer(server.port, auth, set, name) });
@@ -86,19 +111,20 @@ export async function runHttp(
     const cells = FRAMEWORKS.flatMap((framework) =>
       AUTHS.flatMap((auth) => TRAFFICS.map((traffic): HttpCell => ({ framework, auth, traffic }))),
     );
-    const samples = new Map<HttpCell, LoadSample[]>(cells.map((cell) => [cell, []]));
+    const samples = new Map<HttpCell, CellSample[]>(cells.map((cell) => [cell, []]));
+    const same = new TokenRotation([set.same]);
     for (let round = 0; round < options.httpRounds; round++) {
       const warmupSeconds = round === 0 ? Math.min(1, options.httpSeconds / 2) : options.httpSeconds / 10;
       for (const cell of rotate(cells, round)) {
-        const plan = {
-          port: servers.get(serverKey(cell.framework, cell.auth))!.port,
-          traffic: cell.traffic,
-          tokens: cell.traffic === 'same' ? [set.same] : set.distinct,
+        const server = servers.get(serverKey(cell.framework, cell.auth))!;
+        const plan: LoadPlan = {
+          port: server.port,
+          rotation: cell.traffic === 'same' ? same : server.distinct,
           connections: options.httpConnections,
         };
         const label = `${cell.framework} + ${labelOf(cell.framework, cell.auth)} (${cell.traffic})`;
         await runLoad(plan, warmupSeconds, label);
-        samples.get(cell)!.push(await runLoad(plan, options.httpSeconds, label));
+        samples.get(cell)!.push(await timedLoad(server, plan, options.httpSeconds, label));
       }
       log(`  round ${round + 1}/${options.httpRounds} done`);
     }
@@ -108,7 +134,7 @@ export async function runHttp(
   }
 }
 
-function rowOf(cell: HttpCell, cells: readonly HttpCell[], samples: Map<HttpCell, LoadSample[]>): HttpRow {
+function rowOf(cell: HttpCell, cells: readonly HttpCell[], samples: Map<HttpCell, CellSample[]>): HttpRow {
   const own = samples.get(cell)!;
   const baselineCell = cells.find(
     (other) => other.framework === cell.framework && other.auth === 'none' && other.traffic === cell.traffic,
@@ -120,6 +146,7 @@ function rowOf(cell: HttpCell, cells: readonly HttpCell[], samples: Map<HttpCell
     requestsPerSecond: summarize(own.map((sample) => sample.requestsPerSecond)),
     p50: summarize(own.map((sample) => sample.p50)),
     p99: summarize(own.map((sample) => sample.p99)),
+    cpuPerRequest: summarize(own.map((sample) => sample.cpuPerRequest)),
     ratioToBaseline: summarize(
       own.map((sample, round) => sample.requestsPerSecond / baseline[round]!.requestsPerSecond),
     ),

@@ -17,6 +17,14 @@ export interface ServerReady {
   readonly port: number;
 }
 
+/** Asked of a running server child: the CPU time it has used so far. */
+export const CPU_QUESTION = 'cpu';
+
+export interface ServerCpu {
+  /** User plus system CPU time of the server process, in microseconds. */
+  readonly cpuMicroseconds: number;
+}
+
 export const PROTECTED_PATH = '/orders';
 
 /** The body every server answers with, small so the framework and the auth dominate. */

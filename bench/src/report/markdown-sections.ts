@@ -93,13 +93,23 @@ export function httpSection(result: HttpResult, seconds: number, connections: nu
     formatSummary(row.requestsPerSecond, formatRate),
     formatMs(row.p50.median),
     formatMs(row.p99.median),
+    formatRate(row.cpuPerRequest.median),
     formatRatio(row.ratioToBaseline.median),
   ]);
-  const header = ['framework', 'auth', 'traffic', 'req/s (min–max)', 'p50 ms', 'p99 ms', '× no auth'];
+  const header = [
+    'framework',
+    'auth',
+    'traffic',
+    'req/s (min–max)',
+    'p50 ms',
+    'p99 ms',
+    'server CPU µs/req',
+    '× no auth',
+  ];
   const proofs = result.proofs.map((proof) => `- ${proof.server}: ${proof.checked.join(', ')}`).join('\n');
   return [
     '## HTTP',
-    `autocannon in the parent process, ${connections} connections, ${seconds} s per cell and round, server in its own child process on loopback (RS256 tokens). Latencies are medians over the rounds of each round's percentile. Ratios are to the same framework without auth under the same traffic, in the same round. Every request had to be answered 2xx.`,
+    `autocannon in the parent process, ${connections} connections, ${seconds} s per cell and round, server in its own child process on loopback (RS256 tokens). Latencies are medians over the rounds of each round's percentile; server CPU is the server process's user + system time over the requests it answered, median over the rounds. Ratios are to the same framework without auth under the same traffic, in the same round. Every request had to be answered 2xx.`,
     table(header, rows),
     `Each server was checked before timing:\n\n${proofs}`,
   ].join('\n\n');
