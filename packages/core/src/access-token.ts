@@ -16,6 +16,7 @@ import { createIssuerKeys, KEY_DEFAULTS } from './lib/keys/issuer-keys.js';
 import { restoreSnapshot } from './lib/keys/key-snapshot.js';
 import { configError } from './lib/options/option-checks.js';
 import { type ResolvedVerifierOptions, resolveVerifierOptions } from './lib/options/resolve.js';
+import { withVerifyNow } from './lib/request/verify-now.js';
 import type { AccessTokenVerifierOptions } from './options.js';
 import type { Runtime } from './runtime.js';
 import type { AccessTokenResult, AccessTokenVerifier, VerifyAccessTokenOptions } from './types.js';
@@ -78,7 +79,7 @@ function createVerifier(
   canVerifySync: boolean,
 ): AccessTokenVerifier {
   const warm = () => Promise.all(targets.map((target) => target.keys.warm())).then(() => undefined);
-  return Object.freeze({
+  const verifier = Object.freeze({
     issuers: Object.freeze(issuers.map((entry) => entry.issuer)),
     realm: settings.realm,
     resource: settings.resource,
@@ -117,4 +118,6 @@ function createVerifier(
       return { version: KEY_SNAPSHOT_VERSION, issuers };
     },
   });
+  // The request step's entry: `verify` without wrapping an answer that is ready now in a promise.
+  return withVerifyNow(verifier, (token, options) => pipeline(token, readCallChecks(options), false));
 }

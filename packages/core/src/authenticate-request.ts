@@ -12,6 +12,7 @@ import { type CredentialScheme, type Credentials, findCredentials } from './lib/
 import { dpopRequestOf } from './lib/request/dpop-request.js';
 import type { HeaderGetter, HeaderRecord } from './lib/request/headers.js';
 import { isPreflight } from './lib/request/preflight.js';
+import { verifyNow } from './lib/request/verify-now.js';
 import { protectedResourceMetadataUrl } from './lib/resource/canonical.js';
 import type { AuthenticateRequestOptions } from './request-options.js';
 import type { AccessTokenResult, AccessTokenVerifier, AuthRequirements } from './types.js';
@@ -98,35 +99,88 @@ export function authenticateRequest(
   requirements?: AuthRequirements,
   options: AuthenticateRequestOptions = NO_OPTIONS,
 ): Promise<RequestAuthentication> {
-  let scheme: CredentialScheme | undefined;
-  // Built only for a failure: the success path stays free of it.
-  const challenge = () =>
-    challengeFor(options.realm ?? verifier.realm, verifier.resource, requirements, verifier.dpop, scheme);
   try {
-    if (isPreflight(request)) return Promise.resolve(PREFLIGHT);
+    const outcome = authenticateRequestNow(verifier, request, requirements, options);
+    return isPromise(outcome) ? outcome : Promise.resolve(outcome);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * {@link authenticateRequest} for adapters on a hot path: the same decision, but answered without
+ * a promise whenever nothing has to wait (the verifier's keys loaded, a synchronous signature
+ * check, nothing to fetch or ask): the outcome is returned, or the `TokenwardError` thrown. When
+ * something has to wait, it returns the promise `authenticateRequest` would, a native `Promise`.
+ *
+ * @example
+ * const outcome = authenticateRequestNow(verifier, { method, url, headers }, requirements);
+ * if (outcome instanceof Promise) outcome.then(proceed, fail);
+ * else proceed(outcome);
+ */
+export function authenticateRequestNow(
+  verifier: AccessTokenVerifier,
+  request: AuthRequest,
+  requirements?: AuthRequirements,
+  options: AuthenticateRequestOptions = NO_OPTIONS,
+): RequestAuthentication | Promise<RequestAuthentication> {
+  let scheme: CredentialScheme | undefined;
+  try {
+    if (isPreflight(request)) return PREFLIGHT;
     const search = findCredentials(request, options, verifier.dpop !== undefined);
     const credentials = search.found;
     if (credentials === undefined) {
-      if (options.credentials === 'optional') return Promise.resolve(ANONYMOUS);
-      throw tokenMissing(challenge(), verifier.dpop, search.otherScheme);
+      if (options.credentials === 'optional') return ANONYMOUS;
+      throw tokenMissing(routeChallenge(verifier, requirements, options), verifier.dpop, search.otherScheme);
     }
     scheme = credentials.scheme;
     // RFC 9449 section 7.1: a DPoP-bound token comes with the DPoP scheme and one proof of
     // possession, checked against this request's method and target.
     const verifyOptions =
       credentials.scheme === 'DPoP' ? { ...requirements, dpop: dpopRequestOf(request) } : requirements;
-    return verifier.verify(credentials.token, verifyOptions).then(
-      (auth): RequestAuthentication => ({
-        kind: 'authenticated',
-        auth,
-        credentials,
-        responseHeaders: auth.dpop?.nonce === undefined ? NO_HEADERS : { 'DPoP-Nonce': auth.dpop.nonce },
-      }),
-      (error: unknown) => Promise.reject(inChallenge(error, challenge())),
+    const verified = verifyNow(verifier, credentials.token, verifyOptions);
+    if (!isPromise(verified)) return authenticated(verified, credentials);
+    // A native promise whatever `verify` answered (the same one when it is native already).
+    return Promise.resolve(verified).then(
+      (auth) => authenticated(auth, credentials),
+      (error: unknown) =>
+        Promise.reject(
+          inChallenge(error, routeChallenge(verifier, requirements, options, credentials.scheme)),
+        ),
     );
   } catch (error) {
-    return Promise.reject(inChallenge(error, challenge()));
+    // Built only for a failure: the success path stays free of it.
+    throw inChallenge(error, routeChallenge(verifier, requirements, options, scheme));
   }
+}
+
+function authenticated(auth: AccessTokenResult, credentials: Credentials): RequestAuthentication {
+  return {
+    kind: 'authenticated',
+    auth,
+    credentials,
+    responseHeaders: auth.dpop?.nonce === undefined ? NO_HEADERS : { 'DPoP-Nonce': auth.dpop.nonce },
+  };
+}
+
+function isPromise<Value>(value: Value | Promise<Value>): value is Promise<Value> {
+  return typeof (value as Partial<Promise<Value>>).then === 'function';
+}
+
+/** The challenge of a request step's failure: the realm, the route's scopes, the resource, the schemes. */
+function routeChallenge(
+  verifier: AccessTokenVerifier,
+  requirements: AuthRequirements | undefined,
+  options: AuthenticateRequestOptions,
+  scheme?: CredentialScheme,
+): ChallengeChange {
+  return challengeFor(
+    options.realm ?? verifier.realm,
+    verifier.resource,
+    requirements,
+    verifier.dpop,
+    scheme,
+  );
 }
 
 /** Where a route check's challenge comes from: the realm, or the API's realm and resource. */

@@ -6,6 +6,7 @@
 export {
   type AuthRequest,
   authenticateRequest,
+  authenticateRequestNow,
   type CredentialScheme,
   type CredentialSource,
   type Credentials,

@@ -2,14 +2,14 @@ import {
   type AccessTokenVerifier,
   type AccessTokenVerifierOptions,
   type AdapterAuthOptions,
-  authenticateRequest,
+  authenticateRequestNow,
   createAccessTokenVerifier,
-  type DpopSettings,
   type RequestAuthentication,
+  type RouteChallenge,
   splitAuthOptions,
   TokenwardError,
 } from '@tokenward/core';
-import type { RequestHandler } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { TokenwardAuth } from './types.js';
 
 /** Options of the Express adapter beside the verifier's: `realm`, `allowQuery`, `allowBody`, `corsPreflight` and the requirements `scopes`, `scopeMatch`, `claims`. */
@@ -19,21 +19,22 @@ export type ExpressAuthOptions = AdapterAuthOptions;
 export type RequireAuthOptions = AccessTokenVerifierOptions & ExpressAuthOptions;
 
 /**
- * What `requireAuth`/`optionalAuth` decided for a request, for the route-level checks after it:
- * `result` is unset for an anonymous request, `preflight` marks a CORS preflight passed on.
- * Keyed by the request object, so nothing a client sends and no other middleware writing
- * `req.auth` can make a route-level check believe authentication ran.
+ * What `requireAuth`/`optionalAuth` decided for a request, for the route checks after it: the
+ * verifier's challenge, the result (unset when anonymous), and whether a preflight was passed on.
  */
-export const authStates = new WeakMap<
-  object,
-  {
-    realm: string;
-    resource: string | undefined;
-    dpop: DpopSettings | undefined;
-    result?: TokenwardAuth;
-    preflight: boolean;
-  }
->();
+export interface AuthState {
+  readonly challenge: RouteChallenge;
+  readonly result: TokenwardAuth | undefined;
+  readonly preflight: boolean;
+}
+
+// Module-private, so nothing a client sends and no other middleware writing `req.auth` can make a
+// route check believe authentication ran.
+const AUTH_STATE = Symbol('tokenward.authState');
+
+export function authStateOf(req: object): AuthState | undefined {
+  return (req as { [AUTH_STATE]?: AuthState })[AUTH_STATE];
+}
 
 /**
  * Middleware that lets a request through only with a valid bearer token, setting `req.auth` to
@@ -83,36 +84,37 @@ function authMiddleware(
   const verifier = isVerifier
     ? (given as AccessTokenVerifier)
     : createAccessTokenVerifier(rest as RequireAuthOptions);
-  const realm = options.realm ?? verifier.realm;
+  const { resource, dpop } = verifier;
+  const challenge: RouteChallenge = { realm: options.realm ?? verifier.realm, resource, dpop };
+  const anonymous: AuthState = { challenge, result: undefined, preflight: false };
+  const passedPreflight: AuthState = { challenge, result: undefined, preflight: true };
 
-  return async function tokenwardAuth(req, res, next) {
-    let outcome: RequestAuthentication;
+  function admit(req: Request, res: Response, next: NextFunction, outcome: RequestAuthentication): void {
+    if (outcome.kind === 'preflight' && options.corsPreflight !== 'pass') return void res.status(204).end();
+    let state = outcome.kind === 'preflight' ? passedPreflight : anonymous;
+    if (outcome.kind === 'authenticated') {
+      req.auth = outcome.auth as TokenwardAuth;
+      state = { challenge, result: req.auth, preflight: false };
+      res.set(outcome.responseHeaders); // a fresh DPoP-Nonce, when the client's is about to expire
+    }
+    (req as { [AUTH_STATE]?: AuthState })[AUTH_STATE] = state;
+    next();
+  }
+
+  return function tokenwardAuth(req, res, next) {
+    let outcome: RequestAuthentication | Promise<RequestAuthentication>;
     try {
       // The raw lines show core a repeated `Authorization` line, which Node folds away; core reads
       // the query from the URL, and only with `allowQuery` (Express 5 re-parses `req.query`).
       const { method, originalUrl: url, headers, rawHeaders, body: form } = req;
-      const remoteAddress = req.socket.remoteAddress;
-      outcome = await authenticateRequest(
-        verifier,
-        { method, url, headers, rawHeaders, form, remoteAddress },
-        requirements,
-        options,
-      );
+      const input = { method, url, headers, rawHeaders, form, remoteAddress: req.socket.remoteAddress };
+      outcome = authenticateRequestNow(verifier, input, requirements, options);
     } catch (error) {
-      // Explicit next(err): Express 4 does not catch rejected promises from middleware.
       return next(error);
     }
-    // Past the try: an exception from a later handler is never taken for an auth failure.
-    if (outcome.kind === 'preflight' && options.corsPreflight !== 'pass') {
-      res.status(204).end();
-      return;
-    }
-    const auth = outcome.kind === 'authenticated' ? (outcome.auth as TokenwardAuth) : undefined;
-    const preflight = outcome.kind === 'preflight';
-    // A fresh DPoP-Nonce, when the client's is about to expire, rides on the route's own answer.
-    if (outcome.kind === 'authenticated') res.set(outcome.responseHeaders);
-    authStates.set(req, { realm, resource: verifier.resource, dpop: verifier.dpop, result: auth, preflight });
-    if (auth !== undefined) req.auth = auth;
-    next();
+    // Past the try: an exception from a later handler is never taken for an auth failure. Keys to
+    // fetch: explicit next(err), as Express 4 does not catch rejected promises from middleware.
+    if (outcome instanceof Promise) return outcome.then((ready) => admit(req, res, next, ready), next);
+    admit(req, res, next, outcome);
   };
 }

@@ -6,7 +6,7 @@ import {
   validateAuthRequirements,
 } from '@tokenward/core';
 import type { Request, RequestHandler } from 'express';
-import { authStates } from './require-auth.js';
+import { authStateOf } from './require-auth.js';
 
 /** Options of {@link requireScopes}: the `scopeMatch` of the route's requirements. */
 export type RequireScopesOptions = Pick<AuthRequirements, 'scopeMatch'>;
@@ -35,7 +35,7 @@ export function requireClaims(claims: ClaimRequirements): RequestHandler {
 
 function routeCheck(name: string, requirements: AuthRequirements): RequestHandler {
   return function tokenwardRouteCheck(req: Request, _res, next) {
-    const state = authStates.get(req);
+    const state = authStateOf(req);
     // A route check mounted without requireAuth before it is a server bug: answer 500, never
     // let the request through, never blame the client with a 401.
     if (state === undefined) {
@@ -47,7 +47,7 @@ function routeCheck(name: string, requirements: AuthRequirements): RequestHandle
     }
     if (state.preflight) return next();
     try {
-      checkAuthRequirements(state.result, requirements, state);
+      checkAuthRequirements(state.result, requirements, state.challenge);
     } catch (error) {
       return next(error);
     }

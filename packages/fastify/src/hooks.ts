@@ -2,56 +2,56 @@ import {
   type AccessTokenVerifier,
   type AuthenticateRequestOptions,
   type AuthRequirements,
-  authenticateRequest,
+  authenticateRequestNow,
   checkAuthRequirements,
   isTokenwardError,
+  type RequestAuthentication,
   type TokenwardError,
   validateAuthRequirements,
 } from '@tokenward/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenwardAuth } from './types.js';
 
-const DONE: Promise<void> = Promise.resolve();
 // Checked once, so the verifier takes it as it is on every request of a global plugin.
 const NO_REQUIREMENTS: AuthRequirements = validateAuthRequirements({}, 'config.auth');
 // The errors this plugin raised, for the onSend hook that gives their answers core's body.
 const raised = new WeakMap<FastifyRequest, TokenwardError>();
 
 /**
- * Authenticates one request against `requirements`, setting `request.auth`. Errors are thrown,
- * not sent: Fastify's error path (a custom error handler, onError hooks, or the default handler,
- * which applies `statusCode` and `headers`) answers.
+ * Authenticates one request against `requirements`, setting `request.auth`: no promise for a request
+ * decided at once, one when it has to wait (keys to fetch). Errors are not sent: Fastify's error path
+ * (a custom error handler, onError hooks, the default handler applying `statusCode` and `headers`) does.
  */
 export function createAuthenticate(verifier: AccessTokenVerifier, options: AuthenticateRequestOptions) {
   const challenge = { ...verifier, realm: options.realm ?? verifier.realm };
+  const admit = (request: FastifyRequest, reply: FastifyReply, outcome?: RequestAuthentication) => {
+    if (outcome?.kind === 'authenticated') {
+      request.auth = outcome.auth as TokenwardAuth;
+      reply.headers(outcome.responseHeaders); // a fresh DPoP-Nonce, when the client's is about to expire
+    } else if (outcome?.kind === 'preflight' && options.corsPreflight !== 'pass') reply.code(204).send();
+  };
   const fail = (request: FastifyRequest, error: unknown): Promise<never> => {
     if (isTokenwardError(error)) raised.set(request, error);
     return Promise.reject(error);
   };
-  return function authenticate(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    requirements: AuthRequirements,
-  ): Promise<void> {
-    // Verified earlier in this request (global hook, then requireAuth): check the route's requirements.
-    if (request.auth) {
-      try {
-        checkAuthRequirements(request.auth, requirements, challenge);
-      } catch (error) {
-        return fail(request, error);
+  return function authenticate(request: FastifyRequest, reply: FastifyReply, requirements: AuthRequirements) {
+    let outcome: RequestAuthentication | Promise<RequestAuthentication> | undefined;
+    try {
+      // Verified earlier in this request (global hook, then requireAuth): check the route's requirements.
+      if (request.auth) checkAuthRequirements(request.auth, requirements, challenge);
+      else {
+        // The raw lines show core a repeated `Authorization` line, which Node folds away.
+        const { method, url, headers, query, body: form } = request;
+        const input = { method, url, headers, rawHeaders: request.raw.rawHeaders, query, form };
+        outcome = authenticateRequestNow(verifier, input, requirements, options);
       }
-      return DONE;
+    } catch (error) {
+      return fail(request, error);
     }
-    // The raw lines show core a repeated `Authorization` line, which Node folds away.
-    const { method, url, headers, query, body: form } = request;
-    const input = { method, url, headers, rawHeaders: request.raw.rawHeaders, query, form };
-    return authenticateRequest(verifier, input, requirements, options).then(
-      (outcome) => {
-        if (outcome.kind === 'authenticated') request.auth = outcome.auth as TokenwardAuth;
-        else if (outcome.kind === 'preflight' && options.corsPreflight !== 'pass') reply.code(204).send();
-        if (outcome.kind === 'authenticated') reply.headers(outcome.responseHeaders); // a fresh DPoP-Nonce
-      },
-      (error: unknown) => fail(request, error),
+    if (!(outcome instanceof Promise)) return admit(request, reply, outcome);
+    return outcome.then(
+      (ready) => admit(request, reply, ready),
+      (error) => fail(request, error),
     );
   };
 }
@@ -59,16 +59,15 @@ export function createAuthenticate(verifier: AccessTokenVerifier, options: Authe
 /**
  * The hook of the registering context: enforces a route's `config.auth`, and with `global`
  * authenticates every route of the context that does not opt out with `config.auth: false`.
- * A route with nothing to check goes on through `done`, without a promise per request.
+ * A request decided at once goes on through `done`, without a promise.
  */
 export function createRouteHook(authenticate: ReturnType<typeof createAuthenticate>, global: boolean) {
   return function tokenwardRouteAuth(request: FastifyRequest, reply: FastifyReply, done: () => void) {
     const routeAuth = request.routeOptions.config.auth;
-    if (routeAuth !== false && (routeAuth !== undefined || global)) {
-      return authenticate(request, reply, routeAuth ?? NO_REQUIREMENTS);
-    }
-    done();
-    return undefined;
+    const enforced = routeAuth !== false && (routeAuth !== undefined || global);
+    const pending = enforced ? authenticate(request, reply, routeAuth ?? NO_REQUIREMENTS) : undefined;
+    if (pending === undefined) done();
+    return pending;
   };
 }
 

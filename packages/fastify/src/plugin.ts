@@ -13,6 +13,7 @@ import { createAuthenticate, createRouteHook, errorBodyHook } from './hooks.js';
 import type { AuthHook } from './types.js';
 
 const GUARDED = Symbol.for('tokenward.fastify.guarded');
+const SETTLED: Promise<void> = Promise.resolve();
 
 /** Options of the Fastify adapter itself, next to the verifier's. */
 export interface AdapterOptions extends Omit<AuthenticateRequestOptions, 'credentials'> {
@@ -57,7 +58,7 @@ async function tokenward(fastify: FastifyInstance, pluginOptions: TokenwardOptio
   fastify.decorate('tokenward', { verifier });
   fastify.decorate('requireAuth', (requirements = {}): AuthHook => {
     const checked = validateAuthRequirements(requirements, 'requireAuth');
-    return (request, reply) => authenticate(request, reply, checked);
+    return (request, reply) => authenticate(request, reply, checked) ?? SETTLED;
   });
   // Checked where the route is declared, so a typo fails at start-up; the route keeps the
   // checked, frozen copy, which is never looked at again.

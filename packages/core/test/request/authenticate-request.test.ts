@@ -6,11 +6,10 @@ import {
   authenticateRequest,
   checkAuthRequirements,
   createAccessTokenVerifier,
-  isTokenwardError,
-  type TokenwardError,
   validateAuthRequirements,
   validateRequestOptions,
 } from '../../src/node.js';
+import { refusal } from './support.js';
 
 let org: ReferenceIssuer;
 let server: AuthServer;
@@ -28,15 +27,6 @@ const get = (headers: Record<string, string>, url = '/orders'): AuthRequest => (
   url,
   headers,
 });
-
-async function refusal(promise: Promise<unknown>): Promise<TokenwardError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!isTokenwardError(error)) throw new Error(`expected a TokenwardError; got ${String(error)}`);
-  return error;
-}
 
 describe('authenticateRequest', () => {
   it('verifies a bearer token and reports how it came', async () => {

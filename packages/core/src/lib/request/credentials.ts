@@ -4,7 +4,7 @@
  * sending more than one credential is a malformed request (400 `invalid_request`).
  */
 import { TokenwardError } from '../../errors.js';
-import { countRawLines, type HeaderSource, headerValue, headerValues } from './headers.js';
+import { countRawLines, type HeaderSource, headerValue, headerValues, isMethod } from './headers.js';
 
 /** The authentication scheme credentials came with: `Bearer` (RFC 6750), or `DPoP` (RFC 9449 section 7.1). */
 export type CredentialScheme = 'Bearer' | 'DPoP';
@@ -46,6 +46,7 @@ const SCHEME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // A second `Bearer` or `DPoP` credential after a comma: duplicate header lines joined into one.
 const JOINED_CREDENTIALS = /,[ \t]*(?:bearer|dpop)(?:[ \t]|$)/i;
 const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i;
+const NO_VALUES: readonly unknown[] = Object.freeze([]);
 
 /** What the search for credentials found. */
 export type CredentialSearch =
@@ -71,11 +72,11 @@ export function findCredentials(
 ): CredentialSearch {
   const header = fromAuthorization(request, acceptDpop);
   const inQuery =
-    header.found !== undefined || policy.allowQuery === true ? parameterValues(queryOf(request)) : [];
+    header.found !== undefined || policy.allowQuery === true ? parameterValues(queryOf(request)) : NO_VALUES;
   const inForm =
     (header.found !== undefined || policy.allowBody === true) && carriesForm(request)
       ? parameterValues(request.form)
-      : [];
+      : NO_VALUES;
   // RFC 6750 section 2: a client MUST NOT use more than one method to send the token.
   if (header.found !== undefined && inQuery.length + inForm.length > 0) throw severalWays();
   const query = policy.allowQuery === true ? accessTokenParameter(inQuery, 'query') : undefined;
@@ -176,7 +177,7 @@ function queryOf(request: CredentialRequest): unknown {
 
 /** RFC 6750 section 2.2: a form body only with a method that has body semantics ("GET MUST NOT be used"). */
 function carriesForm(request: CredentialRequest): boolean {
-  if (request.method?.toUpperCase() !== 'POST') return false;
+  if (!isMethod(request.method, 'POST')) return false;
   const contentType = request.contentType ?? headerValue(request, 'content-type');
   return contentType !== undefined && FORM_CONTENT_TYPE.test(contentType);
 }
@@ -191,14 +192,16 @@ function accessTokenParameter(values: readonly unknown[], where: string): string
   return token;
 }
 
-function parameterValues(source: unknown): unknown[] {
+function parameterValues(source: unknown): readonly unknown[] {
   if (typeof source === 'string') {
     return new URLSearchParams(source.startsWith('?') ? source.slice(1) : source).getAll('access_token');
   }
   if (source instanceof URLSearchParams) return source.getAll('access_token');
-  if (typeof source !== 'object' || source === null || !Object.hasOwn(source, 'access_token')) return [];
+  if (typeof source !== 'object' || source === null || !Object.hasOwn(source, 'access_token')) {
+    return NO_VALUES;
+  }
   const value = (source as Record<string, unknown>).access_token;
-  if (value === undefined) return [];
+  if (value === undefined) return NO_VALUES;
   return Array.isArray(value) ? value : [value];
 }
 

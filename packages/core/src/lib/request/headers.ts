@@ -17,22 +17,28 @@ export interface HeaderSource {
   readonly rawHeaders?: readonly string[] | undefined;
 }
 
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
 /** All values of a header (`lowerCaseName` is lower case), from `headers` when given, else the raw lines. */
-export function headerValues(source: HeaderSource, lowerCaseName: string): string[] {
+export function headerValues(source: HeaderSource, lowerCaseName: string): readonly string[] {
   const { headers, rawHeaders } = source;
-  if (headers === undefined) return rawHeaders === undefined ? [] : rawValues(rawHeaders, lowerCaseName);
+  if (headers === undefined) {
+    return rawHeaders === undefined ? NO_VALUES : rawValues(rawHeaders, lowerCaseName);
+  }
   if (isHeaderGetter(headers)) {
     const value = headers.get(lowerCaseName);
-    return value === null ? [] : [value];
+    return value === null ? NO_VALUES : [value];
   }
-  const values: string[] = [];
+  let values: string[] | undefined;
   for (const name in headers) {
-    if (name.toLowerCase() !== lowerCaseName) continue;
+    if (!isFieldName(name, lowerCaseName)) continue;
     const value = headers[name];
+    if (value === undefined) continue;
+    values ??= [];
     if (typeof value === 'string') values.push(value);
-    else if (value !== undefined) values.push(...value);
+    else values.push(...value);
   }
-  return values;
+  return values ?? NO_VALUES;
 }
 
 /** The first value of a header, or `undefined`. */
@@ -47,22 +53,37 @@ export function headerValue(source: HeaderSource, lowerCaseName: string): string
 export function countRawLines(rawHeaders: readonly string[], lowerCaseName: string): number {
   let count = 0;
   for (let index = 0; index < rawHeaders.length; index += 2) {
-    const name = rawHeaders[index]!;
-    // Field names are case-insensitive (RFC 9110 section 5.1); the length test spares lower-casing the rest.
-    if (name.length === lowerCaseName.length && name.toLowerCase() === lowerCaseName) count += 1;
+    if (isFieldName(rawHeaders[index]!, lowerCaseName)) count += 1;
   }
   return count;
 }
 
-function rawValues(rawHeaders: readonly string[], lowerCaseName: string): string[] {
-  const values: string[] = [];
+/**
+ * Field names are case-insensitive (RFC 9110 section 5.1). Node's record and HTTP/2 names are
+ * lower case already; the length test spares lower-casing every other name.
+ */
+function isFieldName(name: string, lowerCaseName: string): boolean {
+  return (
+    name === lowerCaseName || (name.length === lowerCaseName.length && name.toLowerCase() === lowerCaseName)
+  );
+}
+
+/** Whether `method` is `upperCaseMethod`, compared case-insensitively as the request step always has. */
+export function isMethod(method: string | undefined, upperCaseMethod: string): boolean {
+  return (
+    method === upperCaseMethod ||
+    (method?.length === upperCaseMethod.length && method.toUpperCase() === upperCaseMethod)
+  );
+}
+
+function rawValues(rawHeaders: readonly string[], lowerCaseName: string): readonly string[] {
+  let values: string[] | undefined;
   for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
-    const name = rawHeaders[index]!;
-    if (name.length === lowerCaseName.length && name.toLowerCase() === lowerCaseName) {
-      values.push(rawHeaders[index + 1]!);
-    }
+    if (!isFieldName(rawHeaders[index]!, lowerCaseName)) continue;
+    values ??= [];
+    values.push(rawHeaders[index + 1]!);
   }
-  return values;
+  return values ?? NO_VALUES;
 }
 
 function isHeaderGetter(headers: HeaderRecord | HeaderGetter): headers is HeaderGetter {

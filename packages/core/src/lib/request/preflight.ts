@@ -1,4 +1,4 @@
-import { type HeaderSource, headerValue } from './headers.js';
+import { type HeaderSource, headerValue, isMethod } from './headers.js';
 
 /**
  * A CORS preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method` (Fetch standard,
@@ -8,7 +8,7 @@ import { type HeaderSource, headerValue } from './headers.js';
  */
 export function isPreflight(request: HeaderSource & { readonly method?: string | undefined }): boolean {
   return (
-    request.method?.toUpperCase() === 'OPTIONS' &&
+    isMethod(request.method, 'OPTIONS') &&
     headerValue(request, 'origin') !== undefined &&
     headerValue(request, 'access-control-request-method') !== undefined
   );
