@@ -3,8 +3,9 @@
  * Next.js route handlers, `Deno.serve`, `Bun.serve`, Vercel's edge runtime), with the same
  * status, `WWW-Authenticate`, `Retry-After` and JSON error body as every other adapter.
  */
-import { authenticateRequest, type RequestAuthentication } from './authenticate-request.js';
+import { authenticateRequest } from './authenticate-request.js';
 import { isTokenwardError, TokenwardError } from './errors.js';
+import { configError } from './lib/options/option-checks.js';
 import type { ProtectedResourceMetadataEndpoint } from './protected-resource.js';
 import { type AuthenticateRequestOptions, validateRequestOptions } from './request-options.js';
 import { validateAuthRequirements } from './requirements.js';
@@ -12,14 +13,31 @@ import type { AccessTokenResult, AccessTokenVerifier, AuthRequirements } from '.
 
 /**
  * Options of the Fetch adapter: how the request step runs (`realm`, `allowQuery`, `allowBody`).
- * A CORS preflight is always answered 204 (handle CORS before the adapter to add your headers).
+ * A CORS preflight is always answered 204: a Fetch handler has no next middleware to pass it to,
+ * so answer CORS before the adapter (and add your CORS headers to its answers).
  */
 export type FetchAuthOptions = Pick<AuthenticateRequestOptions, 'realm' | 'allowQuery' | 'allowBody'>;
+
+/**
+ * Options of {@link authenticate}: the adapter's options and `credentials`: `'required'`
+ * (default) or `'optional'`, with which a request that sends no credentials resolves to
+ * `undefined` (a token that is sent must still be valid).
+ */
+export interface AuthenticateOptions extends FetchAuthOptions {
+  readonly credentials?: 'required' | 'optional';
+}
 
 /** A `(request, ...rest) => Response` handler that runs for authenticated requests only. */
 export type AuthenticatedHandler<Rest extends unknown[]> = (
   request: Request,
   auth: AccessTokenResult,
+  ...rest: Rest
+) => Response | Promise<Response>;
+
+/** A handler of {@link withOptionalAuth}: `auth` is `undefined` for a request without credentials. */
+export type OptionallyAuthenticatedHandler<Rest extends unknown[]> = (
+  request: Request,
+  auth: AccessTokenResult | undefined,
   ...rest: Rest
 ) => Response | Promise<Response>;
 
@@ -31,8 +49,9 @@ const MAX_FORM_BYTES = 64 * 1024;
  * Authenticates a Fetch `Request`: resolves to the verified, frozen result, or to the `Response`
  * to answer with instead: `204` for a CORS preflight, `400`/`401`/`403`/`503` with the challenge
  * and the JSON body `{ error, error_description, code }` for a refusal. `requirements` are the
- * route's `{ scopes, scopeMatch, claims, acrValues, maxAge }`. What is not an answer (`ERR_CONFIG`,
- * an exception thrown by a claim predicate) rejects.
+ * route's `{ scopes, scopeMatch, claims, acrValues, maxAge }`. With `credentials: 'optional'`, a
+ * request without credentials resolves to `undefined`. What is not an answer (`ERR_CONFIG`, an
+ * exception thrown by a claim predicate) rejects.
  *
  * @example
  * const auth = await authenticate(verifier, request, { scopes: ['orders:read'] });
@@ -43,8 +62,20 @@ export function authenticate(
   verifier: AccessTokenVerifier,
   request: Request,
   requirements?: AuthRequirements,
-  options: FetchAuthOptions = {},
-): Promise<AccessTokenResult | Response> {
+  options?: AuthenticateOptions & { readonly credentials?: 'required' },
+): Promise<AccessTokenResult | Response>;
+export function authenticate(
+  verifier: AccessTokenVerifier,
+  request: Request,
+  requirements: AuthRequirements | undefined,
+  options: AuthenticateOptions,
+): Promise<AccessTokenResult | Response | undefined>;
+export function authenticate(
+  verifier: AccessTokenVerifier,
+  request: Request,
+  requirements?: AuthRequirements,
+  options: AuthenticateOptions = {},
+): Promise<AccessTokenResult | Response | undefined> {
   try {
     return authenticateFetch(
       verifier,
@@ -76,8 +107,44 @@ export function withAuth<Rest extends unknown[]>(
   requirements?: AuthRequirements,
   options: FetchAuthOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Response> {
-  const checkedOptions = validateRequestOptions(options, 'withAuth');
-  const checkedRequirements = validateAuthRequirements(requirements ?? {}, 'withAuth');
+  // With credentials required, `auth` is never undefined: the handler gets what its type says.
+  return wrap(verifier, handler as OptionallyAuthenticatedHandler<Rest>, requirements, options, 'required');
+}
+
+/**
+ * Like {@link withAuth}, but a request without credentials runs the handler too, with `auth`
+ * `undefined`; a token that is sent must still be valid (401), and a malformed request still
+ * gets 400. For routes that answer everyone and say more to a signed-in caller.
+ *
+ * @example
+ * export const GET = withOptionalAuth(verifier, (_request, auth) =>
+ *   Response.json({ greeting: auth === undefined ? 'hello' : `hello ${auth.subject}` }),
+ * );
+ */
+export function withOptionalAuth<Rest extends unknown[]>(
+  verifier: AccessTokenVerifier,
+  handler: OptionallyAuthenticatedHandler<Rest>,
+  requirements?: AuthRequirements,
+  options: FetchAuthOptions = {},
+): (request: Request, ...rest: Rest) => Promise<Response> {
+  return wrap(verifier, handler, requirements, options, 'optional');
+}
+
+function wrap<Rest extends unknown[]>(
+  verifier: AccessTokenVerifier,
+  handler: OptionallyAuthenticatedHandler<Rest>,
+  requirements: AuthRequirements | undefined,
+  options: FetchAuthOptions,
+  credentials: 'required' | 'optional',
+): (request: Request, ...rest: Rest) => Promise<Response> {
+  const where = credentials === 'optional' ? 'withOptionalAuth' : 'withAuth';
+  if (typeof options === 'object' && options !== null && 'credentials' in options) {
+    throw configError(
+      `${where}: \`credentials\` is not an option here (withAuth requires credentials, withOptionalAuth does not)`,
+    );
+  }
+  const checkedOptions = validateRequestOptions({ ...options, credentials }, where);
+  const checkedRequirements = validateAuthRequirements(requirements ?? {}, where);
   return async (request, ...rest) => {
     const outcome = await authenticateFetch(verifier, request, checkedRequirements, checkedOptions);
     if (outcome instanceof Response) return outcome;
@@ -103,14 +170,20 @@ export function errorResponse(error: TokenwardError): Response {
   });
 }
 
-type Authenticated = Extract<RequestAuthentication, { kind: 'authenticated' }>;
+/** What goes on to the handler: the result (none for a request without credentials) and the headers to add. */
+interface Admitted {
+  readonly auth: AccessTokenResult | undefined;
+  readonly responseHeaders: Readonly<Record<string, string>>;
+}
+
+const ANONYMOUS: Admitted = Object.freeze({ auth: undefined, responseHeaders: Object.freeze({}) });
 
 async function authenticateFetch(
   verifier: AccessTokenVerifier,
   request: Request,
   requirements: AuthRequirements | undefined,
   options: AuthenticateRequestOptions,
-): Promise<Authenticated | Response> {
+): Promise<Admitted | Response> {
   try {
     const { method, url, headers } = request;
     const form =
@@ -121,7 +194,8 @@ async function authenticateFetch(
       requirements,
       options,
     );
-    return outcome.kind === 'authenticated' ? outcome : new Response(null, { status: 204 });
+    if (outcome.kind === 'preflight') return new Response(null, { status: 204 });
+    return outcome.kind === 'authenticated' ? outcome : ANONYMOUS;
   } catch (error) {
     if (!isTokenwardError(error) || error.code === 'ERR_CONFIG') throw error;
     return errorResponse(error);

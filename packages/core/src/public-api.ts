@@ -42,11 +42,14 @@ export {
 export type { EventHandler, JwksFetchReason, TokenwardEvent } from './events.js';
 export {
   type AuthenticatedHandler,
+  type AuthenticateOptions,
   authenticate,
   errorResponse,
   type FetchAuthOptions,
+  type OptionallyAuthenticatedHandler,
   resourceMetadataResponse,
   withAuth,
+  withOptionalAuth,
 } from './fetch.js';
 export type {
   CreateIdTokenVerifier,

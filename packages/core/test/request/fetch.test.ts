@@ -1,10 +1,12 @@
 import { type AuthServer, type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  type AccessTokenResult,
   type AccessTokenVerifier,
   authenticate,
   createAccessTokenVerifier,
   withAuth,
+  withOptionalAuth,
 } from '../../src/index.js';
 
 let org: ReferenceIssuer;
@@ -162,5 +164,105 @@ describe('the Fetch adapter (default entry: fetch and WebCrypto)', () => {
       },
     });
     await expect(broken(request({ authorization: `Bearer ${token}` }))).rejects.toThrow('predicate bug');
+  });
+});
+
+/** A greeting for everyone, named for a signed-in caller; `seen` records what the handler got. */
+function greeting() {
+  const seen: Array<AccessTokenResult | undefined> = [];
+  const handler = withOptionalAuth(verifier, (_request, auth, env: { name: string }) => {
+    seen.push(auth);
+    return Response.json({ subject: auth?.subject ?? 'anonymous', env: env.name });
+  });
+  return { handler, seen };
+}
+
+describe('the Fetch adapter with optional credentials', () => {
+  it('withOptionalAuth runs the handler without auth for a request without credentials', async () => {
+    const { handler, seen } = greeting();
+    const answer = await handler(request(), { name: 'worker' });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ subject: 'anonymous', env: 'worker' });
+    expect(seen).toEqual([undefined]);
+  });
+
+  it('withOptionalAuth runs the handler with the result for a valid token', async () => {
+    const { handler } = greeting();
+    const token = await server.mintAccessToken({ sub: 'alice' });
+    const answer = await handler(request({ authorization: `Bearer ${token}` }), { name: 'worker' });
+    expect(await answer.json()).toEqual({ subject: 'alice', env: 'worker' });
+  });
+
+  it('withOptionalAuth refuses a token that is sent but not valid, without running the handler', async () => {
+    const { handler, seen } = greeting();
+    const token = await server.mintAccessToken({ sub: 'alice' }, { expiresIn: -600 });
+    const answer = await handler(request({ authorization: `Bearer ${token}` }), { name: 'worker' });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer realm="orders", error="invalid_token"/);
+    expect(await answer.json()).toMatchObject({ code: 'ERR_TOKEN_EXPIRED' });
+    expect(seen).toEqual([]);
+  });
+
+  it('BT-1: withOptionalAuth answers a malformed Authorization with 400, not as anonymous', async () => {
+    const { handler, seen } = greeting();
+    const answer = await handler(request({ authorization: 'Bearer' }), { name: 'worker' });
+    expect(answer.status).toBe(400);
+    expect(seen).toEqual([]);
+  });
+
+  it('CORS preflight (Fetch standard): withOptionalAuth answers 204 without running the handler', async () => {
+    const { handler, seen } = greeting();
+    const preflight = request(
+      { origin: 'https://app.example', 'access-control-request-method': 'GET' },
+      { method: 'OPTIONS' },
+    );
+    const answer = await handler(preflight, { name: 'worker' });
+    expect(answer.status).toBe(204);
+    expect(seen).toEqual([]);
+  });
+
+  it("authenticate with credentials: 'optional' resolves to undefined without credentials, a Response for a bad token", async () => {
+    expect(await authenticate(verifier, request(), undefined, { credentials: 'optional' })).toBeUndefined();
+    const bad = await authenticate(verifier, request({ authorization: 'Bearer not-a-jwt' }), undefined, {
+      credentials: 'optional',
+    });
+    expect(bad).toBeInstanceOf(Response);
+    expect((bad as Response).status).toBe(401);
+  });
+
+  it('withAuth and withOptionalAuth take no credentials option: ERR_CONFIG when the handler is built', () => {
+    const handler = () => new Response('ok');
+    const options = { credentials: 'optional' } as never;
+    expect(() => withAuth(verifier, handler, undefined, options)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CONFIG',
+        message: expect.stringMatching(/^tokenward: withAuth: `credentials`/),
+      }),
+    );
+    expect(() => withOptionalAuth(verifier, handler, undefined, options)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CONFIG',
+        message: expect.stringMatching(/^tokenward: withOptionalAuth: /),
+      }),
+    );
+  });
+
+  it('types: optional auth may be undefined; required auth may not', () => {
+    withOptionalAuth(verifier, (_request, auth) => {
+      expectTypeOf(auth).toEqualTypeOf<AccessTokenResult | undefined>();
+      return new Response();
+    });
+    withAuth(verifier, (_request, auth) => {
+      expectTypeOf(auth).toEqualTypeOf<AccessTokenResult>();
+      return new Response();
+    });
+    expectTypeOf(authenticate(verifier, request())).resolves.toEqualTypeOf<AccessTokenResult | Response>();
+    expectTypeOf(
+      authenticate(verifier, request(), undefined, { credentials: 'optional' }),
+    ).resolves.toEqualTypeOf<AccessTokenResult | Response | undefined>();
+    expect(() =>
+      // @ts-expect-error withAuth decides credentials itself
+      withAuth(verifier, () => new Response(), undefined, { credentials: 'optional' }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_CONFIG' }));
   });
 });
