@@ -3,6 +3,7 @@
  * every adapter, so messages that quote a token's values are comparable too.
  */
 import type { ReferenceIssuer } from '@tokenward/issuer';
+import type { Feature } from './harness.js';
 
 export type RequestHeaders = Record<string, string | string[]>;
 
@@ -16,7 +17,13 @@ export interface HttpCase {
    * Headers made again for each adapter and added to `headers`: a DPoP proof is good for one
    * request only. `clock` is the suite's verifier clock (epoch ms).
    */
-  readonly perAdapter?: (shared: RequestHeaders, clock: () => number) => Promise<RequestHeaders>;
+  readonly perAdapter?: (
+    shared: RequestHeaders,
+    clock: () => number,
+    issuer: ReferenceIssuer,
+  ) => Promise<RequestHeaders>;
+  /** A feature the case needs: adapters that lack it do not answer it. */
+  readonly requires?: Feature;
   /** Send the request twice and compare the second answer (a replay). */
   readonly replay?: boolean;
   readonly expected: {
@@ -291,5 +298,33 @@ export const cases: readonly HttpCase[] = [
     path: '/mcp',
     headers: async (issuer) => bearer(await mintForResource(issuer, { scp: ['mcp:tools'] })),
     expected: { status: 200, subject: 'alice' },
+  },
+  {
+    name: 'optional credentials: no credentials, the route runs without auth',
+    path: '/maybe',
+    requires: 'optional-credentials',
+    headers: async () => ({}),
+    expected: { status: 200, subject: 'anonymous' },
+  },
+  {
+    name: 'optional credentials: a valid token, the route runs with it',
+    path: '/maybe',
+    requires: 'optional-credentials',
+    headers: async (issuer) => bearer(await mintDefault(issuer)),
+    expected: { status: 200, subject: 'alice' },
+  },
+  {
+    name: 'optional credentials: a token that is sent must be valid (an expired one is 401)',
+    path: '/maybe',
+    requires: 'optional-credentials',
+    headers: async (issuer) => bearer(await mintDefault(issuer, {}, -600)),
+    expected: { status: 401, code: 'ERR_TOKEN_EXPIRED', challenge: invalidTokenNoScope },
+  },
+  {
+    name: 'BT-1: optional credentials: the Bearer scheme without a token is still 400',
+    path: '/maybe',
+    requires: 'optional-credentials',
+    headers: async () => ({ authorization: 'Bearer' }),
+    expected: { status: 400, code: 'ERR_INVALID_REQUEST', challenge: /error="invalid_request"/ },
   },
 ];

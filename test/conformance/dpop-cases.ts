@@ -5,10 +5,11 @@
  * same token, signed with one client key against the configured origin {@link DPOP_ORIGIN}.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { createAccessTokenVerifier, isTokenwardError } from '@tokenward/core';
 import type { ReferenceIssuer } from '@tokenward/issuer';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { HttpCase, RequestHeaders } from './cases.js';
-import { DPOP_ORIGIN } from './harness.js';
+import { DPOP_ORIGIN, NONCE_KEY, NONCE_STEP_SECONDS } from './harness.js';
 
 const { privateKey, publicKey } = await generateKeyPair('ES256');
 const publicJwk = await exportJWK(publicKey);
@@ -25,7 +26,13 @@ const dpopScheme = async (issuer: ReferenceIssuer, claims?: Record<string, unkno
 });
 
 /** A proof for the token in `shared`, made at the suite's clock (RFC 9449 section 4.2). */
-function proof(shared: RequestHeaders, clock: () => number, path: string, htm = 'GET'): Promise<string> {
+function proof(
+  shared: RequestHeaders,
+  clock: () => number,
+  path: string,
+  htm = 'GET',
+  nonce?: string,
+): Promise<string> {
   const token = String(shared.authorization).slice('DPoP '.length);
   return new SignJWT({
     jti: randomUUID(),
@@ -33,6 +40,7 @@ function proof(shared: RequestHeaders, clock: () => number, path: string, htm = 
     htu: `${DPOP_ORIGIN}${path}`,
     iat: Math.floor(clock() / 1000),
     ath: createHash('sha256').update(token).digest('base64url'),
+    ...(nonce === undefined ? {} : { nonce }),
   })
     .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: publicJwk })
     .sign(privateKey);
@@ -43,6 +51,27 @@ const withProof =
   async (shared: RequestHeaders, clock: () => number): Promise<RequestHeaders> => ({
     dpop: await proof(shared, clock, path, htm),
   });
+
+/**
+ * The server nonce the nonced routes hand out at the suite's clock, learnt as a client learns it:
+ * from the `DPoP-Nonce` of a refused proof (a verifier with the same keys, so any instance's).
+ */
+async function currentNonce(shared: RequestHeaders, clock: () => number, issuer: ReferenceIssuer) {
+  const verifier = createAccessTokenVerifier({
+    issuer: issuer.server('default').issuer,
+    audience: issuer.server('default').audience,
+    clock,
+    dpop: { mode: 'required', origins: [DPOP_ORIGIN], nonceKeys: [NONCE_KEY] },
+  });
+  const token = String(shared.authorization).slice('DPoP '.length);
+  const dpop = { proof: await proof(shared, clock, '/dpop-nonce'), method: 'GET', url: '/dpop-nonce' };
+  const refusal: unknown = await verifier.verify(token, { dpop }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!isTokenwardError(refusal) || refusal.code !== 'ERR_DPOP_NONCE_REQUIRED') throw refusal;
+  return refusal.headers['DPoP-Nonce']!;
+}
 
 const dpopChallenge = (error: string) =>
   new RegExp(`^DPoP realm="conformance", algs="ES256 [^"]+", error="${error}", error_description="[^"]+"`);
@@ -147,5 +176,18 @@ export const dpopCases: readonly HttpCase[] = [
       challenge: /^DPoP realm="conformance", algs="ES256 [^"]+"$/,
       retryAfter: true,
     },
+  },
+  {
+    name: "DP-6: a proof with the previous step's nonce is accepted, the answer bringing a fresh DPoP-Nonce",
+    path: '/dpop-nonce-next',
+    requires: 'clock-per-route',
+    headers: (issuer) => dpopScheme(issuer),
+    // Made now, sent to the route whose clock is one step later: there the nonce is the previous one.
+    perAdapter: async (shared, clock, issuer) => {
+      const later = () => clock() + NONCE_STEP_SECONDS * 1000;
+      const nonce = await currentNonce(shared, clock, issuer);
+      return { dpop: await proof(shared, later, '/dpop-nonce-next', 'GET', nonce) };
+    },
+    expected: { status: 200, subject: 'alice', dpopNonce: true },
   },
 ];

@@ -28,6 +28,12 @@ export interface ResourceTrustSettings {
 /** The external origin the DPoP routes are configured with (`dpop.origins`), the base of every proof's `htu`. */
 export const DPOP_ORIGIN = 'https://api.conformance.example';
 
+/** The secret of the nonced DPoP routes' stateless server nonces (RFC 9449 section 9). */
+export const NONCE_KEY = 'a-conformance-nonce-secret-of-32-characters';
+
+/** Seconds one server nonce step lasts: a nonce handed out now is the previous step's this much later. */
+export const NONCE_STEP_SECONDS = 60;
+
 /** Trust of a DPoP route: `main`'s, with a `dpop` option for {@link DPOP_ORIGIN}. */
 export interface DpopTrust extends TrustSettings {
   readonly dpop: DpopOptions;
@@ -45,9 +51,15 @@ export interface ConformanceConfig {
   readonly outage: TrustSettings;
   /**
    * Trust of the DPoP routes: `/dpop` (DPoP beside Bearer), `/dpop-nonce` (DPoP only, with server
-   * nonces) and `/dpop-outage` (DPoP only, a replay store that cannot answer).
+   * nonces), `/dpop-nonce-next` (the same nonces, its clock one nonce step later) and
+   * `/dpop-outage` (DPoP only, a replay store that cannot answer).
    */
-  readonly dpop: { readonly allowed: DpopTrust; readonly nonced: DpopTrust; readonly outage: DpopTrust };
+  readonly dpop: {
+    readonly allowed: DpopTrust;
+    readonly nonced: DpopTrust;
+    readonly noncedNextStep: DpopTrust;
+    readonly outage: DpopTrust;
+  };
 }
 
 /**
@@ -63,7 +75,10 @@ export interface ConformanceConfig {
  *   the adapter's own metadata handler.
  * - `GET /strong`: a valid token of `main` whose sign-in meets {@link STEP_UP} (RFC 9470);
  * - `GET /dpop`: like `GET /orders` (the scope `orders:read`) with `dpop.allowed`;
- * - `GET /dpop-nonce` and `GET /dpop-outage`: any valid token of `dpop.nonced` / `dpop.outage`.
+ * - `GET /dpop-nonce`, `GET /dpop-nonce-next` and `GET /dpop-outage`: any valid token of
+ *   `dpop.nonced` / `dpop.noncedNextStep` / `dpop.outage` (unless the adapter lacks `clock-per-route`);
+ * - `GET /maybe`: credentials optional (unless the adapter lacks `optional-credentials`): a valid
+ *   token of `main` answers its subject, no credentials `{ "subject": "anonymous" }`.
  */
 /** The step-up requirements of `GET /strong`: a sign-in at `urn:loa:2` within the last 300 s. */
 export const STEP_UP = Object.freeze({ acrValues: Object.freeze(['urn:loa:2']), maxAge: 300 });
@@ -74,8 +89,20 @@ export const RESOURCE_METADATA = Object.freeze({
   resourceName: 'Conformance MCP',
 });
 
+/**
+ * What an adapter may not offer yet. A case that needs one of these runs through every adapter
+ * that does not list it as lacking; every other case runs through all of them.
+ */
+export type Feature =
+  /** Credentials may be left out (`optionalAuth`): the route runs without `auth`. */
+  | 'optional-credentials'
+  /** A route's verifier can have a clock of its own (one adapter process, two clocks). */
+  | 'clock-per-route';
+
 export interface AdapterHarness {
   readonly name: string;
+  /** Features this adapter does not have, so it serves no route for them. Default: none. */
+  readonly lacks?: readonly Feature[];
   start(config: ConformanceConfig): Promise<RunningApi>;
 }
 

@@ -6,8 +6,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export type ErrorMode = 'response' | 'throw';
 
 export function validateErrorMode(value: unknown, where: string): ErrorMode {
-  if (value === undefined) return 'response';
-  if (value === 'response' || value === 'throw') return value;
+  if (value === undefined || value === 'response' || value === 'throw') return value ?? 'response';
   throw configError(`${where}: \`errors\` must be 'response' or 'throw'; found ${String(value)}`);
 }
 

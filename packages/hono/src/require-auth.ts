@@ -109,7 +109,8 @@ function authMiddleware(
     const result = outcome.kind === 'authenticated' ? (outcome.auth as TokenwardAuth) : undefined;
     authStates.set(c.req.raw, { challenge, errors, result, preflight: outcome.kind === 'preflight' });
     if (result !== undefined) c.set('auth', result);
-    if (result?.dpop?.nonce !== undefined) c.header('DPoP-Nonce', result.dpop.nonce); // RFC 9449 section 8.2
+    if (outcome.kind === 'authenticated')
+      for (const [name, value] of Object.entries(outcome.responseHeaders)) c.header(name, value);
     await next();
   };
 }

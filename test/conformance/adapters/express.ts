@@ -1,7 +1,13 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createAccessTokenVerifier } from '@tokenward/core';
-import { authErrorHandler, requireAuth, requireClaims, resourceMetadataHandler } from '@tokenward/express';
+import {
+  authErrorHandler,
+  optionalAuth,
+  requireAuth,
+  requireClaims,
+  resourceMetadataHandler,
+} from '@tokenward/express';
 import express, { type Request, type Response } from 'express';
 import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 
@@ -25,7 +31,11 @@ export const expressHarness: AdapterHarness = {
     app.get('/strong', requireAuth({ ...main, realm, ...STEP_UP }), subject);
     app.get('/dpop', requireAuth({ ...dpop.allowed, realm, scopes: ['orders:read'] }), subject);
     app.get('/dpop-nonce', requireAuth({ ...dpop.nonced, realm }), subject);
+    app.get('/dpop-nonce-next', requireAuth({ ...dpop.noncedNextStep, realm }), subject);
     app.get('/dpop-outage', requireAuth({ ...dpop.outage, realm }), subject);
+    app.get('/maybe', optionalAuth({ ...main, realm }), (req, res) => {
+      res.json({ subject: req.auth?.subject ?? 'anonymous' });
+    });
     app.use(authErrorHandler({ log: false }));
     const server = app.listen(0, '127.0.0.1');
     await once(server, 'listening');

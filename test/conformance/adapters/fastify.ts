@@ -5,6 +5,8 @@ import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 
 export const fastifyHarness: AdapterHarness = {
   name: 'fastify',
+  // The plugin authenticates a route or leaves it alone: no optional credentials yet.
+  lacks: ['optional-credentials'],
   async start({ realm, main, outage, resource, dpop }) {
     const app = Fastify();
     const mcp = createAccessTokenVerifier({ ...resource, realm });
@@ -34,6 +36,7 @@ export const fastifyHarness: AdapterHarness = {
     for (const [path, trust, auth] of [
       ['/dpop', dpop.allowed, { scopes: ['orders:read'] }],
       ['/dpop-nonce', dpop.nonced, {}],
+      ['/dpop-nonce-next', dpop.noncedNextStep, {}],
       ['/dpop-outage', dpop.outage, {}],
     ] as const) {
       await app.register(async (api) => {

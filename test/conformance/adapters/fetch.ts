@@ -4,6 +4,7 @@ import {
   protectedResourceMetadataEndpoint,
   resourceMetadataResponse,
   withAuth,
+  withOptionalAuth,
 } from '@tokenward/core';
 import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 import { serveFetch } from '../serve-fetch.js';
@@ -28,7 +29,11 @@ export const fetchHarness: AdapterHarness = {
         scopes: ['orders:read'],
       }),
       'GET /dpop-nonce': withAuth(createAccessTokenVerifier({ ...dpop.nonced, realm }), subject),
+      'GET /dpop-nonce-next': withAuth(createAccessTokenVerifier({ ...dpop.noncedNextStep, realm }), subject),
       'GET /dpop-outage': withAuth(createAccessTokenVerifier({ ...dpop.outage, realm }), subject),
+      'GET /maybe': withOptionalAuth(verifier, (_request, auth) =>
+        Response.json({ subject: auth?.subject ?? 'anonymous' }),
+      ),
     };
     return serveFetch((request) => {
       const published = resourceMetadataResponse(metadata, request);

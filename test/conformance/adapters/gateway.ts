@@ -40,6 +40,8 @@ async function startApi(resource: ResourceTrustSettings) {
 /** `@tokenward/gateway` behind real Caddy (`forward_auth`, the README recipe): the policy is the suite's API. */
 export const gatewayHarness: AdapterHarness = {
   name: 'gateway',
+  // A policy rule takes a token or none (`auth: 'none'`), and one clock serves every issuer.
+  lacks: ['optional-credentials', 'clock-per-route'],
   async start({ realm, main, outage, resource, dpop }) {
     const dir = mkdtempSync(join(tmpdir(), 'tokenward-conformance-gateway-'));
     const api = await startApi(resource);

@@ -1,5 +1,11 @@
 import { createAccessTokenVerifier } from '@tokenward/core';
-import { requireAuth, requireClaims, resourceMetadata, type TokenwardEnv } from '@tokenward/hono';
+import {
+  optionalAuth,
+  requireAuth,
+  requireClaims,
+  resourceMetadata,
+  type TokenwardEnv,
+} from '@tokenward/hono';
 import { type Context, Hono } from 'hono';
 import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 import { serveFetch } from '../serve-fetch.js';
@@ -21,7 +27,11 @@ export const honoHarness: AdapterHarness = {
     app.get('/outage', requireAuth({ ...outage, realm }), subject);
     app.get('/dpop', requireAuth({ ...dpop.allowed, realm, scopes: ['orders:read'] }), subject);
     app.get('/dpop-nonce', requireAuth({ ...dpop.nonced, realm }), subject);
+    app.get('/dpop-nonce-next', requireAuth({ ...dpop.noncedNextStep, realm }), subject);
     app.get('/dpop-outage', requireAuth({ ...dpop.outage, realm }), subject);
+    app.get('/maybe', optionalAuth(verifier), (c) =>
+      c.json({ subject: c.get('auth')?.subject ?? 'anonymous' }),
+    );
     return serveFetch(async (request) => app.fetch(request));
   },
 };
