@@ -150,12 +150,17 @@ describe('docs/ARCHITECTURE.md', () => {
   });
 });
 
-describe('README.md recipes', () => {
-  const text = readFileSync(join(root, 'README.md'), 'utf8');
+/** The `<!-- recipe: path -->` blocks of a README: each must be that file, copied exactly. */
+function checkRecipes(readme: string, paths: readonly string[]) {
+  const text = readFileSync(join(root, readme), 'utf8');
+  const recipes = [...text.matchAll(/<!-- recipe: ([\w./-]+) -->\n\n```ts\n([\s\S]*?)```/g)];
+  expect(recipes.map(([, path]) => path)).toEqual(paths);
+  for (const [, path, code] of recipes) expect(code).toBe(readFileSync(join(root, path!), 'utf8'));
+}
 
-  it('are the files the runtime matrix runs, copied exactly', () => {
-    const recipes = [...text.matchAll(/<!-- recipe: ([\w./-]+) -->\n\n```ts\n([\s\S]*?)```/g)];
-    expect(recipes.map(([, path]) => path)).toEqual([
+describe('README recipes are the files the runtime matrix runs, copied exactly', () => {
+  it('README.md', () => {
+    checkRecipes('README.md', [
       'test/runtimes/recipes/cloudflare-worker.ts',
       'test/runtimes/recipes/nextjs/route.ts',
       'test/runtimes/recipes/nextjs/middleware.ts',
@@ -163,6 +168,9 @@ describe('README.md recipes', () => {
       'test/runtimes/recipes/bun.ts',
       'test/runtimes/recipes/hono.ts',
     ]);
-    for (const [, path, code] of recipes) expect(code).toBe(readFileSync(join(root, path!), 'utf8'));
+  });
+
+  it('packages/hono/README.md', () => {
+    checkRecipes('packages/hono/README.md', ['test/runtimes/recipes/hono-mcp.ts']);
   });
 });

@@ -1,9 +1,11 @@
 /**
  * The small API every runtime serves: a recipe's own handler (the Fetch adapter as a user writes
- * it) for `/orders`, the Hono recipe for `/api/*`, and the routes only the matrix needs.
+ * it) for `/orders`, the Hono recipe for `/api/*`, the Hono MCP recipe for `/mcp` and its
+ * metadata, and the routes only the matrix needs.
  */
 import { type AccessTokenResult, createAccessTokenVerifier, withAuth } from '@tokenward/core';
 import { createApp } from './recipes/hono.js';
+import { createMcpApp } from './recipes/hono-mcp.js';
 
 export interface Trust {
   readonly issuer: string;
@@ -20,6 +22,10 @@ export interface MatrixConfig {
   readonly cold: Trust;
   /** A server known only from `snapshot`. */
   readonly restored: Trust;
+  /** The resource behind `/mcp` and its metadata: tokens of `main`'s issuer naming it in `aud`. */
+  readonly resource: { readonly issuer: string; readonly resource: string };
+  /** The browser origin `/mcp` allows (CORS). */
+  readonly browserOrigin: string;
   /** `verifier.snapshot()` of a verifier of `restored`, as JSON. */
   readonly snapshot: string;
   /** `verifier.snapshot()` of a verifier of `main`, as JSON: what the Workers recipe's KV holds at the start. */
@@ -41,6 +47,7 @@ export function matrixRoutes<Rest extends unknown[]>(
   recipe: (request: Request, ...rest: Rest) => Promise<Response>,
 ): (request: Request, ...rest: Rest) => Promise<Response> {
   const hono = createApp(config.main);
+  const mcp = createMcpApp(config.resource, config.browserOrigin);
   const routes: Record<string, Handler> = {
     '/outage': withAuth(createAccessTokenVerifier(config.outage), subject),
     '/cold': withAuth(createAccessTokenVerifier(config.cold), subject),
@@ -63,6 +70,7 @@ export function matrixRoutes<Rest extends unknown[]>(
   return async (request, ...rest) => {
     const { pathname } = new URL(request.url);
     if (pathname.startsWith('/api/')) return hono.fetch(request);
+    if (pathname === '/mcp' || pathname.startsWith('/.well-known/')) return mcp.fetch(request);
     const route = routes[pathname];
     return route === undefined ? recipe(request, ...rest) : route(request);
   };

@@ -26,6 +26,9 @@ let runtimes: readonly RunningRuntime[] = [];
 let closeRuntimes: (() => Promise<void>) | undefined;
 
 const COLD_REQUESTS = 20;
+/** The resource the Hono MCP recipe protects (a name: every runtime serves it on its own port). */
+const MCP_RESOURCE = 'https://mcp.matrix.example/mcp';
+const BROWSER_ORIGIN = 'https://app.matrix.example';
 const coldServer = (runtime: string) => `cold-${runtime}`;
 
 beforeAll(async () => {
@@ -46,6 +49,8 @@ beforeAll(async () => {
     restored: trust('restored'),
     snapshot: await snapshotOf('restored'),
     mainSnapshot: await snapshotOf('default'),
+    resource: { issuer: issuer.server('default').issuer, resource: MCP_RESOURCE },
+    browserOrigin: BROWSER_ORIGIN,
   };
   ({ runtimes, close: closeRuntimes } = await startRuntimes(config, (name) => trust(coldServer(name))));
 }, 120_000);
@@ -258,5 +263,83 @@ describe('DPoP (RFC 9449) through the Fetch adapter in every runtime', () => {
         replayed: { status: 401, code: 'ERR_DPOP_REPLAYED' },
       },
     );
+  });
+});
+
+describe('a protected resource (RFC 9728) through Hono in every runtime', () => {
+  /** The parts of an answer a browser client sees: status, body, and the headers CORS lets it read. */
+  async function seen(url: string, init: RequestInit) {
+    const response = await fetch(url, init);
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>),
+      challenge: response.headers.get('www-authenticate')?.replace(/, error_description="[^"]*"/, ''),
+      allowOrigin: response.headers.get('access-control-allow-origin'),
+      exposed: response.headers.get('access-control-expose-headers'),
+    };
+  }
+
+  async function everyRuntimeSees(path: string, init: RequestInit) {
+    const answers = await Promise.all(
+      runtimes.map(async (runtime) => [runtime.name, await seen(`${runtime.url}${path}`, init)] as const),
+    );
+    const reference = answers[0]![1];
+    expect(Object.fromEntries(answers)).toEqual(
+      Object.fromEntries(answers.map(([name]) => [name, reference])),
+    );
+    return reference;
+  }
+
+  it('PR-5: the metadata document at the path-inserted well-known URL', async () => {
+    const answer = await everyRuntimeSees('/.well-known/oauth-protected-resource/mcp', {});
+    expect(answer).toMatchObject({
+      status: 200,
+      allowOrigin: '*',
+      body: {
+        resource: MCP_RESOURCE,
+        authorization_servers: [issuer.server('default').issuer],
+        scopes_supported: ['mcp:tools'],
+        resource_name: 'Orders MCP',
+      },
+    });
+  });
+
+  it("a browser's cross-origin call without a token: 401 naming the metadata, the challenge exposed", async () => {
+    const answer = await everyRuntimeSees('/mcp', { method: 'POST', headers: { origin: BROWSER_ORIGIN } });
+    expect(answer).toMatchObject({
+      status: 401,
+      challenge: `Bearer realm="api", scope="mcp:tools", resource_metadata="https://mcp.matrix.example/.well-known/oauth-protected-resource/mcp"`,
+      allowOrigin: BROWSER_ORIGIN,
+      exposed: 'WWW-Authenticate,DPoP-Nonce,Retry-After,Mcp-Session-Id',
+    });
+  });
+
+  it('CORS preflight: answered by the CORS middleware before requireAuth, with its headers', async () => {
+    const answer = await everyRuntimeSees('/mcp', {
+      method: 'OPTIONS',
+      headers: {
+        origin: BROWSER_ORIGIN,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(answer).toMatchObject({ status: 204, allowOrigin: BROWSER_ORIGIN });
+  });
+
+  it('a token for the resource: 200; a token for another audience: 401', async () => {
+    const server = issuer.server('default');
+    const forResource = await server.mintAccessToken({ sub: 'alice', aud: MCP_RESOURCE, scp: ['mcp:tools'] });
+    const ok = await everyRuntimeSees('/mcp', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${forResource}` },
+    });
+    expect(ok).toMatchObject({ status: 200, body: { subject: 'alice' } });
+    const other = await server.mintAccessToken({ sub: 'alice', scp: ['mcp:tools'] });
+    const refused = await everyRuntimeSees('/mcp', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${other}` },
+    });
+    expect(refused).toMatchObject({ status: 401, body: { code: 'ERR_AUDIENCE_MISMATCH' } });
   });
 });
