@@ -138,12 +138,13 @@ function wrap<Rest extends unknown[]>(
   credentials: 'required' | 'optional',
 ): (request: Request, ...rest: Rest) => Promise<Response> {
   const where = credentials === 'optional' ? 'withOptionalAuth' : 'withAuth';
-  if (typeof options === 'object' && options !== null && 'credentials' in options) {
+  const given = validateRequestOptions(options, where);
+  if (given.credentials !== undefined) {
     throw configError(
       `${where}: \`credentials\` is not an option here (withAuth requires credentials, withOptionalAuth does not)`,
     );
   }
-  const checkedOptions = validateRequestOptions({ ...options, credentials }, where);
+  const checkedOptions: AuthenticateRequestOptions = Object.freeze({ ...given, credentials });
   const checkedRequirements = validateAuthRequirements(requirements ?? {}, where);
   return async (request, ...rest) => {
     const outcome = await authenticateFetch(verifier, request, checkedRequirements, checkedOptions);
