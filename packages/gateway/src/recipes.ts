@@ -25,11 +25,14 @@ export function readRecipe(name: RecipeName): string {
 
 /** A recipe with its example addresses replaced: the NGINX server block or the Caddy site to run. */
 export function recipeFor(name: RecipeName, addresses: RecipeAddresses): string {
-  return readRecipe(name)
-    .replaceAll('127.0.0.1:4180', addresses.gateway)
-    .replaceAll('127.0.0.1:8080', addresses.upstream)
-    .replace('listen 8000;', `listen 127.0.0.1:${addresses.listen};`)
-    .replace(':8000 {', `http://127.0.0.1:${addresses.listen} {`);
+  return (
+    readRecipe(name)
+      .replaceAll('127.0.0.1:4180', addresses.gateway)
+      .replaceAll('127.0.0.1:8080', addresses.upstream)
+      .replace('listen 8000;', `listen 127.0.0.1:${addresses.listen};`)
+      // Any host, as the recipe's `:8000` site, but only on loopback.
+      .replace(':8000 {', `http://:${addresses.listen} {\n\tbind 127.0.0.1`)
+  );
 }
 
 /**

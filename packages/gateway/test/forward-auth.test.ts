@@ -110,8 +110,7 @@ describe('forward-auth contract (Traefik and Caddy headers)', () => {
     for (const [method, uri] of [
       ['GET', '/admin'],
       ['DELETE', '/orders/42'],
-      ['GET', '/orders/../admin'],
-      ['GET', '/orders/%2e%2e/admin'],
+      ['GET', '/payouts/1'],
     ] as const) {
       const response = await traefik(method, uri, bearer(token));
       expect(response.status, `${method} ${uri}`).toBe(403);
@@ -128,6 +127,8 @@ describe('forward-auth contract (Traefik and Caddy headers)', () => {
       '/orders/%00',
       '/orders//1',
       '/../orders/1',
+      '/orders/../admin',
+      '/orders/%2e%2e/admin',
     ]) {
       const response = await traefik('GET', uri, bearer(token));
       expect(response.status, uri).toBe(400);

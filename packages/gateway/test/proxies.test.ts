@@ -3,11 +3,12 @@
  * README's recipes, in front of an echo upstream, with the gateway and the reference issuer:
  * what reaches the API, and what a client gets back, for each kind of request.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useProxiedWorld } from './support/proxied-world.js';
 import { type RunningProxy, startCaddy, startNginx } from './support/proxies.js';
 import { type RawResponse, rawRequest } from './support/raw-request.js';
-import { type EchoUpstream, startEchoUpstream } from './support/upstream.js';
-import { startWorld, type World } from './support/world.js';
+import type { EchoUpstream } from './support/upstream.js';
+import type { World } from './support/world.js';
 
 interface ProxyCase {
   readonly name: string;
@@ -22,22 +23,12 @@ const PROXIES: readonly ProxyCase[] = [
 ];
 
 describe.each(PROXIES)('$name', ({ start, relaysBody }) => {
+  const running = useProxiedWorld(start);
   let world: World;
   let upstream: EchoUpstream;
   let proxy: RunningProxy;
-
-  beforeAll(async () => {
-    world = await startWorld();
-    upstream = await startEchoUpstream();
-    proxy = await start(world.files.dir, {
-      gateway: Number(new URL(world.gateway.url).port),
-      upstream: upstream.port,
-    });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await upstream?.close();
-    await world?.close();
+  beforeAll(() => {
+    ({ world, upstream, proxy } = running());
   });
 
   const send = (method: string, target: string, headers: Record<string, string> = {}, body?: string) =>

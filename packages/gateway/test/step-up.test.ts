@@ -7,11 +7,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ReferenceIssuer } from '@tokenward/issuer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useProxiedWorld } from './support/proxied-world.js';
 import { type RunningProxy, startCaddy, startNginx } from './support/proxies.js';
 import { rawRequest } from './support/raw-request.js';
-import { type EchoUpstream, startEchoUpstream } from './support/upstream.js';
-import { startWorld, type World } from './support/world.js';
+import type { EchoUpstream } from './support/upstream.js';
+import type { World } from './support/world.js';
 
 const REDIRECT_URI = 'http://localhost:5173/callback';
 const STRONG = 'urn:tokenward:loa:2';
@@ -51,22 +52,12 @@ describe.each([
   { name: 'NGINX auth_request', start: startNginx },
   { name: 'Caddy forward_auth', start: startCaddy },
 ])('stepUp rules through $name (RFC 9470)', ({ start }) => {
+  const running = useProxiedWorld(start);
   let world: World;
   let upstream: EchoUpstream;
   let proxy: RunningProxy;
-
-  beforeAll(async () => {
-    world = await startWorld();
-    upstream = await startEchoUpstream();
-    proxy = await start(world.files.dir, {
-      gateway: Number(new URL(world.gateway.url).port),
-      upstream: upstream.port,
-    });
-  });
-  afterAll(async () => {
-    await proxy?.close();
-    await upstream?.close();
-    await world?.close();
+  beforeAll(() => {
+    ({ world, upstream, proxy } = running());
   });
 
   const payout = (token: string) =>

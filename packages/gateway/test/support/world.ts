@@ -44,10 +44,40 @@ routes:
 `;
 }
 
-export async function startWorld(options: Partial<GatewayOptions> = {}): Promise<World> {
+/**
+ * A site behind the gateway: public pages under a catch-all rule, with protected areas a request
+ * must not reach by a second spelling of its path, method or host.
+ */
+export function sitePolicy(defaultIssuer: string): string {
+  return `issuers:
+  orders:
+    issuer: ${defaultIssuer}
+    audience: api://default
+routes:
+  - match: { host: admin.example.com, path: /** }
+    issuer: orders
+    scopes: [admin]
+  - match: { path: /admin/** }
+    issuer: orders
+    scopes: [admin]
+  - match: { path: /settings, methods: [GET, PUT] }
+    issuer: orders
+    scopes: [settings]
+  - match: { path: /orders/**, methods: [GET] }
+    issuer: orders
+    scopes: [orders:read]
+  - match: { path: /** }
+    auth: none
+`;
+}
+
+export async function startWorld(
+  options: Partial<GatewayOptions> = {},
+  policy: (defaultIssuer: string) => string = testPolicy,
+): Promise<World> {
   const issuer = await startIssuer({ port: 0, servers: ['default', 'payments'] });
   const files = tempFiles();
-  const policyFile = files.write('policy.yaml', testPolicy(issuer.server('default').issuer));
+  const policyFile = files.write('policy.yaml', policy(issuer.server('default').issuer));
   const logs: string[] = [];
   let gateway: Gateway;
   try {

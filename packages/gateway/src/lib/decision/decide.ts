@@ -6,8 +6,8 @@ import { type AccessTokenResult, isCorsPreflight, isTokenwardError, TokenwardErr
 import type { LoadedPolicy, LoadedRule } from '../policy/load.js';
 import type { OriginalRequest } from '../request/original-request.js';
 import { hostOfAuthority } from '../routing/host.js';
-import { findRule } from '../routing/match.js';
 import { normalizePath } from '../routing/path.js';
+import { ruleForEveryReading } from '../routing/readings.js';
 import { authenticate } from './authenticate.js';
 
 /** The outcome: allowed (with the verified token, when one was checked) or refused with its error. */
@@ -26,14 +26,16 @@ export async function decide(policy: LoadedPolicy, request: OriginalRequest): Pr
   // announces, core's request step lets it through without credentials, and the upstream answers it.
   const preflight = isCorsPreflight(request);
   const announced = preflight ? requestedMethod(request) : undefined;
-  const target = {
-    method: announced ?? request.method,
-    host: hostOfAuthority(request.authority ?? ''),
-    segments: path.segments,
-  };
-  const rule = findRule(policy.rules, target);
+  const method = announced ?? request.method;
+  const host = hostOfAuthority(request.authority ?? '');
+  const lookup = ruleForEveryReading(policy.rules, { method, host, ...path });
+  if (!lookup.ok) {
+    const reason = `the request is refused: ${lookup.reason}`;
+    return refuse(undefined, new TokenwardError('ERR_INVALID_REQUEST', reason, realmOf(policy)));
+  }
+  const { rule } = lookup;
   if (rule === undefined) {
-    const where = `${target.method} ${path.path}`;
+    const where = `${method} ${path.path}`;
     return refuse(
       undefined,
       new TokenwardError('ERR_POLICY_DENIED', `no policy rule admits ${where}`, realmOf(policy)),

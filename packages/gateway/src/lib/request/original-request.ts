@@ -9,6 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { TokenwardError } from '@tokenward/core';
+import { hostOfAuthority } from '../routing/host.js';
 
 /** The original request, as the proxy described it. */
 export interface OriginalRequest {
@@ -27,13 +28,30 @@ export interface OriginalRequest {
 // RFC 9110 §9.1: a method is a token.
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-/** The original request of a forward-auth call, or the error to answer with. */
+/**
+ * The original request of a forward-auth call, or the error to answer with.
+ *
+ * Each proxy describes the request one way, and passes the client's other headers along with it:
+ * NGINX's auth_request subrequest carries every header the client sent, so a client's own
+ * `X-Forwarded-Uri: /health` rides beside the recipe's `X-Original-URI`, and Caddy and Traefik pass
+ * a client's `X-Original-URI` beside their own `X-Forwarded-Uri`. A call describing the request both
+ * ways is refused: one of the two descriptions came from the client, and nothing says which.
+ * NGINX routes on `Host` (the recipe sends `$host`), so that convention ignores `X-Forwarded-Host`;
+ * Caddy and Traefik put the original host in `X-Forwarded-Host` (Traefik's `Host` is the gateway's).
+ */
 export function fromForwardAuth(
   headers: IncomingHttpHeaders,
   rawHeaders: readonly string[],
 ): OriginalRequest {
-  const method = single(rawHeaders, 'x-forwarded-method') ?? single(rawHeaders, 'x-original-method');
-  const target = single(rawHeaders, 'x-forwarded-uri') ?? single(rawHeaders, 'x-original-uri');
+  const forwarded = described(rawHeaders, 'x-forwarded-method', 'x-forwarded-uri');
+  const original = described(rawHeaders, 'x-original-method', 'x-original-uri');
+  if (forwarded !== undefined && original !== undefined) {
+    throw invalid(
+      'the request is described twice, by X-Forwarded-Method/-Uri and by X-Original-Method/-URI; ' +
+        'one of them came from the client',
+    );
+  }
+  const { method, target } = original ?? forwarded ?? {};
   if (method === undefined || target === undefined) {
     // The proxy is misconfigured: not the client's fault, and no token would help.
     throw new TokenwardError(
@@ -42,9 +60,23 @@ export function fromForwardAuth(
         'or X-Original-Method and X-Original-URI',
     );
   }
-  const authority = single(rawHeaders, 'x-forwarded-host') ?? single(rawHeaders, 'host');
+  const authority =
+    original === undefined
+      ? (single(rawHeaders, 'x-forwarded-host') ?? single(rawHeaders, 'host'))
+      : single(rawHeaders, 'host');
   const scheme = single(rawHeaders, 'x-forwarded-proto') ?? 'http';
   return checked({ method, scheme, authority, target, headers, rawHeaders });
+}
+
+/** The method and target one convention's headers give, or `undefined` when it sent neither. */
+function described(
+  rawHeaders: readonly string[],
+  methodHeader: string,
+  targetHeader: string,
+): { method: string | undefined; target: string | undefined } | undefined {
+  const method = single(rawHeaders, methodHeader);
+  const target = single(rawHeaders, targetHeader);
+  return method === undefined && target === undefined ? undefined : { method, target };
 }
 
 /** The original request of an Envoy HTTP `ext_authz` call whose path starts with `prefix`. */
@@ -66,6 +98,11 @@ export function checked(request: OriginalRequest): OriginalRequest {
   if (!METHOD.test(request.method)) throw invalid('the original method is not an HTTP method token');
   if (request.scheme !== 'http' && request.scheme !== 'https') {
     throw invalid('the original scheme is neither http nor https');
+  }
+  // A host the gateway cannot read would match no host rule and fall through to rules for any
+  // host, where the proxy may have routed it to a host with rules of its own.
+  if (request.authority && hostOfAuthority(request.authority) === undefined) {
+    throw invalid('the original host is not a host name or address with an optional port');
   }
   return request;
 }

@@ -1,0 +1,80 @@
+/**
+ * The rule for a request, as each kind of upstream may read it. Servers disagree on details the
+ * gateway cannot settle: Express and ASP.NET route `/ADMIN` to `/admin`'s handler while NGINX and
+ * Go do not; Express routes the target as sent (`/%61dmin` is not `/admin`) while Go and Spring
+ * decode it first (RFC 3986 §6.2.2.2 calls the two equal); Werkzeug upper-cases a `get` method.
+ * The request is looked up under every reading; when they land on different rules, no answer is
+ * safe for every upstream, and the request is refused.
+ */
+import { findRule, type Matchable } from './match.js';
+
+/** The rule every reading agrees on (`undefined`: none, deny by default), or why they disagree. */
+export type RuleLookup<Rule> =
+  | { readonly ok: true; readonly rule: Rule | undefined }
+  | { readonly ok: false; readonly reason: string };
+
+/** What is looked up: the method as sent, the bare host, and the path's two spellings. */
+export interface ReadableRequest {
+  readonly method: string;
+  readonly host: string | undefined;
+  /** Segments percent-decoded once. */
+  readonly segments: readonly string[];
+  /** Segments with encoded unreserved characters left as sent. */
+  readonly asSent: readonly string[];
+}
+
+interface Reading {
+  readonly method: string;
+  readonly segments: readonly string[];
+  readonly ignoreCase: boolean;
+  /** What this reading changes, for the refusal. */
+  readonly differs: string;
+}
+
+export function ruleForEveryReading<Rule extends Matchable>(
+  rules: readonly Rule[],
+  request: ReadableRequest,
+): RuleLookup<Rule> {
+  const { method, host, segments } = request;
+  const rule = findRule(rules, { method, host, segments });
+  for (const reading of readings(request)) {
+    const other = findRule(rules, {
+      method: reading.method,
+      host,
+      segments: reading.segments,
+      ignoreCase: reading.ignoreCase,
+    });
+    if (other !== rule) {
+      return {
+        ok: false,
+        reason: `its rule depends on ${reading.differs}, which upstreams read differently`,
+      };
+    }
+  }
+  return { ok: true, rule };
+}
+
+function readings(request: ReadableRequest): Reading[] {
+  const upper = request.method.toUpperCase();
+  const list: Reading[] = [
+    { method: request.method, segments: request.segments, ignoreCase: true, differs: 'letter case' },
+  ];
+  if (!sameSegments(request.asSent, request.segments)) {
+    const differs = 'percent-encoded letters, digits or "-._~"';
+    list.push({ method: request.method, segments: request.asSent, ignoreCase: false, differs });
+    list.push({ method: request.method, segments: request.asSent, ignoreCase: true, differs });
+  }
+  if (upper !== request.method) {
+    list.push({
+      method: upper,
+      segments: request.segments,
+      ignoreCase: false,
+      differs: "the method's letter case",
+    });
+  }
+  return list;
+}
+
+function sameSegments(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((segment, index) => segment === b[index]);
+}
