@@ -208,7 +208,10 @@ describe('Envoy HTTP ext_authz (path_prefix /envoy)', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-auth-subject')).toBe('bob');
-    expect(response.headers.get('x-envoy-auth-headers-to-remove')).toBeNull();
+    // Every identity header is set; Envoy still removes the look-alikes spelled with "_".
+    expect(response.headers.get('x-envoy-auth-headers-to-remove')).toBe(
+      'x_auth_subject, x_auth_scopes, x_auth_client_id, x_auth_issuer',
+    );
   });
 
   it('has Envoy remove the identity headers it does not set, so a client cannot send its own', async () => {
@@ -217,7 +220,8 @@ describe('Envoy HTTP ext_authz (path_prefix /envoy)', () => {
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-envoy-auth-headers-to-remove')).toBe(
-      'x-auth-subject, x-auth-scopes, x-auth-client-id, x-auth-issuer',
+      'x-auth-subject, x-auth-scopes, x-auth-client-id, x-auth-issuer, ' +
+        'x_auth_subject, x_auth_scopes, x_auth_client_id, x_auth_issuer',
     );
   });
 

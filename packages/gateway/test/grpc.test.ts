@@ -42,7 +42,7 @@ describe('Authorization/Check', () => {
     expect(response.ok_response!.headers.every((option) => option.append_action === 2)).toBe(true);
   });
 
-  it('removes every identity header on a public route', async () => {
+  it('removes every identity header on a public route, and their look-alikes spelled with "_"', async () => {
     const response = await check({
       method: 'GET',
       path: '/health',
@@ -55,6 +55,10 @@ describe('Authorization/Check', () => {
       'x-auth-scopes',
       'x-auth-client-id',
       'x-auth-issuer',
+      'x_auth_subject',
+      'x_auth_scopes',
+      'x_auth_client_id',
+      'x_auth_issuer',
     ]);
   });
 

@@ -89,6 +89,26 @@ describe.each(PROXIES)('$name', ({ start, relaysBody }) => {
     }
   });
 
+  it('passes identity values a header cannot hold percent-encoded, never as a header of their own', async () => {
+    const sub = 'alice\r\nX-Injected: 1 ünï 名';
+    const token = await world.issuer.server('default').mintAccessToken({ sub, scp: ['orders:read'] });
+    const response = await send('GET', '/orders/1', bearer(token));
+    expect(response.status, proxy.logs()).toBe(200);
+    const seen = upstream.seen.at(-1)!;
+    expect(seen.headers['x-auth-subject']).toBe('alice%0D%0AX-Injected: 1 %C3%BCn%C3%AF %E5%90%8D');
+    expect(decodeURIComponent(seen.headers['x-auth-subject'] as string)).toBe(sub);
+    expect(seen.headers['x-injected']).toBeUndefined();
+  });
+
+  it('drops identity headers spelled with "_", which PHP and WSGI servers read as the real ones', async () => {
+    const lookalikes = { X_Auth_Subject: 'admin', X_Auth_Scopes: 'orders:admin' };
+    await send('GET', '/health', lookalikes);
+    await send('GET', '/orders/1', { ...lookalikes, ...bearer(await world.token(['orders:read'])) });
+    for (const seen of upstream.seen.slice(-2)) {
+      expect(Object.keys(seen.headers).filter((name) => name.startsWith('x_auth'))).toEqual([]);
+    }
+  });
+
   it('passes POST bodies to the upstream untouched', async () => {
     const body = JSON.stringify({ item: 'widget', quantity: 3, note: 'ünïcödé ✓' });
     const response = await send(

@@ -47,6 +47,17 @@ describe('Traefik forwardAuth (the headers Traefik sends)', () => {
       },
     });
 
+  it('strips the "_" spellings of those headers before asking', () => {
+    const routers = parse(recipe('traefik.yml')).http as {
+      routers: { orders: { middlewares: string[] } };
+      middlewares: { 'tokenward-lookalikes': { headers: { customRequestHeaders: Record<string, string> } } };
+    };
+    expect(routers.routers.orders.middlewares).toEqual(['tokenward-lookalikes', 'tokenward']);
+    expect(routers.middlewares['tokenward-lookalikes'].headers.customRequestHeaders).toEqual(
+      Object.fromEntries(authResponseHeaders.map((name) => [name.replaceAll('-', '_'), ''])),
+    );
+  });
+
   it('gets every header authResponseHeaders copies when the request is allowed', async () => {
     const token = await world.token(['orders:read']);
     const response = await traefik('GET', '/orders/1', { Authorization: `Bearer ${token}` });
@@ -70,22 +81,24 @@ describe('Envoy ext_authz over HTTP (what the filter sends)', () => {
         http_service?: {
           server_uri: { uri: string };
           path_prefix: string;
-          authorization_request: { allowed_headers: { patterns: { exact: string }[] } };
           authorization_response: {
             allowed_upstream_headers: { patterns: { prefix: string }[] };
             allowed_client_headers: { patterns: { exact: string }[] };
           };
         };
+        allowed_headers: { patterns: { exact: string }[] };
+        status_on_error: { code: string };
       };
     }[];
   };
-  const service = config.http_filters[0]!.typed_config.http_service!;
+  const filter = config.http_filters[0]!.typed_config;
+  const service = filter.http_service!;
   // Envoy always sends these, plus the allowed_headers patterns.
   const sent = new Set([
     'host',
     'content-length',
     'authorization',
-    ...service.authorization_request.allowed_headers.patterns.map((p) => p.exact),
+    ...filter.allowed_headers.patterns.map((p) => p.exact),
   ]);
 
   /** Envoy's check request: the original method, path_prefix + the original path, allowed headers only. */
@@ -112,21 +125,35 @@ describe('Envoy ext_authz over HTTP (what the filter sends)', () => {
   });
 
   it('refuses with the headers allowed_client_headers passes to the client', async () => {
+    const response = await envoy('POST', '/orders', {
+      Authorization: `Bearer ${await world.token(['orders:read'])}`,
+    });
+    expect(response.status).toBe(403);
+    const passed = service.authorization_response.allowed_client_headers.patterns.map((p) => p.exact);
+    for (const header of ['www-authenticate', 'content-type']) {
+      expect(response.headers.get(header), header).not.toBeNull();
+      expect(passed).toContain(header);
+    }
+  });
+
+  it("answers a key-set outage 5xx, which Envoy replaces by the recipe's status_on_error: 503", async () => {
     world.issuer.setFault({ server: 'default', endpoint: 'jwks', status: 503 });
     try {
       world.issuer.server('default').rotateKeys();
       const response = await envoy('GET', '/orders/1', {
         Authorization: `Bearer ${await world.token(['orders:read'])}`,
       });
-      expect(response.status).toBe(503);
-      const passed = service.authorization_response.allowed_client_headers.patterns.map((p) => p.exact);
-      for (const header of ['www-authenticate', 'retry-after', 'content-type']) {
-        expect(response.headers.get(header), header).not.toBeNull();
-        expect(passed).toContain(header);
-      }
+      // Envoy's HTTP client treats every 5xx of the authorizer as an error, whatever it carries.
+      expect(response.status).toBeGreaterThanOrEqual(500);
+      expect(filter.status_on_error.code).toBe('ServiceUnavailable');
     } finally {
       world.issuer.clearFaults();
     }
+  });
+
+  it('sends the CORS preflight headers the gateway routes a preflight by', async () => {
+    const preflight = { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST' };
+    expect((await envoy('OPTIONS', '/orders', preflight)).status).toBe(200);
   });
 });
 

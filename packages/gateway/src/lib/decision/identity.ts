@@ -25,6 +25,30 @@ export function allIdentityHeaderNames(names: IdentityHeaderNames): string[] {
   return [names.subject, names.scopes, names.clientId, names.issuer];
 }
 
+/** The identity headers an allowed answer with `headers` leaves unset. */
+export function unsetIdentityHeaders(
+  names: IdentityHeaderNames,
+  headers: Readonly<Record<string, string>>,
+): string[] {
+  return allIdentityHeaderNames(names).filter((name) => !(name in headers));
+}
+
+/**
+ * What Envoy removes from an allowed request (lower-case): the identity headers this answer does
+ * not set, so a client's own never gets through, and every identity name spelled with `_` for
+ * `-` (`x_auth_subject`), which Envoy passes by default and CGI-style upstreams (PHP, WSGI) read
+ * as the identity header itself.
+ */
+export function headersEnvoyRemoves(
+  names: IdentityHeaderNames,
+  headers: Readonly<Record<string, string>>,
+): string[] {
+  const lookalikes = allIdentityHeaderNames(names)
+    .filter((name) => name.includes('-'))
+    .map((name) => name.replaceAll('-', '_'));
+  return [...unsetIdentityHeaders(names, headers), ...lookalikes].map((name) => name.toLowerCase());
+}
+
 function fieldValue(text: string): string {
   return /^[\x20-\x24\x26-\x7e]*$/.test(text) ? text : text.replace(/[^\x20-\x24\x26-\x7e]/gu, percentEncode);
 }

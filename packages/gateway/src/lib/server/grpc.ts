@@ -15,7 +15,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { TokenwardError } from '@tokenward/core';
 import { httpAnswer } from '../decision/answer.js';
 import type { Decision } from '../decision/decide.js';
-import { allIdentityHeaderNames } from '../decision/identity.js';
+import { headersEnvoyRemoves } from '../decision/identity.js';
 import { checked, type OriginalRequest } from '../request/original-request.js';
 import { type AuthorizerState, decideAndRecord } from './state.js';
 
@@ -62,9 +62,17 @@ export function createCheckServer(state: AuthorizerState): Server {
   const server = new Server();
   server.addService(authorizationService(), {
     Check(call: ServerUnaryCall<CheckRequest, unknown>, callback: sendUnaryData<unknown>) {
-      void decideAndRecord(state, 'envoy_grpc', () => fromCheckRequest(call.request)).then((decision) =>
-        callback(null, checkResponse(decision, state)),
-      );
+      void decideAndRecord(state, 'envoy_grpc', () => fromCheckRequest(call.request)).then((decision) => {
+        let response: unknown;
+        try {
+          response = checkResponse(decision, state);
+        } catch (error) {
+          // Never a crash: Envoy gets a refusal, the operator the cause.
+          state.log(`answer failed: ${String(error)}`);
+          response = { status: { code: 13, message: '' }, denied_response: { status: { code: 500 } } };
+        }
+        callback(null, response);
+      });
     },
   });
   return server;
@@ -105,11 +113,9 @@ function checkResponse(decision: Decision, state: AuthorizerState) {
     append_action: OVERWRITE_IF_EXISTS_OR_ADD,
   }));
   if (decision.allowed) {
-    // Identity headers this answer does not set are removed, so a client's own never gets through.
-    const unset = allIdentityHeaderNames(names).filter((name) => !(name in answer.headers));
     return {
       status: { code: 0, message: '' },
-      ok_response: { headers: options, headers_to_remove: unset.map((name) => name.toLowerCase()) },
+      ok_response: { headers: options, headers_to_remove: headersEnvoyRemoves(names, answer.headers) },
     };
   }
   const body = JSON.parse(answer.body ?? '{}') as { error_description?: string };

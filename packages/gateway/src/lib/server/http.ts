@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { httpAnswer } from '../decision/answer.js';
 import type { Decision } from '../decision/decide.js';
-import { allIdentityHeaderNames } from '../decision/identity.js';
+import { headersEnvoyRemoves, unsetIdentityHeaders } from '../decision/identity.js';
 import { fromEnvoyHttp, fromForwardAuth } from '../request/original-request.js';
 import { type AuthorizerState, decideAndRecord } from './state.js';
 
@@ -13,7 +13,12 @@ export function createAuthorizerServer(state: AuthorizerState): Server {
   const server = createServer((request, response) => {
     // A proxy may send the original body along (Envoy's with_request_body): it is not needed.
     request.resume();
-    void route(state, request, response);
+    route(state, request, response).catch((error: unknown) => {
+      // Never a crash: the proxy gets a 500 (it refuses the request), the operator the cause.
+      state.log(`answer failed: ${String(error)}`);
+      if (response.headersSent) response.destroy();
+      else plain(response, 500, 'the authorizer could not answer\n');
+    });
   });
   // Proxies keep connections to the authorizer open; a slow or stuck one must not pin sockets forever.
   server.headersTimeout = 10_000;
@@ -56,16 +61,13 @@ function send(state: AuthorizerState, response: ServerResponse, decision: Decisi
   const names = state.policy().definition.identityHeaders;
   const answer = httpAnswer(decision, names);
   const headers: Record<string, string> = { ...answer.headers };
-  const unset = decision.allowed ? allIdentityHeaderNames(names).filter((name) => !(name in headers)) : [];
-  if (unset.length > 0 && envoy) {
-    // Envoy removes these from the upstream request, so a client's own X-Auth-* never gets through
-    // where this answer sets no value of ours to overwrite it.
-    headers['x-envoy-auth-headers-to-remove'] = unset.join(', ').toLowerCase();
-  } else {
+  if (decision.allowed && envoy) {
+    headers['x-envoy-auth-headers-to-remove'] = headersEnvoyRemoves(names, headers).join(', ');
+  } else if (decision.allowed) {
     // Forward-auth proxies copy what the answer has: an empty value replaces a client's own (NGINX
     // then drops the header), where an absent one would leave it, or, in Caddy 2.6, set the
     // unresolved placeholder text instead.
-    for (const name of unset) headers[name] = '';
+    for (const name of unsetIdentityHeaders(names, headers)) headers[name] = '';
   }
   if (state.draining()) response.setHeader('Connection', 'close');
   response.writeHead(answer.status, headers);
