@@ -42,6 +42,28 @@ describe('Authorization/Check', () => {
     expect(response.ok_response!.headers.every((option) => option.append_action === 2)).toBe(true);
   });
 
+  it('emits the verified identity as dynamic metadata for the filters and access logs after ext_authz', async () => {
+    const token = await world.issuer
+      .server('default')
+      .mintAccessToken({ sub: 'bob\r\nü', scp: ['orders:read', 'orders:write'], cid: 'app' });
+    const response = await check({
+      method: 'GET',
+      path: '/orders/7',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status.code).toBe(0);
+    const fields = response.dynamic_metadata!.fields;
+    expect(fields.subject).toMatchObject({ stringValue: 'bob\r\nü' });
+    expect(fields.scopes!.listValue!.values.map((value) => value.stringValue)).toEqual([
+      'orders:read',
+      'orders:write',
+    ]);
+    expect(fields.client_id).toMatchObject({ stringValue: 'app' });
+    expect(fields.issuer).toMatchObject({ stringValue: world.issuer.server('default').issuer });
+    const open = await check({ method: 'GET', path: '/health', headers: {} });
+    expect(open.dynamic_metadata ?? null).toBeNull();
+  });
+
   it('removes every identity header on a public route, and their look-alikes spelled with "_"', async () => {
     const response = await check({
       method: 'GET',

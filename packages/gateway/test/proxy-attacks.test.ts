@@ -47,6 +47,12 @@ const ATTACKS: readonly Attack[] = [
   { name: '";" path parameters', target: '/admin;jsessionid=1/x', status: 400 },
   { name: 'a trailing slash after a protected literal', target: '/settings/', status: 401 },
   { name: 'HEAD of a GET-only route', method: 'HEAD', target: '/orders/1', status: 401 },
+  { name: 'an absolute-form request line', target: 'http://www.example.com/admin/x', status: 401 },
+  {
+    name: 'an absolute-form request line naming the protected host',
+    target: 'http://admin.example.com/public/page',
+    status: 401,
+  },
 ];
 
 describe.each([

@@ -11,8 +11,15 @@ export interface HeaderOption {
   append_action: number;
 }
 
+/** A `google.protobuf.Struct` value as decoded (protobufjs spells the well-known types in camelCase). */
+export interface StructValue {
+  stringValue?: string;
+  listValue?: { values: StructValue[] };
+}
+
 export interface CheckResponse {
   status: { code: number; message: string };
+  dynamic_metadata?: { fields: Record<string, StructValue> } | null;
   http_response: 'ok_response' | 'denied_response';
   ok_response?: { headers: HeaderOption[]; headers_to_remove: string[] };
   denied_response?: { status: { code: number }; headers: HeaderOption[]; body: string };

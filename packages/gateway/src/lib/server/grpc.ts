@@ -12,7 +12,7 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { TokenwardError } from '@tokenward/core';
+import { type AccessTokenResult, TokenwardError } from '@tokenward/core';
 import { httpAnswer } from '../decision/answer.js';
 import type { Decision } from '../decision/decide.js';
 import { headersEnvoyRemoves } from '../decision/identity.js';
@@ -40,6 +40,7 @@ interface CheckRequest {
 // google.rpc.Code numbers for the HTTP answers a refusal can have.
 const GRPC_CODE: Readonly<Record<number, number>> = { 400: 3, 401: 16, 403: 7, 500: 13, 503: 14 };
 const OVERWRITE_IF_EXISTS_OR_ADD = 2;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** The definitions, parsed: the service of `Check`. */
 export function authorizationService(): ServiceDefinition {
@@ -116,6 +117,7 @@ function checkResponse(decision: Decision, state: AuthorizerState) {
     return {
       status: { code: 0, message: '' },
       ok_response: { headers: options, headers_to_remove: headersEnvoyRemoves(names, answer.headers) },
+      ...(decision.token === undefined ? {} : { dynamic_metadata: identityMetadata(decision.token) }),
     };
   }
   const body = JSON.parse(answer.body ?? '{}') as { error_description?: string };
@@ -123,6 +125,24 @@ function checkResponse(decision: Decision, state: AuthorizerState) {
     status: { code: GRPC_CODE[answer.status] ?? 13, message: body.error_description ?? '' },
     denied_response: { status: { code: answer.status }, headers: options, body: answer.body ?? '' },
   };
+}
+
+/**
+ * The verified identity as a `google.protobuf.Struct`, which Envoy keeps as dynamic metadata under
+ * `envoy.filters.http.ext_authz` (`%DYNAMIC_METADATA(envoy.filters.http.ext_authz:subject)%` in an
+ * access log). Values as the token has them: metadata is not a header, but a protobuf string must be
+ * well-formed UTF-8, so a lone surrogate becomes U+FFFD.
+ */
+function identityMetadata(token: AccessTokenResult) {
+  const text = (value: string) => ({ stringValue: value.replace(LONE_SURROGATE, '\uFFFD') });
+  // protobufjs defines the well-known types with camelCase field names, whatever keepCase says.
+  const fields: Record<string, unknown> = {
+    subject: text(token.subject),
+    scopes: { listValue: { values: token.scopes.map(text) } },
+    issuer: text(token.issuer),
+  };
+  if (token.clientId !== undefined) fields.client_id = text(token.clientId);
+  return { fields };
 }
 
 /** Binds `server` on `host:port`; resolves to the bound port. */
