@@ -113,6 +113,19 @@ describe('the HTTP port', () => {
     await stillDeciding();
   });
 
+  it('refuses two credentials Envoy merged into one Authorization value, over HTTP and gRPC', async () => {
+    const token = await world.token(['orders:read']);
+    const merged = `Bearer ${token}, Bearer ${token}`;
+    const http = await rawRequest(port, 'GET', '/envoy/orders/1', { Authorization: merged });
+    expect(http.status).toBe(400);
+    const grpcAnswer = await grpc.check({
+      method: 'GET',
+      path: '/orders/1',
+      headers: { authorization: merged },
+    });
+    expect(grpcAnswer.denied_response?.status.code).toBe(400);
+  });
+
   it('answers HEAD /healthz and /readyz, and a query on them, like GET', async () => {
     for (const [method, target] of [
       ['HEAD', '/healthz'],

@@ -23,6 +23,9 @@ export function createAuthorizerServer(state: AuthorizerState): Server {
   // Proxies keep connections to the authorizer open; a slow or stuck one must not pin sockets forever.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  // An idle connection is closed by the proxy first (NGINX's upstream keepalive_timeout is 60 s):
+  // a close from this side while a proxy reuses the connection would fail that request.
+  server.keepAliveTimeout = 65_000;
   return server;
 }
 
