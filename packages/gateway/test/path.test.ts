@@ -14,6 +14,7 @@ const SEMICOLON = 'it holds ";" path parameters, which some servers drop before 
 describe('normalizePath', () => {
   it('drops the query and fragment, which rules never match', () => {
     expect(normalized('/orders/1?admin=true#x')).toBe('/orders/1');
+    expect(normalized('/orders/1?a=1;b=2')).toBe('/orders/1');
   });
 
   it('percent-decodes each segment once', () => {

@@ -27,7 +27,7 @@ export const MAX_TARGET_LENGTH = 8192;
 
 // RFC 3986 §3.3 pchar plus "/" and the "?" and "#" delimiters, as they may appear in a target on the
 // wire: anything else (spaces, control characters, backslashes, raw non-ASCII) is not a valid target.
-const TARGET_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,=:@/%?#[\]]*$/;
+const TARGET_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%?#[\]]*$/;
 // RFC 3986 §2.3: unreserved characters never need encoding, so an encoded one is a second spelling.
 const ENCODED_UNRESERVED = /%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DEde]|5[Ff]|7[Ee])/g;
 
@@ -47,12 +47,11 @@ export function normalizePath(target: string): NormalizedPath {
   if (!target.startsWith('/')) return refused('it does not start with "/"');
   const end = firstIndexOf(target, '?', '#');
   const rawPath = target.slice(0, end);
-  if (!TARGET_CHARACTERS.test(target) || rawPath.includes(';')) {
-    return refused(
-      rawPath.includes(';')
-        ? 'it holds ";" path parameters, which some servers drop before routing and others keep'
-        : 'it holds characters a request target cannot (space, backslash, control, non-ASCII)',
-    );
+  if (!TARGET_CHARACTERS.test(target)) {
+    return refused('it holds characters a request target cannot (space, backslash, control, non-ASCII)');
+  }
+  if (rawPath.includes(';')) {
+    return refused('it holds ";" path parameters, which some servers drop before routing and others keep');
   }
   const rawSegments = rawPath.slice(1).split('/');
   const segments: string[] = [];
