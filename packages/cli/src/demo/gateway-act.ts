@@ -116,7 +116,11 @@ export async function runGatewayAct(
           ? await request(`${gateway.url}/auth`, {
               headers: { ...headers, 'x-original-method': plan.method, 'x-original-uri': plan.path },
             })
-          : await request(`http://127.0.0.1:${nginx.port}${plan.path}`, { method: plan.method, headers });
+          : await request(`http://127.0.0.1:${nginx.port}/`, {
+              method: plan.method,
+              headers,
+              path: plan.path,
+            });
       const result = toCase(plan, answer, nginx !== undefined);
       cases.push(result);
       onCase(result);

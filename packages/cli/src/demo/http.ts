@@ -12,6 +12,8 @@ export interface HttpAnswer {
 
 export interface HttpCall {
   readonly method?: string;
+  /** The request target, sent as written (the URL's path would have its `..` resolved first). */
+  readonly path?: string;
   readonly headers?: Record<string, string>;
   readonly body?: string;
 }
@@ -20,7 +22,12 @@ export function request(url: string, call: HttpCall = {}): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const outgoing = httpRequest(
       url,
-      { method: call.method ?? 'GET', headers: call.headers, agent: false },
+      {
+        method: call.method ?? 'GET',
+        headers: call.headers,
+        agent: false,
+        ...(call.path === undefined ? {} : { path: call.path }),
+      },
       (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
