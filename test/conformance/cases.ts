@@ -15,17 +15,24 @@ export interface HttpCase {
   headers(issuer: ReferenceIssuer): Promise<RequestHeaders>;
   /**
    * Headers made again for each adapter and added to `headers`: a DPoP proof is good for one
-   * request only. `clock` is the suite's verifier clock (epoch ms).
+   * request only. `clock` is the suite's verifier clock (epoch ms); `nonce`, the server nonce of
+   * a `use_dpop_nonce` answer, with `nonceRetry`.
    */
   readonly perAdapter?: (
     shared: RequestHeaders,
     clock: () => number,
     issuer: ReferenceIssuer,
+    nonce?: string,
   ) => Promise<RequestHeaders>;
   /** A feature the case needs: adapters that lack it do not answer it. */
   readonly requires?: Feature;
   /** Send the request twice and compare the second answer (a replay). */
   readonly replay?: boolean;
+  /**
+   * Send once, expect 401 `use_dpop_nonce` with a `DPoP-Nonce` (RFC 9449 section 9), then make the
+   * `perAdapter` headers again with that nonce and compare the second answer.
+   */
+  readonly nonceRetry?: boolean;
   readonly expected: {
     readonly status: number;
     readonly code?: string;

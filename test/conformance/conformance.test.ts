@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapters } from './adapters/index.js';
 import { cases, MCP_RESOURCE, type RequestHeaders } from './cases.js';
 import { dpopCases } from './dpop-cases.js';
+import { dpopInteropCases } from './dpop-interop-cases.js';
 import {
   type ConformanceConfig,
   DPOP_ORIGIN,
@@ -74,23 +75,30 @@ afterAll(async () => {
 });
 
 describe('every adapter gives every HTTP case the same answer', () => {
-  it.each([...cases, ...dpopCases])('$name', async (httpCase) => {
+  it.each([...cases, ...dpopCases, ...dpopInteropCases])('$name', async (httpCase) => {
     const shared = await httpCase.headers(issuer);
     const answers = new Map<string, Answer>();
     for (const [name, { api, lacks }] of running) {
       if (httpCase.requires !== undefined && lacks.includes(httpCase.requires)) continue;
-      const headers =
+      const headersWith = async (nonce?: string) =>
         httpCase.perAdapter === undefined
           ? shared
-          : { ...shared, ...(await httpCase.perAdapter(shared, clock, issuer)) };
+          : { ...shared, ...(await httpCase.perAdapter(shared, clock, issuer, nonce)) };
       const url = `${api.url}${httpCase.path}`;
-      if (httpCase.replay) expect((await send(url, httpCase.method ?? 'GET', headers)).status).toBe(200);
-      const answer = await send(url, httpCase.method ?? 'GET', headers);
-      answers.set(name, answer);
+      const method = httpCase.method ?? 'GET';
+      let headers = await headersWith();
+      if (httpCase.replay) expect((await send(url, method, headers)).status, name).toBe(200);
+      if (httpCase.nonceRetry) {
+        const challenged = await send(url, method, headers);
+        expect(challenged.challenge, name).toMatch(/^DPoP [^,]+, algs="[^"]+", error="use_dpop_nonce"/);
+        expect(challenged.dpopNonce, name).toEqual(expect.any(String));
+        headers = await headersWith(challenged.dpopNonce);
+      }
+      answers.set(name, await send(url, method, headers));
     }
     // The first adapter's answers are the reference: it lacks nothing, so it answers every case.
     expect([...answers.keys()][0]).toBe(adapters[0]!.name);
-    const [reference, ...others] = [...answers.values()];
+    const [reference] = [...answers.values()];
     if (reference === undefined) throw new Error('no adapter ran');
     const { expected } = httpCase;
     expect(reference.status).toBe(expected.status);
@@ -113,7 +121,7 @@ describe('every adapter gives every HTTP case the same answer', () => {
     if (expected.dpopNonce) expect(reference.dpopNonce).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]+$/);
     else expect(reference.dpopNonce).toBeUndefined();
     if (expected.status >= 500) expect(JSON.stringify(reference.body)).not.toMatch(/127\.0\.0\.1|https?:/);
-    for (const answer of others) expect(answer).toEqual(reference);
+    for (const [name, answer] of answers) expect(answer, name).toEqual(reference);
   });
 });
 

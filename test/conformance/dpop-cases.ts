@@ -96,13 +96,13 @@ export const dpopCases: readonly HttpCase[] = [
     },
   },
   {
-    name: 'DP-2: two DPoP header lines are 400 invalid_request',
+    name: 'DP-2: two DPoP header lines are an invalid proof (RFC 9449 section 4.3 check 1)',
     path: '/dpop',
     headers: (issuer) => dpopScheme(issuer),
     perAdapter: async (shared, clock) => ({
       dpop: [await proof(shared, clock, '/dpop'), await proof(shared, clock, '/dpop')],
     }),
-    expected: { status: 400, code: 'ERR_INVALID_REQUEST', challenge: dpopChallenge('invalid_request') },
+    expected: { status: 401, code: 'ERR_DPOP_PROOF_INVALID', challenge: dpopChallenge('invalid_dpop_proof') },
   },
   {
     name: 'DP-7: a proof used a second time',

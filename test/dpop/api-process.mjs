@@ -1,6 +1,7 @@
 // One API process of the shared-Redis tests: an Express or a Fastify API requiring DPoP, whose
 // replay store is the Redis at REDIS_URL, reached through its own ioredis client, as a second
-// instance behind a load balancer would be. It loads the built packages (`pnpm build`), reads its
+// instance behind a load balancer would be: every instance has the same external origin
+// (DPOP_ORIGIN), the one clients address. It loads the built packages (`pnpm build`), reads its
 // settings from the environment and prints "ready" once it listens.
 import { authErrorHandler, requireAuth } from '@tokenward/express';
 import tokenward from '@tokenward/fastify';
@@ -9,8 +10,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Redis } from 'ioredis';
 
-const { FRAMEWORK, ISSUER, PORT, REDIS_URL } = process.env;
-const origin = `http://127.0.0.1:${PORT}`;
+const { DPOP_ORIGIN, FRAMEWORK, ISSUER, PORT, REDIS_URL } = process.env;
 const client = new Redis(REDIS_URL, { retryStrategy: () => 50 });
 client.on('error', () => {});
 const options = {
@@ -18,7 +18,7 @@ const options = {
   audience: 'api://default',
   dpop: {
     mode: 'required',
-    origins: [origin],
+    origins: [DPOP_ORIGIN],
     replayStore: createRedisStore({ client, prefix: 'shared-apis:', timeout: 2 }),
   },
 };

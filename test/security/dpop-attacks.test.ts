@@ -64,13 +64,11 @@ function get(origin: string, headers: Record<string, string | string[]>, path = 
 /** The challenge a refusal must carry: its error on the DPoP scheme, with the algorithms. */
 function challengeOf(row: DpopAttack): RegExp {
   const error =
-    row.expect.code === 'ERR_INVALID_REQUEST'
-      ? 'invalid_request'
-      : row.expect.code === 'ERR_DPOP_BINDING_MISMATCH'
-        ? 'invalid_token'
-        : row.expect.code === 'ERR_DPOP_NONCE_REQUIRED'
-          ? 'use_dpop_nonce'
-          : 'invalid_dpop_proof';
+    row.expect.code === 'ERR_DPOP_BINDING_MISMATCH'
+      ? 'invalid_token'
+      : row.expect.code === 'ERR_DPOP_NONCE_REQUIRED'
+        ? 'use_dpop_nonce'
+        : 'invalid_dpop_proof';
   // The route's scope follows the error where the adapter knows it (Fastify's config.auth).
   const dpop = `DPoP realm="api", algs="ES256 [^"]+", error="${error}", error_description="[^"]+"(, scope="orders:read")?`;
   // A bound token sent as Bearer is refused on the scheme it used, the DPoP challenge beside it.

@@ -60,8 +60,10 @@ export type RequestAuthentication =
       /** How the token came (scheme and where it was found). */
       readonly credentials: Credentials;
       /**
-       * Headers the adapter adds to the response it sends: a fresh `DPoP-Nonce` when the client's
-       * server nonce is about to stop being accepted (RFC 9449 section 8.2); usually none.
+       * Headers the adapter adds to the response it sends, unless the route sets them itself: a
+       * fresh `DPoP-Nonce` when the client's server nonce is about to stop being accepted, with
+       * `Cache-Control: no-store` so no cache hands the nonce out again (RFC 9449 section 8.2);
+       * usually none.
        */
       readonly responseHeaders: Readonly<Record<string, string>>;
     }
@@ -159,7 +161,7 @@ function authenticated(auth: AccessTokenResult, credentials: Credentials): Reque
     kind: 'authenticated',
     auth,
     credentials,
-    responseHeaders: auth.dpop?.nonce === undefined ? NO_HEADERS : { 'DPoP-Nonce': auth.dpop.nonce },
+    responseHeaders: auth.dpop?.nonce === undefined ? NO_HEADERS : nonceHeaders(auth.dpop.nonce),
   };
 }
 
@@ -181,6 +183,10 @@ function routeChallenge(
     verifier.dpop,
     scheme,
   );
+}
+
+function nonceHeaders(nonce: string): Readonly<Record<string, string>> {
+  return Object.freeze({ 'DPoP-Nonce': nonce, 'Cache-Control': 'no-store' });
 }
 
 /** Where a route check's challenge comes from: the realm, or the API's realm and resource. */

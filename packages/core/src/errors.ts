@@ -218,7 +218,7 @@ export class TokenwardError extends Error {
   readonly statusCode: number;
   /** The OAuth error name (`WWW-Authenticate` `error` attribute), if any. */
   readonly oauthError: OAuthErrorName | undefined;
-  /** Response headers: `WWW-Authenticate` (RFC 6750 §3) and, for 503, `Retry-After`. */
+  /** Response headers: `WWW-Authenticate` (RFC 6750 §3), `Retry-After` for 503, and `DPoP-Nonce` with `Cache-Control: no-store` for a nonce challenge. */
   readonly headers: Readonly<Record<string, string>>;
   /** Scopes the route required, sent as `scope` in a 401 or 403 challenge. */
   readonly requiredScopes: readonly string[] | undefined;
@@ -382,7 +382,11 @@ function buildHeaders(
     params.push(`error_description=${quote(description)}`);
   }
   const headers: Record<string, string> = { 'WWW-Authenticate': header([...params, ...tail]) };
-  if (options.dpopNonce !== undefined) headers['DPoP-Nonce'] = options.dpopNonce;
+  if (options.dpopNonce !== undefined) {
+    headers['DPoP-Nonce'] = options.dpopNonce;
+    // RFC 9449 section 8.2: an answer carrying a nonce should not be cached and handed out again.
+    headers['Cache-Control'] = 'no-store';
+  }
   return headers;
 }
 

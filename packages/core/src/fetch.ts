@@ -152,9 +152,10 @@ function wrap<Rest extends unknown[]>(
     const response = await handler(request, outcome.auth, ...rest);
     const entries = Object.entries(outcome.responseHeaders);
     if (entries.length === 0) return response;
-    // A fresh DPoP-Nonce rides on the handler's answer (RFC 9449 section 8.2), on a copy whose headers can change.
+    // A fresh DPoP-Nonce rides on the handler's answer (RFC 9449 section 8.2), on a copy whose
+    // headers can change; a header the handler set itself wins, as it does in Express and Fastify.
     const answer = new Response(response.body, response);
-    for (const [name, value] of entries) answer.headers.set(name, value);
+    for (const [name, value] of entries) if (!answer.headers.has(name)) answer.headers.set(name, value);
     return answer;
   };
 }

@@ -40,9 +40,10 @@ export function createAuthenticate(verifier: AccessTokenVerifier, options: Authe
       // Verified earlier in this request (global hook, then requireAuth): check the route's requirements.
       if (request.auth) checkAuthRequirements(request.auth, requirements, challenge);
       else {
-        // The raw lines show core a repeated `Authorization` line, which Node folds away.
-        const { method, url, headers, query, body: form } = request;
-        const input = { method, url, headers, rawHeaders: request.raw.rawHeaders, query, form };
+        // Raw lines show core a repeated `Authorization` Node folds away; the peer is the socket's.
+        const { method, url, headers, query, body: form, raw } = request;
+        const { remoteAddress } = raw.socket;
+        const input = { method, url, headers, rawHeaders: raw.rawHeaders, query, form, remoteAddress };
         outcome = authenticateRequestNow(verifier, input, requirements, options);
       }
     } catch (error) {

@@ -76,9 +76,14 @@ export const dpopFamilies = {
       expect: SERVED,
     }),
     row('RFC 9449 section 4.3', 'DP-2', {
-      name: 'two DPoP header lines (400, neither used)',
+      name: 'two DPoP header lines (neither used)',
       request: dpop(async (lab) => [await lab.proof(), await lab.proof()]),
-      expect: { status: 400, code: 'ERR_INVALID_REQUEST' },
+      expect: INVALID_PROOF,
+    }),
+    row('RFC 9449 section 4.3', 'DP-2', {
+      name: 'two proofs joined in one DPoP header line',
+      request: dpop(async (lab) => `${await lab.proof()}, ${await lab.proof()}`),
+      expect: INVALID_PROOF,
     }),
     row('RFC 9449 section 4.3', 'DP-2', {
       name: 'the DPoP scheme with no DPoP header',
@@ -129,11 +134,19 @@ export const dpopFamilies = {
       request: dpop((lab) => lab.proof({ htu: `${lab.origin}/admin` })),
       expect: INVALID_PROOF,
     }),
-    row('RFC 9449 section 4.2', 'DP-2', {
-      name: 'a proof whose htu carries the query',
+    row('RFC 9449 section 4.3', 'DP-2', {
+      name: 'a proof whose htu carries the query, compared without it (control)',
       request: async (lab) => ({
         ...(await dpop((l) => l.proof({ htu: `${l.origin}/orders?id=1` }))(lab)),
         path: '/orders?id=1',
+      }),
+      expect: SERVED,
+    }),
+    row('RFC 9449 section 4.3', 'DP-2', {
+      name: 'a proof for another path, with the request path in its query',
+      request: async (lab) => ({
+        ...(await dpop((l) => l.proof({ htu: `${l.origin}/admin?next=/orders` }))(lab)),
+        path: '/orders',
       }),
       expect: INVALID_PROOF,
     }),

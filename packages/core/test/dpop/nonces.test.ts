@@ -53,6 +53,7 @@ describe('server nonces (RFC 9449 §9, DP-6)', () => {
       /^DPoP realm="api", algs="[^"]+", error="use_dpop_nonce"/,
     );
     const nonce = failure.headers['DPoP-Nonce']!;
+    expect(failure.headers['Cache-Control']).toBe('no-store');
     expect(nonce).toMatch(/^[\x21\x23-\x5b\x5d-\x7e]+$/);
     const retry = await proofFor(key, clock.seconds(), { accessToken: token, claims: { nonce } });
     const result = await verifier.verify(token, { dpop: request(retry) });

@@ -45,6 +45,45 @@ describe('replay store (RFC 9449 §11.1, DP-7)', () => {
     expect((await refusalOf(second.verify(token, { dpop: request(proof) }))).code).toBe('ERR_DPOP_REPLAYED');
   });
 
+  it('remembers a jti in the context of its target URI: two APIs sharing a store never collide (RFC 9449 §11.1)', async () => {
+    const replayStore = createMemoryStore({ clock: clock.now });
+    const orders = setup.verifier({ mode: 'required', origins: [ORIGIN], replayStore });
+    const billing = setup.verifier({
+      mode: 'required',
+      origins: ['https://billing.example.com'],
+      replayStore,
+    });
+    // A client whose jti is unique per server (RFC 9449 §4.2 asks uniqueness "in the same context").
+    const jti = { claims: { jti: 'request-1' } };
+    const forOrders = await proofFor(key, clock.seconds(), { accessToken: token, ...jti });
+    const forBilling = await proofFor(key, clock.seconds(), {
+      accessToken: token,
+      htu: 'https://billing.example.com/orders',
+      ...jti,
+    });
+    await orders.verify(token, { dpop: request(forOrders) });
+    expect((await billing.verify(token, { dpop: request(forBilling) })).dpop?.thumbprint).toBe(
+      key.thumbprint,
+    );
+    // The same jti for another path of the same API is another proof's context too.
+    const otherPath = await proofFor(key, clock.seconds(), {
+      accessToken: token,
+      htu: `${ORIGIN}/invoices`,
+      ...jti,
+    });
+    await orders.verify(token, { dpop: { ...request(otherPath), url: '/invoices' } });
+  });
+
+  it('a replay cannot hide behind another spelling of the same request target', async () => {
+    const verifier = setup.verifier({ mode: 'required', origins: [ORIGIN] });
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token });
+    await verifier.verify(token, { dpop: request(proof) });
+    for (const url of ['/%6Frders', '/orders?page=2', 'https://API.example.com:443/orders#x']) {
+      const failure = await refusalOf(verifier.verify(token, { dpop: { ...request(proof), url } }));
+      expect(failure.code, url).toBe('ERR_DPOP_REPLAYED');
+    }
+  });
+
   it('burns the key thumbprint and a digest of jti, for the acceptance window with skew both ways', async () => {
     const calls: [string, number][] = [];
     const replayStore: ReplayStore = {
@@ -66,6 +105,7 @@ describe('replay store (RFC 9449 §11.1, DP-7)', () => {
     const [storeKey, ttlMs] = calls[0]!;
     expect(storeKey).toMatch(new RegExp(`^dpop:${key.thumbprint}:[A-Za-z0-9_-]{43}$`));
     expect(storeKey).not.toContain('jti-1');
+    expect(storeKey).not.toContain('orders');
     expect(ttlMs).toBe(34_000);
   });
 

@@ -11,6 +11,7 @@ import {
   checkAuthRequirements,
   isTokenwardError,
   type TokenwardError,
+  withAuth,
 } from '../../src/node.js';
 import {
   type ClientKey,
@@ -77,7 +78,7 @@ describe('the DPoP scheme in authenticateRequest', () => {
     });
   });
 
-  it('DP-2: two DPoP header lines, or one line joining two proofs, are 400 invalid_request on the DPoP challenge', async () => {
+  it('DP-2: two DPoP header lines, or one line joining two proofs, are 401 invalid_dpop_proof (RFC 9449 section 4.3 check 1, section 7.1)', async () => {
     const token = await setup.bound(key);
     const proof = () => proofFor(key, clock.seconds(), { accessToken: token });
     for (const lines of [
@@ -85,10 +86,10 @@ describe('the DPoP scheme in authenticateRequest', () => {
       ['Authorization', `DPoP ${token}`, 'DPoP', `${await proof()}, ${await proof()}`],
     ]) {
       const error = await refusal(authenticateRequest(allowed, request(lines)));
-      expect(error).toMatchObject({ code: 'ERR_INVALID_REQUEST', status: 400 });
-      expect(error.message).toContain('expected one DPoP header with one proof; found 2');
+      expect(error).toMatchObject({ code: 'ERR_DPOP_PROOF_INVALID', status: 401 });
+      expect(error.message).toContain('expected in exactly one DPoP header; found 2');
       expect(error.headers['WWW-Authenticate']).toMatch(
-        /^DPoP realm="api", algs="[^"]+", error="invalid_request", error_description="[^"]+", Bearer realm="api"$/,
+        /^DPoP realm="api", algs="[^"]+", error="invalid_dpop_proof", error_description="[^"]+", Bearer realm="api"$/,
       );
     }
     // Fetch's Headers joins repeats the same way.
@@ -102,7 +103,8 @@ describe('the DPoP scheme in authenticateRequest', () => {
     const error = await refusal(
       authenticateRequest(allowed, { method: 'GET', url: fetchRequest.url, headers: fetchRequest.headers }),
     );
-    expect(error.code).toBe('ERR_INVALID_REQUEST');
+    expect(error.code).toBe('ERR_DPOP_PROOF_INVALID');
+    expect(error.message).toContain('found 2');
   });
 
   it('DP-2: the DPoP scheme without a DPoP header is an invalid proof, not a bearer request', async () => {
@@ -217,6 +219,34 @@ describe('the DPoP scheme in authenticateRequest', () => {
     expect(rolled.responseHeaders['DPoP-Nonce']).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
     expect(rolled.responseHeaders['DPoP-Nonce']).not.toBe(nonce);
     expect(rolled.responseHeaders['DPoP-Nonce']).toBe(rolled.auth.dpop?.nonce);
+    // RFC 9449 section 8.2: an answer carrying a nonce is not to be cached.
+    expect(rolled.responseHeaders['Cache-Control']).toBe('no-store');
+  });
+
+  it('DP-6: withAuth puts the fresh DPoP-Nonce on the handler answer; a Cache-Control the handler set wins', async () => {
+    const nonced = setup.verifier({ mode: 'required', origins: [ORIGIN], nonceKeys: [NONCE_KEY] });
+    const token = await setup.bound(key);
+    const handler = withAuth(nonced, () =>
+      Response.json({ ok: true }, { headers: { 'Cache-Control': 'private, max-age=0' } }),
+    );
+    const send = async (nonce?: string) =>
+      handler(
+        new Request(HTU, {
+          headers: {
+            authorization: `DPoP ${token}`,
+            dpop: await proofFor(key, clock.seconds(), { accessToken: token, claims: { nonce } }),
+          },
+        }),
+      );
+    const challenged = await send();
+    expect(challenged.status).toBe(401);
+    expect(challenged.headers.get('cache-control')).toBe('no-store');
+    const nonce = challenged.headers.get('dpop-nonce')!;
+    clock.advance(60);
+    const rolled = await send(nonce);
+    expect(rolled.status).toBe(200);
+    expect(rolled.headers.get('dpop-nonce')).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]{22}$/);
+    expect(rolled.headers.get('cache-control')).toBe('private, max-age=0');
   });
 
   it('DP-4: a route check after a DPoP request puts its error on the DPoP challenge', async () => {

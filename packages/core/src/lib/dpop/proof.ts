@@ -34,7 +34,7 @@ export interface ProofCheck {
 export interface CheckedProof {
   /** RFC 7638 thumbprint of the proof key (equal to the token's `cnf.jkt`). */
   readonly thumbprint: string;
-  /** What to burn in the replay store: the key's thumbprint and a digest of `jti`. */
+  /** What to burn in the replay store: the key's thumbprint and a digest of the target URI and `jti`. */
   readonly replayKey: string;
   /** A current server nonce to send back, when the client's is from the previous step. */
   readonly nextNonce: string | undefined;
@@ -81,7 +81,7 @@ export function createProofChecker(
     }
     const { header, payload } = jwt;
     // Checks 4 and 7: explicit type and a public key.
-    if (header.typ !== 'dpop+jwt') {
+    if (!isDpopType(header.typ)) {
       throw invalidProof(
         `header "typ" must be "dpop+jwt"; found ${header.typ === undefined ? 'none' : quote(header.typ)}`,
       );
@@ -108,8 +108,8 @@ export function createProofChecker(
         `"htm" is ${quote(htm)}; this request's method is ${quote(request.method)} (RFC 9449 section 4.3 check 8)`,
       );
     }
-    // Check 9: the target URI.
-    checkTargetUri(htu, request, settings);
+    // Check 9: the target URI, also the context the proof's jti is remembered in (section 11.1).
+    const targetUri = checkTargetUri(htu, request, settings);
     // Check 11: created within the window.
     const age = now / 1000 - iat;
     if (age > settings.maxProofAge) {
@@ -155,7 +155,7 @@ export function createProofChecker(
     if (ath !== (await hash(accessToken))) {
       throw new TokenwardError(
         'ERR_DPOP_BINDING_MISMATCH',
-        'DPoP proof "ath" is not the hash of the access token it was sent with (RFC 9449 section 4.3 check 12)',
+        'DPoP proof "ath" is not the hash of the access token it was sent with; expected base64url(SHA-256(access token)) (RFC 9449 section 4.3 check 12)',
       );
     }
     if (thumbprint !== boundThumbprint) {
@@ -164,6 +164,18 @@ export function createProofChecker(
         `DPoP proof is signed by the key ${quote(thumbprint)}; the access token is bound to ${quote(boundThumbprint)} (cnf.jkt, RFC 9449 section 6.1)`,
       );
     }
-    return { thumbprint, replayKey: `dpop:${thumbprint}:${await hash(jti)}`, nextNonce };
+    // Section 11.1: a jti is remembered "in the context of the target URI", normalised, so two
+    // APIs sharing one store never collide, and a replay cannot hide behind another spelling.
+    return { thumbprint, replayKey: `dpop:${thumbprint}:${await hash(`${targetUri} ${jti}`)}`, nextNonce };
   };
+}
+
+/**
+ * `typ` is a media type (RFC 7515 section 4.1.9): compared case-insensitively, `application/`
+ * implied when absent, so `dpop+jwt` and `application/dpop+jwt` name the same type.
+ */
+function isDpopType(typ: unknown): boolean {
+  if (typeof typ !== 'string') return false;
+  const lower = typ.toLowerCase();
+  return lower === 'dpop+jwt' || lower === 'application/dpop+jwt';
 }

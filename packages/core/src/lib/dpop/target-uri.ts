@@ -18,8 +18,11 @@ interface ComparableUri {
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 const HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
 
-/** Throws `ERR_DPOP_PROOF_INVALID` unless `htu` names this request's URI. */
-export function checkTargetUri(htu: string, request: DpopRequest, settings: ResolvedDpopOptions): void {
+/**
+ * Throws `ERR_DPOP_PROOF_INVALID` unless `htu` names this request's URI; returns that URI in its
+ * normalised form (origin and path), the same for every spelling of it.
+ */
+export function checkTargetUri(htu: string, request: DpopRequest, settings: ResolvedDpopOptions): string {
   const claimed = parseHtu(htu);
   const path = requestPath(request.url);
   const origins = acceptableOrigins(request, settings);
@@ -33,13 +36,10 @@ export function checkTargetUri(htu: string, request: DpopRequest, settings: Reso
       `"htu" names the path ${JSON.stringify(claimed.path.slice(0, 100))}; this request is for ${JSON.stringify(path.slice(0, 100))} (RFC 9449 section 4.3 check 9)`,
     );
   }
+  return `${claimed.origin}${claimed.path}`;
 }
 
 function parseHtu(htu: string): ComparableUri {
-  // RFC 9449 section 4.2: htu is the target URI "without query and fragment parts".
-  if (htu.includes('?') || htu.includes('#')) {
-    throw invalidProof('"htu" must not carry a query or fragment (RFC 9449 section 4.2)');
-  }
   let url: URL;
   try {
     url = new URL(htu);
@@ -51,6 +51,8 @@ function parseHtu(htu: string): ComparableUri {
   }
   // WHATWG URL parsing already lower-cases scheme and host, drops a default port, removes dot
   // segments and turns an empty path into "/" (RFC 3986 section 6.2.2.1, section 6.2.2.3, section 6.2.3).
+  // A query or fragment a client left in htu is ignored, as the request's own query is: check 9
+  // compares "ignoring any query and fragment parts" (RFC 9449 section 4.3).
   return { origin: url.origin, path: normalisePercentEncoding(url.pathname) };
 }
 
