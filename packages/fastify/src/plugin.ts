@@ -60,8 +60,7 @@ async function tokenward(fastify: FastifyInstance, pluginOptions: TokenwardOptio
     const checked = validateAuthRequirements(requirements, 'requireAuth');
     return (request, reply) => authenticate(request, reply, checked) ?? SETTLED;
   });
-  // Checked where the route is declared, so a typo fails at start-up; the route keeps the
-  // checked, frozen copy, which is never looked at again.
+  // Checked where the route is declared (a typo fails at start-up); the route keeps the frozen copy.
   fastify.addHook('onRoute', (route) => {
     const auth = route.config?.auth;
     const where = `config.auth of ${String(route.method)} ${route.url}`;
