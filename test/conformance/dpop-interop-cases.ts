@@ -54,7 +54,12 @@ interface ProofCase {
 /** A fresh proof per adapter, made at the suite's clock. */
 const proving =
   (path: string, proof: ProofCase = {}) =>
-  async (shared: RequestHeaders, clock: () => number, nonce?: string): Promise<RequestHeaders> => {
+  async (
+    shared: RequestHeaders,
+    clock: () => number,
+    _issuer: ReferenceIssuer,
+    nonce?: string,
+  ): Promise<RequestHeaders> => {
     const request: ProofRequest = {
       htm: proof.htm ?? 'GET',
       htu: proof.htu ?? `${DPOP_ORIGIN}${path.split('?')[0]}`,
