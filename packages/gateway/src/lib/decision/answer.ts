@@ -20,8 +20,9 @@ export interface HttpAnswer {
 /** The HTTP answer to a decision. */
 export function httpAnswer(decision: Decision, names: IdentityHeaderNames): HttpAnswer {
   if (decision.allowed) {
-    const headers = decision.token === undefined ? {} : identityHeaders(names, decision.token);
-    return { status: 200, headers, body: undefined };
+    const identity = decision.token === undefined ? {} : identityHeaders(names, decision.token);
+    // A fresh DPoP-Nonce, for the proxies whose recipe copies it to the client's answer.
+    return { status: 200, headers: { ...identity, ...decision.responseHeaders }, body: undefined };
   }
   const { error } = decision;
   return {

@@ -12,7 +12,13 @@ import { authenticate } from './authenticate.js';
 
 /** The outcome: allowed (with the verified token, when one was checked) or refused with its error. */
 export type Decision =
-  | { readonly allowed: true; readonly rule: string; readonly token: AccessTokenResult | undefined }
+  | {
+      readonly allowed: true;
+      readonly rule: string;
+      readonly token: AccessTokenResult | undefined;
+      /** Headers for the client: a fresh `DPoP-Nonce` (RFC 9449 section 8.2) with its `Cache-Control`. */
+      readonly responseHeaders?: Readonly<Record<string, string>>;
+    }
   | { readonly allowed: false; readonly rule: string | undefined; readonly error: TokenwardError };
 
 /** Decides on `request` under `policy`. Rejects only on a failure that is not a `TokenwardError`. */
@@ -52,8 +58,13 @@ async function checkToken(rule: LoadedRule, request: OriginalRequest): Promise<D
     try {
       const outcome = await authenticate(rule.verifiers[index]!.verifier, request, alternative.requirements);
       // Credentials are required, so the outcome is a verified token or a preflight (no token).
-      const token = outcome.kind === 'authenticated' ? outcome.auth : undefined;
-      return { allowed: true, rule: rule.label, token };
+      if (outcome.kind !== 'authenticated') return { allowed: true, rule: rule.label, token: undefined };
+      return {
+        allowed: true,
+        rule: rule.label,
+        token: outcome.auth,
+        responseHeaders: outcome.responseHeaders,
+      };
     } catch (error) {
       if (!isTokenwardError(error)) throw error;
       // A missing or malformed credential fails every alternative the same way.
