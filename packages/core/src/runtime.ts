@@ -91,6 +91,12 @@ export interface SignaturePrimitive {
 export interface TokenCodec {
   /** The bytes of `segment`, or `undefined` unless it is canonical unpadded base64url (RFC 7515 §2). */
   decodeBase64url(segment: string): Uint8Array | undefined;
+  /**
+   * The text of a header or payload segment: `undefined` unless `segment` is canonical unpadded
+   * base64url of well-formed UTF-8 (never a replacement character for a bad byte). A byte-order
+   * mark stays in the text, where JSON.parse refuses it.
+   */
+  decodeBase64urlText(segment: string): string | undefined;
 }
 
 /** A JWK as published in a key set (public members only are used). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64url } from '../../src/lib/jose/base64url.js';
+import { decodeBase64url, decodeBase64urlText } from '../../src/lib/jose/base64url.js';
 import { nodeCodec } from '../../src/lib/runtime/node/node-runtime.js';
 
 const decodeToText = (input: string) => {
@@ -91,6 +91,38 @@ describe('the Node codec (JOSE-1, BCP-14)', () => {
       expect(node === undefined ? undefined : [...node], JSON.stringify(input)).toEqual(
         portable === undefined ? undefined : [...portable],
       );
+      expect(nodeCodec.decodeBase64urlText(input), JSON.stringify(input)).toBe(decodeBase64urlText(input));
+    }
+  });
+
+  it('decodes text like the portable decoder: malformed UTF-8 refused, an encoded U+FFFD kept', () => {
+    const random = randomSource(11);
+    // Bytes that make malformed UTF-8 often, between text that is well formed.
+    const PIECES = [
+      [0x61],
+      [0xef, 0xbf, 0xbd],
+      [0xff],
+      [0xc3, 0xa9],
+      [0xc3],
+      [0xed, 0xa0, 0x80],
+      [0xef, 0xbb, 0xbf],
+    ];
+    for (let count = 0; count < 2000; count += 1) {
+      const bytes = Array.from(
+        { length: count % 7 },
+        () => PIECES[Math.floor(random() * PIECES.length)]!,
+      ).flat();
+      const input = Buffer.from(bytes).toString('base64url');
+      expect(nodeCodec.decodeBase64urlText(input), JSON.stringify(bytes)).toBe(decodeBase64urlText(input));
+    }
+    expect(nodeCodec.decodeBase64urlText(Buffer.from('\uFFFD', 'utf8').toString('base64url'))).toBe('\uFFFD');
+    expect(nodeCodec.decodeBase64urlText(Buffer.from([0x61, 0xff]).toString('base64url'))).toBeUndefined();
+  });
+
+  it('decodes text of every length through one buffer, longer segments included', () => {
+    for (const length of [1, 100, 1024, 1025, 5000, 40_000, 10]) {
+      const text = 'é'.repeat(length);
+      expect(nodeCodec.decodeBase64urlText(Buffer.from(text).toString('base64url'))).toBe(text);
     }
   });
 

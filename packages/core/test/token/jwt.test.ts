@@ -75,6 +75,44 @@ describe.each(CODECS)('decodeJwt with the %s codec', (_codecName, codec) => {
     expect((await failureOf(() => decodeJwt(token, 8192))).code).toBe('ERR_TOKEN_MALFORMED');
   });
 
+  describe('the payload is UTF-8 (BCP-7)', () => {
+    const withPayloadBytes = (bytes: Uint8Array) =>
+      `${encodeSegment(header)}.${Buffer.from(bytes).toString('base64url')}.c2ln`;
+    const utf8 = (text: string) => new TextEncoder().encode(text);
+
+    it.each([
+      ['an invalid byte', Uint8Array.from([...utf8('{"a":"'), 0xff, ...utf8('"}')])],
+      ['a truncated sequence', Uint8Array.from([...utf8('{"a":"'), 0xe2, 0x82, ...utf8('"}')])],
+      ['an overlong encoding', Uint8Array.from([...utf8('{"a":"'), 0xc0, 0xaf, ...utf8('"}')])],
+      ['an encoded surrogate', Uint8Array.from([...utf8('{"a":"'), 0xed, 0xa0, 0x80, ...utf8('"}')])],
+      ['UTF-16 text', new Uint8Array(Buffer.from('{"a":1}', 'utf16le'))],
+    ])('refuses %s instead of replacing it', async (_name, bytes) => {
+      expect(await failureOf(() => decodeJwt(withPayloadBytes(bytes), 8192))).toEqual({
+        code: 'ERR_TOKEN_MALFORMED',
+        message: 'JWT payload is not UTF-8 encoded JSON',
+      });
+    });
+
+    it('refuses a leading byte-order mark instead of skipping it', async () => {
+      const token = withPayloadBytes(Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8('{"a":1}')]));
+      expect((await failureOf(() => decodeJwt(token, 8192))).message).toBe(
+        'JWT payload is not UTF-8 encoded JSON',
+      );
+    });
+
+    it('keeps an encoded U+FFFD and other multi-byte characters', () => {
+      const claims = { sub: 'r\uFFFDsum\u00e9 \u{1F511}', iss: 'https://issuer.example' };
+      expect(decodeJwt(compactJws(header, claims), 8192).payload).toEqual(claims);
+    });
+
+    it('says "not base64url" for a payload that does not decode at all', async () => {
+      const token = `${encodeSegment(header)}.e30+.c2ln`;
+      expect((await failureOf(() => decodeJwt(token, 8192))).message).toBe(
+        'JWT payload segment is not non-empty unpadded base64url (RFC 7515 section 2)',
+      );
+    });
+  });
+
   it('never puts the token or its content in a message', async () => {
     const token = compactJws({ alg: 'RS256', kid: 7 }, { secret: 'hunter2' });
     const failure = await failureOf(() => decodeJwt(token, 8192));

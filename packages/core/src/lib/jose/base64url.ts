@@ -46,6 +46,21 @@ export function decodeBase64url(input: string): Uint8Array | undefined {
   return output;
 }
 
+// `fatal` refuses malformed UTF-8 instead of substituting U+FFFD; `ignoreBOM` keeps a byte-order
+// mark in the text so that JSON.parse refuses it rather than it being skipped silently.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** The UTF-8 text `input` encodes, or `undefined` unless it is canonical unpadded base64url of well-formed UTF-8. */
+export function decodeBase64urlText(input: string): string | undefined {
+  const bytes = decodeBase64url(input);
+  if (bytes === undefined) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `bytes` as unpadded base64url (RFC 7515 section 2), for digests and MACs tokenward writes itself. */
 export function encodeBase64url(bytes: Uint8Array): string {
   let output = '';

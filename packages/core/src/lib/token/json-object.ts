@@ -5,10 +5,6 @@ import { deepFreeze } from './deep-freeze.js';
 /** Deepest nesting of objects and arrays accepted in a JOSE header or claims set (§4.13 size caps). */
 export const MAX_JSON_DEPTH = LIMITS.jsonDepth.max;
 
-// `fatal` rejects invalid UTF-8 instead of substituting U+FFFD (BCP-7); `ignoreBOM` keeps a
-// byte-order mark in the text so that JSON.parse rejects it rather than it being skipped silently.
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_OBJECT = 0x7b;
@@ -19,7 +15,8 @@ const COMMA = 0x2c;
 const PROTO = '__proto__';
 
 /**
- * Decodes a JOSE header or JWT claims set: UTF-8 JSON whose top level is an object (RFC 7519 §7.2),
+ * Parses a JOSE header or JWT claims set, decoded from UTF-8 by the token codec: JSON whose top
+ * level is an object (RFC 7519 §7.2),
  * with unique member names at every level (RFC 7515 §4) and bounded nesting.
  *
  * RFC 7515 §4 allows either rejecting duplicate names or keeping the last one; we reject, because two
@@ -32,11 +29,9 @@ const PROTO = '__proto__';
  * The object comes back deeply frozen (a verified token's claims are shared by every caller of a
  * cached result), frozen during the walk that proves it well formed rather than by a second one.
  */
-export function parseJsonObject(bytes: Uint8Array, part: 'header' | 'payload'): Record<string, unknown> {
-  let text: string;
+export function parseJsonObject(text: string, part: 'header' | 'payload'): Record<string, unknown> {
   let value: unknown;
   try {
-    text = utf8.decode(bytes);
     value = JSON.parse(text);
   } catch {
     throw new TokenwardError('ERR_TOKEN_MALFORMED', `JWT ${part} is not UTF-8 encoded JSON`);

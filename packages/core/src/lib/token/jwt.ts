@@ -60,7 +60,7 @@ export function decodeJwt(
   let header = headers.get(token, firstDot);
   if (header === undefined) {
     const headerSegment = token.slice(0, firstDot);
-    const parsed = parseJsonObject(decodeSegment(codec, headerSegment, 'header'), 'header');
+    const parsed = parseJsonObject(decodeText(codec, headerSegment, 'header'), 'header');
     checkHeaderMembers(parsed);
     header = parsed as JwtHeader;
     checkHeaderPolicy(header, algorithms);
@@ -68,7 +68,7 @@ export function decodeJwt(
   } else {
     checkAlgorithm(header, algorithms);
   }
-  const payload = parseJsonObject(decodeSegment(codec, payloadSegment, 'payload'), 'payload');
+  const payload = parseJsonObject(decodeText(codec, payloadSegment, 'payload'), 'payload');
   const signature = decodeSegment(codec, signatureSegment, 'signature');
   return {
     header,
@@ -104,13 +104,24 @@ const JWE_ONLY_MEMBERS = ['enc', 'zip', 'epk', 'apu', 'apv', 'iv', 'tag', 'p2s',
 
 function decodeSegment(codec: TokenCodec, segment: string, part: string): Uint8Array {
   const bytes = segment.length === 0 ? undefined : codec.decodeBase64url(segment);
-  if (bytes === undefined) {
-    throw new TokenwardError(
-      'ERR_TOKEN_MALFORMED',
-      `JWT ${part} segment is not non-empty unpadded base64url (RFC 7515 section 2)`,
-    );
-  }
+  if (bytes === undefined) throw notBase64url(part);
   return bytes;
+}
+
+/** The UTF-8 text of a header or payload segment. */
+function decodeText(codec: TokenCodec, segment: string, part: 'header' | 'payload'): string {
+  const text = segment.length === 0 ? undefined : codec.decodeBase64urlText(segment);
+  if (text !== undefined) return text;
+  // Only now is it worth telling the two failures apart.
+  if (segment.length === 0 || codec.decodeBase64url(segment) === undefined) throw notBase64url(part);
+  throw new TokenwardError('ERR_TOKEN_MALFORMED', `JWT ${part} is not UTF-8 encoded JSON`);
+}
+
+function notBase64url(part: string): TokenwardError {
+  return new TokenwardError(
+    'ERR_TOKEN_MALFORMED',
+    `JWT ${part} segment is not non-empty unpadded base64url (RFC 7515 section 2)`,
+  );
 }
 
 /** Types of the header members we read; everything else is ignored (RFC 7519 §7.2 step 5). */

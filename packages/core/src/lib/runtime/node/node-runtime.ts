@@ -3,7 +3,7 @@
  * verification (DESIGN "Runtime split") and `node:diagnostics_channel` for traces. A caller-supplied `fetch` still wins over undici, so a
  * test or an instrumented client sees every request.
  */
-import { Buffer } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import type { Runtime, TokenCodec } from '../../../runtime.js';
 import { hasCanonicalEnd } from '../../jose/base64url.js';
@@ -31,12 +31,39 @@ export const nodeCodec: TokenCodec = {
     const remainder = segment.length & 3;
     if (remainder === 1) return undefined;
     const bytes = Buffer.from(segment, 'base64url');
-    if (bytes.length !== (segment.length * 3) >> 2) return undefined;
-    if (segment.includes('+') || segment.includes('/')) return undefined;
-    if (Buffer.byteLength(segment, 'utf8') !== segment.length) return undefined;
-    return remainder === 0 || hasCanonicalEnd(segment, remainder) ? bytes : undefined;
+    return isCanonical(segment, bytes.length, remainder) ? bytes : undefined;
+  },
+  decodeBase64urlText(segment) {
+    const remainder = segment.length & 3;
+    if (remainder === 1) return undefined;
+    const capacity = (segment.length * 3) >> 2;
+    if (capacity > textBytes.length) textBytes = Buffer.allocUnsafeSlow(capacity);
+    const written = textBytes.write(segment, 0, capacity, 'base64url');
+    if (!isCanonical(segment, written, remainder)) return undefined;
+    const text = textBytes.toString('utf8', 0, written);
+    // Node decodes malformed UTF-8 to U+FFFD: only a text holding one needs the strict check,
+    // which tells a replaced byte from an encoded U+FFFD.
+    return text.includes('\uFFFD') && !isUtf8(textBytes.subarray(0, written)) ? undefined : text;
   },
 };
+
+/**
+ * Where header and payload segments are decoded: their text is copied out at once, so one buffer
+ * serves every token and decoding allocates no bytes per token. It grows to the longest segment seen.
+ */
+let textBytes = Buffer.allocUnsafeSlow(1024);
+
+/** Whether a segment whose decoding wrote `decoded` bytes was canonical base64url (see {@link nodeCodec}). */
+function isCanonical(segment: string, decoded: number, remainder: number): boolean {
+  return (
+    decoded === (segment.length * 3) >> 2 &&
+    !segment.includes('+') &&
+    !segment.includes('/') &&
+    Buffer.byteLength(segment, 'utf8') === segment.length &&
+    (remainder === 0 || hasCanonicalEnd(segment, remainder))
+  );
+}
+
 export const nodeRuntime: Runtime = {
   signatures: nodeSignatures,
   digests: nodeDigests,

@@ -4,13 +4,13 @@
  */
 
 import type { Runtime, TokenCodec } from '../../../runtime.js';
-import { decodeBase64url } from '../../jose/base64url.js';
+import { decodeBase64url, decodeBase64urlText } from '../../jose/base64url.js';
 import { type DiagnosticsChannelModule, type Tracing, tracingFrom } from '../../tracing/channels.js';
 import { createFetchTransport } from './fetch-transport.js';
 import { webSignatures } from './web-crypto.js';
 import { webDigests } from './web-digests.js';
 
-export const portableCodec: TokenCodec = { decodeBase64url };
+export const portableCodec: TokenCodec = { decodeBase64url, decodeBase64urlText };
 
 /**
  * `diagnostics_channel` where the runtime has one without an import (Node 20.16+, Deno, Bun,
