@@ -36,7 +36,11 @@ export function createHeaderMemo(
   let recent: Remembered | undefined;
   return {
     get(token, length) {
-      if (recent !== undefined && recent.segment.length === length && token.startsWith(recent.segment)) {
+      if (
+        recent !== undefined &&
+        recent.segment.length === length &&
+        token.lastIndexOf(recent.segment, 0) === 0
+      ) {
         return recent.header;
       }
       const segment = token.slice(0, length);
