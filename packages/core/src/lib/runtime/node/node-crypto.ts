@@ -25,6 +25,13 @@ class NodeVerificationKey {
   ) {}
 }
 
+/**
+ * Where the signing input is copied for OpenSSL: `verify` is synchronous and nothing keeps the
+ * bytes, so one buffer serves every call and no token allocates its own. It grows to the longest
+ * signing input seen (at most the largest `maxTokenSize`).
+ */
+let signingInputBytes = Buffer.allocUnsafeSlow(4096);
+
 export const nodeSignatures: SignaturePrimitive = {
   synchronous: true,
 
@@ -44,7 +51,11 @@ export const nodeSignatures: SignaturePrimitive = {
     if (key.signatureLength !== undefined && signature.byteLength !== key.signatureLength) return false;
     try {
       // The signing input is ASCII (checked by the parser), so latin1 is its byte encoding and the cheapest.
-      return verify(key.digest, Buffer.from(signingInput, 'latin1'), key.input, signature);
+      if (signingInput.length > signingInputBytes.length) {
+        signingInputBytes = Buffer.allocUnsafeSlow(signingInput.length);
+      }
+      const length = signingInputBytes.write(signingInput, 0, 'latin1');
+      return verify(key.digest, signingInputBytes.subarray(0, length), key.input, signature);
     } catch {
       return false;
     }
