@@ -35,6 +35,9 @@ import { isTraced, traceOperation } from '../tracing/channels.js';
 import { recordToken, type VerifyTrace, verifyTrace } from '../tracing/verify.js';
 import { createResultCache } from './result-cache.js';
 
+/** No requirements of this call: nothing to apply. */
+const NO_REQUIREMENTS = (_result: AccessTokenResult): void => undefined;
+
 /** A configured issuer with its keys. */
 export interface VerifyTarget extends ResolvedIssuer {
   readonly keys: IssuerKeys;
@@ -92,28 +95,68 @@ export function createAccessTokenPipeline(
     );
   };
 
+  // The issuer's word when asked for, then how the token was presented, this call's requirements
+  // and (DPoP) the proof burned. Built once: the hot path allocates no closure of its own.
+  const present = (result: AccessTokenResult, { checks, dpop }: CallOptions) =>
+    binding.accept(
+      result,
+      dpop,
+      checks === undefined ? NO_REQUIREMENTS : (accepted) => applyCallChecks(accepted, checks, settings),
+    );
+  const finish =
+    confirm === undefined
+      ? present
+      : (result: AccessTokenResult, call: CallOptions) => confirm(result).then(() => present(result, call));
+  /** A failure that comes later, reported as one that comes now is. */
+  const settleLater = (
+    outcome: Promise<AccessTokenResult>,
+    issuer: string | undefined,
+    header: JwtHeader | undefined,
+    trace: VerifyTrace | undefined,
+    dpop: DpopRequest | undefined,
+  ) =>
+    outcome.then(undefined, (error: unknown) => Promise.reject(failed(error, issuer, header, trace, dpop)));
+
+  // 5. Claims, lifetime, then the token's kind before its audience (an ID token sent to an API is
+  // told it is one, not that its audience is wrong); 6. the result, cached; 7. how it was
+  // presented and this call's scopes and claims.
+  function acceptSigned(
+    token: string,
+    jwt: DecodedJwt,
+    target: VerifyTarget,
+    generation: number,
+    call: CallOptions,
+  ): AccessTokenResult | Promise<AccessTokenResult> {
+    const vendorShaped = target.server.kind !== 'other';
+    const claims = checkClaimTypes(jwt.payload, vendorShaped ? VENDOR_REQUIRED : ALWAYS_REQUIRED);
+    checkTimes(claims, settings.clock(), timePolicy);
+    checkLifetime(claims, target.maxTokenLifetime);
+    checkAccessTokenType(jwt.header, claims, {
+      requireAtJwt: settings.requireAtJwt,
+      serverKind: target.server.kind,
+    });
+    const audience = audienceList(claims);
+    checkAudience(audience, target.audiences);
+    checkRequiredClaims(claims, settings.requiredClaims);
+    const result = buildResult(token, jwt.header, claims, audience, target);
+    // Cached before this call's requirements: those differ per route, the token's verdict does not.
+    cache?.offer(token, {
+      result,
+      keys: target.keys,
+      generation,
+      validUntil: (claims.exp + settings.clockTolerance) * 1000,
+    });
+    return finish(result, call);
+  }
+
   function verifyAccessToken(
     token: unknown,
-    { checks, dpop }: CallOptions,
+    call: CallOptions,
     synchronous: boolean,
     trace: VerifyTrace | undefined,
   ): AccessTokenResult | Promise<AccessTokenResult> {
     let issuer: string | undefined;
     let header: JwtHeader | undefined;
-    // The issuer's word when asked for, then how the token was presented, this call's
-    // requirements and (DPoP) the proof burned.
-    const present = (result: AccessTokenResult) =>
-      binding.accept(result, dpop, (accepted) => applyCallChecks(accepted, checks, settings));
-    const finish =
-      confirm === undefined
-        ? present
-        : (result: AccessTokenResult) => confirm(result).then(() => present(result));
-    const settle = (outcome: AccessTokenResult | Promise<AccessTokenResult>) =>
-      outcome instanceof Promise
-        ? outcome.then(undefined, (error: unknown) =>
-            Promise.reject(failed(error, issuer, header, trace, dpop)),
-          )
-        : outcome;
     try {
       // 0. A token verified before skips to its times and this call's requirements.
       if (cache !== undefined && typeof token === 'string') {
@@ -124,7 +167,10 @@ export function createAccessTokenPipeline(
           header = hit.result.header;
           if (trace !== undefined) trace.cacheHit = true;
           checkTimes(hit.result.claims, now, timePolicy);
-          return settle(finish(hit.result));
+          const outcome = finish(hit.result, call);
+          return outcome instanceof Promise
+            ? settleLater(outcome, issuer, header, trace, call.dpop)
+            : outcome;
         }
       }
       // 1. Size and shape; the header judged against every issuer's algorithms, before the
@@ -144,39 +190,19 @@ export function createAccessTokenPipeline(
         imported === undefined
           ? target.keys.getKey(kid, alg).then((resolved) => proveSignature(signatures, jwt, target, resolved))
           : proveSignature(signatures, jwt, target, imported);
-      // 5. Claims, lifetime, then the token's kind before its audience (an ID token sent to an API
-      // is told it is one, not that its audience is wrong); 6. the result, cached; 7. how it was
-      // presented and this call's scopes and claims.
-      const accept = (generation: number): AccessTokenResult | Promise<AccessTokenResult> => {
-        const vendorShaped = target.server.kind !== 'other';
-        const claims = checkClaimTypes(jwt.payload, vendorShaped ? VENDOR_REQUIRED : ALWAYS_REQUIRED);
-        checkTimes(claims, settings.clock(), timePolicy);
-        checkLifetime(claims, target.maxTokenLifetime);
-        checkAccessTokenType(jwt.header, claims, {
-          requireAtJwt: settings.requireAtJwt,
-          serverKind: target.server.kind,
-        });
-        const audience = audienceList(claims);
-        checkAudience(audience, target.audiences);
-        checkRequiredClaims(claims, settings.requiredClaims);
-        const result = buildResult(token as string, jwt.header, claims, audience, target);
-        // Cached before this call's requirements: those differ per route, the token's verdict does not.
-        cache?.offer(token as string, {
-          result,
-          keys: target.keys,
-          generation,
-          validUntil: (claims.exp + settings.clockTolerance) * 1000,
-        });
-        return finish(result);
-      };
-      if (typeof proof === 'number') return settle(accept(proof));
-      return proof
-        .then(accept)
-        .then(undefined, (error: unknown) =>
-          Promise.reject(failed(error, target.issuer, jwt.header, trace, dpop)),
-        );
+      if (typeof proof === 'number') {
+        const outcome = acceptSigned(token as string, jwt, target, proof, call);
+        return outcome instanceof Promise ? settleLater(outcome, issuer, header, trace, call.dpop) : outcome;
+      }
+      return settleLater(
+        proof.then((generation) => acceptSigned(token as string, jwt, target, generation, call)),
+        issuer,
+        header,
+        trace,
+        call.dpop,
+      );
     } catch (error) {
-      throw failed(error, issuer, header, trace, dpop);
+      throw failed(error, issuer, header, trace, call.dpop);
     }
   }
 

@@ -89,7 +89,9 @@ function hasType(value: unknown, type: ClaimType): boolean {
 }
 
 function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+  if (!Array.isArray(value)) return false;
+  for (const item of value) if (typeof item !== 'string') return false;
+  return true;
 }
 
 function sameScopes(scp: readonly string[], scope: string): boolean {

@@ -59,16 +59,15 @@ export function audienceList(claims: AccessTokenClaims): readonly string[] {
 
 /** `aud` must contain one of the expected audiences (RFC 8725 §3.9, RFC 9068 §4). */
 export function checkAudience(audience: readonly string[], expected: readonly string[]): void {
-  if (!audience.some((value) => expected.includes(value))) {
-    const foundText = audience.length === 0 ? 'an empty list' : quoteList(audience, ', ');
-    throw new TokenwardError(
-      'ERR_AUDIENCE_MISMATCH',
-      `expected aud ${expected.map((value) => quote(value, QUOTED_LENGTH.configured)).join(' or ')}; found ${foundText}` +
-        (resourceHint(audience, expected)
-          ? ' (a token minted for another resource: request it with resource set to this API)'
-          : ''),
-    );
-  }
+  for (const value of audience) if (expected.includes(value)) return;
+  const foundText = audience.length === 0 ? 'an empty list' : quoteList(audience, ', ');
+  throw new TokenwardError(
+    'ERR_AUDIENCE_MISMATCH',
+    `expected aud ${expected.map((value) => quote(value, QUOTED_LENGTH.configured)).join(' or ')}; found ${foundText}` +
+      (resourceHint(audience, expected)
+        ? ' (a token minted for another resource: request it with resource set to this API)'
+        : ''),
+  );
 }
 
 // Audiences that are URLs on both sides: the token was most likely requested for another RFC 8707 `resource`.
