@@ -4,7 +4,7 @@
  * sending more than one credential is a malformed request (400 `invalid_request`).
  */
 import { TokenwardError } from '../../errors.js';
-import { countRawLines, type HeaderSource, headerValue, headerValues, isMethod } from './headers.js';
+import { countRawLines, type HeaderSource, headerField, headerValue, isMethod } from './headers.js';
 
 /** The authentication scheme credentials came with: `Bearer` (RFC 6750), or `DPoP` (RFC 9449 section 7.1). */
 export type CredentialScheme = 'Bearer' | 'DPoP';
@@ -98,16 +98,17 @@ export function extractCredentials(
 const NO_HEADER: CredentialSearch = Object.freeze({ found: undefined, otherScheme: undefined });
 
 function fromAuthorization(request: CredentialRequest, acceptDpop: boolean): CredentialSearch {
-  const values = headerValues(request, 'authorization');
-  if (values.length === 0) return NO_HEADER;
+  const field = headerField(request, 'authorization');
+  const values = typeof field === 'string' ? 1 : (field?.length ?? 0);
+  if (values === 0) return NO_HEADER;
   const lines =
     request.rawHeaders === undefined || request.headers === undefined
-      ? values.length
+      ? values
       : countRawLines(request.rawHeaders, 'authorization');
   // RFC 9110 section 5.3: Authorization is not a list field, so it may appear only once.
-  if (Math.max(values.length, lines) > 1) throw severalCredentials();
+  if (values > 1 || lines > 1) throw severalCredentials();
   // Field values exclude leading and trailing whitespace (RFC 9110 section 5.5).
-  const value = trimOuterWhitespace(values[0]!);
+  const value = trimOuterWhitespace(typeof field === 'string' ? field : field![0]!);
   const space = value.indexOf(' ');
   const scheme = space === -1 ? value : value.slice(0, space);
   if (!SCHEME.test(scheme)) {

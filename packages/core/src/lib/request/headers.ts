@@ -21,29 +21,44 @@ const NO_VALUES: readonly string[] = Object.freeze([]);
 
 /** All values of a header (`lowerCaseName` is lower case), from `headers` when given, else the raw lines. */
 export function headerValues(source: HeaderSource, lowerCaseName: string): readonly string[] {
-  const { headers, rawHeaders } = source;
-  if (headers === undefined) {
-    return rawHeaders === undefined ? NO_VALUES : rawValues(rawHeaders, lowerCaseName);
-  }
-  if (isHeaderGetter(headers)) {
-    const value = headers.get(lowerCaseName);
-    return value === null ? NO_VALUES : [value];
-  }
-  let values: string[] | undefined;
-  for (const name in headers) {
-    if (!isFieldName(name, lowerCaseName)) continue;
-    const value = headers[name];
-    if (value === undefined) continue;
-    values ??= [];
-    if (typeof value === 'string') values.push(value);
-    else values.push(...value);
-  }
-  return values ?? NO_VALUES;
+  return toList(headerField(source, lowerCaseName));
 }
 
 /** The first value of a header, or `undefined`. */
 export function headerValue(source: HeaderSource, lowerCaseName: string): string | undefined {
-  return headerValues(source, lowerCaseName)[0];
+  const field = headerField(source, lowerCaseName);
+  return typeof field === 'string' ? field : field?.[0];
+}
+
+/**
+ * A header as {@link headerValues} finds it, for the request step's hot path: one value as a bare
+ * string (the usual case, which then costs no array), several as a list (an empty list: none),
+ * absent as `undefined`.
+ */
+export function headerField(
+  source: HeaderSource,
+  lowerCaseName: string,
+): string | readonly string[] | undefined {
+  const { headers, rawHeaders } = source;
+  if (headers === undefined) {
+    return rawHeaders === undefined ? undefined : rawField(rawHeaders, lowerCaseName);
+  }
+  if (isHeaderGetter(headers)) return headers.get(lowerCaseName) ?? undefined;
+  // Every spelling of the name counts (a record built by hand may hold `Authorization` beside
+  // `authorization`), so the whole record is read.
+  let field: string | string[] | undefined;
+  for (const name in headers) {
+    if (!isFieldName(name, lowerCaseName)) continue;
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (field === undefined && typeof value === 'string') field = value;
+    else field = [...toList(field), ...toList(value)];
+  }
+  return field;
+}
+
+function toList(field: string | readonly string[] | undefined): readonly string[] {
+  return field === undefined ? NO_VALUES : typeof field === 'string' ? [field] : field;
 }
 
 /**
@@ -76,14 +91,19 @@ export function isMethod(method: string | undefined, upperCaseMethod: string): b
   );
 }
 
-function rawValues(rawHeaders: readonly string[], lowerCaseName: string): readonly string[] {
-  let values: string[] | undefined;
+function rawField(
+  rawHeaders: readonly string[],
+  lowerCaseName: string,
+): string | readonly string[] | undefined {
+  let field: string | string[] | undefined;
   for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
     if (!isFieldName(rawHeaders[index]!, lowerCaseName)) continue;
-    values ??= [];
-    values.push(rawHeaders[index + 1]!);
+    const value = rawHeaders[index + 1]!;
+    if (field === undefined) field = value;
+    else if (typeof field === 'string') field = [field, value];
+    else field.push(value);
   }
-  return values ?? NO_VALUES;
+  return field;
 }
 
 function isHeaderGetter(headers: HeaderRecord | HeaderGetter): headers is HeaderGetter {
