@@ -66,9 +66,7 @@ export function createRouteHook(authenticate: ReturnType<typeof createAuthentica
   return function tokenwardRouteAuth(request: FastifyRequest, reply: FastifyReply, done: () => void) {
     const routeAuth = request.routeOptions.config.auth;
     const enforced = routeAuth !== false && (routeAuth !== undefined || global);
-    const pending = enforced ? authenticate(request, reply, routeAuth ?? NO_REQUIREMENTS) : undefined;
-    if (pending === undefined) done();
-    return pending;
+    return (enforced ? authenticate(request, reply, routeAuth ?? NO_REQUIREMENTS) : undefined) ?? done();
   };
 }
 

@@ -58,7 +58,9 @@ async function tokenward(fastify: FastifyInstance, pluginOptions: TokenwardOptio
   fastify.decorate('tokenward', { verifier });
   fastify.decorate('requireAuth', (requirements = {}): AuthHook => {
     const checked = validateAuthRequirements(requirements, 'requireAuth');
-    return (request, reply) => authenticate(request, reply, checked) ?? SETTLED;
+    // Fastify passes `done`: a request decided at once goes on through it, without a promise.
+    return ((request, reply, done?: () => void) =>
+      authenticate(request, reply, checked) ?? (done === undefined ? SETTLED : done())) as AuthHook;
   });
   // Checked where the route is declared (a typo fails at start-up); the route keeps the frozen copy.
   fastify.addHook('onRoute', (route) => {
