@@ -29,11 +29,13 @@ export interface AuthState {
 }
 
 // Module-private, so nothing a client sends and no other middleware writing `req.auth` can make a
-// route check believe authentication ran.
-const AUTH_STATE = Symbol('tokenward.authState');
+// route check believe authentication ran. Kept beside the request, not on it: Express swaps the
+// request's prototype, after which V8 builds a new hidden class for every property added to it,
+// on every request.
+const authStates = new WeakMap<object, AuthState>();
 
 export function authStateOf(req: object): AuthState | undefined {
-  return (req as { [AUTH_STATE]?: AuthState })[AUTH_STATE];
+  return authStates.get(req);
 }
 
 /**
@@ -95,9 +97,10 @@ function authMiddleware(
     if (outcome.kind === 'authenticated') {
       req.auth = outcome.auth as TokenwardAuth;
       state = { challenge, result: req.auth, preflight: false };
-      res.set(outcome.responseHeaders); // a fresh DPoP-Nonce, when the client's is about to expire
+      // A fresh DPoP-Nonce, when the client's is about to expire; usually none, and then no call.
+      for (const name in outcome.responseHeaders) res.set(name, outcome.responseHeaders[name]);
     }
-    (req as { [AUTH_STATE]?: AuthState })[AUTH_STATE] = state;
+    authStates.set(req, state);
     next();
   }
 
