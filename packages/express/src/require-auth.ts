@@ -29,14 +29,11 @@ export interface AuthState {
 }
 
 // Module-private, so nothing a client sends and no other middleware writing `req.auth` can make a
-// route check believe authentication ran. Kept beside the request, not on it: Express swaps the
-// request's prototype, after which V8 builds a new hidden class for every property added to it,
-// on every request.
+// route check believe authentication ran. Beside the request, not on it: once Express swaps its
+// prototype, V8 builds a new hidden class for every property added to a request, on every request.
 const authStates = new WeakMap<object, AuthState>();
 
-export function authStateOf(req: object): AuthState | undefined {
-  return authStates.get(req);
-}
+export const authStateOf = (req: object): AuthState | undefined => authStates.get(req);
 
 /**
  * Middleware that lets a request through only with a valid bearer token, setting `req.auth` to
