@@ -6,11 +6,10 @@
  * `WWW-Authenticate` of a 401, so its recipe copies `DPoP-Nonce` itself, on refusals and successes;
  * Caddy relays a refusal as it is. The gateway runs on a clock the test moves.
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from '../src/gateway.js';
+import { createDpopClient, type DpopClient } from './support/dpop-client.js';
 import { type TempFiles, tempFiles } from './support/files.js';
 import { type RunningProxy, startCaddy, startNginx } from './support/proxies.js';
 import { rawRequest } from './support/raw-request.js';
@@ -21,7 +20,7 @@ let now = Date.now();
 let issuer: ReferenceIssuer;
 let gateway: Gateway;
 let files: TempFiles;
-let key: { privateKey: CryptoKey; jwk: JWK; thumbprint: string };
+let client: DpopClient;
 let token: string;
 
 beforeAll(async () => {
@@ -40,10 +39,8 @@ routes:
 `,
   );
   gateway = await startGateway({ policy, port: 0, onLog: () => {}, clock: () => now });
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const jwk = await exportJWK(publicKey);
-  key = { privateKey, jwk, thumbprint: await calculateJwkThumbprint(jwk) };
-  token = await issuer.server('default').mintAccessToken({ sub: 'alice' }, { dpopJkt: key.thumbprint });
+  client = await createDpopClient();
+  token = await issuer.server('default').mintAccessToken({ sub: 'alice' }, { dpopJkt: client.thumbprint });
 });
 
 afterAll(async () => {
@@ -52,17 +49,7 @@ afterAll(async () => {
   files?.remove();
 });
 
-const proof = (nonce?: string) =>
-  new SignJWT({
-    jti: randomUUID(),
-    htm: 'GET',
-    htu: `${ORIGIN}/orders/42`,
-    iat: Math.floor(now / 1000),
-    ath: createHash('sha256').update(token).digest('base64url'),
-    ...(nonce === undefined ? {} : { nonce }),
-  })
-    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk })
-    .sign(key.privateKey);
+const proof = (nonce?: string) => client.proof({ htu: `${ORIGIN}/orders/42`, token, at: now, nonce });
 
 describe.each([
   { name: 'NGINX auth_request', start: startNginx, relaysSuccessNonce: true },

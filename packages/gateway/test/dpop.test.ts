@@ -4,18 +4,17 @@
  * original path, whatever Host or X-Forwarded-Host the client's request carried (the proxy copies
  * those from the client). Refusals carry the DPoP challenge the proxy relays.
  */
-import { createHash, randomUUID } from 'node:crypto';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from '../src/gateway.js';
+import { createDpopClient, type DpopClient } from './support/dpop-client.js';
 import { type TempFiles, tempFiles } from './support/files.js';
 
 const ORIGIN = 'https://api.example.com';
 let issuer: ReferenceIssuer;
 let gateway: Gateway;
 let files: TempFiles;
-let key: { privateKey: CryptoKey; jwk: JWK; thumbprint: string };
+let client: DpopClient;
 let token: string;
 
 beforeAll(async () => {
@@ -35,12 +34,10 @@ routes:
 `,
   );
   gateway = await startGateway({ policy, port: 0, onLog: () => {} });
-  const { privateKey, publicKey } = await generateKeyPair('ES256');
-  const jwk = await exportJWK(publicKey);
-  key = { privateKey, jwk, thumbprint: await calculateJwkThumbprint(jwk) };
+  client = await createDpopClient();
   token = await issuer
     .server('default')
-    .mintAccessToken({ sub: 'alice', scp: ['orders:read'] }, { dpopJkt: key.thumbprint });
+    .mintAccessToken({ sub: 'alice', scp: ['orders:read'] }, { dpopJkt: client.thumbprint });
 });
 
 afterAll(async () => {
@@ -49,16 +46,7 @@ afterAll(async () => {
   files?.remove();
 });
 
-const proof = (htu: string) =>
-  new SignJWT({
-    jti: randomUUID(),
-    htm: 'GET',
-    htu,
-    iat: Math.floor(Date.now() / 1000),
-    ath: createHash('sha256').update(token).digest('base64url'),
-  })
-    .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk })
-    .sign(key.privateKey);
+const proof = (htu: string) => client.proof({ htu, token });
 
 /** What Traefik or Caddy send to `/auth`: the original request in X-Forwarded-*, its own headers as sent. */
 const forwardAuth = (headers: Record<string, string>, host = 'api.example.com') =>
