@@ -21,15 +21,10 @@ export function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
-type GcFunction = (options?: { type: 'minor' | 'major' }) => void;
-
 /**
- * Collects garbage when the process runs with `--expose-gc`: `minor` (about a millisecond) empties
- * the young generation between samples so one contender's garbage is not billed to the next;
- * `full` also compacts the old generation (tens of milliseconds with the token lists alive).
+ * A full collection when the process runs with `--expose-gc` (tens of milliseconds with the token
+ * lists alive), so one contender's garbage, young or promoted, is not billed to the next.
  */
-export function collectGarbage(kind: 'minor' | 'full' = 'full'): void {
-  const gc = (globalThis as { gc?: GcFunction }).gc;
-  if (kind === 'minor') gc?.({ type: 'minor' });
-  else gc?.();
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }

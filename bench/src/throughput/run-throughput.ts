@@ -79,9 +79,16 @@ function rowsOf(cell: ThroughputCell, lanes: readonly Lane[]): ThroughputRow[] {
 }
 
 /**
- * Every contender runs in every round, in an order rotated per round, one sample per cell; the
- * first round warms each lane for a full sample first, later rounds for a quarter of one. A full
- * collection starts each cell, a young-generation one precedes each sample.
+ * Every contender runs in every round, in an order rotated per round, one sample per cell, each
+ * after a full collection and a warm-up as long as the sample.
+ *
+ * Nothing of one lane's heap may reach the next. With only young-generation collections between
+ * lanes, what a lane promoted (a cache's entries) left old-generation marking that V8 finished
+ * during the next lane: tokenward without its cache, which follows tokenward with it, measured
+ * 0.77× of the limit where tokenward's synchronous lane measured 0.84× (RS256, distinct). A full
+ * collection also shrinks the young generation, so the warm-up must be long enough for each lane
+ * to grow it back to its own steady state: after a quarter-sample warm-up fast-jwt measured 0.74×
+ * instead of 0.80×, after a full one 0.81×.
  */
 export async function runThroughput(
   bench: BenchIssuer,
@@ -100,12 +107,10 @@ export async function runThroughput(
   }
   log(`  proved ${proofs.length} contender/algorithm pairs`);
   for (let round = 0; round < options.rounds; round++) {
-    const warmupMs = round === 0 ? options.sampleMs : options.sampleMs / 4;
     for (const cell of cells) {
-      collectGarbage('full');
       for (const lane of rotate(lanesByCell.get(cellKey(cell))!, round)) {
-        collectGarbage('minor');
-        await measure(lane.verify, lane.cursor, cell.mode, warmupMs);
+        collectGarbage();
+        await measure(lane.verify, lane.cursor, cell.mode, options.sampleMs);
         lane.samples.push(await measure(lane.verify, lane.cursor, cell.mode, options.sampleMs));
       }
     }

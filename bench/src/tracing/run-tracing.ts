@@ -119,13 +119,13 @@ export async function runTracing(
   ];
   const cursor = new Cursor(tokens.length);
   for (let round = 0; round < options.rounds; round++) {
-    const warmupMs = round === 0 ? options.sampleMs : options.sampleMs / 4;
-    collectGarbage('full');
     for (const lane of rotate(lanes, round)) {
       const instrumentation = lane.otel ? instrumentTokenward({ tracerProvider, meterProvider }) : undefined;
       try {
-        collectGarbage('minor');
-        await measure(lane.verify, cursor, 'serial', warmupMs);
+        // As in the throughput phase: nothing the previous lane kept (the otel lane's spans) is
+        // collected on this lane's time, and the warm-up regrows the young generation.
+        collectGarbage();
+        await measure(lane.verify, cursor, 'serial', options.sampleMs);
         lane.samples.push(await measure(lane.verify, cursor, 'serial', options.sampleMs));
       } finally {
         instrumentation?.disable();
