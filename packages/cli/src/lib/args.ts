@@ -22,10 +22,24 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** The arguments before a `--` terminator: the ones that may be options. */
+function optionsEnd(argv: readonly string[]): readonly string[] {
+  const end = argv.indexOf('--');
+  return end === -1 ? argv : argv.slice(0, end);
+}
+
 /** True when the user asked for help anywhere before a `--` terminator. */
 export function wantsHelp(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+  return optionsEnd(argv).some((arg) => arg === '--help' || arg === '-h');
+}
+
+/** At least 20 characters of base64url, base64 or a JWT (an inline `--name=value` has its `=` inside). */
+const TOKEN_LIKE = /^-[-\w.~+/]{19,}=*$/;
+/** What a mistyped option looks like: lowercase words and dashes, never a random token's mix. */
+const OPTION_LIKE = /^--?[a-z][a-z-]*$/;
+
+function looksLikeToken(arg: string): boolean {
+  return TOKEN_LIKE.test(arg) && !OPTION_LIKE.test(arg);
 }
 
 /** Parses `argv` against `options`, turning `parseArgs` errors into {@link UsageError}. */
@@ -37,6 +51,14 @@ export function parseCommandArgs<Options extends OptionsConfig>(
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && optionsEnd(argv).some(looksLikeToken)) {
+      // One base64url token in 64 starts with "-". parseArgs would name it as an unknown option,
+      // quoting all of it when it starts with "--".
+      throw new UsageError(
+        'an argument starting with "-" looks like a token, not an option; put `--` before the token, ' +
+          'after the options, or pass the token on stdin with "-"',
+      );
+    }
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
       // parseArgs appends advice about `--`; the first sentence is the useful part.
       throw new UsageError((error as Error).message.split('. ')[0] ?? 'invalid arguments');

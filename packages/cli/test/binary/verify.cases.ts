@@ -11,14 +11,20 @@ interface VerifyJson {
   error?: { code: string; status: number; meaning: string; action: string };
 }
 
-const verifyArgs = (token: string, ...extra: string[]) => [
+const verifierFlags = () => ['--issuer', issuerOf('default'), '--audience', 'api://default'];
+
+const verifyArgs = (token: string, ...extra: string[]) => ['verify', token, ...verifierFlags(), ...extra];
+
+/**
+ * The options first and the token after `--`: an opaque token is random base64url, and one in 64
+ * starts with "-", which would otherwise be read as an option.
+ */
+const opaqueVerifyArgs = (token: string, ...extra: string[]) => [
   'verify',
-  token,
-  '--issuer',
-  issuerOf('default'),
-  '--audience',
-  'api://default',
+  ...verifierFlags(),
   ...extra,
+  '--',
+  token,
 ];
 
 function statusOf(result: VerifyJson, name: string): string | undefined {
@@ -53,9 +59,9 @@ export function verifyCases(): void {
       const server = context.issuer.server('default');
       const token = await server.mintAccessToken({ scp: ['orders:read'] }, { format: 'opaque' });
       const env = { TOKENWARD_CLIENT_SECRET: CLIENT.clientSecret };
-      const args = verifyArgs(token, '--introspect', '--client-id', CLIENT.clientId, '--json');
+      const args = opaqueVerifyArgs(token, '--introspect', '--client-id', CLIENT.clientId, '--json');
       const run = await runCli(args, { env });
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
       const valid = JSON.parse(run.stdout) as VerifyJson;
       expect(valid.outcome).toBe('valid');
       expect(valid.checks.map((check) => check.name)).toEqual([
@@ -78,6 +84,26 @@ export function verifyCases(): void {
       expect(statusOf(refused, 'active')).toBe('fail');
       expect(statusOf(refused, 'issuer')).toBe('skip');
       expectNoTokenIn(run.stdout + run.stderr + revoked.stdout + revoked.stderr, token);
+    });
+
+    it('an opaque token that starts with "-": told to use `--` without being quoted, then verified after it', async () => {
+      const server = context.issuer.server('default');
+      let token = '';
+      // One opaque token in 64 starts with "-"; 2,000 tries miss with a chance of about 1e-14.
+      for (let attempt = 0; attempt < 2000 && !token.startsWith('-'); attempt += 1) {
+        token = await server.mintAccessToken({ scp: ['orders:read'] }, { format: 'opaque' });
+      }
+      expect(token.startsWith('-')).toBe(true);
+      const env = { TOKENWARD_CLIENT_SECRET: CLIENT.clientSecret };
+      const flags = ['--introspect', '--client-id', CLIENT.clientId];
+      const misread = await runCli(verifyArgs(token, ...flags), { env });
+      expect(misread.code).toBe(2);
+      expect(misread.stderr).toContain('put `--` before the token');
+      expectNoTokenIn(misread.stdout + misread.stderr, token);
+      const run = await runCli(opaqueVerifyArgs(token, ...flags), { env });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/✓ active/);
+      expectNoTokenIn(run.stdout + run.stderr, token);
     });
 
     it('--introspect: a JWT passes its local checks and then the issuer is asked; revoked, it is refused', async () => {

@@ -30,6 +30,31 @@ describe('parseCommandArgs', () => {
     );
   });
 
+  it('says how to pass a token that starts with "-", without quoting it', () => {
+    for (const token of ['-Xk2_bQ9fLm3Rt7vWz1A4cE6gH8jN0pS5uY', '--k2_bQ9fLm3Rt7vWz1A4cE6gH8jN0pS5uY-']) {
+      let thrown: unknown;
+      try {
+        parseCommandArgs([token, '--issuer', 'https://a.example'], options);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(UsageError);
+      expect((thrown as Error).message).toContain('put `--` before the token');
+      expect((thrown as Error).message).not.toContain(token.slice(1, 12));
+    }
+    const parsed = parseCommandArgs(
+      ['--issuer', 'https://a.example', '--', '-Xk2_bQ9fLm3Rt7vWz1A4'],
+      options,
+    );
+    expect(parsed.positionals).toEqual(['-Xk2_bQ9fLm3Rt7vWz1A4']);
+  });
+
+  it('still names a mistyped long option, however long', () => {
+    expect(() => parseCommandArgs(['t', '--introspection-cache-maxage', '5'], options)).toThrow(
+      new UsageError("Unknown option '--introspection-cache-maxage'"),
+    );
+  });
+
   it('turns a missing value into a usage error', () => {
     expect(() => parseCommandArgs(['--issuer'], options)).toThrow(UsageError);
   });
