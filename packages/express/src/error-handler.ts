@@ -7,9 +7,8 @@ export type AuthErrorBody = ErrorResponseBody;
 /** Options of {@link authErrorHandler}. */
 export interface AuthErrorHandlerOptions {
   /**
-   * Where the one line per answered error goes, without a stack trace; for a 503 it ends with
-   * the cause (which the answer never shows). `false`: no logging. Default: `console.warn` for
-   * 4xx, `console.error` for 5xx.
+   * Where the one line per answered error goes, without a stack trace; for a 503 it ends with the cause
+   * (which the answer never shows). `false`: no logging. Default: `console.warn` 4xx, `console.error` 5xx.
    * @example { log: (line, error) => req.log.warn({ code: error.code }, line) }
    */
   log?: ((line: string, error: TokenwardError) => void) | false;

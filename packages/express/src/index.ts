@@ -1,5 +1,3 @@
-import './types.js';
-
 export type {
   AccessTokenResult,
   AccessTokenVerifier,

@@ -10,6 +10,7 @@ import {
   TokenwardError,
 } from '@tokenward/core';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { type AuthState, keepAuthState } from './request-state.js';
 import type { TokenwardAuth } from './types.js';
 
 /** Options of the Express adapter beside the verifier's: `realm`, `allowQuery`, `allowBody`, `corsPreflight` and the requirements `scopes`, `scopeMatch`, `claims`. */
@@ -17,36 +18,15 @@ export type ExpressAuthOptions = AdapterAuthOptions;
 
 /** Everything `requireAuth(options)` takes: the verifier's options plus the adapter's. */
 export type RequireAuthOptions = AccessTokenVerifierOptions & ExpressAuthOptions;
+type VerifierSetup = RequireAuthOptions | AccessTokenVerifier;
 
 /**
- * What `requireAuth`/`optionalAuth` decided for a request, for the route checks after it: the
- * verifier's challenge, the result (unset when anonymous), and whether a preflight was passed on.
- */
-export interface AuthState {
-  readonly challenge: RouteChallenge;
-  readonly result: TokenwardAuth | undefined;
-  readonly preflight: boolean;
-}
-
-// Module-private, so nothing a client sends and no other middleware writing `req.auth` can make a
-// route check believe authentication ran. Beside the request, not on it: once Express swaps its
-// prototype, V8 builds a new hidden class for every property added to a request, on every request.
-const authStates = new WeakMap<object, AuthState>();
-
-export const authStateOf = (req: object): AuthState | undefined => authStates.get(req);
-
-/**
- * Middleware that lets a request through only with a valid bearer token, setting `req.auth` to
- * the frozen verification result. The verifier is built here, once: bad options throw
- * `ERR_CONFIG` from this call, not from a request. A CORS preflight is answered 204 here unless
- * `corsPreflight: 'pass'` (mount CORS middleware before this one).
- *
+ * Middleware that lets a request through only with a valid bearer token, setting `req.auth` to the frozen
+ * verification result. The verifier is built here, once: bad options throw `ERR_CONFIG` from this call, not
+ * from a request. A CORS preflight is answered 204 here unless `corsPreflight: 'pass'` (mount CORS first).
  * @example app.use('/api', requireAuth({ issuer, audience: 'api://default' }));
  */
-export function requireAuth(
-  optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
-  options?: ExpressAuthOptions,
-): RequestHandler {
+export function requireAuth(optionsOrVerifier: VerifierSetup, options?: ExpressAuthOptions): RequestHandler {
   return authMiddleware(optionsOrVerifier, options, 'required');
 }
 
@@ -54,15 +34,12 @@ export function requireAuth(
  * Like {@link requireAuth}, but a request without any bearer credentials passes with `req.auth`
  * unset. A token that is sent must still be valid (401), and a malformed request still gets 400.
  */
-export function optionalAuth(
-  optionsOrVerifier: RequireAuthOptions | AccessTokenVerifier,
-  options?: ExpressAuthOptions,
-): RequestHandler {
+export function optionalAuth(optionsOrVerifier: VerifierSetup, options?: ExpressAuthOptions): RequestHandler {
   return authMiddleware(optionsOrVerifier, options, 'optional');
 }
 
 function authMiddleware(
-  given: RequireAuthOptions | AccessTokenVerifier,
+  given: VerifierSetup,
   extraOptions: ExpressAuthOptions | undefined,
   credentials: 'required' | 'optional',
 ): RequestHandler {
@@ -75,11 +52,8 @@ function authMiddleware(
   }
   const isVerifier = typeof (given as Partial<AccessTokenVerifier>).verify === 'function';
   const where = credentials === 'optional' ? 'optionalAuth' : 'requireAuth';
-  const {
-    rest,
-    request: options,
-    requirements,
-  } = splitAuthOptions(isVerifier ? (extraOptions ?? {}) : (given as RequireAuthOptions), where, credentials);
+  const adapterOptions = isVerifier ? (extraOptions ?? {}) : (given as RequireAuthOptions);
+  const { rest, request: options, requirements } = splitAuthOptions(adapterOptions, where, credentials);
   const verifier = isVerifier
     ? (given as AccessTokenVerifier)
     : createAccessTokenVerifier(rest as RequireAuthOptions);
@@ -92,12 +66,11 @@ function authMiddleware(
     if (outcome.kind === 'preflight' && options.corsPreflight !== 'pass') return void res.status(204).end();
     let state = outcome.kind === 'preflight' ? passedPreflight : anonymous;
     if (outcome.kind === 'authenticated') {
-      req.auth = outcome.auth as TokenwardAuth;
-      state = { challenge, result: req.auth, preflight: false };
+      state = { challenge, result: outcome.auth as TokenwardAuth, preflight: false };
       // A fresh DPoP-Nonce, when the client's is about to expire; usually none, and then no call.
       for (const name in outcome.responseHeaders) res.set(name, outcome.responseHeaders[name]);
     }
-    authStates.set(req, state);
+    keepAuthState(req, state);
     next();
   }
 
@@ -112,8 +85,7 @@ function authMiddleware(
     } catch (error) {
       return next(error);
     }
-    // Past the try: an exception from a later handler is never taken for an auth failure. Keys to
-    // fetch: explicit next(err), as Express 4 does not catch rejected promises from middleware.
+    // Past the try: a later handler's exception is no auth failure. next(err): Express 4 ignores rejections.
     if (outcome instanceof Promise) return outcome.then((ready) => admit(req, res, next, ready), next);
     admit(req, res, next, outcome);
   };

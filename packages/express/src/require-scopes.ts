@@ -6,7 +6,7 @@ import {
   validateAuthRequirements,
 } from '@tokenward/core';
 import type { Request, RequestHandler } from 'express';
-import { authStateOf } from './require-auth.js';
+import { authStateOf } from './request-state.js';
 
 /** Options of {@link requireScopes}: the `scopeMatch` of the route's requirements. */
 export type RequireScopesOptions = Pick<AuthRequirements, 'scopeMatch'>;
@@ -36,15 +36,8 @@ export function requireClaims(claims: ClaimRequirements): RequestHandler {
 function routeCheck(name: string, requirements: AuthRequirements): RequestHandler {
   return function tokenwardRouteCheck(req: Request, _res, next) {
     const state = authStateOf(req);
-    // A route check mounted without requireAuth before it is a server bug: answer 500, never
-    // let the request through, never blame the client with a 401.
-    if (state === undefined) {
-      return next(
-        configError(
-          `${name} found no verified token on the request: mount requireAuth() or optionalAuth() before it`,
-        ),
-      );
-    }
+    // Mounted without requireAuth before it: a server bug, so a 500, never a pass nor a client's 401.
+    if (state === undefined) return next(configError(`${name} ${NOT_MOUNTED}`));
     if (state.preflight) return next();
     try {
       checkAuthRequirements(state.result, requirements, state.challenge);
@@ -54,6 +47,8 @@ function routeCheck(name: string, requirements: AuthRequirements): RequestHandle
     next();
   };
 }
+
+const NOT_MOUNTED = 'found no verified token on the request: mount requireAuth() or optionalAuth() before it';
 
 function configError(message: string): TokenwardError {
   return new TokenwardError('ERR_CONFIG', `tokenward: ${message}`);

@@ -1,9 +1,7 @@
 import type { AccessTokenResult } from '@tokenward/core';
 
 /**
- * Extra claims your authorization server puts in access tokens, merged into `req.auth.claims`
- * by declaration merging:
- *
+ * Extra claims your authorization server puts in access tokens, merged into `req.auth.claims`:
  * @example
  * declare module '@tokenward/express' {
  *   interface TokenwardClaims { tenant_id: string; groups?: string[] }
