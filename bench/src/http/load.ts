@@ -7,10 +7,12 @@ export type Traffic = 'same' | 'distinct';
 export interface LoadSample {
   /** Requests answered. */
   readonly requests: number;
+  /** How long the load ran. */
+  readonly seconds: number;
   readonly requestsPerSecond: number;
-  /** Milliseconds. */
+  /** Milliseconds; over every response the load's latency log holds. */
   readonly p50: number;
-  /** Milliseconds. */
+  /** Milliseconds; over every response the load's latency log holds. */
   readonly p99: number;
 }
 
@@ -75,7 +77,7 @@ function percentile(sorted: Float64Array, fraction: number): number {
 }
 
 /** Response times in fractional milliseconds, in a buffer that doubles when full. */
-class LatencyLog {
+export class LatencyLog {
   #values = new Float64Array(1 << 16);
   #length = 0;
 
@@ -95,10 +97,15 @@ class LatencyLog {
 
 /**
  * Loads the server for `seconds` and fails unless every request was answered 2xx. Latency
- * percentiles come from every response's own time, at sub-millisecond resolution.
+ * percentiles come from every response's own time, at sub-millisecond resolution; several loads
+ * of one server given the same `latencies` report the percentiles of all their responses.
  */
-export async function runLoad(plan: LoadPlan, seconds: number, label: string): Promise<LoadSample> {
-  const latencies = new LatencyLog();
+export async function runLoad(
+  plan: LoadPlan,
+  seconds: number,
+  label: string,
+  latencies = new LatencyLog(),
+): Promise<LoadSample> {
   const instance = autocannon({
     url: `http://127.0.0.1:${plan.port}${PROTECTED_PATH}`,
     connections: plan.connections,
@@ -111,6 +118,7 @@ export async function runLoad(plan: LoadPlan, seconds: number, label: string): P
   const sorted = latencies.sorted();
   return {
     requests: result.requests.total,
+    seconds: result.duration,
     requestsPerSecond: result.requests.total / result.duration,
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),

@@ -3,7 +3,7 @@ import { exchange, forkModule, stopChild } from '../lib/child.js';
 import type { BenchIssuer, TokenSet } from '../lib/fixture.js';
 import type { BenchOptions } from '../lib/options.js';
 import { rotate, type Summary, summarize } from '../lib/stats.js';
-import { type LoadPlan, type LoadSample, runLoad, TokenRotation, type Traffic } from './load.js';
+import { LatencyLog, type LoadPlan, type LoadSample, runLoad, TokenRotation, type Traffic } from './load.js';
 import { proveServer } from './proof.js';
 import {
   CPU_QUESTION,
@@ -53,8 +53,9 @@ interface RunningServer {
   readonly distinct: TokenRotation;
 }
 
-/** One timed load with the server's CPU time around it. */
+/** A cell's timed loads in one round, with the server's CPU time around them. */
 interface CellSample extends LoadSample {
+  readonly cpuMicroseconds: number;
   readonly cpuPerRequest: number;
 }
 
@@ -77,16 +78,43 @@ async function cpuOf(server: RunningServer): Promise<number> {
   return (await exchange<ServerCpu>(server.child, CPU_QUESTION)).cpuMicroseconds;
 }
 
-async function timedLoad(server: RunningServer, plan: LoadPlan, seconds: number, label: string) {
+async function timedLoad(
+  server: RunningServer,
+  plan: LoadPlan,
+  seconds: number,
+  label: string,
+  latencies: LatencyLog,
+): Promise<CellSample> {
   const cpuBefore = await cpuOf(server);
-  const sample = await runLoad(plan, seconds, label);
-  const cpuPerRequest = ((await cpuOf(server)) - cpuBefore) / sample.requests;
-  return { ...sample, cpuPerRequest } satisfies CellSample;
+  const sample = await runLoad(plan, seconds, label, latencies);
+  const cpuMicroseconds = (await cpuOf(server)) - cpuBefore;
+  return { ...sample, cpuMicroseconds, cpuPerRequest: cpuMicroseconds / sample.requests };
+}
+
+/** Two halves of one cell's load as one sample; both halves' responses are in the latter's log. */
+function joined(first: CellSample, second: CellSample): CellSample {
+  const requests = first.requests + second.requests;
+  const seconds = first.seconds + second.seconds;
+  const cpuMicroseconds = first.cpuMicroseconds + second.cpuMicroseconds;
+  return {
+    requests,
+    seconds,
+    requestsPerSecond: requests / seconds,
+    p50: second.p50,
+    p99: second.p99,
+    cpuMicroseconds,
+    cpuPerRequest: cpuMicroseconds / requests,
+  };
 }
 
 /**
- * Each framework × auth runs in its own child process for the whole phase; every round loads
- * every cell once, in an order rotated per round, after a short warm-up of that cell.
+ * Each framework × auth runs in its own child process for the whole phase. A round takes one
+ * framework × traffic group at a time: a short warm-up of each of its three servers (no auth,
+ * tokenward, the peer), then each server's timed load in two halves, in the order A B C C B A. The
+ * ratio to no auth thus compares loads seconds apart, not the machine's speed at two ends of the
+ * round, and every server's halves sit symmetrically around the group's middle, so a machine that
+ * speeds up or slows down steadily during the group bills all three alike. The order of the groups
+ * and, within each group, of the servers is rotated per round, so each server takes its turn first.
  */
 export async function runHttp(
   bench: BenchIssuer,
@@ -111,20 +139,38 @@ export async function runHttp(
     const cells = FRAMEWORKS.flatMap((framework) =>
       AUTHS.flatMap((auth) => TRAFFICS.map((traffic): HttpCell => ({ framework, auth, traffic }))),
     );
+    const groups = FRAMEWORKS.flatMap((framework) =>
+      TRAFFICS.map((traffic) =>
+        cells.filter((cell) => cell.framework === framework && cell.traffic === traffic),
+      ),
+    );
     const samples = new Map<HttpCell, CellSample[]>(cells.map((cell) => [cell, []]));
     const same = new TokenRotation([set.same]);
+    const loadOf = (cell: HttpCell) => {
+      const server = servers.get(serverKey(cell.framework, cell.auth))!;
+      const plan: LoadPlan = {
+        port: server.port,
+        rotation: cell.traffic === 'same' ? same : server.distinct,
+        connections: options.httpConnections,
+      };
+      const label = `${cell.framework} + ${labelOf(cell.framework, cell.auth)} (${cell.traffic})`;
+      return { server, plan, label, latencies: new LatencyLog() };
+    };
     for (let round = 0; round < options.httpRounds; round++) {
       const warmupSeconds = round === 0 ? Math.min(1, options.httpSeconds / 2) : options.httpSeconds / 10;
-      for (const cell of rotate(cells, round)) {
-        const server = servers.get(serverKey(cell.framework, cell.auth))!;
-        const plan: LoadPlan = {
-          port: server.port,
-          rotation: cell.traffic === 'same' ? same : server.distinct,
-          connections: options.httpConnections,
-        };
-        const label = `${cell.framework} + ${labelOf(cell.framework, cell.auth)} (${cell.traffic})`;
-        await runLoad(plan, warmupSeconds, label);
-        samples.get(cell)!.push(await timedLoad(server, plan, options.httpSeconds, label));
+      for (const group of rotate(groups, round)) {
+        const order = rotate(group, round);
+        const loads = new Map(order.map((cell) => [cell, loadOf(cell)]));
+        for (const { plan, label } of loads.values()) await runLoad(plan, warmupSeconds, label);
+        const halves = new Map<HttpCell, CellSample[]>(order.map((cell) => [cell, []]));
+        for (const cell of [...order, ...[...order].reverse()]) {
+          const { server, plan, label, latencies } = loads.get(cell)!;
+          halves.get(cell)!.push(await timedLoad(server, plan, options.httpSeconds / 2, label, latencies));
+        }
+        for (const cell of order) {
+          const [first, second] = halves.get(cell)!;
+          samples.get(cell)!.push(joined(first!, second!));
+        }
       }
       log(`  round ${round + 1}/${options.httpRounds} done`);
     }
