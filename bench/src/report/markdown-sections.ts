@@ -94,7 +94,7 @@ export function httpSection(result: HttpResult, seconds: number, connections: nu
     formatMs(row.p50.median),
     formatMs(row.p99.median),
     formatRate(row.cpuPerRequest.median),
-    formatRatio(row.ratioToBaseline.median),
+    formatSummary(row.ratioToBaseline, formatRatio),
   ]);
   const header = [
     'framework',
@@ -104,7 +104,7 @@ export function httpSection(result: HttpResult, seconds: number, connections: nu
     'p50 ms',
     'p99 ms',
     'server CPU µs/req',
-    '× no auth',
+    '× no auth (min–max)',
   ];
   const proofs = result.proofs.map((proof) => `- ${proof.server}: ${proof.checked.join(', ')}`).join('\n');
   return [

@@ -126,10 +126,11 @@ function httpTarget(
       candidate.cell.traffic === traffic,
   );
   if (!row) return notMeasured(target);
+  const { median, min, max } = row.ratioToBaseline;
   return {
     target,
-    measured: formatRatio(row.ratioToBaseline.median),
-    met: row.ratioToBaseline.median >= minimum,
+    measured: `${formatRatio(median)} (rounds ${formatRatio(min)}–${formatRatio(max)})`,
+    met: median >= minimum,
   };
 }
 
