@@ -23,14 +23,14 @@ export class UsageError extends Error {
 }
 
 /** The arguments before a `--` terminator: the ones that may be options. */
-function optionsEnd(argv: readonly string[]): readonly string[] {
+function optionArgs(argv: readonly string[]): readonly string[] {
   const end = argv.indexOf('--');
   return end === -1 ? argv : argv.slice(0, end);
 }
 
 /** True when the user asked for help anywhere before a `--` terminator. */
 export function wantsHelp(argv: readonly string[]): boolean {
-  return optionsEnd(argv).some((arg) => arg === '--help' || arg === '-h');
+  return optionArgs(argv).some((arg) => arg === '--help' || arg === '-h');
 }
 
 /** At least 20 characters of base64url, base64 or a JWT (an inline `--name=value` has its `=` inside). */
@@ -51,7 +51,7 @@ export function parseCommandArgs<Options extends OptionsConfig>(
     return parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && optionsEnd(argv).some(looksLikeToken)) {
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && optionArgs(argv).some(looksLikeToken)) {
       // One base64url token in 64 starts with "-". parseArgs would name it as an unknown option,
       // quoting all of it when it starts with "--".
       throw new UsageError(

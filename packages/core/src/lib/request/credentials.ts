@@ -99,14 +99,14 @@ const NO_HEADER: CredentialSearch = Object.freeze({ found: undefined, otherSchem
 
 function fromAuthorization(request: CredentialRequest, acceptDpop: boolean): CredentialSearch {
   const field = headerField(request, 'authorization');
-  const values = typeof field === 'string' ? 1 : (field?.length ?? 0);
-  if (values === 0) return NO_HEADER;
+  const count = typeof field === 'string' ? 1 : (field?.length ?? 0);
+  if (count === 0) return NO_HEADER;
   const lines =
     request.rawHeaders === undefined || request.headers === undefined
-      ? values
+      ? count
       : countRawLines(request.rawHeaders, 'authorization');
   // RFC 9110 section 5.3: Authorization is not a list field, so it may appear only once.
-  if (values > 1 || lines > 1) throw severalCredentials();
+  if (count > 1 || lines > 1) throw severalCredentials();
   // Field values exclude leading and trailing whitespace (RFC 9110 section 5.5).
   const value = trimOuterWhitespace(typeof field === 'string' ? field : field![0]!);
   const space = value.indexOf(' ');
