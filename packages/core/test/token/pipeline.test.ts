@@ -296,13 +296,27 @@ describe('access-token pipeline: result', () => {
 });
 
 describe('access-token pipeline: verified-result cache', () => {
-  it('skips decoding and the signature on a repeat, returning the same result', async () => {
+  it('skips decoding and the signature on a repeat, returning an equal frozen result', async () => {
     const s = setup();
     const value = token();
     const first = await run(s, value);
     const second = await run(s, value);
-    expect(second).toBe(first);
+    // The cache answers its own copy (see result-cache.ts), the same copy on every hit.
+    expect(second).toEqual(first);
+    expect(Object.isFrozen(second)).toBe(true);
+    expect(Object.isFrozen(second.audience)).toBe(true);
+    expect(second.claims).toBe(first.claims);
+    expect(await run(s, value)).toBe(second);
     expect(s.primitive.verifications).toBe(1);
+  });
+
+  it('answers a cached copy with the same members, clientId only when the token has one', async () => {
+    const s = setup({ typ: 'at+jwt' });
+    const value = token({ cid: undefined }, { typ: 'at+jwt' });
+    await run(s, value);
+    const hit = await run(s, value);
+    expect(s.primitive.verifications).toBe(1);
+    expect('clientId' in hit).toBe(false);
   });
 
   it('re-checks expiry on a hit, with the tolerance', async () => {

@@ -3,10 +3,11 @@ import { tokenFingerprint } from '../../src/lib/access-token/admission.js';
 import { createResultCache } from '../../src/lib/access-token/result-cache.js';
 
 const keys = () => ({ generation: 1, freshUntil: 10_000 as number | undefined });
+const copy = (result: { id: number }) => ({ ...result });
 
 describe('result cache', () => {
   it('returns an entry until its validUntil', () => {
-    const cache = createResultCache<{ id: number }>(10);
+    const cache = createResultCache(10, copy);
     const source = keys();
     cache.offer('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 5000 });
     expect(cache.get('t', 4999)?.result).toEqual({ id: 1 });
@@ -15,7 +16,7 @@ describe('result cache', () => {
   });
 
   it('drops an entry when the key set generation changes (key rotation)', () => {
-    const cache = createResultCache<{ id: number }>(10);
+    const cache = createResultCache(10, copy);
     const source = keys();
     cache.offer('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 5000 });
     source.generation = 2;
@@ -25,7 +26,7 @@ describe('result cache', () => {
   });
 
   it('does not serve while the key set is not fresh', () => {
-    const cache = createResultCache<{ id: number }>(10);
+    const cache = createResultCache(10, copy);
     const source = keys();
     cache.offer('t', { result: { id: 1 }, keys: source, generation: 1, validUntil: 50_000 });
     expect(cache.get('t', 10_000)).toBeUndefined();
@@ -35,7 +36,7 @@ describe('result cache', () => {
   });
 
   it('keeps at most max entries, a token seen before displacing the least recently used', () => {
-    const cache = createResultCache<{ id: number }>(2);
+    const cache = createResultCache(2, copy);
     const source = keys();
     const entry = (id: number) => ({ result: { id }, keys: source, generation: 1, validUntil: 5000 });
     cache.offer('a', entry(1));
@@ -49,7 +50,7 @@ describe('result cache', () => {
   });
 
   it('answers only for the exact token, also when two tokens share a fingerprint', () => {
-    const cache = createResultCache<{ id: number }>(10);
+    const cache = createResultCache(10, copy);
     const source = keys();
     // Same length and same last 24 characters: the same fingerprint, different tokens.
     const tail = 'x'.repeat(24);
@@ -64,7 +65,7 @@ describe('result cache', () => {
   });
 
   it('once full, keeps a token seen only once out, so one-shot tokens cost no eviction', () => {
-    const cache = createResultCache<{ id: number }>(2);
+    const cache = createResultCache(2, copy);
     const source = keys();
     const entry = (id: number) => ({ result: { id }, keys: source, generation: 1, validUntil: 5000 });
     cache.offer('a', entry(1));
@@ -73,5 +74,35 @@ describe('result cache', () => {
     expect(cache.get('a', 1)?.result.id).toBe(1);
     expect(cache.get('b', 1)?.result.id).toBe(2);
     expect(cache.get('one-shot-3', 1)).toBeUndefined();
+  });
+
+  it('keeps its own copy of a result, never the object offered, and answers that copy on every hit', () => {
+    const copies: { id: number }[] = [];
+    const cache = createResultCache(10, (result: { id: number }) => {
+      const kept = { ...result };
+      copies.push(kept);
+      return kept;
+    });
+    const offered = { id: 1 };
+    cache.offer('t', { result: offered, keys: keys(), generation: 1, validUntil: 5000 });
+    const hit = cache.get('t', 1)?.result;
+    expect(hit).toEqual(offered);
+    expect(hit).not.toBe(offered);
+    expect(copies).toEqual([offered]);
+    expect(cache.get('t', 2)?.result).toBe(hit);
+  });
+
+  it('copies only what it admits: a one-shot token once the cache is full costs no copy', () => {
+    let copied = 0;
+    const cache = createResultCache(2, (result: { id: number }) => {
+      copied += 1;
+      return { ...result };
+    });
+    const source = keys();
+    const entry = (id: number) => ({ result: { id }, keys: source, generation: 1, validUntil: 5000 });
+    cache.offer('a', entry(1));
+    cache.offer('b', entry(2));
+    for (let id = 3; id < 100; id += 1) cache.offer(`one-shot-${id}`, entry(id));
+    expect(copied).toBe(2);
   });
 });

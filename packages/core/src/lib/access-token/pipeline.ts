@@ -7,8 +7,7 @@ import type { DpopRequest } from '../../dpop.js';
 import { TokenwardError } from '../../errors.js';
 import { reportVerificationFailure } from '../../events.js';
 import type { Runtime, SignaturePrimitive } from '../../runtime.js';
-import { scopesOf } from '../../scopes.js';
-import type { AccessTokenClaims, AccessTokenResult, JwtHeader } from '../../types.js';
+import type { AccessTokenResult, JwtHeader } from '../../types.js';
 import { applyCallChecks, type CallOptions } from '../checks/call-checks.js';
 import { ALWAYS_REQUIRED, checkClaimTypes, checkLifetime, VENDOR_REQUIRED } from '../checks/claim-values.js';
 import {
@@ -23,7 +22,6 @@ import { challengeSchemes, createDpopBinding } from '../dpop/binding.js';
 import type { IssuerKeys, ResolvedKey } from '../keys/issuer-keys.js';
 import { quoteKid } from '../keys/key-index.js';
 import type { ResolvedIssuer, ResolvedVerifierOptions } from '../options/resolve.js';
-import { deepFreeze } from '../token/deep-freeze.js';
 import {
   checkAlgorithm,
   type DecodedJwt,
@@ -33,6 +31,7 @@ import {
 } from '../token/jwt.js';
 import { isTraced, traceOperation } from '../tracing/channels.js';
 import { recordToken, type VerifyTrace, verifyTrace } from '../tracing/verify.js';
+import { buildResult, copyForCache } from './result.js';
 import { createResultCache } from './result-cache.js';
 
 /** No requirements of this call: nothing to apply. */
@@ -73,7 +72,7 @@ export function createAccessTokenPipeline(
   const binding = createDpopBinding(settings.dpop, runtime, settings.clock, settings.onEvent);
   const route = createIssuerRouter(targets, settings.orgServerRules);
   const cache =
-    settings.resultCacheMax > 0 ? createResultCache<AccessTokenResult>(settings.resultCacheMax) : undefined;
+    settings.resultCacheMax > 0 ? createResultCache(settings.resultCacheMax, copyForCache) : undefined;
   const timePolicy = { clockTolerance: settings.clockTolerance, maxTokenAge: settings.maxTokenAge };
   const trustedIssuers = Object.freeze(targets.map((target) => target.issuer));
   const schemes = challengeSchemes(settings.dpop);
@@ -248,46 +247,4 @@ function proveSignature(
     if (!answer) throw signatureInvalid(jwt.header, target.issuer);
     return generation;
   });
-}
-
-/** The frozen result of a token whose claims passed every check (introspection builds it too). */
-export function buildResult(
-  token: string,
-  header: JwtHeader | undefined,
-  claims: AccessTokenClaims,
-  audience: readonly string[],
-  target: Pick<VerifyTarget, 'server'>,
-): AccessTokenResult {
-  const clientId = claims.cid ?? claims.client_id;
-  // The header is frozen by the decoder; `audience` is `aud` itself (frozen with the claims) or a
-  // fresh one-element list, so nothing needs a copy. Two literals rather than a spread: the result
-  // has a `clientId` member only when the token names one.
-  const frozenClaims = deepFreeze(claims);
-  const frozenAudience = Object.freeze(audience);
-  return Object.freeze(
-    clientId === undefined
-      ? {
-          token,
-          header,
-          claims: frozenClaims,
-          issuer: claims.iss,
-          subject: claims.sub,
-          audience: frozenAudience,
-          scopes: scopesOf(claims),
-          expiresAt: new Date(claims.exp * 1000),
-          server: target.server,
-        }
-      : {
-          token,
-          header,
-          claims: frozenClaims,
-          issuer: claims.iss,
-          subject: claims.sub,
-          audience: frozenAudience,
-          scopes: scopesOf(claims),
-          clientId,
-          expiresAt: new Date(claims.exp * 1000),
-          server: target.server,
-        },
-  );
 }

@@ -6,7 +6,7 @@
  */
 import { TokenwardError } from '../../errors.js';
 import type { AccessTokenResult, AuthorizationServerInfo } from '../../types.js';
-import { buildResult } from '../access-token/pipeline.js';
+import { buildResult } from '../access-token/result.js';
 import { ALWAYS_REQUIRED, checkClaimTypes } from '../checks/claim-values.js';
 import {
   audienceList,
