@@ -114,7 +114,8 @@ function fromAuthorization(request: CredentialRequest, acceptDpop: boolean): Cre
   if (!SCHEME.test(scheme)) {
     throw invalidRequest('Authorization header is not "<scheme> <credentials>" (RFC 9110 section 11.6.2)');
   }
-  const lowerScheme = scheme.toLowerCase();
+  // Schemes are case-insensitive (RFC 9110 section 11.1); the usual spelling costs no lower-cased copy.
+  const lowerScheme = scheme === 'Bearer' ? 'bearer' : scheme.toLowerCase();
   const accepted: CredentialScheme | undefined =
     lowerScheme === 'bearer' ? 'Bearer' : acceptDpop && lowerScheme === 'dpop' ? 'DPoP' : undefined;
   if (accepted === undefined) {
@@ -124,8 +125,9 @@ function fromAuthorization(request: CredentialRequest, acceptDpop: boolean): Cre
   }
   const token = space === -1 ? '' : value.slice(skipSpaces(value, space));
   if (token === '') throw invalidRequest(`Authorization header has the ${accepted} scheme but no token`);
-  if (token.includes(',')) throw severalCredentials();
   if (!B64TOKEN.test(token)) {
+    // A comma is no b64token character: only a refused token is scanned for one.
+    if (token.includes(',')) throw severalCredentials();
     throw invalidRequest(`${accepted} credentials must be a single b64token (RFC 6750 section 2.1)`);
   }
   return { found: { scheme: accepted, token, source: 'header' } };
