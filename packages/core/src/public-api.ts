@@ -3,6 +3,7 @@
  * with its own runtime. Internals (`src/lib`) are never exported from here.
  */
 
+export { type AdapterAuthSetup, setUpAdapterAuth } from './adapter-setup.js';
 export {
   type AuthRequest,
   authenticateRequest,
@@ -106,6 +107,12 @@ export {
   validateRequestOptions,
 } from './request-options.js';
 export { validateAuthRequirements } from './requirements.js';
+export {
+  checkRoute,
+  type RouteCheckState,
+  routeClaimRequirements,
+  routeScopeRequirements,
+} from './route-checks.js';
 export type {
   JsonWebKeyLike,
   SignaturePrimitive,

@@ -1,0 +1,71 @@
+/**
+ * What an adapter's `requireAuth(optionsOrVerifier, options?)` does once, when it is set up, the
+ * same in every adapter: tell verifier options from a verifier, check the adapter's options, build
+ * the verifier, and the challenge its route checks answer in.
+ */
+import type { RequestAuthentication, RouteChallenge } from './authenticate-request.js';
+import { configError } from './lib/options/option-checks.js';
+import {
+  type AdapterAuthOptions,
+  type AuthenticateRequestOptions,
+  splitAuthOptions,
+} from './request-options.js';
+import type { RouteCheckState } from './route-checks.js';
+import type { AccessTokenVerifier, AuthRequirements } from './types.js';
+
+/** What {@link setUpAdapterAuth} returns, built once per middleware. */
+export interface AdapterAuthSetup {
+  readonly verifier: AccessTokenVerifier;
+  /** The checked request options, `credentials` included. */
+  readonly options: AuthenticateRequestOptions;
+  /** `undefined` when no `scopes`, `claims`, `acrValues` or `maxAge` were given. */
+  readonly requirements: AuthRequirements | undefined;
+  /** The realm (the options' or the verifier's), resource and DPoP settings of every challenge. */
+  readonly challenge: RouteChallenge;
+  /**
+   * The state a request keeps for the route checks after the middleware (`checkRoute`): one shared,
+   * frozen state for every request without credentials and every passed-on preflight.
+   */
+  readonly stateOf: (outcome: RequestAuthentication) => RouteCheckState;
+}
+
+/**
+ * Sets up an adapter's auth middleware from `given`: verifier options with the adapter's among
+ * them (the verifier is then built by `create`, the `createAccessTokenVerifier` of the adapter's
+ * entry of core), or a verifier, with the adapter's options in `adapterOptions`. Throws
+ * `ERR_CONFIG` for anything else and for a bad option (messages start with `where`).
+ *
+ * @example
+ * const { verifier, options, requirements } = setUpAdapterAuth(given, extra, 'requireAuth', 'required', createAccessTokenVerifier);
+ */
+export function setUpAdapterAuth<Options extends AdapterAuthOptions>(
+  given: Options | AccessTokenVerifier,
+  adapterOptions: AdapterAuthOptions | undefined,
+  where: string,
+  credentials: 'required' | 'optional',
+  create: (options: Options) => AccessTokenVerifier,
+): AdapterAuthSetup {
+  if (typeof given !== 'object' || given === null) {
+    throw configError(
+      `expected verifier options or a verifier; found ${given === null ? 'null' : typeof given}`,
+    );
+  }
+  const isVerifier = typeof (given as Partial<AccessTokenVerifier>).verify === 'function';
+  const split = splitAuthOptions(
+    isVerifier ? (adapterOptions ?? {}) : (given as Options),
+    where,
+    credentials,
+  );
+  const verifier = isVerifier ? (given as AccessTokenVerifier) : create(split.rest as Options);
+  const { resource, dpop } = verifier;
+  const challenge: RouteChallenge = { realm: split.request.realm ?? verifier.realm, resource, dpop };
+  const anonymous: RouteCheckState = Object.freeze({ challenge, result: undefined, preflight: false });
+  const preflight: RouteCheckState = Object.freeze({ challenge, result: undefined, preflight: true });
+  const stateOf = (outcome: RequestAuthentication): RouteCheckState =>
+    outcome.kind === 'authenticated'
+      ? { challenge, result: outcome.auth, preflight: false }
+      : outcome.kind === 'preflight'
+        ? preflight
+        : anonymous;
+  return { verifier, options: split.request, requirements: split.requirements, challenge, stateOf };
+}
