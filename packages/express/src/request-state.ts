@@ -1,32 +1,38 @@
 import { IncomingMessage } from 'node:http';
-import type { RouteChallenge } from '@tokenward/core';
+import type { RouteCheckState } from '@tokenward/core';
 import type { Request } from 'express';
 import type { TokenwardAuth } from './types.js';
 
-export type AuthState = { challenge: RouteChallenge; result: TokenwardAuth | undefined; preflight: boolean };
-
 // Beside the request, not on it: once Express swaps a request's prototype, V8 builds a new hidden class
 // for every property added to it, on every request. `req.auth` is an accessor on Express's base request
-// (which every `app.request` inherits); module-private states: no `req.auth` write fakes a verification.
-const states = new WeakMap<object, AuthState>();
-const assigned = new WeakMap<object, unknown>();
+// (which every `app.request` inherits) over the same entry; route checks read the state, which no
+// `req.auth` write changes.
+const kept = new WeakMap<object, { state: RouteCheckState | undefined; auth: unknown }>();
 const authAccessor: PropertyDescriptor = {
   configurable: true,
   get(this: object) {
-    return assigned.get(this);
+    return kept.get(this)?.auth;
   },
   set(this: object, auth: unknown) {
-    assigned.set(this, auth);
+    const entry = kept.get(this);
+    if (entry === undefined) kept.set(this, { state: undefined, auth });
+    else entry.auth = auth;
   },
 };
+/** The last request's prototype: each named look-up on a request misses V8's caches, so one per prototype. */
+let seenPrototype: object | null | undefined;
 
-export const authStateOf = (req: object): AuthState | undefined => states.get(req);
+export const authStateOf = (req: object): RouteCheckState | undefined => kept.get(req)?.state;
 
-export function keepAuthState(req: Request, state: AuthState): void {
-  states.set(req, state);
-  if (state.result === undefined) return;
-  if (!('auth' in req)) defineAuthAccessor(req);
-  req.auth = state.result;
+export function keepAuthState(req: Request, state: RouteCheckState): void {
+  const prototype = Object.getPrototypeOf(req) as object | null;
+  if (prototype !== seenPrototype && (prototype === null || !('auth' in prototype))) defineAuthAccessor(req);
+  seenPrototype = prototype;
+  const entry = kept.get(req);
+  if (entry === undefined) kept.set(req, { state, auth: undefined });
+  else entry.state = state;
+  // Through the accessor, or an own property: set before the accessor was, or on a chain without a base.
+  if (state.result !== undefined) req.auth = state.result as TokenwardAuth;
 }
 
 function defineAuthAccessor(req: object): void {

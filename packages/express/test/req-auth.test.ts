@@ -251,6 +251,31 @@ describe('req.auth outside Express', () => {
     expect(Object.getOwnPropertyDescriptor(req, 'auth')?.value).toMatchObject({ subject: 'erin' });
     expect('auth' in Object.prototype).toBe(false);
   });
+  it('is the verified token where a middleware set req.auth before tokenward first met the request chain', async () => {
+    // A request of an Express copy no tokenward middleware has seen yet: no accessor on its base request.
+    const base = Object.create(IncomingMessage.prototype) as object;
+    const appRequest = Object.create(base) as object;
+    const requestFor = async (sub: string, own: object) => {
+      const token = await tokenFor(sub);
+      return Object.assign(Object.create(appRequest) as Request, {
+        method: 'GET',
+        originalUrl: '/orders',
+        headers: bearer(token),
+        rawHeaders: ['Authorization', `Bearer ${token}`],
+        socket: { remoteAddress: '127.0.0.1' },
+        ...own,
+      });
+    };
+    const middleware = requireAuth(trust(issuer.server('default')));
+    const run = (req: Request) => new Promise((resolve) => middleware(req, {} as Response, resolve));
+    const early = await requestFor('grace', { auth: { subject: 'set before' } });
+    expect(await run(early)).toBeUndefined();
+    expect(early.auth?.subject).toBe('grace');
+    const later = await requestFor('heidi', {});
+    expect(await run(later)).toBeUndefined();
+    expect([later.auth?.subject, Object.hasOwn(later, 'auth')]).toEqual(['heidi', false]);
+    expect(typeof Object.getOwnPropertyDescriptor(base, 'auth')?.get).toBe('function');
+  });
 });
 
 function plainNodeServer() {

@@ -164,6 +164,17 @@ describe.each(expressVersions)('requireAuth on $label', ({ express }) => {
     expect(await response.json()).toMatchObject({ error: 'invalid_request', code: 'ERR_INVALID_REQUEST' });
   });
 
+  it('BT-3: refuses a header token beside a form-body token with 400 also where the body is not accepted', async () => {
+    const token = await mint();
+    const response = await fetch(`${app.url}/api/me`, {
+      method: 'POST',
+      headers: { ...bearer(token), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ access_token: token }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_request', code: 'ERR_INVALID_REQUEST' });
+  });
+
   it('reuses a verifier built elsewhere and puts the adapter realm on every challenge', async () => {
     const valid = await fetch(`${app.url}/shared/me`, { headers: bearer(await mint()) });
     expect(valid.status).toBe(200);
