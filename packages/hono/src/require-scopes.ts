@@ -1,11 +1,12 @@
 import {
   type AuthRequirements,
   type ClaimRequirements,
-  checkAuthRequirements,
-  validateAuthRequirements,
+  checkRoute,
+  routeClaimRequirements,
+  routeScopeRequirements,
 } from '@tokenward/core';
 import type { MiddlewareHandler } from 'hono';
-import { answerError, configError } from './errors.js';
+import { answerError } from './errors.js';
 import { authStates } from './require-auth.js';
 import type { TokenwardEnv } from './types.js';
 
@@ -22,12 +23,7 @@ export function requireScopes(
   scopes: readonly string[],
   options: RequireScopesOptions = {},
 ): MiddlewareHandler<TokenwardEnv> {
-  // The list is this helper's whole point: an omitted one is a mistake, not "no scopes".
-  if (scopes === undefined) throw configError('requireScopes: `scopes` is required; found nothing');
-  return routeCheck(
-    'requireScopes()',
-    validateAuthRequirements({ scopes, scopeMatch: options.scopeMatch }, 'requireScopes'),
-  );
+  return routeCheck('requireScopes()', routeScopeRequirements(scopes, options.scopeMatch));
 }
 
 /**
@@ -37,26 +33,18 @@ export function requireScopes(
  * @example app.get('/api/gold', requireClaims({ tier: 'gold' }), (c) => c.text('welcome'));
  */
 export function requireClaims(claims: ClaimRequirements): MiddlewareHandler<TokenwardEnv> {
-  if (claims === undefined) throw configError('requireClaims: `claims` is required; found nothing');
-  return routeCheck('requireClaims()', validateAuthRequirements({ claims }, 'requireClaims'));
+  return routeCheck('requireClaims()', routeClaimRequirements(claims));
 }
 
 function routeCheck(name: string, requirements: AuthRequirements): MiddlewareHandler<TokenwardEnv> {
   return async function tokenwardRouteCheck(c, next) {
     const state = authStates.get(c.req.raw);
-    // A route check mounted without requireAuth before it is a server bug: a 500 from Hono's error
-    // handler, never a request let through, never a 401 blaming the client.
-    if (state === undefined) {
-      throw configError(
-        `${name} found no verified token on the request: mount requireAuth() or optionalAuth() before it`,
-      );
-    }
-    if (!state.preflight) {
-      try {
-        checkAuthRequirements(state.result, requirements, state.challenge);
-      } catch (error) {
-        return answerError(error, state.errors);
-      }
+    try {
+      checkRoute(name, state, requirements);
+    } catch (error) {
+      // No state (no requireAuth before the check) is ERR_CONFIG, which answerError rethrows for
+      // Hono's error handler: a 500, never an answer blaming the client.
+      return answerError(error, state?.errors ?? 'response');
     }
     await next();
   };
