@@ -305,6 +305,7 @@ describe('access-token pipeline: verified-result cache', () => {
     expect(second).toEqual(first);
     expect(Object.isFrozen(second)).toBe(true);
     expect(Object.isFrozen(second.audience)).toBe(true);
+    expect(Object.isFrozen(second.scopes)).toBe(true);
     expect(second.claims).toBe(first.claims);
     expect(await run(s, value)).toBe(second);
     expect(s.primitive.verifications).toBe(1);

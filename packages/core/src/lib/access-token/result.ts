@@ -52,9 +52,13 @@ export function buildResult(
 /**
  * The result cache's own copy of a result (see `createResultCache` for why it must not keep the
  * object the verification built). Claims and header are shared: they are frozen, and JSON.parse
- * and the header memo, not object literals, allocate them. The audience may be a one-element list
- * built on the verification path, so it is copied too.
+ * and the header memo, not object literals, allocate them. The audience and the scopes may be
+ * lists built on the verification path (`[aud]`, a `scope` string split), so they are copied too.
  */
 export function copyForCache(result: AccessTokenResult): AccessTokenResult {
-  return Object.freeze({ ...result, audience: Object.freeze([...result.audience]) });
+  return Object.freeze({
+    ...result,
+    audience: Object.freeze([...result.audience]),
+    scopes: Object.freeze([...result.scopes]),
+  });
 }
