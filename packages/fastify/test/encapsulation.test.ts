@@ -1,33 +1,15 @@
 import { createAccessTokenVerifier } from '@tokenward/core';
-import type { ReferenceIssuer } from '@tokenward/issuer';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import tokenward from '../src/index.js';
-import { bearer, defaultServerOptions, startTestIssuer } from './support.js';
+import { bearer, defaultServerOptions, useIssuerAndApp } from './support.js';
 
-let issuer: ReferenceIssuer;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-});
-
-afterEach(async () => {
-  await app?.close();
-});
-
-afterAll(async () => {
-  await issuer?.close();
-});
-
-function mint(scp: string[] = ['orders:read']): Promise<string> {
-  return issuer.server('default').mintAccessToken({ sub: 'alice', scp });
-}
+const suite = useIssuerAndApp();
 
 describe('global: true', () => {
   async function globalApp(): Promise<FastifyInstance> {
     const instance = Fastify();
-    await instance.register(tokenward, { ...defaultServerOptions(issuer), global: true });
+    await instance.register(tokenward, { ...defaultServerOptions(suite.issuer), global: true });
     instance.get('/orders', async (request) => ({ subject: request.auth?.subject }));
     instance.get('/health', { config: { auth: false } }, async (request) => ({
       ok: true,
@@ -41,10 +23,10 @@ describe('global: true', () => {
   }
 
   it('authenticates every route of the context', async () => {
-    app = await globalApp();
+    suite.app = await globalApp();
 
-    const missing = await app.inject({ url: '/orders' });
-    const valid = await app.inject({ url: '/orders', headers: bearer(await mint()) });
+    const missing = await suite.app.inject({ url: '/orders' });
+    const valid = await suite.app.inject({ url: '/orders', headers: bearer(await suite.mint()) });
 
     expect(missing.statusCode).toBe(401);
     expect(missing.json()).toMatchObject({ code: 'ERR_TOKEN_MISSING' });
@@ -53,27 +35,30 @@ describe('global: true', () => {
   });
 
   it('answers unknown paths of the context with 401 rather than revealing which exist', async () => {
-    app = await globalApp();
+    suite.app = await globalApp();
 
-    const response = await app.inject({ url: '/no-such-route' });
+    const response = await suite.app.inject({ url: '/no-such-route' });
 
     expect(response.statusCode).toBe(401);
   });
 
   it('lets a route opt out with config: { auth: false }', async () => {
-    app = await globalApp();
+    suite.app = await globalApp();
 
-    const response = await app.inject({ url: '/health' });
+    const response = await suite.app.inject({ url: '/health' });
 
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ ok: true, auth: null });
   });
 
   it('applies route config.auth scopes on top of the global check', async () => {
-    app = await globalApp();
+    suite.app = await globalApp();
 
-    const denied = await app.inject({ url: '/reports', headers: bearer(await mint()) });
-    const allowed = await app.inject({ url: '/reports', headers: bearer(await mint(['reports:read'])) });
+    const denied = await suite.app.inject({ url: '/reports', headers: bearer(await suite.mint()) });
+    const allowed = await suite.app.inject({
+      url: '/reports',
+      headers: bearer(await suite.mint(['reports:read'])),
+    });
 
     expect(denied.statusCode).toBe(403);
     expect(denied.json()).toMatchObject({ code: 'ERR_INSUFFICIENT_SCOPE' });
@@ -81,16 +66,18 @@ describe('global: true', () => {
   });
 
   it('checks a later requireAuth() against the token the global hook verified, without verifying twice', async () => {
-    const server = issuer.server('default');
+    const server = suite.issuer.server('default');
     const real = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
     const verify = vi.fn(real.verify);
     const verifier = { ...real, verify };
-    app = Fastify();
-    await app.register(tokenward, { verifier, global: true });
-    app.get('/admin', { preHandler: app.requireAuth({ scopes: ['admin'] }) }, async () => ({ ok: true }));
+    suite.app = Fastify();
+    await suite.app.register(tokenward, { verifier, global: true });
+    suite.app.get('/admin', { preHandler: suite.app.requireAuth({ scopes: ['admin'] }) }, async () => ({
+      ok: true,
+    }));
 
-    const denied = await app.inject({ url: '/admin', headers: bearer(await mint()) });
-    const allowed = await app.inject({ url: '/admin', headers: bearer(await mint(['admin'])) });
+    const denied = await suite.app.inject({ url: '/admin', headers: bearer(await suite.mint()) });
+    const allowed = await suite.app.inject({ url: '/admin', headers: bearer(await suite.mint(['admin'])) });
 
     expect(denied.statusCode).toBe(403);
     expect(denied.headers['www-authenticate']).toMatch(/scope="admin"/);
@@ -99,14 +86,14 @@ describe('global: true', () => {
   });
 
   it('CORS preflight (Fetch standard): answers it with 204 at the auth step, never running the route', async () => {
-    app = await globalApp();
+    suite.app = await globalApp();
 
-    const preflight = await app.inject({
+    const preflight = await suite.app.inject({
       method: 'OPTIONS',
       url: '/orders',
       headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
     });
-    const plainOptions = await app.inject({ method: 'OPTIONS', url: '/orders' });
+    const plainOptions = await suite.app.inject({ method: 'OPTIONS', url: '/orders' });
 
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
@@ -115,13 +102,17 @@ describe('global: true', () => {
   });
 
   it("CORS preflight: passes it on to the route with corsPreflight: 'pass'", async () => {
-    app = Fastify();
-    await app.register(tokenward, { ...defaultServerOptions(issuer), global: true, corsPreflight: 'pass' });
-    app.options('/orders', async (_request, reply) =>
+    suite.app = Fastify();
+    await suite.app.register(tokenward, {
+      ...defaultServerOptions(suite.issuer),
+      global: true,
+      corsPreflight: 'pass',
+    });
+    suite.app.options('/orders', async (_request, reply) =>
       reply.code(204).header('access-control-allow-origin', 'https://app.example').send(),
     );
 
-    const preflight = await app.inject({
+    const preflight = await suite.app.inject({
       method: 'OPTIONS',
       url: '/orders',
       headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
@@ -134,11 +125,11 @@ describe('global: true', () => {
 
 describe('encapsulation', () => {
   it('protects only the context the plugin is registered in (and its children)', async () => {
-    app = Fastify();
-    app.get('/health', async () => ({ ok: true }));
-    await app.register(
+    suite.app = Fastify();
+    suite.app.get('/health', async () => ({ ok: true }));
+    await suite.app.register(
       async (api) => {
-        await api.register(tokenward, { ...defaultServerOptions(issuer), global: true });
+        await api.register(tokenward, { ...defaultServerOptions(suite.issuer), global: true });
         api.get('/orders', async (request) => ({ subject: request.auth?.subject }));
         await api.register(async (nested) => {
           nested.get('/nested', async (request) => ({ subject: request.auth?.subject }));
@@ -146,58 +137,60 @@ describe('encapsulation', () => {
       },
       { prefix: '/api' },
     );
-    await app.register(
+    await suite.app.register(
       async (sibling) => {
         sibling.get('/open', async () => ({ ok: true }));
       },
       { prefix: '/sibling' },
     );
-    await app.ready();
+    await suite.app.ready();
 
-    expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
-    expect((await app.inject({ url: '/sibling/open' })).statusCode).toBe(200);
-    expect((await app.inject({ url: '/api/orders' })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/nested' })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/no-such-route' })).statusCode).toBe(404);
-    const nested = await app.inject({ url: '/api/nested', headers: bearer(await mint()) });
+    expect((await suite.app.inject({ url: '/health' })).statusCode).toBe(200);
+    expect((await suite.app.inject({ url: '/sibling/open' })).statusCode).toBe(200);
+    expect((await suite.app.inject({ url: '/api/orders' })).statusCode).toBe(401);
+    expect((await suite.app.inject({ url: '/api/nested' })).statusCode).toBe(401);
+    expect((await suite.app.inject({ url: '/no-such-route' })).statusCode).toBe(404);
+    const nested = await suite.app.inject({ url: '/api/nested', headers: bearer(await suite.mint()) });
     expect(nested.statusCode).toBe(200);
     expect(nested.json()).toEqual({ subject: 'alice' });
-    expect(app.hasDecorator('requireAuth')).toBe(false);
-    expect(app.hasRequestDecorator('auth')).toBe(false);
+    expect(suite.app.hasDecorator('requireAuth')).toBe(false);
+    expect(suite.app.hasRequestDecorator('auth')).toBe(false);
   });
 
   it('runs the global hook even for routes declared before the plugin in the same context', async () => {
-    app = Fastify();
-    app.get('/early', async () => ({ ok: true }));
-    await app.register(tokenward, { ...defaultServerOptions(issuer), global: true });
+    suite.app = Fastify();
+    suite.app.get('/early', async () => ({ ok: true }));
+    await suite.app.register(tokenward, { ...defaultServerOptions(suite.issuer), global: true });
 
-    const response = await app.inject({ url: '/early' });
+    const response = await suite.app.inject({ url: '/early' });
 
     expect(response.statusCode).toBe(401);
   });
 
   it("refuses, at start-up, config.auth on a route outside the plugin's context (nothing would enforce it)", async () => {
-    app = Fastify();
-    await app.register(async (api) => {
-      await api.register(tokenward, defaultServerOptions(issuer));
+    suite.app = Fastify();
+    await suite.app.register(async (api) => {
+      await api.register(tokenward, defaultServerOptions(suite.issuer));
       api.get('/inside', { config: { auth: { scopes: ['orders:read'] } } }, async () => ({ ok: true }));
     });
 
     expect(() =>
-      app.get('/outside', { config: { auth: { scopes: ['orders:read'] } } }, async () => ({ ok: true })),
+      suite.app.get('/outside', { config: { auth: { scopes: ['orders:read'] } } }, async () => ({
+        ok: true,
+      })),
     ).toThrow(/^tokenward: config\.auth of GET \/outside is declared outside the context/);
-    app.get('/open', { config: { auth: false } }, async () => ({ ok: true }));
-    await app.ready();
-    expect((await app.inject({ url: '/inside' })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/open' })).statusCode).toBe(200);
+    suite.app.get('/open', { config: { auth: false } }, async () => ({ ok: true }));
+    await suite.app.ready();
+    expect((await suite.app.inject({ url: '/inside' })).statusCode).toBe(401);
+    expect((await suite.app.inject({ url: '/open' })).statusCode).toBe(200);
   });
 
   it('refuses it in a sibling context registered after the plugin too', async () => {
-    app = Fastify();
-    await app.register(async (api) => {
-      await api.register(tokenward, defaultServerOptions(issuer));
+    suite.app = Fastify();
+    await suite.app.register(async (api) => {
+      await api.register(tokenward, defaultServerOptions(suite.issuer));
     });
-    const registered = app.register(async (sibling) => {
+    const registered = suite.app.register(async (sibling) => {
       sibling.get('/reports', { config: { auth: { scopes: ['reports:read'] } } }, async () => ({ ok: true }));
     });
 
@@ -207,16 +200,16 @@ describe('encapsulation', () => {
 
 describe('route requirements', () => {
   it('are checked once, at registration, and the route keeps the checked frozen copy', async () => {
-    app = Fastify();
-    await app.register(tokenward, defaultServerOptions(issuer));
+    suite.app = Fastify();
+    await suite.app.register(tokenward, defaultServerOptions(suite.issuer));
     const declared = { scopes: ['orders:read'] };
     let seen: unknown;
-    app.get('/orders', { config: { auth: declared } }, async (request) => {
+    suite.app.get('/orders', { config: { auth: declared } }, async (request) => {
       seen = request.routeOptions.config.auth;
       return { ok: true };
     });
 
-    const response = await app.inject({ url: '/orders', headers: bearer(await mint()) });
+    const response = await suite.app.inject({ url: '/orders', headers: bearer(await suite.mint()) });
 
     expect(response.statusCode).toBe(200);
     expect(seen).not.toBe(declared);

@@ -1,42 +1,30 @@
 import { createAccessTokenVerifier } from '@tokenward/core';
-import type { ReferenceIssuer } from '@tokenward/issuer';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
 import tokenward, { isTokenwardError, type TokenwardOptions } from '../src/index.js';
-import { bearer, defaultServerOptions, startTestIssuer } from './support.js';
+import { bearer, defaultServerOptions, useIssuerAndApp } from './support.js';
 
-let issuer: ReferenceIssuer;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-});
-
-afterEach(async () => {
-  await app?.close();
-});
-
-afterAll(async () => {
-  await issuer?.close();
-});
+const suite = useIssuerAndApp();
 
 describe('custom error handlers', () => {
   it('receive the TokenwardError with its code, status and headers', async () => {
-    app = Fastify();
-    await app.register(tokenward, defaultServerOptions(issuer));
-    app.setErrorHandler((error, _request, reply) => {
+    suite.app = Fastify();
+    await suite.app.register(tokenward, defaultServerOptions(suite.issuer));
+    suite.app.setErrorHandler((error, _request, reply) => {
       if (!isTokenwardError(error)) return reply.send(error);
       return reply
         .code(error.statusCode)
         .headers(error.headers)
         .send({ problem: error.code, oauthError: error.oauthError ?? null });
     });
-    app.get('/orders', { preHandler: app.requireAuth() }, async () => ({ ok: true }));
+    suite.app.get('/orders', { preHandler: suite.app.requireAuth() }, async () => ({ ok: true }));
 
-    const missing = await app.inject({ url: '/orders' });
-    const expired = await app.inject({
+    const missing = await suite.app.inject({ url: '/orders' });
+    const expired = await suite.app.inject({
       url: '/orders',
-      headers: bearer(await issuer.server('default').mintAccessToken({ sub: 'alice' }, { expiresIn: -3600 })),
+      headers: bearer(
+        await suite.issuer.server('default').mintAccessToken({ sub: 'alice' }, { expiresIn: -3600 }),
+      ),
     });
 
     expect(missing.statusCode).toBe(401);
@@ -47,15 +35,18 @@ describe('custom error handlers', () => {
   });
 
   it('sees errors from the global hook too, and an onError hook is called', async () => {
-    app = Fastify();
+    suite.app = Fastify();
     const seen: string[] = [];
-    await app.register(tokenward, { ...defaultServerOptions(issuer), global: true });
-    app.addHook('onError', async (_request, _reply, error) => {
+    await suite.app.register(tokenward, { ...defaultServerOptions(suite.issuer), global: true });
+    suite.app.addHook('onError', async (_request, _reply, error) => {
       if (isTokenwardError(error)) seen.push(error.code);
     });
-    app.get('/orders', async () => ({ ok: true }));
+    suite.app.get('/orders', async () => ({ ok: true }));
 
-    const response = await app.inject({ url: '/orders', headers: { authorization: 'Bearer not-a-jwt' } });
+    const response = await suite.app.inject({
+      url: '/orders',
+      headers: { authorization: 'Bearer not-a-jwt' },
+    });
 
     expect(response.statusCode).toBe(401);
     expect(response.json()).toMatchObject({ code: 'ERR_TOKEN_MALFORMED' });
@@ -65,22 +56,25 @@ describe('custom error handlers', () => {
 
 describe('configuration errors surface at registration (ERR_CONFIG), never as a 401', () => {
   async function registrationError(options: unknown): Promise<unknown> {
-    app = Fastify();
-    return app.register(tokenward, options as TokenwardOptions).then(
+    suite.app = Fastify();
+    return suite.app.register(tokenward, options as TokenwardOptions).then(
       () => undefined,
       (error: unknown) => error,
     );
   }
 
   it('missing audience (BCP-9: audience is required)', async () => {
-    const error = await registrationError({ issuer: issuer.server('default').issuer });
+    const error = await registrationError({ issuer: suite.issuer.server('default').issuer });
 
     expect(error).toMatchObject({ code: 'ERR_CONFIG' });
     expect(String((error as Error).message)).toMatch(/audience/);
   });
 
   it('an org-server issuer for an access-token verifier (DESIGN rule 3)', async () => {
-    const error = await registrationError({ issuer: issuer.orgServer.issuer, audience: 'api://default' });
+    const error = await registrationError({
+      issuer: suite.issuer.orgServer.issuer,
+      audience: 'api://default',
+    });
 
     expect(error).toMatchObject({ code: 'ERR_CONFIG' });
   });
@@ -91,14 +85,14 @@ describe('configuration errors surface at registration (ERR_CONFIG), never as a 
     [{ allowBody: 'true' }, /allowBody/],
     [{ realm: '' }, /realm/],
   ])('adapter option %o', async (bad, name) => {
-    const error = await registrationError({ ...defaultServerOptions(issuer), ...bad });
+    const error = await registrationError({ ...defaultServerOptions(suite.issuer), ...bad });
 
     expect(error).toMatchObject({ code: 'ERR_CONFIG' });
     expect(String((error as Error).message)).toMatch(name);
   });
 
   it('a verifier together with verifier options', async () => {
-    const server = issuer.server('default');
+    const server = suite.issuer.server('default');
     const verifier = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
     const error = await registrationError({ verifier, issuer: server.issuer });
 
@@ -107,19 +101,19 @@ describe('configuration errors surface at registration (ERR_CONFIG), never as a 
   });
 
   it('bad requireAuth() options throw where the route is declared', async () => {
-    app = Fastify();
-    await app.register(tokenward, defaultServerOptions(issuer));
+    suite.app = Fastify();
+    await suite.app.register(tokenward, defaultServerOptions(suite.issuer));
 
-    expect(() => app.requireAuth({ scopeMatch: 'some' as 'any' })).toThrow(/scopeMatch/);
-    expect(() => app.requireAuth({ scopes: 'orders:read' as unknown as string[] })).toThrow(/scopes/);
+    expect(() => suite.app.requireAuth({ scopeMatch: 'some' as 'any' })).toThrow(/scopeMatch/);
+    expect(() => suite.app.requireAuth({ scopes: 'orders:read' as unknown as string[] })).toThrow(/scopes/);
   });
 
   it('bad route config.auth fails when the route is declared', async () => {
-    app = Fastify();
-    await app.register(tokenward, defaultServerOptions(issuer));
+    suite.app = Fastify();
+    await suite.app.register(tokenward, defaultServerOptions(suite.issuer));
 
     expect(() =>
-      app.get('/orders', { config: { auth: { scope: ['orders:read'] } as object } }, async () => ({
+      suite.app.get('/orders', { config: { auth: { scope: ['orders:read'] } as object } }, async () => ({
         ok: true,
       })),
     ).toThrow(
@@ -128,56 +122,60 @@ describe('configuration errors surface at registration (ERR_CONFIG), never as a 
   });
 
   it('a malformed claim requirement or scope token fails where it is declared, whatever tokens arrive', async () => {
-    app = Fastify();
-    await app.register(tokenward, defaultServerOptions(issuer));
+    suite.app = Fastify();
+    await suite.app.register(tokenward, defaultServerOptions(suite.issuer));
 
     expect(() =>
-      app.get('/admins', { config: { auth: { claims: { groups: { includes: [] } } } } }, async () => ({})),
+      suite.app.get(
+        '/admins',
+        { config: { auth: { claims: { groups: { includes: [] } } } } },
+        async () => ({}),
+      ),
     ).toThrow(/^tokenward: config\.auth of GET \/admins: `claims\.groups` must be /);
-    expect(() => app.requireAuth({ claims: { tier: null as unknown as string } })).toThrow(
+    expect(() => suite.app.requireAuth({ claims: { tier: null as unknown as string } })).toThrow(
       /^tokenward: requireAuth: `claims\.tier` must be /,
     );
-    expect(() => app.requireAuth({ scopes: ['orders read'] })).toThrow(
+    expect(() => suite.app.requireAuth({ scopes: ['orders read'] })).toThrow(
       /^tokenward: requireAuth: `scopes\[0\]` must be a scope token/,
     );
-    expect(() => app.requireAuth({ claims: {} })).toThrow(/`claims` must name at least one claim/);
+    expect(() => suite.app.requireAuth({ claims: {} })).toThrow(/`claims` must name at least one claim/);
   });
 });
 
 describe('a shared verifier', () => {
   it('is accepted instead of verifier options and exposed as fastify.tokenward.verifier', async () => {
-    const server = issuer.server('default');
+    const server = suite.issuer.server('default');
     const verifier = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
-    app = Fastify();
-    await app.register(tokenward, { verifier });
-    app.get('/orders', { preHandler: app.requireAuth() }, async (request) => ({
+    suite.app = Fastify();
+    await suite.app.register(tokenward, { verifier });
+    suite.app.get('/orders', { preHandler: suite.app.requireAuth() }, async (request) => ({
       subject: request.auth?.subject,
     }));
 
-    const response = await app.inject({
+    const response = await suite.app.inject({
       url: '/orders',
       headers: bearer(await server.mintAccessToken({ sub: 'alice' })),
     });
 
-    expect(app.tokenward.verifier).toBe(verifier);
+    expect(suite.app.tokenward.verifier).toBe(verifier);
     expect(response.statusCode).toBe(200);
     expect(response.headers).not.toHaveProperty('www-authenticate');
     expect(response.json()).toEqual({ subject: 'alice' });
   });
 
   it("BT-7: answers the plugin's own errors in the verifier's realm when no realm option is given", async () => {
-    const server = issuer.server('default');
+    const server = suite.issuer.server('default');
     const verifier = createAccessTokenVerifier({
       issuer: server.issuer,
       audience: server.audience,
       realm: 'orders',
     });
-    app = Fastify();
-    await app.register(tokenward, { verifier });
-    app.get('/orders', { preHandler: app.requireAuth() }, async () => ({ ok: true }));
+    suite.app = Fastify();
+    await suite.app.register(tokenward, { verifier });
+    suite.app.get('/orders', { preHandler: suite.app.requireAuth() }, async () => ({ ok: true }));
 
-    const missing = await app.inject({ url: '/orders' });
-    const malformed = await app.inject({ url: '/orders', headers: { authorization: 'Bearer' } });
+    const missing = await suite.app.inject({ url: '/orders' });
+    const malformed = await suite.app.inject({ url: '/orders', headers: { authorization: 'Bearer' } });
 
     expect(missing.statusCode).toBe(401);
     expect(missing.headers['www-authenticate']).toBe('Bearer realm="orders"');

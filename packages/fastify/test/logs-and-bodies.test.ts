@@ -1,24 +1,11 @@
 import { Writable } from 'node:stream';
-import type { AuthServer, ReferenceIssuer } from '@tokenward/issuer';
+import type { AuthServer } from '@tokenward/issuer';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import tokenward from '../src/index.js';
-import { bearer, defaultServerOptions, startTestIssuer } from './support.js';
+import { bearer, defaultServerOptions, useIssuerAndApp } from './support.js';
 
-let issuer: ReferenceIssuer;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-});
-
-afterEach(async () => {
-  await app?.close();
-});
-
-afterAll(async () => {
-  await issuer?.close();
-});
+const suite = useIssuerAndApp();
 
 interface LogLine {
   level: number;
@@ -27,7 +14,10 @@ interface LogLine {
 }
 
 /** An app with `logger: true`-style JSON logging into `lines`. */
-async function loggedApp(lines: LogLine[], options = defaultServerOptions(issuer)): Promise<FastifyInstance> {
+async function loggedApp(
+  lines: LogLine[],
+  options = defaultServerOptions(suite.issuer),
+): Promise<FastifyInstance> {
   const stream = new Writable({
     write(chunk, _encoding, done) {
       lines.push(JSON.parse(String(chunk)) as LogLine);
@@ -44,10 +34,10 @@ async function loggedApp(lines: LogLine[], options = defaultServerOptions(issuer
 
 describe("the default error handler's answers", () => {
   it("carry core's body: OAuth error name, description and code, beside Fastify's statusCode and message", async () => {
-    app = await loggedApp([]);
-    const token = await issuer.server('default').mintAccessToken({ sub: 'alice' }, { expiresIn: -600 });
+    suite.app = await loggedApp([]);
+    const token = await suite.issuer.server('default').mintAccessToken({ sub: 'alice' }, { expiresIn: -600 });
 
-    const response = await app.inject({ url: '/orders', headers: bearer(token) });
+    const response = await suite.app.inject({ url: '/orders', headers: bearer(token) });
 
     expect(response.statusCode).toBe(401);
     const body = response.json();
@@ -62,9 +52,9 @@ describe("the default error handler's answers", () => {
   });
 
   it('BT-7: leave the error name out when the request carried no credentials', async () => {
-    app = await loggedApp([]);
+    suite.app = await loggedApp([]);
 
-    const response = await app.inject({ url: '/orders' });
+    const response = await suite.app.inject({ url: '/orders' });
 
     expect(response.json()).toEqual({
       statusCode: 401,
@@ -78,9 +68,9 @@ describe("the default error handler's answers", () => {
 describe('quiet logs under logger: true', () => {
   it('a rejected token is one log line, with no stack trace', async () => {
     const lines: LogLine[] = [];
-    app = await loggedApp(lines);
+    suite.app = await loggedApp(lines);
 
-    await app.inject({ url: '/orders', headers: bearer('not-a-jwt') });
+    await suite.app.inject({ url: '/orders', headers: bearer('not-a-jwt') });
 
     const errorLines = lines.filter((line) => line.err !== undefined);
     expect(errorLines).toHaveLength(1);
@@ -93,15 +83,15 @@ describe('quiet logs under logger: true', () => {
     let server: AuthServer;
 
     beforeAll(() => {
-      server = issuer.addServer();
-      issuer.setFault({ server: server.id, endpoint: 'jwks', status: 500 });
+      server = suite.issuer.addServer();
+      suite.issuer.setFault({ server: server.id, endpoint: 'jwks', status: 500 });
     });
 
     it('is logged once with its detail, while the 503 body shows no internals', async () => {
       const lines: LogLine[] = [];
-      app = await loggedApp(lines, { issuer: server.issuer, audience: server.audience });
+      suite.app = await loggedApp(lines, { issuer: server.issuer, audience: server.audience });
 
-      const response = await app.inject({
+      const response = await suite.app.inject({
         url: '/orders',
         headers: bearer(await server.mintAccessToken({ sub: 'a' })),
       });
