@@ -37,6 +37,7 @@ export default defineConfig({
       project('gateway', 'packages/gateway', { testTimeout: 60_000 }),
       project('otel', 'packages/otel'),
       project('redis', 'packages/redis'),
+      project('bench', 'bench'),
       project('integration', 'test', {
         include: ['**/*.test.ts'],
         exclude: ['security/**', 'runtimes/**', '**/node_modules/**'],

@@ -166,22 +166,29 @@ export function headToHeadSection(
 
 /** What tracing costs: no tracing code, tracing with nobody subscribed, and @tokenward/otel subscribed. */
 export function tracingSection(result: TracingResult): string {
+  const microseconds = (value: number) => value.toFixed(1);
+  const ratio = result.unsubscribedRatio;
+  const otel = result.otelMicroseconds;
   const rows = [
-    [
-      'no tracing code (Node runtime without its tracing seam)',
-      formatSummary(result.untraced, formatRate),
-      '1.00×',
-    ],
+    ['no tracing code (Node runtime without its tracing seam)', microseconds(result.untraced.median), '—'],
     [
       'tracing, nobody subscribed (the default)',
-      formatSummary(result.unsubscribed, formatRate),
-      `${result.unsubscribedRatio.median.toFixed(3)}× (${result.unsubscribedRatio.min.toFixed(3)}–${result.unsubscribedRatio.max.toFixed(3)})`,
+      microseconds(result.unsubscribed.median),
+      `${ratio.value.toFixed(3)}× (95% interval ${ratio.low.toFixed(3)}–${ratio.high.toFixed(3)}; single pairs' middle half ${ratio.q1.toFixed(3)}–${ratio.q3.toFixed(3)}, ${ratio.pairs} pairs)`,
     ],
     [
       '@tokenward/otel subscribed (real SDK tracer and meter)',
-      formatSummary(result.withOtel, formatRate),
-      `+${result.otelMicroseconds.median.toFixed(1)} µs per verification`,
+      microseconds(result.withOtel.median),
+      `+${otel.value.toFixed(1)} µs per verification (95% interval ${otel.low.toFixed(1)}–${otel.high.toFixed(1)}, ${otel.pairs} pairs)`,
     ],
   ];
-  return `## Tracing\n\nRS256 distinct tokens, result cache off, awaited one at a time, the three lanes interleaved in every round. The spread of the middle ratio over the rounds is the run's noise band.\n\n${table(['lane', 'ops/s', 'against no tracing'], rows)}`;
+  const method = [
+    'RS256 distinct tokens, result cache off, awaited one at a time.',
+    `Each lane runs in blocks of ${result.blockVerifications} verifications timed in CPU time (the process's user and system time, so another process holding the core is not counted), and blocks come in back-to-back pairs of two lanes, in random order within each pair: a pair's two blocks see the same machine, so the machine's drift cancels in the pair's ratio.`,
+    'Two experiments of many pairs: no tracing against nobody subscribed (before anything has subscribed), then nobody subscribed against the subscriber, switched on for its own blocks only.',
+    "Nobody subscribed is compared by the median of the pairs' ratios (verifications per CPU second, so above 1 is faster), the subscriber by the mean of the pairs' differences (the mean keeps the young-generation collections its spans cause, which fall in a few blocks).",
+    'Each comes with its 95% percentile-bootstrap interval over the pairs, the run\'s noise band: "no measurable difference" is met when that whole interval lies within 0.97–1.03, that is when the run shows any difference is under 3%; an interval reaching past the band is missed, whether the difference is real or the run could not tell.',
+    'The middle column is the median block.',
+  ].join(' ');
+  return `## Tracing\n\n${method}\n\n${table(['lane', 'CPU µs per verification', 'paired against the lane above'], rows)}`;
 }
