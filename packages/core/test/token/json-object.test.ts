@@ -72,8 +72,18 @@ describe('parseJsonObject (JOSE-2, JOSE-3, BCP-7)', () => {
       '{"l":[{"k":"v","k":"v"}]}',
       '{"a":{"b":"c"},"a":{"b":"c"}}',
       '{"a":1,"b":"\\u0022","a":2}',
+      '{"a":":x","a":1}',
+      '{":a":1,":a":2}',
+      '{"s":"a b","s":1}',
+      '{"a":{"x":":"},"b":1,"b":2}',
     ]) {
       expect(failure(text).message, text).toBe('JWT payload repeats a member name');
+    }
+  });
+
+  it('accepts strings that start with a colon or hold whitespace, with or without whitespace around', () => {
+    for (const text of ['{"a":":b",":c":[":d"]}', '{"a":"x y","b":{"c":":"}}', '{ "a" : ":" }']) {
+      expect(parseJsonObject(text, 'payload'), text).toEqual(JSON.parse(text));
     }
   });
 
@@ -122,6 +132,9 @@ describe('parseJsonObject (JOSE-2, JOSE-3, BCP-7)', () => {
       // The same member written twice, with a space before the colon the second time.
       const repeated = `${text.slice(0, -1)},"second" :${JSON.stringify(object.first)}}`;
       expect(failure(repeated).message).toBe('JWT payload repeats a member name');
+      // And without any whitespace, where names are counted by their `":`.
+      const tight = `${text.slice(0, -1)},"second":${JSON.stringify(object.first)}}`;
+      expect(failure(tight).message).toBe('JWT payload repeats a member name');
     }
   });
 });

@@ -53,31 +53,57 @@ export function parseJsonObject(text: string, part: 'header' | 'payload'): Recor
  * usual token without escapes, which freezes what it walks; `false` means only that the exact
  * walk must decide.
  *
- * Without a backslash every `"` delimits a string, so the text holds half as many strings as it
- * has quotes. The parsed value keeps one string per member name and string value, except that
- * JSON.parse drops the earlier of two same-named members with everything in it; so the counts
- * are equal exactly when no name repeats, and then the value nests as deep as the text.
+ * JSON.parse drops the earlier of two same-named members with everything in it, so the parsed
+ * value holds fewer member names than the text exactly when a name repeats (and then it nests as
+ * deep as the text). Without a backslash every `"` delimits a string, and the text's names are
+ * counted one of two ways:
+ * - without whitespace (what JSON serialisers write), each name is a `"` right before a `:`, and
+ *   the only other such pair opens a string that starts with a colon, which can only make the
+ *   count too high;
+ * - else by the quotes, half as many strings as names plus string values.
  */
 function isPlainlyWellFormed(text: string, value: object): boolean {
   if (text.includes('\\')) return false;
-  let quotes = 0;
-  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) quotes += 1;
-  const strings = countStrings(value, 1);
-  return strings >= 0 && strings * 2 === quotes;
+  if (hasWhitespace(text)) {
+    const strings = countStrings(value, 1, true);
+    return strings >= 0 && strings * 2 === countQuotes(text);
+  }
+  const names = countStrings(value, 1, false);
+  return names >= 0 && names === countQuotedColons(text);
+}
+
+/** JSON's insignificant whitespace (RFC 8259 section 2): four searches, no regular expression. */
+function hasWhitespace(text: string): boolean {
+  return text.includes(' ') || text.includes('\n') || text.includes('\r') || text.includes('\t');
+}
+
+function countQuotes(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) count += 1;
+  return count;
+}
+
+/** Colons right after a `"`; searching for the one character is faster than for the pair. */
+function countQuotedColons(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) {
+    if (text.charCodeAt(at - 1) === QUOTE) count += 1;
+  }
+  return count;
 }
 
 /**
- * Member names and string values in `container` (at nesting `depth`), or -1 if it nests too deep
- * or names a member `__proto__` (the exact walk then says which). A container is frozen after
- * everything in it was, so a walk cut short never leaves a frozen object with unfrozen contents
- * ({@link deepFreeze} takes a frozen object as frozen throughout).
+ * Member names in `container` (at nesting `depth`), and string values with `values`, or -1 if it
+ * nests too deep or names a member `__proto__` (the exact walk then says which). A container is
+ * frozen after everything in it was, so a walk cut short never leaves a frozen object with
+ * unfrozen contents ({@link deepFreeze} takes a frozen object as frozen throughout).
  */
-function countStrings(container: object, depth: number): number {
+function countStrings(container: object, depth: number, values: boolean): number {
   if (depth > MAX_JSON_DEPTH) return -1;
   let count = 0;
   if (Array.isArray(container)) {
     for (const element of container) {
-      const inner = countValue(element, depth);
+      const inner = countValue(element, depth, values);
       if (inner < 0) return -1;
       count += inner;
     }
@@ -88,7 +114,7 @@ function countStrings(container: object, depth: number): number {
   for (const name in members) {
     if (!Object.hasOwn(members, name)) continue;
     if (name === PROTO) return -1;
-    const inner = countValue(members[name], depth);
+    const inner = countValue(members[name], depth, values);
     if (inner < 0) return -1;
     count += 1 + inner;
   }
@@ -96,9 +122,9 @@ function countStrings(container: object, depth: number): number {
   return count;
 }
 
-function countValue(value: unknown, depth: number): number {
-  if (typeof value === 'string') return 1;
-  return typeof value === 'object' && value !== null ? countStrings(value, depth + 1) : 0;
+function countValue(value: unknown, depth: number, values: boolean): number {
+  if (typeof value === 'string') return values ? 1 : 0;
+  return typeof value === 'object' && value !== null ? countStrings(value, depth + 1, values) : 0;
 }
 
 /**
