@@ -5,8 +5,10 @@
 
 import { KEY_SNAPSHOT_VERSION, type KeySetSnapshot } from './key-snapshot.js';
 import {
+  type AccessTokenCache,
   type AccessTokenPipeline,
   type ConfirmAtIssuer,
+  createAccessTokenCache,
   createAccessTokenPipeline,
   type VerifyTarget,
 } from './lib/access-token/pipeline.js';
@@ -16,7 +18,7 @@ import { createIssuerKeys, KEY_DEFAULTS } from './lib/keys/issuer-keys.js';
 import { restoreSnapshot } from './lib/keys/key-snapshot.js';
 import { configError } from './lib/options/option-checks.js';
 import { type ResolvedVerifierOptions, resolveVerifierOptions } from './lib/options/resolve.js';
-import { withVerifyNow } from './lib/request/verify-now.js';
+import { withTwin } from './lib/request/verify-now.js';
 import type { AccessTokenVerifierOptions } from './options.js';
 import type { Runtime } from './runtime.js';
 import type { AccessTokenResult, AccessTokenVerifier, VerifyAccessTokenOptions } from './types.js';
@@ -52,8 +54,9 @@ export function accessTokenVerifierFactory(
       }),
     }));
     if (settings.snapshot !== undefined) restoreSnapshot(settings.snapshot, targets, settings.onEvent);
+    const cache = createAccessTokenCache(settings);
     const local = (confirm?: ConfirmAtIssuer) =>
-      createAccessTokenPipeline(settings, targets, runtime, confirm);
+      createAccessTokenPipeline(settings, targets, runtime, cache, confirm);
     const { introspection } = settings;
     const pipeline =
       introspection === undefined
@@ -65,6 +68,7 @@ export function accessTokenVerifierFactory(
       warmed,
       settings.issuers,
       pipeline,
+      cache,
       settings,
       runtime.signatures.synchronous === true,
     );
@@ -75,6 +79,7 @@ function createVerifier(
   targets: readonly VerifyTarget[],
   issuers: readonly { readonly issuer: string }[],
   pipeline: AccessTokenPipeline,
+  cache: AccessTokenCache | undefined,
   settings: Pick<ResolvedVerifierOptions, 'realm' | 'resource' | 'dpop'>,
   canVerifySync: boolean,
 ): AccessTokenVerifier {
@@ -118,6 +123,10 @@ function createVerifier(
       return { version: KEY_SNAPSHOT_VERSION, issuers };
     },
   });
-  // The request step's entry: `verify` without wrapping an answer that is ready now in a promise.
-  return withVerifyNow(verifier, (token, options) => pipeline(token, readCallChecks(options), false));
+  // The request step's entries: `verify` without wrapping an answer that is ready now in a
+  // promise, and the result cache asked whether a token verified before.
+  return withTwin(verifier, {
+    now: (token, options) => pipeline(token, readCallChecks(options), false),
+    verifiedBefore: cache === undefined ? undefined : (token) => cache.holds(token),
+  });
 }

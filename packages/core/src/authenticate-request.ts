@@ -12,7 +12,7 @@ import { type CredentialScheme, type Credentials, findCredentials } from './lib/
 import { dpopRequestOf } from './lib/request/dpop-request.js';
 import type { HeaderGetter, HeaderRecord } from './lib/request/headers.js';
 import { isPreflight } from './lib/request/preflight.js';
-import { verifyNow } from './lib/request/verify-now.js';
+import { twinOf, verifyNow } from './lib/request/verify-now.js';
 import { protectedResourceMetadataUrl } from './lib/resource/canonical.js';
 import type { AuthenticateRequestOptions } from './request-options.js';
 import type { AccessTokenResult, AccessTokenVerifier, AuthRequirements } from './types.js';
@@ -129,7 +129,8 @@ export function authenticateRequestNow(
   let scheme: CredentialScheme | undefined;
   try {
     if (isPreflight(request)) return PREFLIGHT;
-    const search = findCredentials(request, options, verifier.dpop !== undefined);
+    const twin = twinOf(verifier);
+    const search = findCredentials(request, options, verifier.dpop !== undefined, twin?.verifiedBefore);
     const credentials = search.found;
     if (credentials === undefined) {
       if (options.credentials === 'optional') return ANONYMOUS;
@@ -140,7 +141,7 @@ export function authenticateRequestNow(
     // possession, checked against this request's method and target.
     const verifyOptions =
       credentials.scheme === 'DPoP' ? { ...requirements, dpop: dpopRequestOf(request) } : requirements;
-    const verified = verifyNow(verifier, credentials.token, verifyOptions);
+    const verified = verifyNow(verifier, twin, credentials.token, verifyOptions);
     if (!isPromise(verified)) return authenticated(verified, credentials);
     // A native promise whatever `verify` answered (the same one when it is native already).
     return Promise.resolve(verified).then(

@@ -5,7 +5,7 @@
 import { sign } from 'node:crypto';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { createAccessTokenPipeline } from '../../src/lib/access-token/pipeline.js';
+import { createAccessTokenCache, createAccessTokenPipeline } from '../../src/lib/access-token/pipeline.js';
 import { createIssuerKeys } from '../../src/lib/keys/issuer-keys.js';
 import { resolveVerifierOptions } from '../../src/lib/options/resolve.js';
 import { nodeSignatures } from '../../src/lib/runtime/node/node-crypto.js';
@@ -63,11 +63,12 @@ it('does not serve from cache a token whose key left the key set while it was be
   };
   const settings = resolveVerifierOptions({ issuer: ISSUER, audience: 'api://default', clock: clock.now });
   const keys = createIssuerKeys(keysConfig({ issuer: ISSUER, clock: clock.now, signatures }));
-  const pipeline = createAccessTokenPipeline(settings, [{ ...settings.issuers[0]!, keys }], {
-    signatures,
-    codec: nodeCodec,
-    digests: nodeDigests,
-  });
+  const pipeline = createAccessTokenPipeline(
+    settings,
+    [{ ...settings.issuers[0]!, keys }],
+    { signatures, codec: nodeCodec, digests: nodeDigests },
+    createAccessTokenCache(settings),
+  );
   const now = Math.floor(clock.now() / 1000);
   const oldToken = tokenOf(first, now);
 

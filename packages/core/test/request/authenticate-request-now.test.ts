@@ -1,6 +1,7 @@
 import { type AuthServer, type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAccessTokenVerifier as createWebVerifier } from '../../src/index.js';
+import { twinOf } from '../../src/lib/request/verify-now.js';
 import {
   type AccessTokenVerifier,
   type AuthRequest,
@@ -121,5 +122,30 @@ describe('authenticateRequestNow: the request step without a promise when nothin
     const outcome = authenticateRequestNow(verifier, get(`Bearer ${token}`));
     expect(outcome).toBeInstanceOf(Promise);
     expect(await outcome).toMatchObject({ kind: 'authenticated', auth: { subject: 'carol' } });
+  });
+
+  it("knows a token its verifier passed before, which spares the token's syntax scan (BT-1)", async () => {
+    const verifier = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
+    const token = await server.mintAccessToken({ sub: 'dave' });
+    const verifiedBefore = twinOf(verifier)?.verifiedBefore;
+    expect(verifiedBefore?.(token)).toBe(false);
+    await verifier.verify(token);
+    expect(verifiedBefore?.(token)).toBe(true);
+    // A refused token is never held, so it is scanned (and refused) on every request.
+    const tampered = `${token.slice(0, -4)}AAAA`;
+    await expect(verifier.verify(tampered)).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' });
+    expect(verifiedBefore?.(tampered)).toBe(false);
+    // The same answers for the repeated token, with the scan spared.
+    expect(authenticateRequestNow(verifier, get(`Bearer ${token}`))).toMatchObject({
+      kind: 'authenticated',
+      auth: { subject: 'dave' },
+    });
+    // Without a result cache there is nothing to ask.
+    const uncached = createAccessTokenVerifier({
+      issuer: server.issuer,
+      audience: server.audience,
+      resultCache: false,
+    });
+    expect(twinOf(uncached)?.verifiedBefore).toBeUndefined();
   });
 });

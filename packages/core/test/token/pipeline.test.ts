@@ -3,6 +3,7 @@ import type { TokenwardError } from '../../src/errors.js';
 import type { TokenwardEvent } from '../../src/events.js';
 import {
   type AccessTokenPipeline,
+  createAccessTokenCache,
   createAccessTokenPipeline,
   type VerifyTarget,
 } from '../../src/lib/access-token/pipeline.js';
@@ -95,11 +96,12 @@ function setup(options: Partial<AccessTokenVerifierOptions> = {}, mode: 'sync' |
   }));
   const primitive = countingPrimitive(mode);
   return {
-    pipeline: createAccessTokenPipeline(settings, targets, {
-      signatures: primitive,
-      codec: nodeCodec,
-      digests: nodeDigests,
-    }),
+    pipeline: createAccessTokenPipeline(
+      settings,
+      targets,
+      { signatures: primitive, codec: nodeCodec, digests: nodeDigests },
+      createAccessTokenCache(settings),
+    ),
     keys,
     primitive,
     clock,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findCredentials } from '../../src/lib/request/credentials.js';
 import type { BearerRequest } from '../../src/request.js';
 import { extractBearerToken, isCorsPreflight } from '../../src/request.js';
 import { failureOf } from './helpers.js';
@@ -214,5 +215,34 @@ describe('isCorsPreflight', () => {
     ['no method', { headers: preflight }],
   ])('is false for %s', (_name, request) => {
     expect(isCorsPreflight(request)).toBe(false);
+  });
+});
+
+describe('findCredentials: a token the verifier passed before (BT-1)', () => {
+  const request = (authorization: string) => ({ method: 'GET', headers: { authorization } });
+
+  it('skips the b64token scan only for a token the verifier vouches for', async () => {
+    const asked: string[] = [];
+    const verifiedBefore = (candidate: string) => {
+      asked.push(candidate);
+      return candidate === token;
+    };
+    expect(findCredentials(request(`Bearer ${token}`), {}, false, verifiedBefore).found?.token).toBe(token);
+    expect(asked).toEqual([token]);
+    // Anything else is scanned as before and refused with the same answer.
+    const failure = await failureOf(() =>
+      findCredentials(request('Bearer abc"def'), {}, false, verifiedBefore),
+    );
+    expect(failure).toMatchObject({
+      code: 'ERR_INVALID_REQUEST',
+      message: 'Bearer credentials must be a single b64token (RFC 6750 section 2.1)',
+    });
+  });
+
+  it('takes the verifier at its word: what it vouches for is not scanned again', () => {
+    // A verifier of this library vouches only for tokens that decoded (b64token by construction);
+    // this one vouches for anything, which shows the scan is skipped.
+    const search = findCredentials(request('Bearer abc"def'), {}, false, () => true);
+    expect(search.found?.token).toBe('abc"def');
   });
 });

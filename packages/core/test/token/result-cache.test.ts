@@ -105,4 +105,27 @@ describe('result cache', () => {
     for (let id = 3; id < 100; id += 1) cache.offer(`one-shot-${id}`, entry(id));
     expect(copied).toBe(2);
   });
+
+  it('holds a token it keeps, even stale, only that exact token, and asking changes no recency', () => {
+    const cache = createResultCache(2, copy);
+    const source = keys();
+    const entry = (id: number) => ({ result: { id }, keys: source, generation: 1, validUntil: 5000 });
+    const tail = 'x'.repeat(24);
+    cache.offer(`a.b.${tail}`, entry(1));
+    expect(cache.holds(`a.b.${tail}`)).toBe(true);
+    // Same fingerprint, another token.
+    expect(cache.holds(`c.d.${tail}`)).toBe(false);
+    // Stale (its keys replaced) but still held: holding says nothing of validity.
+    source.generation = 2;
+    expect(cache.holds(`a.b.${tail}`)).toBe(true);
+    source.generation = 1;
+    cache.offer('b', entry(2));
+    // `a` is the least recently used whatever `holds` asked; a token seen before displaces it.
+    expect(cache.holds(`a.b.${tail}`)).toBe(true);
+    cache.offer('c', entry(3));
+    cache.offer('c', entry(3));
+    expect(cache.holds(`a.b.${tail}`)).toBe(false);
+    expect(cache.holds('b')).toBe(true);
+    expect(cache.holds('c')).toBe(true);
+  });
 });

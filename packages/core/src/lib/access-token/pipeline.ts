@@ -32,7 +32,7 @@ import {
 import { isTraced, traceOperation } from '../tracing/channels.js';
 import { recordToken, type VerifyTrace, verifyTrace } from '../tracing/verify.js';
 import { buildResult, copyForCache } from './result.js';
-import { createResultCache } from './result-cache.js';
+import { createResultCache, type ResultCache } from './result-cache.js';
 
 /** No requirements of this call: nothing to apply. */
 const NO_REQUIREMENTS = (_result: AccessTokenResult): void => undefined;
@@ -62,17 +62,26 @@ export type AccessTokenPipeline = (
  */
 export type ConfirmAtIssuer = (result: AccessTokenResult) => Promise<void>;
 
+/** A verifier's cache of verified tokens, shared by its pipeline and its request-step twin. */
+export type AccessTokenCache = ResultCache<AccessTokenResult>;
+
+/** The result cache the settings ask for, or none (`resultCache: false`). */
+export function createAccessTokenCache(
+  settings: Pick<ResolvedVerifierOptions, 'resultCacheMax'>,
+): AccessTokenCache | undefined {
+  return settings.resultCacheMax > 0 ? createResultCache(settings.resultCacheMax, copyForCache) : undefined;
+}
+
 export function createAccessTokenPipeline(
   settings: ResolvedVerifierOptions,
   targets: readonly VerifyTarget[],
   runtime: Pick<Runtime, 'signatures' | 'codec' | 'digests' | 'tracing'>,
+  cache: AccessTokenCache | undefined,
   confirm?: ConfirmAtIssuer,
 ): AccessTokenPipeline {
   const { signatures, codec, tracing } = runtime;
   const binding = createDpopBinding(settings.dpop, runtime, settings.clock, settings.onEvent);
   const route = createIssuerRouter(targets, settings.orgServerRules);
-  const cache =
-    settings.resultCacheMax > 0 ? createResultCache(settings.resultCacheMax, copyForCache) : undefined;
   const timePolicy = { clockTolerance: settings.clockTolerance, maxTokenAge: settings.maxTokenAge };
   const trustedIssuers = Object.freeze(targets.map((target) => target.issuer));
   const schemes = challengeSchemes(settings.dpop);

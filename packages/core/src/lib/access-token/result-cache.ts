@@ -45,6 +45,11 @@ export interface ResultCache<Result> {
    * cache that cannot hold them all) so costs no insert and no eviction per token.
    */
   offer(token: string, entry: CachedVerification<Result>): void;
+  /**
+   * Whether an entry for exactly `token` is held, however stale: a token that verified once is
+   * known to be well formed (the request step's syntax check is then already answered).
+   */
+  holds(token: string): boolean;
 }
 
 /** An entry and the exact token it is for (fingerprints may collide). */
@@ -79,6 +84,10 @@ export function createResultCache<Result extends object>(
         const { result, keys, generation, validUntil } = entry;
         entries.set(fingerprint, { token, result: copy(result), keys, generation, validUntil });
       }
+    },
+    holds(token) {
+      // `peek`: asking must not make an entry more recently used than its last use.
+      return entries.peek(tokenFingerprint(token))?.token === token;
     },
   };
 }

@@ -1,8 +1,9 @@
 /**
- * The verifier's answer without a promise whenever nothing has to wait (its keys imported, a
- * synchronous signature check, nothing to fetch or ask), for the request step's hot path: a
- * request then costs no promise and no microtask hop per adapter layer. Same checks, same errors
- * and events as `verify`, which stays the public way in.
+ * The request step's way into a verifier of this library, beside its public `verify`: the answer
+ * without a promise whenever nothing has to wait (its keys imported, a synchronous signature
+ * check, nothing to fetch or ask), so a request costs no promise and no microtask hop per adapter
+ * layer; and whether a token was verified before, so a repeated token skips the request step's
+ * syntax scan. Same checks, same errors and events as `verify`, which stays the public way in.
  */
 import type { AccessTokenResult, AccessTokenVerifier, VerifyAccessTokenOptions } from '../../types.js';
 
@@ -12,28 +13,41 @@ export type VerifyNow = (
   options?: VerifyAccessTokenOptions,
 ) => AccessTokenResult | Promise<AccessTokenResult>;
 
+/** What the request step may ask a verifier of this library besides `verify`. */
+export interface VerifierTwin {
+  readonly now: VerifyNow;
+  /**
+   * Whether exactly this token passed every check of this verifier before and its result is
+   * still held (`undefined`: the verifier keeps no results). Only a well-formed token can have
+   * passed, so a `true` answers the token's syntax; its validity is still checked by `now`.
+   */
+  readonly verifiedBefore: ((token: string) => boolean) | undefined;
+}
+
 // Keyed by the `verify` function itself: a verifier whose `verify` was replaced (a wrapper, a spy,
 // `{ ...verifier, verify }`) has no twin, and the request step then calls the replacement.
-const twins = new WeakMap<AccessTokenVerifier['verify'], VerifyNow>();
+const twins = new WeakMap<AccessTokenVerifier['verify'], VerifierTwin>();
 
-/** Gives `verifier.verify` its promise-free twin `now`; returns the verifier. */
-export function withVerifyNow<Verifier extends AccessTokenVerifier>(
+/** Gives `verifier.verify` its twin; returns the verifier. */
+export function withTwin<Verifier extends AccessTokenVerifier>(
   verifier: Verifier,
-  now: VerifyNow,
+  twin: VerifierTwin,
 ): Verifier {
-  twins.set(verifier.verify, now);
+  twins.set(verifier.verify, twin);
   return verifier;
 }
 
-/**
- * Asks the verifier through the promise-free twin of its `verify`, or through `verify` when it
- * has none (a replaced `verify`, a verifier of another installed copy of core).
- */
+/** The twin of the verifier's `verify`, or `undefined` (a replaced `verify`, another installed copy of core). */
+export function twinOf(verifier: AccessTokenVerifier): VerifierTwin | undefined {
+  return twins.get(verifier.verify);
+}
+
+/** Asks the verifier through its twin, or through `verify` when it has none. */
 export function verifyNow(
   verifier: AccessTokenVerifier,
+  twin: VerifierTwin | undefined,
   token: string,
   options: VerifyAccessTokenOptions | undefined,
 ): AccessTokenResult | Promise<AccessTokenResult> {
-  const now = twins.get(verifier.verify);
-  return now === undefined ? verifier.verify(token, options) : now(token, options);
+  return twin === undefined ? verifier.verify(token, options) : twin.now(token, options);
 }
