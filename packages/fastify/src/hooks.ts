@@ -40,9 +40,9 @@ export function createAuthenticate(verifier: AccessTokenVerifier, options: Authe
       // Verified earlier in this request (global hook, then requireAuth): check the route's requirements.
       if (request.auth) checkAuthRequirements(request.auth, requirements, challenge);
       else {
-        // Raw lines show core a repeated `Authorization` Node folds away; the peer is the socket's.
+        // Raw lines show core a repeated `Authorization` Node folds away; core reads the peer only for DPoP.
         const { method, url, headers, query, body: form, raw } = request;
-        const { remoteAddress } = raw.socket;
+        const remoteAddress = verifier.dpop === undefined ? undefined : raw.socket.remoteAddress;
         const input = { method, url, headers, rawHeaders: raw.rawHeaders, query, form, remoteAddress };
         outcome = authenticateRequestNow(verifier, input, requirements, options);
       }
