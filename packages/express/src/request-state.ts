@@ -3,12 +3,11 @@ import type { RouteCheckState } from '@tokenward/core';
 import type { Request } from 'express';
 import type { TokenwardAuth } from './types.js';
 
-// Beside the request, not on it: once Express swaps a request's prototype, V8 builds a new hidden class
-// for every property added to it, on every request. `req.auth` is an accessor on Express's base request
-// (which every `app.request` inherits) over the same entry; route checks read the state, which no
-// `req.auth` write changes.
+// Beside the request: under Express each request has a hidden class of its own, and a property added to it
+// builds another, per request (several times this WeakMap's insert). `req.auth` is an accessor on Express's
+// base request (every `app.request` inherits it) over the entry; route checks read the state, which it keeps.
 const kept = new WeakMap<object, { state: RouteCheckState | undefined; auth: unknown }>();
-const authAccessor: PropertyDescriptor = {
+const authAccessor = {
   configurable: true,
   get(this: object) {
     return kept.get(this)?.auth;
@@ -19,25 +18,30 @@ const authAccessor: PropertyDescriptor = {
     else entry.auth = auth;
   },
 };
-/** The last request's prototype: each named look-up on a request misses V8's caches, so one per prototype. */
+/** The last request's prototype, and whether its chain's `auth` is this accessor: one look-up per prototype. */
 let seenPrototype: object | null | undefined;
-
+let inheritsAccessor = false;
 export const authStateOf = (req: object): RouteCheckState | undefined => kept.get(req)?.state;
 
 export function keepAuthState(req: Request, state: RouteCheckState): void {
   const prototype = Object.getPrototypeOf(req) as object | null;
-  if (prototype !== seenPrototype && (prototype === null || !('auth' in prototype))) defineAuthAccessor(req);
-  seenPrototype = prototype;
+  if (prototype !== seenPrototype) [seenPrototype, inheritsAccessor] = [prototype, adoptChain(prototype)];
+  // Unless `req.auth` is its own, `req.auth =` only replaces the entry: one insert, without the slow look-up.
+  if (state.result !== undefined && inheritsAccessor && !Object.hasOwn(req, 'auth'))
+    return void kept.set(req, { state, auth: state.result });
   const entry = kept.get(req);
   if (entry === undefined) kept.set(req, { state, auth: undefined });
   else entry.state = state;
-  // Through the accessor, or an own property: set before the accessor was, or on a chain without a base.
   if (state.result !== undefined) req.auth = state.result as TokenwardAuth;
 }
 
-function defineAuthAccessor(req: object): void {
-  let base = Object.getPrototypeOf(req);
-  while (base !== null && Object.getPrototypeOf(base) !== IncomingMessage.prototype)
-    base = Object.getPrototypeOf(base);
-  if (base !== null) Object.defineProperty(base, 'auth', authAccessor); // else `req.auth` stays its own
+/** Whether a chain's `auth` is the accessor, which Express's base request gets when the chain has none. */
+function adoptChain(prototype: object | null): boolean {
+  for (let holder = prototype; holder !== null; holder = Object.getPrototypeOf(holder) as object | null) {
+    const found = Object.getOwnPropertyDescriptor(holder, 'auth');
+    if (found !== undefined) return found.get === authAccessor.get;
+    if (Object.getPrototypeOf(holder) !== IncomingMessage.prototype) continue;
+    return !('auth' in holder) && Reflect.defineProperty(holder, 'auth', authAccessor); // none above the base
+  }
+  return false; // no base: `req.auth` stays the request's own
 }

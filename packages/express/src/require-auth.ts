@@ -68,10 +68,10 @@ function authMiddleware(
 }
 
 /**
- * The request as core reads it. Express gives each request a hidden class of its own, so every named read
- * of `req` misses V8's caches: what core always reads is read once; the body only for a form POST, the peer
- * address only for DPoP behind listed proxies. The raw lines show core a repeated `Authorization` line,
- * which Node folds away; core reads the query from the URL, only with `allowQuery` (Express 5 re-parses it).
+ * The request as core reads it. Under Express a named read of `req` misses V8's caches (a hidden class per
+ * request); `Reflect.get` needs none, several times cheaper. What core always reads is read once; the body
+ * only for a form POST, the peer address only for DPoP behind listed proxies. The raw lines show core a
+ * repeated `Authorization` line, which Node folds away; core reads the query from the URL (`allowQuery`).
  */
 class ExpressRequestView {
   readonly method: string;
@@ -80,19 +80,17 @@ class ExpressRequestView {
   readonly rawHeaders: readonly string[];
 
   constructor(private readonly req: Request) {
-    ({
-      method: this.method,
-      originalUrl: this.url,
-      headers: this.headers,
-      rawHeaders: this.rawHeaders,
-    } = req);
+    this.method = Reflect.get(req, 'method');
+    this.url = Reflect.get(req, 'originalUrl');
+    this.headers = Reflect.get(req, 'headers');
+    this.rawHeaders = Reflect.get(req, 'rawHeaders');
   }
 
   get form(): unknown {
-    return this.req.body;
+    return Reflect.get(this.req, 'body');
   }
 
   get remoteAddress(): string | undefined {
-    return this.req.socket.remoteAddress;
+    return (Reflect.get(this.req, 'socket') as Request['socket']).remoteAddress;
   }
 }

@@ -276,6 +276,31 @@ describe('req.auth outside Express', () => {
     expect([later.auth?.subject, Object.hasOwn(later, 'auth')]).toEqual(['heidi', false]);
     expect(typeof Object.getOwnPropertyDescriptor(base, 'auth')?.get).toBe('function');
   });
+
+  it("is set through an auth accessor the request chain already has, such as another copy's", async () => {
+    const theirs = new WeakMap<object, unknown>();
+    const base = Object.create(IncomingMessage.prototype) as object;
+    Object.defineProperty(base, 'auth', {
+      configurable: true,
+      get(this: object) {
+        return theirs.get(this);
+      },
+      set(this: object, auth: unknown) {
+        theirs.set(this, auth);
+      },
+    });
+    const token = await tokenFor('ivan');
+    const req = Object.assign(Object.create(Object.create(base) as object) as Request, {
+      method: 'GET',
+      originalUrl: '/orders',
+      headers: bearer(token),
+      rawHeaders: ['Authorization', `Bearer ${token}`],
+      socket: { remoteAddress: '127.0.0.1' },
+    });
+    const middleware = requireAuth(trust(issuer.server('default')));
+    expect(await new Promise((resolve) => middleware(req, {} as Response, resolve))).toBeUndefined();
+    expect([req.auth?.subject, (theirs.get(req) as Request['auth'])?.subject]).toEqual(['ivan', 'ivan']);
+  });
 });
 
 function plainNodeServer() {
