@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { logVerbosity, setLogVerbosity } from '@grpc/grpc-js';
 import { GatewayStartError } from './errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type Gateway, startGateway } from './gateway.js';
+import type { ReplayRedis } from './lib/replay/redis-connection.js';
+import { redisUrlProblem } from './lib/replay/redis-url.js';
 
 /** Exit codes of the command. */
 export const GATEWAY_EXIT = {
@@ -16,7 +18,7 @@ export const GATEWAY_EXIT = {
   listen: 1,
   /** Bad flags, or an invalid policy. */
   usage: 2,
-  /** An issuer's keys could not be fetched at start. */
+  /** An issuer's keys could not be fetched, or the `--replay-redis` Redis reached, at start. */
   issuer: 3,
 } as const;
 
@@ -33,6 +35,9 @@ Options:
   --grpc-port <n>        also serve Envoy's gRPC Authorization/Check on this port
   --metrics-port <n>     also serve Prometheus metrics on this port
   --envoy-prefix <path>  path prefix of Envoy's HTTP ext_authz calls (default /envoy)
+  --replay-redis <url>   remember DPoP proofs in this Redis, redis[s]://[[user]:password@]host[:port][/db],
+                         so that every replica given it accepts a proof once (default: this process's
+                         memory); while it is down DPoP requests are refused with 503
   -h, --help             show this help
 
 When ready it prints one line on stdout:
@@ -41,7 +46,7 @@ SIGHUP reloads the policy (an invalid one is reported and the old one stays); SI
 drain and exit 0.
 
 Exit codes: 0 stopped, 1 could not listen (port in use), 2 bad flags or invalid policy,
-3 an issuer's keys could not be fetched at start
+3 an issuer's keys could not be fetched, or Redis reached, at start
 `;
 
 /** Where the command writes. */
@@ -110,11 +115,27 @@ export async function runGatewayCli(
     stopRequested = resolve;
   });
   signals.onStop(() => stopRequested());
-  const settings = flags;
+  const { replayRedis: redisUrl, ...settings } = flags;
+  let redis: ReplayRedis | undefined;
+  if (redisUrl !== undefined) {
+    // ioredis is loaded only when asked for: a library user of startGateway may have node-redis.
+    const { connectReplayRedis } = await import('./lib/replay/redis-connection.js');
+    try {
+      redis = await connectReplayRedis(redisUrl, say);
+    } catch (error) {
+      say((error as Error).message);
+      return GATEWAY_EXIT.issuer;
+    }
+  }
   let gateway: Gateway;
   try {
-    gateway = await startGateway({ ...settings, onLog: say });
+    gateway = await startGateway({
+      ...settings,
+      onLog: say,
+      ...(redis === undefined ? {} : { replayStore: redis.store }),
+    });
   } catch (error) {
+    redis?.close();
     if (!(error instanceof GatewayStartError)) throw error;
     say(error.message);
     return error.reason === 'policy'
@@ -137,6 +158,7 @@ export async function runGatewayCli(
   await stopped;
   say('draining');
   await gateway.close();
+  redis?.close();
   return GATEWAY_EXIT.ok;
 }
 
@@ -152,6 +174,7 @@ function parseFlags(argv: readonly string[]) {
       'grpc-port': { type: 'string' },
       'metrics-port': { type: 'string' },
       'envoy-prefix': { type: 'string' },
+      'replay-redis': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -162,6 +185,13 @@ function parseFlags(argv: readonly string[]) {
   if (prefix !== undefined && !/^\/[^?#\s]*[^/?#\s]$/.test(prefix)) {
     throw new Error('--envoy-prefix must be a path such as /envoy (starting with "/", no trailing "/")');
   }
+  const redisUrl = values['replay-redis'];
+  const redisProblem = redisUrl === undefined ? undefined : redisUrlProblem(redisUrl);
+  if (redisProblem !== undefined) {
+    throw new Error(
+      `--replay-redis must be a URL like redis://host:6379 or rediss://:password@host:6380/0; the one given ${redisProblem}`,
+    );
+  }
   return {
     policy: values.policy,
     port: port(values.port, '--port') ?? DEFAULT_PORT,
@@ -169,6 +199,7 @@ function parseFlags(argv: readonly string[]) {
     ...optional('grpcPort', port(values['grpc-port'], '--grpc-port')),
     ...optional('metricsPort', port(values['metrics-port'], '--metrics-port')),
     ...optional('envoyPathPrefix', prefix),
+    ...optional('replayRedis', redisUrl),
   };
 }
 

@@ -5,10 +5,15 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
-import type { TokenwardEvent } from '@tokenward/core';
+import { createMemoryStore, type ReplayStore, type TokenwardEvent } from '@tokenward/core';
 import { GatewayStartError } from './errors.js';
 import { PolicyError } from './lib/policy/issues.js';
-import { type LoadedPolicy, loadPolicy, type PolicyInput } from './lib/policy/load.js';
+import {
+  type LoadedPolicy,
+  type LoadPolicyOptions,
+  loadPolicy,
+  type PolicyInput,
+} from './lib/policy/load.js';
 import type { VerifierSlot } from './lib/policy/verifiers.js';
 import { bindCheckServer, createCheckServer } from './lib/server/grpc.js';
 import { createAuthorizerServer } from './lib/server/http.js';
@@ -38,6 +43,14 @@ export interface GatewayOptions {
    * recorded traffic. Default: the real time.
    */
   readonly clock?: () => number;
+  /**
+   * Where DPoP proofs are burned (RFC 9449 section 11.1), shared by every issuer entry with `dpop`
+   * and kept across reloads. Give every replica of the gateway the same shared store
+   * (`createRedisStore` from `@tokenward/redis`), or each accepts a proof another one already
+   * accepted. A store that cannot answer makes DPoP requests fail closed (503). Default: one
+   * store in this process's memory.
+   */
+  readonly replayStore?: ReplayStore;
 }
 
 /** The outcome of {@link Gateway.reload}. */
@@ -87,7 +100,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       log(`keys of ${event.issuer} could not be fetched: ${event.message}`);
     }
   };
-  let policy = await loadOrFail(options.policy, onEvent, options.clock);
+  const hooks = { onEvent, clock: options.clock, replayStore: options.replayStore ?? createMemoryStore() };
+  let policy = await loadOrFail(options.policy, hooks);
   await warmOrFail(policy.verifiers.values());
   let draining = false;
   const state: AuthorizerState = {
@@ -127,7 +141,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
       async reload() {
         try {
-          const next = await loadOrFail(options.policy, onEvent, options.clock, policy);
+          const next = await loadOrFail(options.policy, { ...hooks, previous: policy });
           const reused = new Set<VerifierSlot>(policy.verifiers.values());
           await warmOrFail([...next.verifiers.values()].filter((slot) => !reused.has(slot)));
           policy = next;
@@ -151,14 +165,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 }
 
-async function loadOrFail(
-  input: PolicyInput,
-  onEvent: (event: TokenwardEvent) => void,
-  clock: (() => number) | undefined,
-  previous?: LoadedPolicy,
-): Promise<LoadedPolicy> {
+async function loadOrFail(input: PolicyInput, options: LoadPolicyOptions): Promise<LoadedPolicy> {
   try {
-    return await loadPolicy(input, { onEvent, clock, ...(previous === undefined ? {} : { previous }) });
+    return await loadPolicy(input, options);
   } catch (error) {
     if (error instanceof PolicyError) throw new GatewayStartError('policy', error.message, { cause: error });
     throw error;

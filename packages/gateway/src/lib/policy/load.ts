@@ -2,7 +2,7 @@
  * Loading a policy: read the file, check it in the format it is written in (native or OpenAPI),
  * and make the verifiers its rules need. Nothing is fetched here; see `warmPolicy`.
  */
-import type { EventHandler } from '@tokenward/core';
+import type { EventHandler, ReplayStore } from '@tokenward/core';
 import { IssueList } from './issues.js';
 import type { PolicyDefinition, RouteRule } from './model.js';
 import { readNativePolicy } from './native.js';
@@ -33,6 +33,8 @@ export interface LoadPolicyOptions {
   readonly onEvent: EventHandler;
   /** The verifiers' clock (epoch ms); absent: the real time. */
   readonly clock?: (() => number) | undefined;
+  /** Where every verifier taking DPoP burns proofs; absent: core's own store, one per verifier. */
+  readonly replayStore?: ReplayStore | undefined;
   /** The policy in use, whose unchanged verifiers (and their key caches) are kept. */
   readonly previous?: LoadedPolicy;
 }
@@ -50,7 +52,7 @@ function compilePolicy(source: PolicySource, options: LoadPolicyOptions): Loaded
     ? readOpenApiPolicy(document as Record<string, unknown>, issues)
     : readNativePolicy(document, issues);
   source.throwIfAny(issues);
-  const hooks = { onEvent: options.onEvent, clock: options.clock };
+  const hooks = { onEvent: options.onEvent, clock: options.clock, replayStore: options.replayStore };
   const verifiers = buildVerifiers(definition, hooks, issues, options.previous?.verifiers);
   source.throwIfAny(issues);
   const rules = definition.routes.map((rule) => ({

@@ -7,8 +7,10 @@ import {
   type AccessTokenVerifier,
   type AccessTokenVerifierOptions,
   createAccessTokenVerifier,
+  type DpopOptions,
   type EventHandler,
   isTokenwardError,
+  type ReplayStore,
 } from '@tokenward/core';
 import { coreMessage, type FieldPath, type IssueList } from './issues.js';
 import type { IssuerEntry, PolicyDefinition } from './model.js';
@@ -16,11 +18,13 @@ import type { IssuerEntry, PolicyDefinition } from './model.js';
 /** Per-issuer options of core (`IssuerOptions`); every other option is verifier-wide. */
 const ISSUER_FIELDS = ['issuer', 'audience', 'jwksUri', 'allowedJwksOrigins', 'algorithms'];
 
-/** What the gateway adds to every verifier's options: its event handler and, in tests, a clock. */
+/** What the gateway adds to every verifier's options: its event handler, replay store and, in tests, a clock. */
 export interface VerifierHooks {
   readonly onEvent: EventHandler;
   /** Core's `clock` (epoch ms); absent: the real time. */
   readonly clock?: (() => number) | undefined;
+  /** The `dpop.replayStore` of every verifier taking DPoP; absent: core's own, one per verifier. */
+  readonly replayStore?: ReplayStore | undefined;
 }
 
 /** A verifier and the canonical form of its options, so a reload can keep one that did not change. */
@@ -80,7 +84,7 @@ export function buildVerifiers(
 
 function construct(
   options: AccessTokenVerifierOptions,
-  { onEvent, clock }: VerifierHooks,
+  { onEvent, clock, replayStore }: VerifierHooks,
   at: FieldPath,
   issues: IssueList,
   previous: VerifierSlot | undefined,
@@ -89,7 +93,12 @@ function construct(
   if (previous !== undefined && previous.optionsKey === optionsKey) return previous;
   try {
     return {
-      verifier: createAccessTokenVerifier({ ...options, onEvent, ...(clock === undefined ? {} : { clock }) }),
+      verifier: createAccessTokenVerifier({
+        ...options,
+        ...withReplayStore(options.dpop, replayStore),
+        onEvent,
+        ...(clock === undefined ? {} : { clock }),
+      }),
       optionsKey,
     };
   } catch (error) {
@@ -100,6 +109,19 @@ function construct(
     issues.add(path, coreMessage(error.message));
     return undefined;
   }
+}
+
+/**
+ * One store burns every proof, whichever verifier (and policy generation) checked it: a proof is
+ * accepted once (RFC 9449 section 11.1) only if every verifier that could see it asks the same
+ * store. Core's keys need no issuer prefix: they are the proof key's thumbprint and a hash of the
+ * target URI and `jti`, which name one proof whatever the issuer. A `dpop` value that is not an
+ * object, or that names its own `replayStore`, is left for core to refuse.
+ */
+function withReplayStore(dpop: unknown, replayStore: ReplayStore | undefined): { dpop?: DpopOptions } {
+  if (replayStore === undefined || typeof dpop !== 'object' || dpop === null || Array.isArray(dpop))
+    return {};
+  return { dpop: { replayStore, ...(dpop as DpopOptions) } };
 }
 
 /** Core's multi-issuer options for several entries, which must agree on verifier-wide settings. */
