@@ -32,7 +32,8 @@ export interface AdapterAuthSetup {
 /**
  * Sets up an adapter's auth middleware from `given`: verifier options with the adapter's among
  * them (the verifier is then built by `create`, the `createAccessTokenVerifier` of the adapter's
- * entry of core), or a verifier, with the adapter's options in `adapterOptions`. Throws
+ * entry of core), or a verifier. `adapterOptions` adds the adapter's options to either, winning
+ * over the same options in `given`: `requireAuth(shared, { scopes })` requires those scopes. Throws
  * `ERR_CONFIG` for anything else and for a bad option (messages start with `where`).
  *
  * @example
@@ -52,7 +53,7 @@ export function setUpAdapterAuth<Options extends AdapterAuthOptions>(
   }
   const isVerifier = typeof (given as Partial<AccessTokenVerifier>).verify === 'function';
   const split = splitAuthOptions(
-    isVerifier ? (adapterOptions ?? {}) : (given as Options),
+    isVerifier ? (adapterOptions ?? {}) : { ...(given as Options), ...adapterOptions },
     where,
     credentials,
   );

@@ -1,5 +1,6 @@
 import { type AccessTokenVerifier, createAccessTokenVerifier, isTokenwardError } from '@tokenward/core';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ExpressAuthOptions,
@@ -111,5 +112,26 @@ describe('configuration errors are thrown at set-up, synchronously', () => {
     issuer.resetCounts();
     requireAuth(trust(issuer.server('default')));
     expect(issuer.requestCount()).toBe(0);
+  });
+});
+
+describe('adapter options after verifier options', () => {
+  it('add to them: the scopes given second are required', async () => {
+    const server = issuer.server('default');
+    const token = await server.mintAccessToken({ sub: 'alice', scp: ['orders:read'] });
+    const req = {
+      method: 'GET',
+      originalUrl: '/orders',
+      headers: { authorization: `Bearer ${token}` },
+      rawHeaders: ['Authorization', `Bearer ${token}`],
+      socket: { remoteAddress: '127.0.0.1' },
+    } as unknown as Request;
+    const run = (middleware: RequestHandler) =>
+      new Promise((resolve) => middleware(req, {} as Response, resolve as NextFunction));
+    expect(await run(requireAuth(trust(server), { scopes: ['orders:read'] }))).toBeUndefined();
+    expect(await run(requireAuth(trust(server), { scopes: ['orders:write'] }))).toMatchObject({
+      status: 403,
+      oauthError: 'insufficient_scope',
+    });
   });
 });

@@ -49,6 +49,23 @@ describe('setUpAdapterAuth', () => {
     expect(setup.challenge).toEqual({ realm: 'orders', resource: undefined, dpop: undefined });
   });
 
+  it('adds the second argument to verifier options, winning over the same options there', () => {
+    const create = vi.fn(createAccessTokenVerifier);
+    const shared: Options = { issuer: server.issuer, audience: server.audience, scopes: ['orders:read'] };
+    const setup = setUpAdapterAuth<Options>(
+      shared,
+      { scopes: ['orders:write'], allowQuery: true },
+      'requireAuth',
+      'required',
+      create,
+    );
+    // A scope list given second is required, never dropped (it would let every token through).
+    expect(setup.requirements).toMatchObject({ scopes: ['orders:write'] });
+    expect(setup.options).toMatchObject({ allowQuery: true });
+    expect(create.mock.calls[0]?.[0]).toEqual({ issuer: server.issuer, audience: server.audience });
+    expect(shared.scopes).toEqual(['orders:read']);
+  });
+
   it("takes a verifier as it is, the adapter's options from the second argument, and the verifier's realm", () => {
     const verifier = createAccessTokenVerifier({
       issuer: server.issuer,
