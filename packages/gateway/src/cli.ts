@@ -37,7 +37,8 @@ Options:
   --envoy-prefix <path>  path prefix of Envoy's HTTP ext_authz calls (default /envoy)
   --replay-redis <url>   remember DPoP proofs in this Redis, redis[s]://[[user]:password@]host[:port][/db],
                          so that every replica given it accepts a proof once (default: this process's
-                         memory); while it is down DPoP requests are refused with 503
+                         memory); while it is down DPoP requests are refused with 503. Or set
+                         TOKENWARD_REPLAY_REDIS, which keeps a password out of the process list
   -h, --help             show this help
 
 When ready it prints one line on stdout:
@@ -67,7 +68,15 @@ export interface GatewayCliOptions {
   /** Program name in messages. Default `tokenward-gateway`. */
   readonly programName?: string;
   readonly signals?: GatewaySignals;
+  /** Where `TOKENWARD_REPLAY_REDIS` is read. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
+
+/**
+ * The Redis URL of the shared replay store, when `--replay-redis` is not given: a password in a flag
+ * shows in `ps` and `/proc/<pid>/cmdline`, one in the environment does not.
+ */
+export const REPLAY_REDIS_VARIABLE = 'TOKENWARD_REPLAY_REDIS';
 
 export const processSignals: GatewaySignals = {
   onStop(listener) {
@@ -98,7 +107,7 @@ export async function runGatewayCli(
   const say = (text: string) => streams.stderr.write(`${program}: ${text}\n`);
   let flags: ReturnType<typeof parseFlags>;
   try {
-    flags = parseFlags(argv);
+    flags = parseFlags(argv, options.env ?? process.env);
   } catch (error) {
     say(`${(error as Error).message}\nRun ${program} --help for usage.`);
     return GATEWAY_EXIT.usage;
@@ -115,13 +124,13 @@ export async function runGatewayCli(
     stopRequested = resolve;
   });
   signals.onStop(() => stopRequested());
-  const { replayRedis: redisUrl, ...settings } = flags;
+  const { replayRedis, ...settings } = flags;
   let redis: ReplayRedis | undefined;
-  if (redisUrl !== undefined) {
+  if (replayRedis !== undefined) {
     // ioredis is loaded only when asked for: a library user of startGateway may have node-redis.
     const { connectReplayRedis } = await import('./lib/replay/redis-connection.js');
     try {
-      redis = await connectReplayRedis(redisUrl, say);
+      redis = await connectReplayRedis(replayRedis.url, replayRedis.source, say);
     } catch (error) {
       say((error as Error).message);
       return GATEWAY_EXIT.issuer;
@@ -162,7 +171,7 @@ export async function runGatewayCli(
   return GATEWAY_EXIT.ok;
 }
 
-function parseFlags(argv: readonly string[]) {
+function parseFlags(argv: readonly string[], env: Readonly<Record<string, string | undefined>>) {
   const { values, positionals } = parseArgs({
     args: [...argv],
     strict: true,
@@ -185,11 +194,14 @@ function parseFlags(argv: readonly string[]) {
   if (prefix !== undefined && !/^\/[^?#\s]*[^/?#\s]$/.test(prefix)) {
     throw new Error('--envoy-prefix must be a path such as /envoy (starting with "/", no trailing "/")');
   }
-  const redisUrl = values['replay-redis'];
+  // The flag wins; an empty variable is no variable.
+  const fromEnv = env[REPLAY_REDIS_VARIABLE] === '' ? undefined : env[REPLAY_REDIS_VARIABLE];
+  const redisUrl = values['replay-redis'] ?? fromEnv;
+  const source = values['replay-redis'] === undefined ? REPLAY_REDIS_VARIABLE : '--replay-redis';
   const redisProblem = redisUrl === undefined ? undefined : redisUrlProblem(redisUrl);
   if (redisProblem !== undefined) {
     throw new Error(
-      `--replay-redis must be a URL like redis://host:6379 or rediss://:password@host:6380/0; the one given ${redisProblem}`,
+      `${source} must be a URL like redis://host:6379 or rediss://:password@host:6380/0; the one given ${redisProblem}`,
     );
   }
   return {
@@ -199,7 +211,7 @@ function parseFlags(argv: readonly string[]) {
     ...optional('grpcPort', port(values['grpc-port'], '--grpc-port')),
     ...optional('metricsPort', port(values['metrics-port'], '--metrics-port')),
     ...optional('envoyPathPrefix', prefix),
-    ...optional('replayRedis', redisUrl),
+    ...optional('replayRedis', redisUrl === undefined ? undefined : { url: redisUrl, source }),
   };
 }
 

@@ -193,3 +193,51 @@ describe('tokenward-gateway --replay-redis at start: one line on stderr, no stac
     expect([running.stdout(), running.stderr()]).toEqual(['', `tokenward-gateway: ${message}\n`]);
   });
 });
+
+describe('TOKENWARD_REPLAY_REDIS: the URL without a flag, keeping a password out of the process list', () => {
+  const variable = (url: string) => ({ TOKENWARD_REPLAY_REDIS: url });
+
+  it('makes tokenward-gateway one more replica', async () => {
+    const fromEnv = spawnProcess(
+      [GATEWAY_BIN, '--policy', files.write('env.yaml', policyText()), '--port', '0'],
+      variable(redis.url),
+    );
+    try {
+      const url = /listening on (\S+)/.exec(await fromEnv.line(/^tokenward gateway listening on /))![1]!;
+      const proof = await freshProof();
+      expect((await ask(url, proof)).status).toBe(200);
+      expect(await ask(shared[0].url, proof)).toMatchObject(REPLAYED);
+    } finally {
+      fromEnv.child.kill('SIGTERM');
+      await fromEnv.exited;
+    }
+  });
+
+  it.each([
+    [
+      '2 for a bad URL, naming the variable and not echoing the password',
+      [],
+      'redis://:hunter2@127.0.0.1/orders',
+      2,
+      `TOKENWARD_REPLAY_REDIS${BAD_URL.slice('--replay-redis'.length)} has a path other than a database number${USAGE_HINT}`,
+    ],
+    [
+      '3 when its Redis cannot be reached',
+      [],
+      'redis://127.0.0.1:1',
+      3,
+      'Redis at 127.0.0.1:1 (TOKENWARD_REPLAY_REDIS) could not be reached: connect ECONNREFUSED 127.0.0.1:1',
+    ],
+    [
+      '3 for the flag, which wins over the variable',
+      ['--replay-redis', 'redis://127.0.0.1:1'],
+      'http://bad',
+      3,
+      'Redis at 127.0.0.1:1 (--replay-redis) could not be reached: connect ECONNREFUSED 127.0.0.1:1',
+    ],
+  ])('exits %s', async (_name, flags, url, code, message) => {
+    const running = spawnProcess([GATEWAY_BIN, '--policy', `${files.dir}/a.yaml`, ...flags], variable(url));
+    expect(await running.exited).toBe(code);
+    expect([running.stdout(), running.stderr()]).toEqual(['', `tokenward-gateway: ${message}\n`]);
+  });
+});

@@ -55,8 +55,12 @@ export interface RunningProcess {
   readonly exited: Promise<number | string>;
 }
 
-export function spawnProcess(args: readonly string[]): RunningProcess {
-  const child = spawn(process.execPath, args, { cwd: REPO, stdio: 'pipe' });
+/** Runs `node args…` from the repository's root, with `env` added to this process's environment. */
+export function spawnProcess(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): RunningProcess {
+  const child = spawn(process.execPath, args, { cwd: REPO, stdio: 'pipe', env: { ...process.env, ...env } });
   const output = { stdout: '', stderr: '' };
   const waiters: { pattern: RegExp; stream: 'stdout' | 'stderr'; resolve: (line: string) => void }[] = [];
   const check = () => {

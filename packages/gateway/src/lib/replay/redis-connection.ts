@@ -17,10 +17,15 @@ export interface ReplayRedis {
 
 /**
  * Connects to Redis at `url` (checked by `redisUrlProblem`); rejects with a one-line message naming
- * the address, never the credentials, when it cannot connect and authenticate. `log` is told when
- * the connection is lost and when it is back.
+ * the address and where the URL came from (`source`: the flag or the environment variable), never
+ * the credentials, when it cannot connect and authenticate. `log` is told when the connection is
+ * lost and when it is back.
  */
-export async function connectReplayRedis(url: string, log: (line: string) => void): Promise<ReplayRedis> {
+export async function connectReplayRedis(
+  url: string,
+  source: string,
+  log: (line: string) => void,
+): Promise<ReplayRedis> {
   const address = redisAddress(url);
   const client = new Redis(url, {
     lazyConnect: true,
@@ -37,7 +42,7 @@ export async function connectReplayRedis(url: string, log: (line: string) => voi
     await client.connect();
   } catch {
     client.disconnect();
-    throw new Error(`Redis at ${address} (--replay-redis) could not be reached: ${lastError}`);
+    throw new Error(`Redis at ${address} (${source}) could not be reached: ${lastError}`);
   }
   let connected = true;
   // Our own `disconnect()` emits `close` too, after the command has said `draining`.
