@@ -10,7 +10,8 @@ export interface BenchOptions {
   /**
    * Interleaved rounds of the in-process throughput phase (medians are taken over them). Many
    * short rounds rather than a few long ones: on a shared machine a burst of someone else's work
-   * then spoils a few samples that the median drops, not a whole contender's number.
+   * then spoils a few samples that the median drops, not a whole contender's number. With
+   * `sampleMs` it also sets how long each tracing experiment pairs its lanes (`rounds × sampleMs × 3`).
    */
   readonly rounds: number;
   /** Milliseconds one contender runs in one in-process sample. */

@@ -1,6 +1,7 @@
 /**
- * The `--replay-redis` URL, checked before anything starts: ioredis reads a bad one in ways that
- * fail late (a database path that is not a number is sent as `SELECT NaN` after connecting).
+ * The shared replay store's Redis URL (`--replay-redis` or `TOKENWARD_REPLAY_REDIS`), checked before
+ * anything starts: ioredis reads a bad one in ways that fail late (a database path that is not a
+ * number is sent as `SELECT NaN` after connecting).
  */
 
 /** What is wrong with `value` as `redis[s]://[[user]:password@]host[:port][/db]`; `undefined` when nothing. */
