@@ -2,7 +2,7 @@
  * The HTTP cases every adapter must answer alike. Tokens are minted once per case and sent to
  * every adapter, so messages that quote a token's values are comparable too.
  */
-import type { ReferenceIssuer } from '@tokenward/issuer';
+import type { Fault, ReferenceIssuer } from '@tokenward/issuer';
 import type { Feature } from './harness.js';
 
 export type RequestHeaders = Record<string, string | string[]>;
@@ -26,8 +26,21 @@ export interface HttpCase {
   ) => Promise<RequestHeaders>;
   /** A feature the case needs: adapters that lack it do not answer it. */
   readonly requires?: Feature;
-  /** Send the request twice and compare the second answer (a replay). */
-  readonly replay?: boolean;
+  /**
+   * Send the request twice and compare the second answer (a replay). The first must get `status`
+   * (default 200); `between` runs after it (a revocation, say).
+   */
+  readonly replay?:
+    | true
+    | {
+        readonly status?: number;
+        readonly between?: (issuer: ReferenceIssuer, headers: RequestHeaders) => void;
+      };
+  /**
+   * How the introspection endpoint of `/introspected-outage`'s server misbehaves during this case
+   * (installed before it, replacing the previous case's).
+   */
+  readonly introspectionFault?: Omit<Fault, 'server' | 'endpoint'>;
   /**
    * Send once, expect 401 `use_dpop_nonce` with a `DPoP-Nonce` (RFC 9449 section 9), then make the
    * `perAdapter` headers again with that nonce and compare the second answer.
@@ -38,8 +51,16 @@ export interface HttpCase {
     readonly code?: string;
     /** The whole `WWW-Authenticate`, or a pattern it matches. */
     readonly challenge?: string | RegExp;
-    readonly retryAfter?: boolean;
+    /** A `Retry-After` is sent: any number of seconds, or exactly this value. */
+    readonly retryAfter?: boolean | string;
     readonly subject?: string;
+    /** The scopes the route's answer exposes beside the subject (the introspected routes). */
+    readonly scopes?: readonly string[];
+    /**
+     * Requests the reference issuer's introspection endpoints get from one adapter for this case,
+     * replays included (each adapter has its own cache). Default `0`.
+     */
+    readonly introspections?: number;
     /** The whole JSON document the answer carries (a metadata document). */
     readonly document?: (issuer: ReferenceIssuer) => Record<string, unknown>;
     /** A `DPoP-Nonce` header is sent (RFC 9449 section 9). */

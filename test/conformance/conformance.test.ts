@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { DpopOptions, ReplayStore } from '@tokenward/core';
+import type { DpopOptions, IntrospectionOptions, ReplayStore } from '@tokenward/core';
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapters } from './adapters/index.js';
@@ -10,10 +10,16 @@ import {
   type ConformanceConfig,
   DPOP_ORIGIN,
   type Feature,
+  type IntrospectionTrust,
   NONCE_KEY,
   NONCE_STEP_SECONDS,
   type RunningApi,
 } from './harness.js';
+import {
+  INTROSPECTION_OUTAGE_SERVER,
+  INTROSPECTION_TIMEOUT_SECONDS,
+  introspectionCases,
+} from './introspection-cases.js';
 
 /** The parts of an answer every adapter must agree on. */
 interface Answer {
@@ -25,6 +31,8 @@ interface Answer {
   allowOrigin: string | undefined;
   dpopNonce: string | undefined;
   body: Record<string, unknown> | undefined;
+  /** Requests the issuer's introspection endpoints got while this adapter answered the case. */
+  introspections?: number;
 }
 
 let issuer: ReferenceIssuer;
@@ -32,7 +40,10 @@ let clock: () => number;
 const running = new Map<string, { api: RunningApi; lacks: readonly Feature[] }>();
 
 beforeAll(async () => {
-  issuer = await startIssuer({ port: 0, servers: ['default', 'payments', 'outage'] });
+  issuer = await startIssuer({
+    port: 0,
+    servers: ['default', 'payments', 'outage', INTROSPECTION_OUTAGE_SERVER],
+  });
   const now = Date.now();
   clock = () => now;
   const trust = (id: string) => ({
@@ -46,6 +57,17 @@ beforeAll(async () => {
     dpop: { origins: [DPOP_ORIGIN], ...dpop },
   });
   const nonced: DpopOptions = { mode: 'required', nonceKeys: [NONCE_KEY] };
+  // The reference issuer's confidential client, which its introspection endpoint requires (RFC 7662 section 2.1).
+  const client = { clientId: 'test-client', clientSecret: 'test-secret' };
+  const introspecting = (
+    id: string,
+    introspection: Omit<IntrospectionOptions, 'clientId'>,
+    httpTimeout?: number,
+  ): IntrospectionTrust => ({
+    ...trust(id),
+    introspection: { ...client, ...introspection },
+    ...(httpTimeout === undefined ? {} : { httpTimeout }),
+  });
   const unavailable: ReplayStore = { markOnce: () => Promise.reject(new Error('the store is down')) };
   const config: ConformanceConfig = {
     realm: 'conformance',
@@ -57,6 +79,11 @@ beforeAll(async () => {
       nonced: dpopTrust(nonced),
       noncedNextStep: dpopTrust(nonced, () => now + NONCE_STEP_SECONDS * 1000),
       outage: dpopTrust({ mode: 'required', replayStore: unavailable }),
+    },
+    introspection: {
+      fallback: introspecting('default', { mode: 'fallback' }),
+      always: introspecting('default', { mode: 'always', maxCacheAge: 0 }),
+      outage: introspecting(INTROSPECTION_OUTAGE_SERVER, { mode: 'fallback' }, INTROSPECTION_TIMEOUT_SECONDS),
     },
   };
   for (const adapter of adapters) {
@@ -75,7 +102,11 @@ afterAll(async () => {
 });
 
 describe('every adapter gives every HTTP case the same answer', () => {
-  it.each([...cases, ...dpopCases, ...dpopInteropCases])('$name', async (httpCase) => {
+  it.each([...cases, ...dpopCases, ...dpopInteropCases, ...introspectionCases])('$name', async (httpCase) => {
+    const { introspectionFault: fault } = httpCase;
+    if (fault !== undefined) {
+      issuer.setFault({ ...fault, server: INTROSPECTION_OUTAGE_SERVER, endpoint: 'introspect' });
+    }
     const shared = await httpCase.headers(issuer);
     const answers = new Map<string, Answer>();
     for (const [name, { api, lacks }] of running) {
@@ -87,14 +118,23 @@ describe('every adapter gives every HTTP case the same answer', () => {
       const url = `${api.url}${httpCase.path}`;
       const method = httpCase.method ?? 'GET';
       let headers = await headersWith();
-      if (httpCase.replay) expect((await send(url, method, headers)).status, name).toBe(200);
+      const asked = issuer.requestCount({ endpoint: 'introspect' });
+      if (httpCase.replay !== undefined) {
+        const { status = 200, between } = httpCase.replay === true ? {} : httpCase.replay;
+        expect((await send(url, method, headers)).status, name).toBe(status);
+        between?.(issuer, headers);
+      }
       if (httpCase.nonceRetry) {
         const challenged = await send(url, method, headers);
         expect(challenged.challenge, name).toMatch(/^DPoP [^,]+, algs="[^"]+", error="use_dpop_nonce"/);
         expect(challenged.dpopNonce, name).toEqual(expect.any(String));
         headers = await headersWith(challenged.dpopNonce);
       }
-      answers.set(name, await send(url, method, headers));
+      const answer = await send(url, method, headers);
+      answers.set(name, {
+        ...answer,
+        introspections: issuer.requestCount({ endpoint: 'introspect' }) - asked,
+      });
     }
     // The first adapter's answers are the reference: it lacks nothing, so it answers every case.
     expect([...answers.keys()][0]).toBe(adapters[0]!.name);
@@ -102,7 +142,10 @@ describe('every adapter gives every HTTP case the same answer', () => {
     if (reference === undefined) throw new Error('no adapter ran');
     const { expected } = httpCase;
     expect(reference.status).toBe(expected.status);
-    if (expected.subject !== undefined) expect(reference.body).toEqual({ subject: expected.subject });
+    if (expected.subject !== undefined) {
+      const scopes = expected.scopes === undefined ? {} : { scopes: expected.scopes };
+      expect(reference.body).toEqual({ subject: expected.subject, ...scopes });
+    }
     if (expected.document !== undefined) {
       expect(reference.body).toEqual(expected.document(issuer));
       expect(reference.contentType).toMatch(/^application\/json/);
@@ -116,10 +159,12 @@ describe('every adapter gives every HTTP case the same answer', () => {
     if (typeof expected.challenge === 'string') expect(reference.challenge).toBe(expected.challenge);
     else if (expected.challenge !== undefined) expect(reference.challenge).toMatch(expected.challenge);
     else expect(reference.challenge).toBeUndefined();
-    if (expected.retryAfter) expect(Number(reference.retryAfter)).toBeGreaterThan(0);
+    if (typeof expected.retryAfter === 'string') expect(reference.retryAfter).toBe(expected.retryAfter);
+    else if (expected.retryAfter) expect(Number(reference.retryAfter)).toBeGreaterThan(0);
     else expect(reference.retryAfter).toBeUndefined();
     if (expected.dpopNonce) expect(reference.dpopNonce).toMatch(/^[0-9a-z]+\.[A-Za-z0-9_-]+$/);
     else expect(reference.dpopNonce).toBeUndefined();
+    expect(reference.introspections).toBe(expected.introspections ?? 0);
     if (expected.status >= 500) expect(JSON.stringify(reference.body)).not.toMatch(/127\.0\.0\.1|https?:/);
     for (const [name, answer] of answers) expect(answer, name).toEqual(reference);
   });
@@ -140,7 +185,7 @@ function send(url: string, method: string, headers: RequestHeaders): Promise<Ans
       });
       incoming.on('end', () => {
         const parsed = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
-        const { error, error_description, code, subject } = parsed ?? {};
+        const { error, error_description, code, subject, scopes } = parsed ?? {};
         // A metadata document is compared whole, with its headers; elsewhere only the fields every
         // adapter shares (a route handler's own content type is its framework's).
         const metadata = new URL(url).pathname.startsWith('/.well-known/');
@@ -148,7 +193,7 @@ function send(url: string, method: string, headers: RequestHeaders): Promise<Ans
           parsed === undefined || metadata
             ? parsed
             : Object.fromEntries(
-                Object.entries({ error, error_description, code, subject }).filter(
+                Object.entries({ error, error_description, code, subject, scopes }).filter(
                   ([, v]) => v !== undefined,
                 ),
               );

@@ -4,7 +4,7 @@
  * get the same answer from each. To add an adapter, implement {@link AdapterHarness} and list it
  * in `adapters/index.ts`.
  */
-import type { DpopOptions } from '@tokenward/core';
+import type { DpopOptions, IntrospectionOptions } from '@tokenward/core';
 
 /** Verifier options of one protected part of the API. */
 export interface TrustSettings {
@@ -39,6 +39,17 @@ export interface DpopTrust extends TrustSettings {
   readonly dpop: DpopOptions;
 }
 
+/**
+ * Trust of an introspecting route (RFC 7662): `main`'s (or another server's), asking the reference
+ * issuer's introspection endpoint with its built-in confidential client. Plain data, so that a
+ * gateway policy can hold it.
+ */
+export interface IntrospectionTrust extends TrustSettings {
+  readonly introspection: IntrospectionOptions;
+  /** Seconds for each exchange with the issuer, introspection included (core's `httpTimeout`). */
+  readonly httpTimeout?: number;
+}
+
 /** What the API an adapter serves must trust, and how it names its realm. */
 export interface ConformanceConfig {
   /** `realm` every challenge carries. */
@@ -60,6 +71,16 @@ export interface ConformanceConfig {
     readonly noncedNextStep: DpopTrust;
     readonly outage: DpopTrust;
   };
+  /**
+   * Trust of the introspecting routes: `/introspected` (`mode: 'fallback'`, core's default cache),
+   * `/introspected-always` (`mode: 'always'`, nothing cached) and `/introspected-outage` (a server
+   * whose introspection endpoint the cases make fail).
+   */
+  readonly introspection: {
+    readonly fallback: IntrospectionTrust;
+    readonly always: IntrospectionTrust;
+    readonly outage: IntrospectionTrust;
+  };
 }
 
 /**
@@ -79,6 +100,9 @@ export interface ConformanceConfig {
  *   `dpop.nonced` / `dpop.noncedNextStep` / `dpop.outage` (unless the adapter lacks `clock-per-route`);
  * - `GET /maybe`: credentials optional (unless the adapter lacks `optional-credentials`): a valid
  *   token of `main` answers its subject, no credentials `{ "subject": "anonymous" }`.
+ * - `GET /introspected` and `GET /introspected-always`: the scope `orders:read`, with
+ *   `introspection.fallback` / `introspection.always`; `GET /introspected-outage`: any token of
+ *   `introspection.outage`. These three answer `{ "subject": <sub>, "scopes": [<scope>...] }`.
  */
 /** The step-up requirements of `GET /strong`: a sign-in at `urn:loa:2` within the last 300 s. */
 export const STEP_UP = Object.freeze({ acrValues: Object.freeze(['urn:loa:2']), maxAge: 300 });

@@ -14,10 +14,13 @@ import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 const subject = (req: Request, res: Response) => {
   res.json({ subject: req.auth?.subject });
 };
+const subjectAndScopes = (req: Request, res: Response) => {
+  res.json({ subject: req.auth?.subject, scopes: req.auth?.scopes });
+};
 
 export const expressHarness: AdapterHarness = {
   name: 'express',
-  async start({ realm, main, outage, resource, dpop }) {
+  async start({ realm, main, outage, resource, dpop, introspection }) {
     const app = express();
     const mcp = createAccessTokenVerifier({ ...resource, realm });
     app.use(resourceMetadataHandler(mcp, RESOURCE_METADATA));
@@ -33,6 +36,10 @@ export const expressHarness: AdapterHarness = {
     app.get('/dpop-nonce', requireAuth({ ...dpop.nonced, realm }), subject);
     app.get('/dpop-nonce-next', requireAuth({ ...dpop.noncedNextStep, realm }), subject);
     app.get('/dpop-outage', requireAuth({ ...dpop.outage, realm }), subject);
+    const scoped = { realm, scopes: ['orders:read'] };
+    app.get('/introspected', requireAuth({ ...introspection.fallback, ...scoped }), subjectAndScopes);
+    app.get('/introspected-always', requireAuth({ ...introspection.always, ...scoped }), subjectAndScopes);
+    app.get('/introspected-outage', requireAuth({ ...introspection.outage, realm }), subjectAndScopes);
     app.get('/maybe', optionalAuth({ ...main, realm }), (req, res) => {
       res.json({ subject: req.auth?.subject ?? 'anonymous' });
     });

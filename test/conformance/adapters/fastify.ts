@@ -7,7 +7,7 @@ export const fastifyHarness: AdapterHarness = {
   name: 'fastify',
   // The plugin authenticates a route or leaves it alone: no optional credentials yet.
   lacks: ['optional-credentials'],
-  async start({ realm, main, outage, resource, dpop }) {
+  async start({ realm, main, outage, resource, dpop, introspection }) {
     const app = Fastify();
     const mcp = createAccessTokenVerifier({ ...resource, realm });
     await app.register(resourceMetadataPlugin, { verifier: mcp, ...RESOURCE_METADATA });
@@ -42,6 +42,19 @@ export const fastifyHarness: AdapterHarness = {
       await app.register(async (api) => {
         await api.register(tokenward, { ...trust, realm });
         api.get(path, { config: { auth } }, async (request) => ({ subject: request.auth?.subject }));
+      });
+    }
+    for (const [path, trust, auth] of [
+      ['/introspected', introspection.fallback, { scopes: ['orders:read'] }],
+      ['/introspected-always', introspection.always, { scopes: ['orders:read'] }],
+      ['/introspected-outage', introspection.outage, {}],
+    ] as const) {
+      await app.register(async (api) => {
+        await api.register(tokenward, { ...trust, realm });
+        api.get(path, { config: { auth } }, async (request) => ({
+          subject: request.auth?.subject,
+          scopes: request.auth?.scopes,
+        }));
       });
     }
     const url = await app.listen({ port: 0, host: '127.0.0.1' });

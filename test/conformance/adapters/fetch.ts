@@ -10,10 +10,12 @@ import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 import { serveFetch } from '../serve-fetch.js';
 
 const subject = (_request: Request, auth: AccessTokenResult) => Response.json({ subject: auth.subject });
+const subjectAndScopes = (_request: Request, auth: AccessTokenResult) =>
+  Response.json({ subject: auth.subject, scopes: auth.scopes });
 
 export const fetchHarness: AdapterHarness = {
   name: 'fetch',
-  async start({ realm, main, outage, resource, dpop }) {
+  async start({ realm, main, outage, resource, dpop, introspection }) {
     const verifier = createAccessTokenVerifier({ ...main, realm });
     const mcp = createAccessTokenVerifier({ ...resource, realm });
     const metadata = protectedResourceMetadataEndpoint(mcp, RESOURCE_METADATA);
@@ -31,6 +33,20 @@ export const fetchHarness: AdapterHarness = {
       'GET /dpop-nonce': withAuth(createAccessTokenVerifier({ ...dpop.nonced, realm }), subject),
       'GET /dpop-nonce-next': withAuth(createAccessTokenVerifier({ ...dpop.noncedNextStep, realm }), subject),
       'GET /dpop-outage': withAuth(createAccessTokenVerifier({ ...dpop.outage, realm }), subject),
+      'GET /introspected': withAuth(
+        createAccessTokenVerifier({ ...introspection.fallback, realm }),
+        subjectAndScopes,
+        { scopes: ['orders:read'] },
+      ),
+      'GET /introspected-always': withAuth(
+        createAccessTokenVerifier({ ...introspection.always, realm }),
+        subjectAndScopes,
+        { scopes: ['orders:read'] },
+      ),
+      'GET /introspected-outage': withAuth(
+        createAccessTokenVerifier({ ...introspection.outage, realm }),
+        subjectAndScopes,
+      ),
       'GET /maybe': withOptionalAuth(verifier, (_request, auth) =>
         Response.json({ subject: auth?.subject ?? 'anonymous' }),
       ),

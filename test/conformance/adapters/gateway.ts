@@ -6,13 +6,20 @@ import { join } from 'node:path';
 import { createAccessTokenVerifier, protectedResourceMetadataEndpoint } from '@tokenward/core';
 import { startGateway } from '@tokenward/gateway';
 import { startCaddy } from '../../../packages/gateway/test/support/proxies.js';
-import { type AdapterHarness, RESOURCE_METADATA, type ResourceTrustSettings, STEP_UP } from '../harness.js';
+import {
+  type AdapterHarness,
+  type IntrospectionTrust,
+  RESOURCE_METADATA,
+  type ResourceTrustSettings,
+  STEP_UP,
+} from '../harness.js';
 
 /**
  * The API behind the gateway, with no auth code of its own: it answers with the subject the
  * gateway vouched for (Caddy copies `X-Auth-Subject` onto the request), and answers CORS
  * preflights as an API's CORS layer does, since the gateway lets them through without credentials.
- * It publishes the resource's metadata itself (a public route of the policy), from core.
+ * It publishes the resource's metadata itself (a public route of the policy), from core. The
+ * introspected routes also answer the scopes the gateway vouched for (`X-Auth-Scopes`).
  */
 async function startApi(resource: ResourceTrustSettings) {
   const metadata = protectedResourceMetadataEndpoint(createAccessTokenVerifier(resource), RESOURCE_METADATA);
@@ -30,8 +37,14 @@ async function startApi(resource: ResourceTrustSettings) {
       response.writeHead(204).end();
       return;
     }
+    const { 'x-auth-subject': subject, 'x-auth-scopes': scopes = '' } = request.headers;
+    const introspected = request.url?.startsWith('/introspected') === true;
     response.writeHead(200, { 'Content-Type': 'application/json' });
-    response.end(JSON.stringify({ subject: request.headers['x-auth-subject'] }));
+    response.end(
+      JSON.stringify(
+        introspected ? { subject, scopes: String(scopes).split(' ').filter(Boolean) } : { subject },
+      ),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as AddressInfo).port, server };
@@ -42,7 +55,7 @@ export const gatewayHarness: AdapterHarness = {
   name: 'gateway',
   // A policy rule takes a token or none (`auth: 'none'`), and one clock serves every issuer.
   lacks: ['optional-credentials', 'clock-per-route'],
-  async start({ realm, main, outage, resource, dpop }) {
+  async start({ realm, main, outage, resource, dpop, introspection }) {
     const dir = mkdtempSync(join(tmpdir(), 'tokenward-conformance-gateway-'));
     const api = await startApi(resource);
     const gateway = await startGateway({
@@ -58,6 +71,10 @@ export const gatewayHarness: AdapterHarness = {
           dpopAllowed: { issuer: main.issuer, audience: main.audience, dpop: dpop.allowed.dpop },
           dpopNonced: { issuer: main.issuer, audience: main.audience, dpop: dpop.nonced.dpop },
           dpopOutage: { issuer: main.issuer, audience: main.audience, dpop: dpop.outage.dpop },
+          // Introspection is a verifier option like any other: the policy holds it as it is.
+          introspected: withoutClock(introspection.fallback),
+          introspectedAlways: withoutClock(introspection.always),
+          introspectedOutage: withoutClock(introspection.outage),
         },
         routes: [
           {
@@ -73,6 +90,17 @@ export const gatewayHarness: AdapterHarness = {
           { match: { path: '/dpop', methods: ['GET'] }, issuer: 'dpopAllowed', scopes: ['orders:read'] },
           { match: { path: '/dpop-nonce', methods: ['GET'] }, issuer: 'dpopNonced' },
           { match: { path: '/dpop-outage', methods: ['GET'] }, issuer: 'dpopOutage' },
+          {
+            match: { path: '/introspected', methods: ['GET'] },
+            issuer: 'introspected',
+            scopes: ['orders:read'],
+          },
+          {
+            match: { path: '/introspected-always', methods: ['GET'] },
+            issuer: 'introspectedAlways',
+            scopes: ['orders:read'],
+          },
+          { match: { path: '/introspected-outage', methods: ['GET'] }, issuer: 'introspectedOutage' },
         ],
       },
     });
@@ -89,3 +117,8 @@ export const gatewayHarness: AdapterHarness = {
     };
   },
 };
+
+/** A route's trust as a policy holds it: the gateway sets the one clock itself. */
+function withoutClock({ clock: _clock, ...trust }: IntrospectionTrust): Omit<IntrospectionTrust, 'clock'> {
+  return trust;
+}

@@ -11,10 +11,12 @@ import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 import { serveFetch } from '../serve-fetch.js';
 
 const subject = (c: Context<TokenwardEnv>) => c.json({ subject: c.get('auth').subject });
+const subjectAndScopes = (c: Context<TokenwardEnv>) =>
+  c.json({ subject: c.get('auth').subject, scopes: c.get('auth').scopes });
 
 export const honoHarness: AdapterHarness = {
   name: 'hono',
-  async start({ realm, main, outage, resource, dpop }) {
+  async start({ realm, main, outage, resource, dpop, introspection }) {
     const verifier = createAccessTokenVerifier({ ...main, realm });
     const mcp = createAccessTokenVerifier({ ...resource, realm });
     const app = new Hono<TokenwardEnv>();
@@ -29,6 +31,10 @@ export const honoHarness: AdapterHarness = {
     app.get('/dpop-nonce', requireAuth({ ...dpop.nonced, realm }), subject);
     app.get('/dpop-nonce-next', requireAuth({ ...dpop.noncedNextStep, realm }), subject);
     app.get('/dpop-outage', requireAuth({ ...dpop.outage, realm }), subject);
+    const scoped = { realm, scopes: ['orders:read'] };
+    app.get('/introspected', requireAuth({ ...introspection.fallback, ...scoped }), subjectAndScopes);
+    app.get('/introspected-always', requireAuth({ ...introspection.always, ...scoped }), subjectAndScopes);
+    app.get('/introspected-outage', requireAuth({ ...introspection.outage, realm }), subjectAndScopes);
     app.get('/maybe', optionalAuth(verifier), (c) =>
       c.json({ subject: c.get('auth')?.subject ?? 'anonymous' }),
     );
