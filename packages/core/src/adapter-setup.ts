@@ -34,7 +34,8 @@ export interface AdapterAuthSetup {
  * them (the verifier is then built by `create`, the `createAccessTokenVerifier` of the adapter's
  * entry of core), or a verifier. `adapterOptions` adds the adapter's options to either, winning
  * over the same options in `given`: `requireAuth(shared, { scopes })` requires those scopes. Throws
- * `ERR_CONFIG` for anything else and for a bad option (messages start with `where`).
+ * `ERR_CONFIG` for anything else, for a bad option and for verifier options beside a verifier
+ * (messages start with `where`).
  *
  * @example
  * const { verifier, options, requirements } = setUpAdapterAuth(given, extra, 'requireAuth', 'required', createAccessTokenVerifier);
@@ -57,6 +58,15 @@ export function setUpAdapterAuth<Options extends AdapterAuthOptions>(
     where,
     credentials,
   );
+  // Beside a verifier only the adapter's options count: verifier options there would go unused.
+  const unused = isVerifier
+    ? Object.entries(split.rest).filter(([name, value]) => name !== 'realm' && value !== undefined)
+    : [];
+  if (unused.length > 0) {
+    throw configError(
+      `${where}: a verifier was given with verifier options (${unused.map(([name]) => name).join(', ')})`,
+    );
+  }
   const verifier = isVerifier ? (given as AccessTokenVerifier) : create(split.rest as Options);
   const { resource, dpop } = verifier;
   const challenge: RouteChallenge = { realm: split.request.realm ?? verifier.realm, resource, dpop };

@@ -1,6 +1,5 @@
 import {
-  type AccessTokenVerifier,
-  type AuthenticateRequestOptions,
+  type AdapterAuthSetup,
   type AuthRequirements,
   authenticateRequestNow,
   checkAuthRequirements,
@@ -9,7 +8,7 @@ import {
   type TokenwardError,
   validateAuthRequirements,
 } from '@tokenward/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify';
 import type { TokenwardAuth } from './types.js';
 
 // Checked once, so the verifier takes it as it is on every request of a global plugin.
@@ -22,8 +21,7 @@ const raised = new WeakMap<FastifyRequest, TokenwardError>();
  * decided at once, one when it has to wait (keys to fetch). Errors are not sent: Fastify's error path
  * (a custom error handler, onError hooks, the default handler applying `statusCode` and `headers`) does.
  */
-export function createAuthenticate(verifier: AccessTokenVerifier, options: AuthenticateRequestOptions) {
-  const challenge = { ...verifier, realm: options.realm ?? verifier.realm };
+export function createAuthenticate({ verifier, options, challenge }: AdapterAuthSetup) {
   const admit = (request: FastifyRequest, reply: FastifyReply, outcome?: RequestAuthentication) => {
     if (outcome?.kind === 'authenticated') {
       request.auth = outcome.auth as TokenwardAuth;
@@ -57,16 +55,19 @@ export function createAuthenticate(verifier: AccessTokenVerifier, options: Authe
   };
 }
 
+type Authenticate = ReturnType<typeof createAuthenticate>;
+
 /**
- * The hook of the registering context: enforces a route's `config.auth`, and with `global`
- * authenticates every route of the context that does not opt out with `config.auth: false`.
+ * The hook of the registering context: enforces a route's `config.auth` (`'optional'` as
+ * `optionalAuth()`), and with `global` authenticates every route of the context but those with `false`.
  * A request decided at once goes on through `done`, without a promise.
  */
-export function createRouteHook(authenticate: ReturnType<typeof createAuthenticate>, global: boolean) {
+export function createRouteHook(required: Authenticate, optional: Authenticate, global: boolean) {
   return function tokenwardRouteAuth(request: FastifyRequest, reply: FastifyReply, done: () => void) {
     const routeAuth = request.routeOptions.config.auth;
-    const enforced = routeAuth !== false && (routeAuth !== undefined || global);
-    return (enforced ? authenticate(request, reply, routeAuth ?? NO_REQUIREMENTS) : undefined) ?? done();
+    if (routeAuth === false || (routeAuth === undefined && !global)) return done();
+    if (routeAuth === 'optional') return optional(request, reply, NO_REQUIREMENTS) ?? done();
+    return required(request, reply, routeAuth ?? NO_REQUIREMENTS) ?? done();
   };
 }
 
@@ -76,22 +77,14 @@ export function createRouteHook(authenticate: ReturnType<typeof createAuthentica
  * rendered them as `{ statusCode, code, error: <reason phrase>, message }`; a custom error
  * handler's own body is left alone. 5xx bodies show no internals.
  */
-export function errorBodyHook(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  payload: unknown,
-  done: (error: null, payload: unknown) => void,
-) {
+export const errorBodyHook: onSendHookHandler = (request, reply, payload, done) => {
   const error = raised.get(request);
   if (error !== undefined && typeof payload === 'string' && payload.startsWith('{"statusCode":')) {
     const rendered = JSON.parse(payload) as { code?: unknown; message?: unknown };
     if (rendered.code === error.code && rendered.message === error.message) {
-      const body = error.body;
-      return done(
-        null,
-        JSON.stringify({ statusCode: reply.statusCode, ...body, message: body.error_description }),
-      );
+      const answer = { statusCode: reply.statusCode, ...error.body, message: error.body.error_description };
+      return done(null, JSON.stringify(answer));
     }
   }
   done(null, payload);
-}
+};

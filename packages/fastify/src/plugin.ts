@@ -2,8 +2,9 @@ import {
   type AccessTokenVerifier,
   type AccessTokenVerifierOptions,
   type AuthenticateRequestOptions,
+  type AuthRequirements,
   createAccessTokenVerifier,
-  splitAuthOptions,
+  setUpAdapterAuth,
   TokenwardError,
   validateAuthRequirements,
 } from '@tokenward/core';
@@ -14,13 +15,14 @@ import type { AuthHook } from './types.js';
 
 const GUARDED = Symbol.for('tokenward.fastify.guarded');
 const SETTLED: Promise<void> = Promise.resolve();
+const WHERE = '@tokenward/fastify';
 
 /** Options of the Fastify adapter itself, next to the verifier's. */
 export interface AdapterOptions extends Omit<AuthenticateRequestOptions, 'credentials'> {
   /**
    * Authenticate every route of the registering context and its children but those with
-   * `config: { auth: false }`. Default `false`: only routes with `config.auth` or a
-   * `requireAuth()` hook. With `allowBody` the hook runs at `preValidation`, after body parsing.
+   * `config: { auth: false }`. Default `false`: only routes with `config.auth` or a `requireAuth()`
+   * or `optionalAuth()` hook. With `allowBody` the hook runs at `preValidation`, after body parsing.
    */
   global?: boolean;
 }
@@ -39,44 +41,46 @@ export type TokenwardOptions = AdapterOptions &
   );
 
 async function tokenward(fastify: FastifyInstance, pluginOptions: TokenwardOptions): Promise<void> {
-  // Checked once, here: a bad option throws `ERR_CONFIG` naming it from `register`.
-  const { rest, request: options, requirements } = splitAuthOptions(pluginOptions, '@tokenward/fastify');
-  const { global = false, verifier: given, ...verifierOptions } = rest;
-  const { realm: _realm, ...stray } = verifierOptions;
+  const { global = false, verifier: given, ...rest } = pluginOptions;
   if (typeof global !== 'boolean') throw configError(`\`global\` must be a boolean; found ${typeof global}`);
-  if (requirements) throw configError('give scopes and claims per route (`config.auth`, `requireAuth()`)');
-  if (given !== undefined && Object.keys(stray).length > 0) {
-    throw configError(`verifier was given with verifier options (${Object.keys(stray).join(', ')})`);
-  }
   if (given !== undefined && typeof (given as Partial<AccessTokenVerifier> | null)?.verify !== 'function') {
     throw configError('`verifier` must come from createAccessTokenVerifier()');
   }
-  const verifier = given ?? createAccessTokenVerifier(verifierOptions as AccessTokenVerifierOptions);
-  const authenticate = createAuthenticate(verifier, options);
+  // Checked once, here, as in every adapter: a bad option throws `ERR_CONFIG` naming it from `register`.
+  const source = given ?? (rest as AccessTokenVerifierOptions);
+  const setup = setUpAdapterAuth(source, given && rest, WHERE, 'required', createAccessTokenVerifier);
+  if (setup.requirements) throw configError('give requirements per route (`config.auth`, `requireAuth()`)');
+  const required = createAuthenticate(setup);
+  const optional = createAuthenticate({ ...setup, options: { ...setup.options, credentials: 'optional' } });
   // fastify-plugin makes these visible in the registering context and its children only.
   fastify.decorateRequest('auth', null);
-  fastify.decorate('tokenward', { verifier });
-  fastify.decorate('requireAuth', (requirements = {}): AuthHook => {
-    const checked = validateAuthRequirements(requirements, 'requireAuth');
-    // Fastify passes `done`: a request decided at once goes on through it, without a promise.
-    return ((request, reply, done?: () => void) =>
-      authenticate(request, reply, checked) ?? (done === undefined ? SETTLED : done())) as AuthHook;
-  });
+  fastify.decorate('tokenward', { verifier: setup.verifier });
+  for (const name of ['requireAuth', 'optionalAuth'] as const) {
+    const authenticateAs = name === 'requireAuth' ? required : optional;
+    fastify.decorate(name, (requirements: AuthRequirements = {}): AuthHook => {
+      const checked = validateAuthRequirements(requirements, name);
+      // Fastify passes `done`: a request decided at once goes on through it, without a promise.
+      return ((request, reply, done?: () => void) =>
+        authenticateAs(request, reply, checked) ?? (done === undefined ? SETTLED : done())) as AuthHook;
+    });
+  }
   // Checked where the route is declared (a typo fails at start-up); the route keeps the frozen copy.
   fastify.addHook('onRoute', (route) => {
     const auth = route.config?.auth;
     const where = `config.auth of ${String(route.method)} ${route.url}`;
-    if (auth) route.config = { ...route.config, auth: validateAuthRequirements(auth, where) };
+    if (auth && auth !== 'optional')
+      route.config = { ...route.config, auth: validateAuthRequirements(auth, where) };
   });
   guardRoot(fastify);
   // On the registering context only: `global` protects it and its children, never siblings or
   // parents. A body token is only visible once the body is parsed.
-  fastify.addHook(options.allowBody ? 'preValidation' : 'onRequest', createRouteHook(authenticate, global));
+  const routeHook = createRouteHook(required, optional, global);
+  fastify.addHook(setup.options.allowBody ? 'preValidation' : 'onRequest', routeHook);
   fastify.addHook('onSend', errorBodyHook);
 }
 
 function configError(message: string): TokenwardError {
-  return new TokenwardError('ERR_CONFIG', `tokenward: @tokenward/fastify: ${message}`);
+  return new TokenwardError('ERR_CONFIG', `tokenward: ${WHERE}: ${message}`);
 }
 
 /**

@@ -21,7 +21,7 @@ export type TokenwardAuth = Omit<AccessTokenResult, 'claims'> & {
 /** @deprecated Use `AuthRequirements`, the one requirements type of every tokenward package. */
 export type RouteAuthConfig = AuthRequirements;
 
-/** `fastify.requireAuth()`'s hook (for `onRequest`, `preValidation` or `preHandler`). */
+/** The hook of `fastify.requireAuth()` and `fastify.optionalAuth()` (for `onRequest`, `preValidation` or `preHandler`). */
 export type AuthHook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 
 declare module 'fastify' {
@@ -32,14 +32,17 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** A hook that requires a valid token meeting `requirements` (validated now, not per request). */
     requireAuth(requirements?: AuthRequirements): AuthHook;
+    /** Like `requireAuth`, but a request without credentials goes on with `request.auth` null. */
+    optionalAuth(requirements?: AuthRequirements): AuthHook;
     /** The verifier this context uses, e.g. to `warm()` it in an `onReady` hook. */
     tokenward: { readonly verifier: AccessTokenVerifier };
   }
   interface FastifyContextConfig {
     /**
      * Route requirements (`{ scopes, scopeMatch, claims }`), enforced on this route even without
-     * `global`; `false` opts the route out of a `global: true` plugin.
+     * `global`; `'optional'` lets requests without credentials in, as `optionalAuth()` does;
+     * `false` opts the route out of a `global: true` plugin.
      */
-    auth?: AuthRequirements | false;
+    auth?: AuthRequirements | 'optional' | false;
   }
 }

@@ -48,10 +48,13 @@ describe('types', () => {
     expectTypeOf<TokenwardAuth['expiresAt']>().toEqualTypeOf<Date>();
     expectTypeOf<TokenwardAuth['claims']['tenant_id']>().toEqualTypeOf<string | undefined>();
     expectTypeOf(app.requireAuth).returns.toEqualTypeOf<AuthHook>();
+    expectTypeOf(app.optionalAuth).toEqualTypeOf(app.requireAuth);
     expectTypeOf(app.tokenward.verifier).toEqualTypeOf<AccessTokenVerifier>();
     expectTypeOf<{ auth: false }>().toExtend<FastifyContextConfig>();
     expectTypeOf<{ auth: { scopes: ['orders:read'] } }>().toExtend<FastifyContextConfig>();
     expectTypeOf<{ auth: true }>().not.toExtend<FastifyContextConfig>();
+    expectTypeOf<{ auth: 'optional' }>().toExtend<FastifyContextConfig>();
+    expectTypeOf<{ auth: 'anonymous' }>().not.toExtend<FastifyContextConfig>();
     expectTypeOf<RouteAuthConfig['scopeMatch']>().toEqualTypeOf<'all' | 'any' | undefined>();
 
     const response = await app.inject({
@@ -75,6 +78,8 @@ describe('types', () => {
       expect(() => fresh.requireAuth({ scopeMatch: 'some' })).toThrow(/scopeMatch/);
       // @ts-expect-error scopes is a list
       expect(() => fresh.requireAuth({ scopes: 'orders:read' })).toThrow(/scopes/);
+      // @ts-expect-error optionalAuth takes the same requirements, not an options bag
+      expect(() => fresh.optionalAuth({ optional: true })).toThrow(/unknown option `optional`/);
       // @ts-expect-error route config.auth requirements are typed too
       expect(() => fresh.get('/x', { config: { auth: { scopeMatch: 'some' } } }, async () => ({}))).toThrow(
         /scopeMatch/,

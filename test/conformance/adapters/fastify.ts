@@ -5,8 +5,6 @@ import { type AdapterHarness, RESOURCE_METADATA, STEP_UP } from '../harness.js';
 
 export const fastifyHarness: AdapterHarness = {
   name: 'fastify',
-  // The plugin authenticates a route or leaves it alone: no optional credentials yet.
-  lacks: ['optional-credentials'],
   async start({ realm, main, outage, resource, dpop, introspection }) {
     const app = Fastify();
     const mcp = createAccessTokenVerifier({ ...resource, realm });
@@ -27,6 +25,9 @@ export const fastifyHarness: AdapterHarness = {
       }));
       api.get('/gold', { config: { auth: { claims: { tier: 'gold' } } } }, async (request) => ({
         subject: request.auth?.subject,
+      }));
+      api.get('/maybe', { config: { auth: 'optional' } }, async (request) => ({
+        subject: request.auth?.subject ?? 'anonymous',
       }));
     });
     await app.register(async (api) => {

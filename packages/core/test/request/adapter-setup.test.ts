@@ -99,6 +99,24 @@ describe('setUpAdapterAuth', () => {
     expect(error.message).toContain(naming);
   });
 
+  it('refuses verifier options beside a verifier, which would go unused, naming them', () => {
+    const verifier = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
+    const beside = { realm: 'orders', issuer: server.issuer, clockTolerance: 5 } as AdapterAuthOptions;
+    const error = thrownBy(() =>
+      setUpAdapterAuth<Options>(verifier, beside, 'requireAuth', 'required', createAccessTokenVerifier),
+    );
+    expect(error.code).toBe('ERR_CONFIG');
+    expect(error.message).toBe(
+      'tokenward: requireAuth: a verifier was given with verifier options (issuer, clockTolerance)',
+    );
+    // The realm is the adapter's too, and an option set to undefined counts as absent.
+    const realmOnly = { realm: 'orders', issuer: undefined } as AdapterAuthOptions;
+    expect(
+      setUpAdapterAuth<Options>(verifier, realmOnly, 'requireAuth', 'required', createAccessTokenVerifier)
+        .challenge.realm,
+    ).toBe('orders');
+  });
+
   it('refuses a bad adapter option with ERR_CONFIG naming the middleware and the option', () => {
     const verifier = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
     const bad = { corsPreflight: 'sometimes' } as unknown as AdapterAuthOptions;
