@@ -23,8 +23,8 @@ export const VENDOR_REQUIRED = Object.freeze([...ALWAYS_REQUIRED, 'iat']);
 
 /**
  * Presence of `required`, then the types of the registered claims, then that `scp` and `scope`,
- * when both are present, grant the same scopes (two parsers reading different ones would
- * authorize different things from one token).
+ * when both are present, grant the same scopes, and `cid` and `client_id` name the same client
+ * (two parsers reading different ones would authorize different things from one token).
  */
 export function checkClaimTypes(
   payload: Record<string, unknown>,
@@ -58,6 +58,15 @@ export function checkClaimTypes(
     throw new TokenwardError(
       'ERR_CLAIM_INVALID',
       'claims "scp" and "scope" both list scopes, and they differ; a token must grant one set of scopes',
+    );
+  }
+  // The same rule for the client: `clientId` reads `cid` first while a route's claim requirement
+  // or another consumer may read `client_id` (RFC 9068 §2.2), so two values would let one token
+  // stand for two clients.
+  if (cid !== undefined && client_id !== undefined && cid !== client_id) {
+    throw new TokenwardError(
+      'ERR_CLAIM_INVALID',
+      'claims "cid" and "client_id" both name the client, and they differ; a token must name one client',
     );
   }
   return payload as AccessTokenClaims;

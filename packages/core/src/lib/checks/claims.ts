@@ -95,6 +95,8 @@ export interface TypePolicy {
  *   Any other type (`dpop+jwt`, `logout+jwt`, ...) is another kind of JWT.
  * - No claim only ID tokens define (`nonce`, `at_hash`, `c_hash`: OIDC Core §2, §3.1.3.6,
  *   §3.3.2.11), whatever the `typ`.
+ * - No `events`, the claim of Security Event Tokens (RFC 8417 §2.2) and so of logout tokens
+ *   (OpenID Connect Back-Channel Logout §2.4), which may come untyped from the same issuer.
  * - From the vendor's servers (org/custom), a token not typed `at+jwt` must name its client in
  *   `cid` or `client_id`: the vendor's access tokens always carry `cid`; its ID tokens never do.
  */
@@ -125,6 +127,13 @@ export function checkAccessTokenType(header: JwtHeader, claims: AccessTokenClaim
     throw new TokenwardError(
       'ERR_TYPE_INVALID',
       `token carries "${idTokenClaim}", a claim of ID tokens; APIs accept access tokens only (send the access token)`,
+    );
+  }
+  if (claims.events !== undefined) {
+    // RFC 8417 §4.5.2 (distinguishing SETs from access tokens): access tokens carry no "events".
+    throw new TokenwardError(
+      'ERR_TYPE_INVALID',
+      'token carries "events", the claim of security event and logout tokens; APIs accept access tokens only',
     );
   }
   if (
