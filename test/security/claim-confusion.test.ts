@@ -1,12 +1,13 @@
 /**
- * Claims that make one token mean two things, or another kind of token pass for an access token:
- * two client ids, the `events` claim of security event and logout tokens, and NumericDates that
- * JSON.parse reads as infinities. Each row against a real verifier of each entry, with keys and
- * metadata served by the lab over loopback HTTP.
+ * Claims that make one token mean two things, or another kind of token pass for an access token
+ * or an ID token: two client ids, the `events` claim of security event and logout tokens, and
+ * NumericDates that JSON.parse reads as infinities. Each row against a real verifier (of each
+ * entry for access tokens), with keys and metadata served by the lab over loopback HTTP.
  */
-import { createAccessTokenVerifier as createNodeVerifier } from '@tokenward/core';
+import { createIdTokenVerifier, createAccessTokenVerifier as createNodeVerifier } from '@tokenward/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccessTokenVerifier as createWebVerifier } from '../../packages/core/src/index.js';
+import { idClaims } from './cases/id-tokens.js';
 import { caseTitle, createForge, type Forge, type TokenCase } from './forge.js';
 import { AUDIENCE, b64, CLIENT_ID, json, LabServer, labKey } from './lab.js';
 
@@ -101,5 +102,28 @@ describe.each([
       },
     );
     expect(outcome).toBe(row.expect);
+  });
+});
+
+describe('a logout token presented as an ID token', () => {
+  it('[BCP-12, IDT-8] OIDC Back-Channel Logout section 2.4, RFC 8725 section 3.12: untyped, to a call without nonce -> ERR_TYPE_INVALID', async () => {
+    const verifier = createIdTokenVerifier({ issuer: lab.issuer, clientId: CLIENT_ID });
+    // What the issuer sends the client's back-channel endpoint: an ID token's claims, no nonce.
+    const logoutClaims = idClaims(forge, {
+      nonce: undefined,
+      at_hash: undefined,
+      c_hash: undefined,
+      sid: 'session-1',
+      jti: 'logout-1',
+      events: { [LOGOUT_EVENT]: {} },
+    });
+    const signIn = idClaims(forge, { nonce: undefined, at_hash: undefined, c_hash: undefined });
+    const outcome = (claims: Record<string, unknown>) =>
+      verifier.verify(forge.sign(forge.header(), claims)).then(
+        () => 'accepted',
+        (error: { code: string }) => error.code,
+      );
+    expect(await outcome(signIn)).toBe('accepted');
+    expect(await outcome(logoutClaims)).toBe('ERR_TYPE_INVALID');
   });
 });

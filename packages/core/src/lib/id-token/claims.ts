@@ -93,7 +93,7 @@ function invalidType(name: string, expected: string, value: unknown): TokenwardE
 /**
  * Refuses an access token presented as an ID token (ERR_TYPE_INVALID): header `typ` must be none,
  * `JWT` or `application/jwt` (OIDC defines no other, RFC 9068 §2.1 types access tokens `at+jwt`),
- * and no access-token claim may be present.
+ * and no access-token claim may be present; nor may `events`, the claim of logout tokens.
  */
 function checkIdTokenType(header: JwtHeader, claims: IdTokenClaims): void {
   const typ = header.typ;
@@ -115,6 +115,14 @@ function checkIdTokenType(header: JwtHeader, claims: IdTokenClaims): void {
     throw new TokenwardError(
       'ERR_TYPE_INVALID',
       `token carries "${accessClaim}", a claim of access tokens; expected an ID token (send the id_token, not the access_token)`,
+    );
+  }
+  if (claims.events !== undefined) {
+    // A logout token has the ID token's iss, sub and aud and only lacks nonce (OpenID Connect
+    // Back-Channel Logout §2.4), so a call without `nonce` would take it for a sign-in.
+    throw new TokenwardError(
+      'ERR_TYPE_INVALID',
+      'token carries "events", the claim of logout and security event tokens (RFC 8417 section 2.2); expected an ID token',
     );
   }
 }
