@@ -2,7 +2,9 @@
  * Loading a policy: read the file, check it in the format it is written in (native or OpenAPI),
  * and make the verifiers its rules need. Nothing is fetched here; see `warmPolicy`.
  */
+import { dirname } from 'node:path';
 import type { EventHandler, ReplayStore } from '@tokenward/core';
+import { resolveCredentials } from './credentials.js';
 import { IssueList } from './issues.js';
 import type { PolicyDefinition, RouteRule } from './model.js';
 import { readNativePolicy } from './native.js';
@@ -37,20 +39,25 @@ export interface LoadPolicyOptions {
   readonly replayStore?: ReplayStore | undefined;
   /** The policy in use, whose unchanged verifiers (and their key caches) are kept. */
   readonly previous?: LoadedPolicy;
+  /** Where `{ env: NAME }` credential references are read. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Reads and checks a policy; throws `PolicyError` listing every problem with its line. */
 export async function loadPolicy(input: PolicyInput, options: LoadPolicyOptions): Promise<LoadedPolicy> {
   const source = typeof input === 'string' ? await readPolicySource(input) : policySourceOfValue(input);
-  return compilePolicy(source, options);
+  // A relative `{ file: PATH }` is the policy file's neighbour; a policy object's is the working folder's.
+  const base = typeof input === 'string' ? dirname(input) : process.cwd();
+  return compilePolicy(source, base, options);
 }
 
-function compilePolicy(source: PolicySource, options: LoadPolicyOptions): LoadedPolicy {
+function compilePolicy(source: PolicySource, base: string, options: LoadPolicyOptions): LoadedPolicy {
   const issues = new IssueList();
   const document = source.value;
-  const definition = isOpenApiDocument(document)
+  const written = isOpenApiDocument(document)
     ? readOpenApiPolicy(document as Record<string, unknown>, issues)
     : readNativePolicy(document, issues);
+  const definition = resolveCredentials(written, { env: options.env ?? process.env, base }, issues);
   source.throwIfAny(issues);
   const hooks = { onEvent: options.onEvent, clock: options.clock, replayStore: options.replayStore };
   const verifiers = buildVerifiers(definition, hooks, issues, options.previous?.verifiers);
