@@ -64,6 +64,40 @@ describe('result cache', () => {
     expect(cache.get(['a', 'b', tail].join('.'), 1)?.result.id).toBe(1);
   });
 
+  it('finds a token after another sharing its presence-filter slot was evicted, replaced or dropped stale', () => {
+    // A cache this small has the filter's fewest slots, 1,024: find three tokens in one slot.
+    const inSlot = (token: string) => tokenFingerprint(token) & 1023;
+    const candidates = Array.from({ length: 20_000 }, (_, index) => `h.p.${String(index).padStart(24, '0')}`);
+    const [a, b, c] = candidates.filter((token) => inSlot(token) === inSlot(candidates[0]!));
+    if (a === undefined || b === undefined || c === undefined)
+      throw new Error('no three tokens share a slot');
+    const cache = createResultCache(2, copy);
+    const source = keys();
+    const entry = (id: number, validUntil = 5000) => ({
+      result: { id },
+      keys: source,
+      generation: 1,
+      validUntil,
+    });
+    cache.offer(a, entry(1));
+    cache.offer(b, entry(2));
+    cache.get(b, 1);
+    // Seen twice, c displaces the least recently used, a.
+    cache.offer('other', entry(9));
+    cache.offer('other', entry(9));
+    expect(cache.get(a, 1)).toBeUndefined();
+    expect(cache.get(b, 1)?.result.id).toBe(2);
+    // Offered again, b replaces its own entry.
+    cache.offer(b, entry(3));
+    expect(cache.get(b, 1)?.result.id).toBe(3);
+    // c goes stale and is dropped; b, in the same slot, stays.
+    cache.offer(c, entry(4, 10));
+    cache.offer(c, entry(4, 10));
+    expect(cache.get(c, 10)).toBeUndefined();
+    expect(cache.get(b, 10)?.result.id).toBe(3);
+    expect(cache.holds(b)).toBe(true);
+  });
+
   it('once full, keeps a token seen only once out, so one-shot tokens cost no eviction', () => {
     const cache = createResultCache(2, copy);
     const source = keys();

@@ -10,6 +10,7 @@
  *
  * Entries are found by the token's fingerprint, then the token itself is compared: a verifier sees
  * each token as a fresh string, and hashing all of it for a map costs more than the comparison.
+ * A presence filter in front answers most misses without the map (presence-filter.ts).
  *
  * The cache keeps its own copy of each result, made here and nowhere else. V8 tracks where object
  * literals are allocated and, once most objects from one place outlive young collections, allocates
@@ -20,6 +21,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { createAdmissionFilter, tokenFingerprint } from './admission.js';
+import { createPresenceFilter } from './presence-filter.js';
 
 /** The part of an issuer's key source the cache watches. */
 export interface KeyGeneration {
@@ -62,11 +64,17 @@ export function createResultCache<Result extends object>(
   max: number,
   copy: (result: Result) => Result,
 ): ResultCache<Result> {
-  const entries = new LRUCache<number, Stored<Result>>({ max });
+  const present = createPresenceFilter(max);
+  // lru-cache calls `dispose` once for every entry it stops holding: evicted, deleted or replaced.
+  const entries = new LRUCache<number, Stored<Result>>({
+    max,
+    dispose: (_stored, fingerprint) => present.remove(fingerprint),
+  });
   const seen = createAdmissionFilter(max);
   return {
     get(token, now) {
       const fingerprint = tokenFingerprint(token);
+      if (!present.mayHold(fingerprint)) return undefined;
       const stored = entries.get(fingerprint);
       if (stored === undefined || stored.token !== token) return undefined;
       const { keys } = stored;
@@ -82,12 +90,14 @@ export function createResultCache<Result extends object>(
       const seenBefore = seen.admit(fingerprint);
       if (seenBefore || entries.size < max) {
         const { result, keys, generation, validUntil } = entry;
+        present.add(fingerprint);
         entries.set(fingerprint, { token, result: copy(result), keys, generation, validUntil });
       }
     },
     holds(token) {
       // `peek`: asking must not make an entry more recently used than its last use.
-      return entries.peek(tokenFingerprint(token))?.token === token;
+      const fingerprint = tokenFingerprint(token);
+      return present.mayHold(fingerprint) && entries.peek(fingerprint)?.token === token;
     },
   };
 }
