@@ -12,7 +12,7 @@ import tokenward from '@tokenward/fastify';
 import { ACR_VALUES, type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import express from 'express';
 import Fastify, { type FastifyRequest } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { challengeParameters, signIn } from './user-agent.js';
 
 /** `POST /transfers`: a two-factor sign-in (or stronger) within the last five minutes. */
@@ -60,6 +60,14 @@ async function startFastify(verifier: AccessTokenVerifier): Promise<Api> {
 let org: ReferenceIssuer;
 let issuer: string;
 const apis = new Map<string, Api>();
+/**
+ * The verifier's "now", set before each test: Express and Fastify must quote the same sign-in age,
+ * which a clock read per request can tick past between the two requests on a busy machine.
+ */
+let now = Date.now();
+beforeEach(() => {
+  now = Date.now();
+});
 
 beforeAll(async () => {
   org = await startIssuer({ port: 0 });
@@ -69,6 +77,7 @@ beforeAll(async () => {
     issuer,
     audience: org.server('default').audience,
     acrLevels: [...ACR_VALUES],
+    clock: () => now,
   });
   apis.set('Express', await startExpress(verifier));
   apis.set('Fastify', await startFastify(verifier));
@@ -133,7 +142,7 @@ describe('step-up through Express and Fastify with the reference issuer (RFC 947
   });
 
   it('SU-2, SU-4: a two-factor sign-in an hour old is 401 with max_age; a fresh sign-in gets through', async () => {
-    org.signInTestUser({ acr: 'urn:tokenward:loa:2', authTime: Math.floor(Date.now() / 1000) - 3600 });
+    org.signInTestUser({ acr: 'urn:tokenward:loa:2', authTime: Math.floor(now / 1000) - 3600 });
     const stale = await signIn(issuer, SCOPE);
     const refused = await everyApi('POST', '/transfers', stale);
     expect(refused.status).toBe(401);
