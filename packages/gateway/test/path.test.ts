@@ -9,11 +9,12 @@ const normalized = (target: string) => {
 };
 
 const DOT = 'it has a "." or ".." segment, which some servers resolve and others route as written';
+const HASH = 'it holds a raw "#", which some servers cut the path at and others keep';
 const SEMICOLON = 'it holds ";" path parameters, which some servers drop before routing and others keep';
 
 describe('normalizePath', () => {
-  it('drops the query and fragment, which rules never match', () => {
-    expect(normalized('/orders/1?admin=true#x')).toBe('/orders/1');
+  it('drops the query, which rules never match', () => {
+    expect(normalized('/orders/1?admin=true')).toBe('/orders/1');
     expect(normalized('/orders/1?a=1;b=2')).toBe('/orders/1');
   });
 
@@ -60,6 +61,8 @@ describe('normalizePath', () => {
     ['orders/1', 'it does not start with "/"'],
     ['*', 'it does not start with "/"'],
     ['/orders/é', 'it holds characters a request target cannot (space, backslash, control, non-ASCII)'],
+    ['/public/page#/../../admin', HASH],
+    ['/orders/1?admin=true#x', HASH],
   ])('refuses the ambiguous target %s', (target, reason) => {
     expect(normalized(target)).toBe(`refused: ${reason}`);
   });

@@ -58,7 +58,12 @@ const DOORS: Record<string, Door> = {
       await rawRequest(port, method, `/envoy${target}`, {
         Host: host,
         'Content-Length': '0',
-        ...(headers.Authorization === undefined ? {} : { Authorization: headers.Authorization }),
+        // The recipe's allowed_headers beside Authorization (Origin and the rest are not used here).
+        ...Object.fromEntries(
+          Object.entries(headers).filter(([name]) =>
+            ['authorization', 'x-http-method-override'].includes(name.toLowerCase()),
+          ),
+        ),
       })
     ).status,
   // Envoy gRPC: the attributes, headers lower-cased with Envoy's pseudo-headers.
@@ -84,6 +89,8 @@ interface Row {
   readonly host?: string;
   /** Scopes of a token to send; none sends no token. */
   readonly scopes?: readonly string[];
+  /** The client's other headers. */
+  readonly headers?: Headers;
   readonly status: number;
   /** A door whose proxy cannot send this row as it is, and the refusal it gets instead. */
   readonly through?: Readonly<Record<string, number>>;
@@ -118,8 +125,29 @@ const ROWS: readonly Row[] = [
   { name: 'overlong UTF-8 dots', target: '/public/%C0%AE%C0%AE/admin', status: 400 },
   { name: 'an encoded NUL', target: '/public/%00', status: 400 },
   { name: 'a duplicate slash', target: '//admin/x', status: 400 },
+  { name: 'a raw "#" before dot segments', target: '/public/page#/../../admin/x', status: 400 },
   { name: 'a trailing slash after a protected literal', target: '/settings/', status: 401 },
   { name: 'HEAD of a GET-only protected route', method: 'HEAD', target: '/orders/1', status: 401 },
+  {
+    name: 'a method override turning a public POST into a protected PUT',
+    method: 'POST',
+    target: '/settings',
+    headers: { 'X-HTTP-Method-Override': 'PUT' },
+    status: 400,
+  },
+  {
+    name: 'a _method query parameter naming PUT',
+    method: 'POST',
+    target: '/settings?_method=PUT',
+    status: 400,
+  },
+  {
+    name: 'a method override naming the method of the same rule',
+    method: 'POST',
+    target: '/public/page',
+    headers: { 'X-HTTP-Method-Override': 'PUT' },
+    status: 200,
+  },
   {
     name: 'an absolute-form target',
     target: 'http://www.example.com/admin/x',
@@ -145,8 +173,10 @@ const ROWS: readonly Row[] = [
 
 describe.each(Object.entries(DOORS))('%s', (door, ask) => {
   it.each(ROWS)('$name: $target → $status', async (row) => {
-    const headers: Headers =
-      row.scopes === undefined ? {} : { Authorization: `Bearer ${await world.token(row.scopes)}` };
+    const headers: Headers = {
+      ...row.headers,
+      ...(row.scopes === undefined ? {} : { Authorization: `Bearer ${await world.token(row.scopes)}` }),
+    };
     const status = await ask(row.method ?? 'GET', row.target, row.host ?? 'www.example.com', headers);
     expect(status).toBe(row.through?.[door] ?? row.status);
   });

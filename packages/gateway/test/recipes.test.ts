@@ -151,6 +151,15 @@ describe('Envoy ext_authz over HTTP (what the filter sends)', () => {
     }
   });
 
+  it('sends the method-override headers, so a POST the API would run as a GET is decided as one', async () => {
+    const response = await envoy('POST', '/orders/1', {
+      Authorization: `Bearer ${await world.token(['orders:write'])}`,
+      'X-HTTP-Method-Override': 'GET',
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ code: 'ERR_INVALID_REQUEST' });
+  });
+
   it('sends the CORS preflight headers the gateway routes a preflight by', async () => {
     const preflight = { Origin: 'https://app.example.com', 'Access-Control-Request-Method': 'POST' };
     expect((await envoy('OPTIONS', '/orders', preflight)).status).toBe(200);

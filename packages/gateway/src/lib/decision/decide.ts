@@ -4,6 +4,7 @@
  */
 import { type AccessTokenResult, isCorsPreflight, isTokenwardError, TokenwardError } from '@tokenward/core';
 import type { LoadedPolicy, LoadedRule } from '../policy/load.js';
+import { methodOverrides } from '../request/method-override.js';
 import type { OriginalRequest } from '../request/original-request.js';
 import { hostOfAuthority } from '../routing/host.js';
 import { normalizePath } from '../routing/path.js';
@@ -34,7 +35,8 @@ export async function decide(policy: LoadedPolicy, request: OriginalRequest): Pr
   const announced = preflight ? requestedMethod(request) : undefined;
   const method = announced ?? request.method;
   const host = hostOfAuthority(request.authority ?? '');
-  const lookup = ruleForEveryReading(policy.rules, { method, host, ...path });
+  const overrides = methodOverrides(request.headers, request.target);
+  const lookup = ruleForEveryReading(policy.rules, { method, host, overrides, ...path });
   if (!lookup.ok) {
     const reason = `the request is refused: ${lookup.reason}`;
     return refuse(undefined, new TokenwardError('ERR_INVALID_REQUEST', reason, realmOf(policy)));

@@ -25,28 +25,33 @@ export type NormalizedPath =
 /** Longest request target read; longer ones are refused before any work. */
 export const MAX_TARGET_LENGTH = 8192;
 
-// RFC 3986 §3.3 pchar plus "/" and the "?" and "#" delimiters, as they may appear in a target on the
-// wire: anything else (spaces, control characters, backslashes, raw non-ASCII) is not a valid target.
-const TARGET_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%?#[\]]*$/;
+// RFC 3986 §3.3 pchar plus "/" and the "?" delimiter, as they may appear in a target on the wire:
+// anything else (spaces, control characters, backslashes, raw non-ASCII) is not a valid target. A raw
+// "#" is refused on its own (see normalizePath).
+const TARGET_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%?[\]]*$/;
 // RFC 3986 §2.3: unreserved characters never need encoding, so an encoded one is a second spelling.
 const ENCODED_UNRESERVED = /%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[DEde]|5[Ff]|7[Ee])/g;
 
 /**
- * Normalises an origin-form request target (`/path?query`, RFC 9112 §3.2.1): the query and
- * fragment are dropped and segments are percent-decoded once.
+ * Normalises an origin-form request target (`/path?query`, RFC 9112 §3.2.1): the query is dropped
+ * and segments are percent-decoded once.
  *
  * Refused: targets not starting with `/` (absolute-form and `*` included), longer than
- * {@link MAX_TARGET_LENGTH}, with characters a target cannot hold, with `;` (path parameters),
- * with invalid percent-encoding (overlong UTF-8 included), with an encoded `/`, `\` or control
- * character inside a segment, with a `%` left after decoding (double encoding), with `.` or `..`
- * segments written plainly or encoded (resolved by some servers and routed literally by others),
- * and with empty segments (`//`, merged by some servers and not others).
+ * {@link MAX_TARGET_LENGTH}, with a raw `#`, with characters a target cannot hold, with `;` (path
+ * parameters), with invalid percent-encoding (overlong UTF-8 included), with an encoded `/`, `\` or
+ * control character inside a segment, with a `%` left after decoding (double encoding), with `.` or
+ * `..` segments written plainly or encoded (resolved by some servers and routed literally by
+ * others), and with empty segments (`//`, merged by some servers and not others).
  */
 export function normalizePath(target: string): NormalizedPath {
   if (target.length > MAX_TARGET_LENGTH) return refused(`it is longer than ${MAX_TARGET_LENGTH} characters`);
   if (!target.startsWith('/')) return refused('it does not start with "/"');
-  const end = firstIndexOf(target, '?', '#');
-  const rawPath = target.slice(0, end);
+  // A fragment is never part of a target (RFC 9112 §3.2.1): NGINX and Node's routers cut the path at
+  // "#", while Go keeps it in the path, where http.FileServer resolves "/page#/../../admin" to /admin.
+  if (target.includes('#'))
+    return refused('it holds a raw "#", which some servers cut the path at and others keep');
+  const query = target.indexOf('?');
+  const rawPath = query === -1 ? target : target.slice(0, query);
   if (!TARGET_CHARACTERS.test(target)) {
     return refused('it holds characters a request target cannot (space, backslash, control, non-ASCII)');
   }
@@ -98,15 +103,6 @@ function decodeSegment(raw: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function firstIndexOf(text: string, ...characters: string[]): number {
-  let end = text.length;
-  for (const character of characters) {
-    const at = text.indexOf(character);
-    if (at !== -1 && at < end) end = at;
-  }
-  return end;
 }
 
 function refused(reason: string): NormalizedPath {

@@ -2,7 +2,8 @@
  * The rule for a request, as each kind of upstream may read it. Servers disagree on details the
  * gateway cannot settle: Express and ASP.NET route `/ADMIN` to `/admin`'s handler while NGINX and
  * Go do not; Express routes the target as sent (`/%61dmin` is not `/admin`) while Go and Spring
- * decode it first (RFC 3986 §6.2.2.2 calls the two equal); Werkzeug upper-cases a `get` method.
+ * decode it first (RFC 3986 §6.2.2.2 calls the two equal); Werkzeug upper-cases a `get` method;
+ * frameworks with a method override run the request as the method it names.
  * The request is looked up under every reading; when they land on different rules, no answer is
  * safe for every upstream, and the request is refused.
  */
@@ -21,6 +22,8 @@ export interface ReadableRequest {
   readonly segments: readonly string[];
   /** Segments with encoded unreserved characters left as sent. */
   readonly asSent: readonly string[];
+  /** Methods the request names besides its own (`X-HTTP-Method-Override`, `_method`). */
+  readonly overrides: readonly string[];
 }
 
 interface Reading {
@@ -71,6 +74,10 @@ function readings(request: ReadableRequest): Reading[] {
       ignoreCase: false,
       differs: "the method's letter case",
     });
+  }
+  for (const override of request.overrides) {
+    const differs = 'a method override (X-HTTP-Method-Override or _method)';
+    list.push({ method: override, segments: request.segments, ignoreCase: false, differs });
   }
   return list;
 }
