@@ -18,7 +18,9 @@ export interface EchoUpstream {
 
 export async function startEchoUpstream(): Promise<EchoUpstream> {
   const seen: SeenRequest[] = [];
-  const server = createServer((request, response) => {
+  // Headers as large as NGINX and Caddy pass on (Node's own default is 16 KiB), so that a request
+  // refused for its size is refused by the proxy or the gateway, never by the API.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
