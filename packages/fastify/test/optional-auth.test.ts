@@ -84,6 +84,12 @@ describe.each(OPTIONAL_ROUTES)('an optional route (%s)', (path) => {
         401,
         'ERR_DPOP_BINDING_MISMATCH',
       ],
+      [
+        'a token bound to a client certificate (RFC 8705 §3) sent as Bearer',
+        bearer(await server.mintAccessToken({ sub: 'alice', cnf: { 'x5t#S256': 'x'.repeat(43) } })),
+        401,
+        'ERR_DPOP_BINDING_MISMATCH',
+      ],
       ['the Bearer scheme without a token (BT-1)', { authorization: 'Bearer' }, 400, 'ERR_INVALID_REQUEST'],
     ];
     for (const [name, headers, status, code] of cases) {

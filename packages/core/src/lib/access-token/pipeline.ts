@@ -17,6 +17,7 @@ import {
   checkRequiredClaims,
   checkTimes,
 } from '../checks/claims.js';
+import { confirmedThumbprint } from '../checks/confirmation.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
 import { challengeSchemes, createDpopBinding } from '../dpop/binding.js';
 import type { IssuerKeys, ResolvedKey } from '../keys/issuer-keys.js';
@@ -146,6 +147,8 @@ export function createAccessTokenPipeline(
     const audience = audienceList(claims);
     checkAudience(audience, target.audiences);
     checkRequiredClaims(claims, settings.requiredClaims);
+    // A binding this SDK cannot check refuses the token itself, before it is cached (RFC 8705 §3).
+    confirmedThumbprint(claims.cnf);
     const result = buildResult(token, jwt.header, claims, audience, target);
     // Cached before this call's requirements: those differ per route, the token's verdict does not.
     cache?.offer(token, {

@@ -3,13 +3,15 @@
  * A token bound to a key (`cnf.jkt`) is only accepted with a valid proof by that key (RFC 9449
  * section 7.1), never as a bearer token (section 7.2: downgrade), whether or not the verifier has a `dpop`
  * option; a proof with an unbound token is refused; and the proof is burned last, after the call's
- * own requirements passed, so a request refused for a missing scope does not use it up.
+ * own requirements passed, so a request refused for a missing scope does not use it up. A token
+ * bound some other way (`cnf` without `jkt`) is refused whatever the presentation (checks/confirmation.ts).
  */
 import type { DpopRequest } from '../../dpop.js';
 import { type ChallengeSchemes, TokenwardError } from '../../errors.js';
 import type { EventHandler } from '../../events.js';
 import type { Runtime } from '../../runtime.js';
 import type { AccessTokenResult } from '../../types.js';
+import { confirmedThumbprint } from '../checks/confirmation.js';
 import type { ResolvedDpopOptions } from './options.js';
 import { createProofChecker } from './proof.js';
 import { burnProof } from './replay.js';
@@ -54,7 +56,7 @@ export function createDpopBinding(
 
   return {
     accept(result, request, checkRequirements) {
-      const boundThumbprint = boundThumbprintOf(result);
+      const boundThumbprint = confirmedThumbprint(result.claims.cnf);
       if (request === undefined) {
         if (settings?.mode === 'required') {
           throw new TokenwardError(
@@ -86,24 +88,6 @@ export function createDpopBinding(
       return acceptProof(result, request, boundThumbprint, checkRequirements);
     },
   };
-}
-
-/** The token's `cnf.jkt` (RFC 9449 section 6.1), other `cnf` members tolerated. */
-function boundThumbprintOf(result: AccessTokenResult): string | undefined {
-  const { cnf } = result.claims;
-  if (cnf === undefined) return undefined;
-  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) throw invalidConfirmation();
-  const { jkt } = cnf as { readonly jkt?: unknown };
-  if (jkt === undefined) return undefined;
-  if (typeof jkt !== 'string' || jkt === '') throw invalidConfirmation();
-  return jkt;
-}
-
-function invalidConfirmation(): TokenwardError {
-  return new TokenwardError(
-    'ERR_CLAIM_INVALID',
-    'claim "cnf" must be an object whose "jkt", when present, is a non-empty string (RFC 7800 section 3.1, RFC 9449 section 6.1)',
-  );
 }
 
 /** The challenge schemes of a verifier that accepts DPoP, for requests that used each scheme. */
