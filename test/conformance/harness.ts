@@ -93,13 +93,12 @@ export interface ConformanceConfig {
  * - `GET /strong`: a valid token of `main` whose sign-in meets {@link STEP_UP} (RFC 9470);
  * - `GET /mcp`: a valid token of `resource` with the scope `mcp:tools`;
  * - the metadata of `resource` at its well-known URL, with {@link RESOURCE_METADATA}, served by
- *   the adapter's own metadata handler.
- * - `GET /strong`: a valid token of `main` whose sign-in meets {@link STEP_UP} (RFC 9470);
+ *   the adapter's own metadata handler;
  * - `GET /dpop`: like `GET /orders` (the scope `orders:read`) with `dpop.allowed`;
  * - `GET /dpop-nonce`, `GET /dpop-nonce-next` and `GET /dpop-outage`: any valid token of
  *   `dpop.nonced` / `dpop.noncedNextStep` / `dpop.outage` (unless the adapter lacks `clock-per-route`);
  * - `GET /maybe`: credentials optional (unless the adapter lacks `optional-credentials`): a valid
- *   token of `main` answers its subject, no credentials `{ "subject": "anonymous" }`.
+ *   token of `main` answers its subject, no credentials `{ "subject": "anonymous" }`;
  * - `GET /introspected` and `GET /introspected-always`: the scope `orders:read`, with
  *   `introspection.fallback` / `introspection.always`; `GET /introspected-outage`: any token of
  *   `introspection.outage`. These three answer `{ "subject": <sub>, "scopes": [<scope>...] }`.

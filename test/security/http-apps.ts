@@ -48,6 +48,11 @@ export async function startExpressApi(trust: ApiTrust): Promise<RunningApi> {
   app.get('/mismatch', requireAuth(trust.mismatch), handler);
   app.get('/unreachable', requireAuth(trust.unreachable), handler);
   app.use(authErrorHandler({ log: false }));
+  return listenOnLoopback(app);
+}
+
+/** An Express app listening on a free loopback port; `close` drops kept-alive connections too. */
+export async function listenOnLoopback(app: express.Express): Promise<RunningApi> {
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {

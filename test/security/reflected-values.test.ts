@@ -6,8 +6,6 @@
  * token asked for, no token text in the answer, and (Express's `authErrorHandler`) one log line.
  * An issuer whose key set is served with line breaks is the 5xx twin: a generic answer, one line.
  */
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import type { ErrorCode } from '@tokenward/core';
 import { authErrorHandler, requireAuth } from '@tokenward/express';
 import tokenward from '@tokenward/fastify';
@@ -15,6 +13,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createForge, type Forge } from './forge.js';
+import { listenOnLoopback } from './http-apps.js';
 import { AUDIENCE, LabServer, labKey } from './lab.js';
 
 interface Row {
@@ -113,16 +112,7 @@ async function startExpress(): Promise<Api> {
   app.get('/orders', requireAuth({ issuer: lab.issuer, audience: AUDIENCE }), handler);
   app.get('/outage', requireAuth({ issuer: outage.issuer, audience: AUDIENCE }), handler);
   app.use(authErrorHandler({ log: (line) => logged.push(line) }));
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(app);
 }
 
 async function startFastify(): Promise<Api> {
