@@ -142,6 +142,12 @@ const ROWS: readonly Row[] = [
     status: 400,
   },
   {
+    name: 'a _method query parameter with its name percent-encoded',
+    method: 'POST',
+    target: '/settings?%5Fmethod=PUT&_%6Dethod=PUT',
+    status: 400,
+  },
+  {
     name: 'a method override naming the method of the same rule',
     method: 'POST',
     target: '/public/page',

@@ -21,8 +21,9 @@ export function methodOverrides(headers: IncomingHttpHeaders, target: string): s
     if (typeof value === 'string') named.push(value);
   }
   const query = target.indexOf('?');
-  // Parsed only when it may be there: most targets have no query, or none naming a method.
-  if (query !== -1 && target.includes('_method', query)) {
+  // Parsed only when it may be there: a name that decodes to `_method` holds a `_` or, encoded
+  // (`%5Fmethod`, `_%6Dethod`), a `%`; frameworks decode parameter names before reading them.
+  if (query !== -1 && (target.includes('_', query) || target.includes('%', query))) {
     named.push(...new URLSearchParams(target.slice(query + 1)).getAll('_method'));
   }
   return named.map((method) => method.trim().toUpperCase()).filter((method) => method !== '');
