@@ -23,6 +23,6 @@ export function answerError(error: unknown, mode: ErrorMode): Response {
   return res;
 }
 
-export function configError(message: string): TokenwardError {
+function configError(message: string): TokenwardError {
   return new TokenwardError('ERR_CONFIG', `tokenward: ${message}`);
 }

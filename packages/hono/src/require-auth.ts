@@ -6,10 +6,10 @@ import {
   createAccessTokenVerifier,
   type RequestAuthentication,
   type RouteChallenge,
-  splitAuthOptions,
+  setUpAdapterAuth,
 } from '@tokenward/core';
 import type { MiddlewareHandler } from 'hono';
-import { answerError, configError, type ErrorMode, validateErrorMode } from './errors.js';
+import { answerError, type ErrorMode, validateErrorMode } from './errors.js';
 import type { OptionalAuthEnv, TokenwardAuth, TokenwardEnv } from './types.js';
 
 /**
@@ -75,21 +75,13 @@ function authMiddleware(
   extraOptions: HonoAuthOptions | undefined,
   credentials: 'required' | 'optional',
 ): MiddlewareHandler {
-  if (typeof given !== 'object' || given === null) {
-    throw configError(`expected verifier options or a verifier; found ${String(given)}`);
-  }
-  const isVerifier = typeof (given as Partial<AccessTokenVerifier>).verify === 'function';
   const where = credentials === 'optional' ? 'optionalAuth' : 'requireAuth';
-  // With verifier options, the second argument may add the adapter's own (`requireAuth(trust, { scopes })`).
-  const { errors: errorMode, ...adapterOptions } = (
-    isVerifier ? (extraOptions ?? {}) : { ...given, ...extraOptions }
-  ) as RequireAuthOptions;
-  const errors = validateErrorMode(errorMode, where);
-  const { rest, request: options, requirements } = splitAuthOptions(adapterOptions, where, credentials);
-  const verifier = isVerifier
-    ? (given as AccessTokenVerifier)
-    : createAccessTokenVerifier(rest as RequireAuthOptions);
-  const challenge = { realm: options.realm ?? verifier.realm, resource: verifier.resource };
+  // `errors` is Hono's own; core checks the rest as in every adapter (the second argument wins).
+  const [givenErrors, source] = withoutErrors(given);
+  const [extraErrors, adapterOptions] = withoutErrors(extraOptions);
+  const errors = validateErrorMode(extraErrors ?? givenErrors, where);
+  const setup = setUpAdapterAuth(source, adapterOptions, where, credentials, createAccessTokenVerifier);
+  const { verifier, options, requirements, challenge } = setup;
 
   return async function tokenwardAuth(c, next) {
     let outcome: RequestAuthentication;
@@ -113,4 +105,15 @@ function authMiddleware(
       for (const [name, value] of Object.entries(outcome.responseHeaders)) c.header(name, value);
     await next();
   };
+}
+
+/**
+ * `errors` taken out of verifier or adapter options; anything else (a verifier, nothing, a wrong
+ * type for core to refuse) is handed on as it is.
+ */
+function withoutErrors<Given>(given: Given): [unknown, Given] {
+  if (typeof given !== 'object' || given === null || !Object.hasOwn(given, 'errors'))
+    return [undefined, given];
+  const { errors, ...rest } = given as Given & { errors?: unknown };
+  return [errors, rest as Given];
 }

@@ -152,10 +152,45 @@ describe('@tokenward/hono', () => {
     expect((await get(app, '/header-only', undefined, form())).status).toBe(401);
   });
 
+  it("a route check after optionalAuth challenges in the verifier's schemes, DPoP too (RFC 9449 section 7.1), as requireAuth does", async () => {
+    const verifier = createAccessTokenVerifier({
+      ...trust,
+      dpop: { mode: 'allowed', origins: ['http://localhost'] },
+    });
+    const app = new Hono();
+    app.get('/checked', optionalAuth(verifier), requireScopes(['orders:read']), (c) => c.text('never'));
+    app.get('/direct', requireAuth(verifier, { scopes: ['orders:read'] }), (c) => c.text('never'));
+    const checked = await get(app, '/checked');
+    const direct = await get(app, '/direct');
+    expect(checked.status).toBe(401);
+    expect(checked.headers.get('www-authenticate')).toMatch(/DPoP /);
+    expect(checked.headers.get('www-authenticate')).toBe(direct.headers.get('www-authenticate'));
+  });
+
+  it('errors may come with verifier options or beside a verifier; the second argument wins', async () => {
+    const verifier = createAccessTokenVerifier(trust);
+    const app = new Hono();
+    app.onError((error, c) => c.text(error instanceof HTTPException ? 'thrown' : 'bug', 500));
+    app.get('/first', requireAuth({ ...trust, errors: 'throw' }), (c) => c.text('never'));
+    app.get('/beside', requireAuth(verifier, { errors: 'throw' }), (c) => c.text('never'));
+    app.get('/second', requireAuth({ ...trust, errors: 'throw' }, { errors: 'response' }), (c) =>
+      c.text('never'),
+    );
+    expect(await (await get(app, '/first')).text()).toBe('thrown');
+    expect(await (await get(app, '/beside')).text()).toBe('thrown');
+    expect((await get(app, '/second')).status).toBe(401);
+  });
+
   it('ERR_CONFIG when the middleware is built, not per request', () => {
     expect(() => requireAuth({ ...trust, scopes: [] })).toThrow(/requireAuth: `scopes`/);
     expect(() => requireAuth(trust, { errors: 'log' as never })).toThrow(
       /`errors` must be 'response' or 'throw'/,
+    );
+    expect(() => requireAuth({ ...trust, errors: 'log' as never })).toThrow(/`errors` must be/);
+    // Beside a verifier, verifier options would go unused: refused as in every adapter.
+    const verifier = createAccessTokenVerifier(trust);
+    expect(() => optionalAuth(verifier, { issuer: trust.issuer } as never)).toThrow(
+      /^tokenward: optionalAuth: a verifier was given with verifier options \(issuer\)$/,
     );
     expect(() => requireAuth(undefined as never)).toThrow(TokenwardError);
     expect(() => requireScopes(undefined as never)).toThrow(/`scopes` is required/);
