@@ -10,7 +10,12 @@ import {
 } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { type AccessTokenVerifier, isTokenwardError, type VerifyAccessTokenOptions } from '@tokenward/core';
+import {
+  type AccessTokenVerifier,
+  type AuthRequirements,
+  isTokenwardError,
+  validateAuthRequirements,
+} from '@tokenward/core';
 import { toAuthInfo } from './auth-info.js';
 
 /** A tokenward verifier, with the `resource` it was created with when it has one. */
@@ -20,18 +25,20 @@ export type McpVerifierSource = AccessTokenVerifier & { readonly resource?: stri
  * Wraps `verifier` for the SDK. Refusals become the SDK's own errors so its middleware answers
  * with the right status: 401 `InvalidTokenError`, 403 `InsufficientScopeError`; an outage
  * (tokenward's 503) becomes `ServerError` with a message that carries no internals.
+ * `requirements` are checked here: a bad one throws `ERR_CONFIG` from this call, not per token.
  *
  * @example
  * app.use('/mcp', requireBearerAuth({ verifier: mcpTokenVerifier(verifier), resourceMetadataUrl }));
  */
 export function mcpTokenVerifier(
   verifier: McpVerifierSource,
-  requirements?: VerifyAccessTokenOptions,
+  requirements?: AuthRequirements,
 ): OAuthTokenVerifier {
+  const checked = validateAuthRequirements(requirements ?? {}, 'mcpTokenVerifier');
   return {
     async verifyAccessToken(token: string): Promise<AuthInfo> {
       try {
-        return toAuthInfo(await verifier.verify(token, requirements), verifier.resource);
+        return toAuthInfo(await verifier.verify(token, checked), verifier.resource);
       } catch (error) {
         throw toSdkError(error);
       }
