@@ -2,8 +2,9 @@ import type { Alg, BenchIssuer, TokenSet } from '../lib/fixture.js';
 import type { BenchOptions } from '../lib/options.js';
 import { collectGarbage, rotate, type Summary, summarize } from '../lib/stats.js';
 import type { BoundVerify, ContenderDefinition } from './contender.js';
-import { CONTENDERS, LIMIT } from './contenders/index.js';
+import { CONTENDERS, LIMIT, tokenwardOfCell } from './contenders/index.js';
 import { CALL_MODES, type CallMode, Cursor, measure } from './measure.js';
+import { type LimitPairing, pairWithLimit } from './paired-limit.js';
 import { type Proof, prove } from './proof.js';
 
 export type Workload = 'same' | 'distinct';
@@ -25,6 +26,8 @@ export interface ThroughputRow {
 
 export interface ThroughputResult {
   readonly rows: readonly ThroughputRow[];
+  /** Per algorithm, tokenward (no cache) paired with the limit on distinct tokens (paired-limit.ts). */
+  readonly limitPairings: readonly LimitPairing[];
   readonly proofs: readonly Proof[];
 }
 
@@ -116,5 +119,23 @@ export async function runThroughput(
     }
     log(`  round ${round + 1}/${options.rounds} done`);
   }
-  return { rows: cells.flatMap((cell) => rowsOf(cell, lanesByCell.get(cellKey(cell))!)), proofs };
+  const limitPairings: LimitPairing[] = [];
+  for (const set of sets) {
+    const lanes = lanesByCell.get(cellKey({ alg: set.alg, workload: 'distinct', mode: 'serial' }))!;
+    const laneOf = (name: string) => lanes.find((lane) => lane.definition.name === name)!;
+    const contender = tokenwardOfCell('distinct');
+    const pairing = await pairWithLimit(
+      set.alg,
+      contender,
+      { limit: laneOf(LIMIT.name).verify, contender: laneOf(contender).verify, tokens: set.distinct.length },
+      options.rounds * options.sampleMs * 4,
+    );
+    log(`  ${set.alg} ${contender} paired with the limit: ${pairing.ratio.pairs} pairs`);
+    limitPairings.push(pairing);
+  }
+  return {
+    rows: cells.flatMap((cell) => rowsOf(cell, lanesByCell.get(cellKey(cell))!)),
+    limitPairings,
+    proofs,
+  };
 }

@@ -34,10 +34,10 @@ import { instrumentTokenward } from '@tokenward/otel';
 import type { BenchIssuer, TokenSet } from '../lib/fixture.js';
 import type { BenchOptions } from '../lib/options.js';
 import { estimatePaired, mean, median, type PairedEstimate, withinTolerance } from '../lib/paired.js';
+import { BLOCK_VERIFICATIONS, type Lane, type PairedCosts, runPairs } from '../lib/paired-blocks.js';
 import { collectGarbage, type Summary, summarize } from '../lib/stats.js';
 import type { TargetOutcome } from '../report/results.js';
 import { Cursor } from '../throughput/measure.js';
-import { BLOCK_VERIFICATIONS, type Lane, type PairedCosts, runPairs } from './paired-blocks.js';
 
 export interface TracingResult {
   /** CPU microseconds per verification of each lane, over its blocks. */

@@ -7,7 +7,8 @@
 import type { Cursor } from '../throughput/measure.js';
 
 export interface Lane {
-  readonly verify: (index: number) => Promise<unknown>;
+  /** One verification of the token at `index`; a promise is awaited, a value taken as it is. */
+  readonly verify: (index: number) => unknown;
   /** Switches the lane on just before its block (a subscriber) and returns what switches it off. */
   readonly enter?: () => () => void;
 }
