@@ -1,4 +1,4 @@
-import { verify } from 'node:crypto';
+import { createVerify } from 'node:crypto';
 import type { ContenderDefinition } from '../contender.js';
 
 interface SplitToken {
@@ -15,13 +15,17 @@ function split(token: string): SplitToken {
 }
 
 /**
- * The limit: one synchronous `crypto.verify` per token with a KeyObject imported once and the token
+ * The limit: one synchronous signature check per token with a KeyObject imported once and the token
  * split and base64url-decoded before timing starts. No parsing, no claims — no verifier can beat it.
+ * It checks with a `Verify` (`createVerify`), the faster of node:crypto's two ways on Node 20: the
+ * one-shot `crypto.verify` measured about 0.5 µs more per RS256 token and 1 to 1.5 µs more per ES256
+ * token, in interleaved CPU-timed blocks on the same keys and tokens.
  */
 export const rawCrypto: ContenderDefinition = {
   name: 'node:crypto (limit)',
   packageName: 'node',
-  howCalled: '`crypto.verify` on a pre-split token with a pre-imported KeyObject; signature only',
+  howCalled:
+    '`createVerify(...).update(input).verify(key, signature)` on a pre-split token with a pre-imported KeyObject; signature only',
   algs: ['RS256', 'ES256'],
   checksClaims: false,
   async create(target) {
@@ -35,7 +39,7 @@ export const rawCrypto: ContenderDefinition = {
         const prepared = tokens.map(split);
         return (index) => {
           const token = prepared[index]!;
-          if (!verify('sha256', token.signingInput, key, token.signature))
+          if (!createVerify('sha256').update(token.signingInput).verify(key, token.signature))
             throw new Error('invalid signature');
           return true;
         };
