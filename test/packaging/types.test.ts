@@ -158,6 +158,5 @@ describe.each(Object.entries(MODES))('a project with moduleResolution %s', (mode
     const run = spawnSync(tsc, ['-p', config], { cwd: consumer, encoding: 'utf8' });
     expect(run.stdout + run.stderr).toBe('');
     expect(run.status).toBe(0);
-    // A full type-check of Express's and Fastify's declarations: over a minute on a busy 2-core machine.
-  }, 180_000);
+  }, 180_000); // a full type-check of Express's and Fastify's declarations: over a minute on a busy machine
 });
