@@ -18,20 +18,29 @@ const UNCHECKABLE: Readonly<Record<string, string>> = Object.freeze({
   osc: 'an OSCORE security context (cnf.osc, RFC 9203), which this API cannot check',
 });
 
+/** Who states a binding, as a refusal words it: the token's own claim, or the issuer's introspection response. */
+export type BindingSource = 'token' | 'introspection';
+
+const BOUND_BY: Readonly<Record<BindingSource, string>> = Object.freeze({
+  token: 'the token is bound to',
+  introspection: "the authorization server's introspection response binds the token to",
+});
+
 /**
  * The thumbprint `cnf.jkt` binds the token to, or `undefined` for an unbound token (no
  * `cnf`, or an empty one). Members beside `jkt` are tolerated: the DPoP proof already holds the
  * presenter to a key (RFC 7800 section 3.1 allows several members). Without `jkt`, any member is
  * refused: every `cnf` member is a confirmation method (RFC 7800 section 3.1, registry section
  * 7.2), and one this SDK does not know, registered later or private, cannot be checked either;
- * failing closed keeps an unknown binding from passing as a bearer token.
+ * failing closed keeps an unknown binding from passing as a bearer token. `source` says whose
+ * `cnf` it is, for the refusal's wording.
  */
-export function confirmedThumbprint(cnf: unknown): string | undefined {
+export function confirmedThumbprint(cnf: unknown, source: BindingSource = 'token'): string | undefined {
   if (cnf === undefined) return undefined;
-  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) throw invalidConfirmation();
+  if (typeof cnf !== 'object' || cnf === null || Array.isArray(cnf)) throw invalidConfirmation(source);
   const { jkt } = cnf as { readonly jkt?: unknown };
   if (jkt !== undefined) {
-    if (typeof jkt !== 'string' || jkt === '') throw invalidConfirmation();
+    if (typeof jkt !== 'string' || jkt === '') throw invalidConfirmation(source);
     return jkt;
   }
   const methods = Object.keys(cnf);
@@ -43,13 +52,37 @@ export function confirmedThumbprint(cnf: unknown): string | undefined {
     : `the confirmation method cnf[${quote(method)}], which this API does not know and cannot check`;
   throw new TokenwardError(
     'ERR_DPOP_BINDING_MISMATCH',
-    `the token is bound to ${boundTo}; a bound token is never accepted without its proof`,
+    `${BOUND_BY[source]} ${boundTo}; a bound token is never accepted without its proof`,
   );
 }
 
-function invalidConfirmation(): TokenwardError {
+/**
+ * Holds the binding an introspection response gives a JWT this API verified itself (`mode:
+ * 'always'`) to the token's own `cnf`. The response may leave `cnf` out: the token's `cnf.jkt`
+ * is enforced anyway. Any binding it adds is refused: a key (`cnf.jkt`, RFC 9449 section 6.2)
+ * other than the token's, or none in the token, or a method this SDK cannot check (a client
+ * certificate, RFC 8705 section 3.2). The server holds the token to more than the token shows,
+ * and deciding by the token alone would accept it as a bearer token, or with a proof by the
+ * wrong key, where its issuer says it is bound.
+ */
+export function checkIntrospectedBinding(tokenCnf: unknown, answeredCnf: unknown): void {
+  const answered = confirmedThumbprint(answeredCnf, 'introspection');
+  if (answered === undefined) return;
+  const own = confirmedThumbprint(tokenCnf);
+  if (answered === own) return;
+  // Neither thumbprint is named: a thumbprint identifies the key's holder.
+  throw new TokenwardError(
+    'ERR_DPOP_BINDING_MISMATCH',
+    own === undefined
+      ? "the authorization server's introspection response binds the token to a DPoP key (cnf.jkt), but the token itself carries no cnf.jkt; a token and its issuer's answer must agree on its binding (RFC 9449 section 6.2)"
+      : "the authorization server's introspection response binds the token to another DPoP key (cnf.jkt) than the token's own cnf.jkt; a token and its issuer's answer must agree on its binding (RFC 9449 section 6.2)",
+  );
+}
+
+function invalidConfirmation(source: BindingSource): TokenwardError {
+  const what = source === 'token' ? 'claim "cnf"' : 'the introspection response\'s "cnf"';
   return new TokenwardError(
     'ERR_CLAIM_INVALID',
-    'claim "cnf" must be an object whose "jkt", when present, is a non-empty string (RFC 7800 section 3.1, RFC 9449 section 6.1)',
+    `${what} must be an object whose "jkt", when present, is a non-empty string (RFC 7800 section 3.1, RFC 9449 section 6.1)`,
   );
 }

@@ -10,6 +10,7 @@ import type { Runtime, Transport } from '../../runtime.js';
 import type { AccessTokenResult } from '../../types.js';
 import type { AccessTokenPipeline, ConfirmAtIssuer } from '../access-token/pipeline.js';
 import { applyCallChecks, type CallOptions } from '../checks/call-checks.js';
+import { checkIntrospectedBinding } from '../checks/confirmation.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
 import { challengeSchemes, createDpopBinding } from '../dpop/binding.js';
 import { KEY_DEFAULTS } from '../keys/issuer-keys-config.js';
@@ -166,9 +167,12 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
   }
 
   // `mode: 'always'`: a JWT that passed every local check must still be active at its issuer,
-  // asked before the route's requirements (a revoked token is 401, not 403 for a scope).
+  // asked before the route's requirements (a revoked token is 401, not 403 for a scope), and
+  // bound no more tightly by the issuer's answer than by its own `cnf` (checked on every use,
+  // cached answers included), before how it was presented is judged.
   const confirmAtIssuer: ConfirmAtIssuer = async (result) => {
-    await introspect(result.token, servers.byIssuer.get(result.issuer)!);
+    const answered = await introspect(result.token, servers.byIssuer.get(result.issuer)!);
+    checkIntrospectedBinding(result.claims.cnf, answered.claims.cnf);
   };
   const local = deps.local(mode === 'always' ? confirmAtIssuer : undefined);
   const { codec } = deps.runtime;

@@ -66,7 +66,9 @@ export function introspectedResult(
 
 /**
  * Only access tokens are accepted: a refresh token the server also knows is not one. A token
- * bound to a key says so (RFC 9449 §6.2: `token_type` `DPoP` beside `cnf.jkt`).
+ * bound to a key says so (RFC 9449 §6.2: `token_type` `DPoP` beside `cnf.jkt`), and a DPoP
+ * token names its key: without `cnf.jkt` no proof could be checked, and taking it for a bearer
+ * token would drop the binding the server says it has.
  */
 function checkTokenType(tokenType: unknown, cnf: unknown): void {
   if (tokenType === undefined) return;
@@ -84,6 +86,13 @@ function checkTokenType(tokenType: unknown, cnf: unknown): void {
       'ERR_TYPE_INVALID',
       'the introspection response binds the token to a key (cnf.jkt) but gives token_type "Bearer"; ' +
         'a bound token is a DPoP token (RFC 9449 section 6.2)',
+    );
+  }
+  if (type === 'dpop' && !bound) {
+    throw new TokenwardError(
+      'ERR_DPOP_BINDING_MISMATCH',
+      'the introspection response gives token_type "DPoP" but no cnf.jkt; a DPoP token is accepted only ' +
+        'with a proof by the key the response names (RFC 9449 section 6.2)',
     );
   }
 }
