@@ -80,7 +80,7 @@ async function answerOnceWith(token: string, binding: { cnf?: unknown; token_typ
 }
 
 describe("mode 'always': the issuer's answer may not bind the token more tightly than the token does", () => {
-  it('DP-5, IN-2: an unbound JWT the answer binds to a key (cnf.jkt) is refused as a bearer token and with a proof', async () => {
+  it('IN-7, DP-5: an unbound JWT the answer binds to a key (cnf.jkt) is refused as a bearer token and with a proof', async () => {
     const verifier = verifierFor('always');
     const token = await setup.unbound();
     for (const call of [undefined, await withProof(token, key)]) {
@@ -95,7 +95,7 @@ describe("mode 'always': the issuer's answer may not bind the token more tightly
     }
   });
 
-  it("DP-3, DP-4: a JWT bound to one key that the answer binds to another is refused, even with a proof by the token's key", async () => {
+  it("IN-7, DP-3: a JWT bound to one key that the answer binds to another is refused, even with a proof by the token's key", async () => {
     const verifier = verifierFor('always');
     const token = await setup.bound(key);
     await answerOnceWith(token, { cnf: { jkt: otherKey.thumbprint } });
@@ -108,7 +108,7 @@ describe("mode 'always': the issuer's answer may not bind the token more tightly
     );
   });
 
-  it('DP-5: a JWT the answer binds to a client certificate (x5t#S256) is refused, bound to a key or not', async () => {
+  it('IN-7, DP-5: a JWT the answer binds to a client certificate (x5t#S256) is refused, bound to a key or not', async () => {
     const verifier = verifierFor('always');
     const cases = [
       { token: await setup.unbound(), call: undefined },
@@ -136,7 +136,7 @@ describe("mode 'always': the issuer's answer may not bind the token more tightly
     expect(refused.message).toMatch(/^the introspection response's "cnf" must be an object/);
   });
 
-  it('DP-3: an answer that agrees (the issuer copies cnf.jkt) admits the proof by that key; a bearer presentation is still refused', async () => {
+  it('IN-7, DP-3: an answer that agrees (the issuer copies cnf.jkt) admits the proof by that key; a bearer presentation is still refused', async () => {
     const verifier = verifierFor('always');
     const token = await setup.bound(key);
     expect(await realAnswer(token)).toMatchObject({ cnf: { jkt: key.thumbprint }, token_type: 'DPoP' });
@@ -147,7 +147,7 @@ describe("mode 'always': the issuer's answer may not bind the token more tightly
     expect((await refusalOf(verifier.verify(token))).code).toBe('ERR_DPOP_BINDING_MISMATCH');
   });
 
-  it("DP-5: an answer silent about the binding leaves the token's own cnf.jkt in force", async () => {
+  it("IN-7: an answer silent about the binding leaves the token's own cnf.jkt in force", async () => {
     const verifier = verifierFor('always');
     const token = await setup.bound(key);
     await answerOnceWith(token, { cnf: undefined, token_type: 'Bearer' });
@@ -158,7 +158,7 @@ describe("mode 'always': the issuer's answer may not bind the token more tightly
     );
   });
 
-  it('IN-4, DP-5: a cached answer is held to the token on every use, without asking again', async () => {
+  it('IN-7, IN-4: a cached answer is held to the token on every use, without asking again', async () => {
     const verifier = verifierFor('always');
     const token = await setup.unbound();
     await answerOnceWith(token, { cnf: { jkt: key.thumbprint }, token_type: 'DPoP' });
@@ -172,7 +172,7 @@ describe("mode 'always': the issuer's answer may not bind the token more tightly
 });
 
 describe('an opaque token is bound as its introspection answer says', () => {
-  it('DP-5, IN-2: a certificate-bound answer refuses the token whichever scheme it comes with', async () => {
+  it('IN-7, DP-5: a certificate-bound answer refuses the token whichever scheme it comes with', async () => {
     const verifier = verifierFor('fallback');
     const token = await setup.issuer
       .server('default')
@@ -189,7 +189,7 @@ describe('an opaque token is bound as its introspection answer says', () => {
     }
   });
 
-  it('DP-5, IN-4: a certificate-bound answer is cached and refused on every use, so a replayed token costs the issuer one question', async () => {
+  it('IN-7, IN-4: a certificate-bound answer is cached and refused on every use, so a replayed token costs the issuer one question', async () => {
     const verifier = verifierFor('fallback');
     const token = await setup.issuer
       .server('default')
@@ -201,7 +201,7 @@ describe('an opaque token is bound as its introspection answer says', () => {
     expect(introspections()).toBe(before + 1);
   });
 
-  it('DP-5: an answer binding the token by a method this API does not know is refused, naming the member', async () => {
+  it('IN-7, DP-5: an answer binding the token by a method this API does not know is refused, naming the member', async () => {
     const verifier = verifierFor('fallback');
     const token = await setup.issuer
       .server('default')
@@ -211,7 +211,7 @@ describe('an opaque token is bound as its introspection answer says', () => {
     expect(refused.message).toMatch(/cnf\["x5t#S512"\], which this API does not know/);
   });
 
-  it('DP-3, DP-5: an answer with token_type DPoP but no cnf.jkt is refused, never taken for a bearer token', async () => {
+  it('IN-7, DP-3: an answer with token_type DPoP but no cnf.jkt is refused, never taken for a bearer token', async () => {
     const verifier = verifierFor('fallback');
     const token = await setup.issuer
       .server('default')
