@@ -5,6 +5,7 @@
  */
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, beforeAll } from 'vitest';
+import { bindingCases } from './binary/binding.cases.js';
 import { colorCases } from './binary/color.cases.js';
 import { commandCases } from './binary/commands.cases.js';
 import { demoCases } from './binary/demo.cases.js';
@@ -36,6 +37,7 @@ afterAll(async () => {
 commandCases();
 verifyCases();
 dpopCases();
+bindingCases();
 inspectCases();
 discoverCases();
 rootIssuerCases();

@@ -24,6 +24,7 @@ import { describeIssuer } from '../lib/issuer-kind.js';
 import { decodeUntrusted } from '../lib/jwt-decode.js';
 import { type CliIo, EXIT, type ExitCode, formatDuration, Printer, printJson } from '../lib/output.js';
 import { readToken } from '../lib/read-token.js';
+import { bindingOf } from '../lib/token-binding.js';
 import { inFlagTerms, settingsFromFlags, VERIFIER_FLAGS } from '../lib/verifier-flags.js';
 import { type StageResult, stageResults } from '../lib/verify-stages.js';
 
@@ -127,6 +128,7 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
   }
   const decoded = decodeUntrusted(token);
   const iss = decoded.ok ? decoded.payload.iss : undefined;
+  const binding = decoded.ok ? bindingOf(decoded.payload.cnf) : undefined;
   const message = failure && inFlagTerms(failure.message);
   const checks = stageResults(failure && { code: failure.code, message: message ?? '' }, {
     issMissing: typeof iss !== 'string',
@@ -134,10 +136,11 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
     introspection:
       values.introspect === true ? (token.split('.').length === 3 ? 'jwt' : 'opaque') : undefined,
     dpopProof: dpop !== undefined,
+    binding,
   });
   const exitCode =
     failure === undefined ? EXIT.ok : isUpstreamCode(failure.code) ? EXIT.unreachable : EXIT.invalid;
-  const explanation = failure && explain(failure.code, { issuerOrigin: describeIssuer(iss).origin });
+  const explanation = failure && explain(failure.code, { issuerOrigin: describeIssuer(iss).origin, binding });
 
   if (values.json) {
     printJson(io, {

@@ -3,6 +3,7 @@
  * table is typed by `ErrorCode`, so a code added to core without an explanation fails to compile.
  */
 import { type ErrorCode, statusForCode } from '@tokenward/core';
+import type { TokenBinding } from './token-binding.js';
 
 export interface Explanation {
   /** What happened, in words a developer new to OAuth follows. */
@@ -172,9 +173,12 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
   },
   ERR_DPOP_BINDING_MISMATCH: {
     meaning:
-      'the token and the way it was sent do not fit: a DPoP-bound token sent as Bearer, an unbound token sent with DPoP, or a proof for another token or key',
+      'the token and the way it was sent do not fit: a DPoP-bound token sent as Bearer, an unbound token sent with DPoP, ' +
+      "a proof for another token or key, a binding the API cannot check (a client certificate), or an issuer's " +
+      'introspection answer that binds the token differently',
     action:
-      'send a DPoP-bound token as "Authorization: DPoP <token>" with a proof by its key; send unbound tokens as Bearer',
+      'send a DPoP-bound token as "Authorization: DPoP <token>" with a proof by its key; send unbound tokens as Bearer; ' +
+      'a token bound to a client certificate cannot be used here at all',
   },
   ERR_REPLAY_STORE_UNAVAILABLE: {
     meaning: 'the API could not check the DPoP proof for reuse because its replay store did not answer',
@@ -188,11 +192,42 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
 };
 
 /**
- * The explanation of `code`. `issuerOrigin`, when known (the token's domain), makes the
- * org-server advice point at that domain's default custom server.
+ * `ERR_DPOP_BINDING_MISMATCH` for a token bound by a method no API behind tokenward can check, by
+ * what its `cnf` names: no way of sending it helps.
  */
-export function explain(code: ErrorCode, context: { issuerOrigin?: string } = {}): Explanation {
+const UNCHECKABLE_BINDING: Readonly<Record<'certificate' | 'other', Explanation>> = {
+  certificate: {
+    meaning:
+      'the token is bound to a client certificate (cnf x5t#S256, mutual TLS, RFC 8705), which the API cannot see, ' +
+      'so it refuses the token however it is sent: accepted as a bearer token, a stolen copy could be replayed',
+    action:
+      'get a token that is DPoP-bound (cnf.jkt) or unbound for this API; an API that terminates mutual TLS itself ' +
+      'must check certificate-bound tokens itself',
+  },
+  other: {
+    meaning:
+      'the token is bound by a confirmation method other than a DPoP key (a cnf member without jkt), which the API ' +
+      'cannot check, so it refuses the token however it is sent',
+    action: 'get a token that is DPoP-bound (cnf.jkt) or unbound for this API',
+  },
+};
+
+/**
+ * The explanation of `code`. `issuerOrigin`, when known (the token's domain), makes the
+ * org-server advice point at that domain's default custom server; `binding`, what the token's
+ * `cnf` names, picks the explanation of a binding refusal.
+ */
+export function explain(
+  code: ErrorCode,
+  context: { issuerOrigin?: string; binding?: TokenBinding | undefined } = {},
+): Explanation {
   const entry = EXPLANATIONS[code];
+  if (
+    code === 'ERR_DPOP_BINDING_MISMATCH' &&
+    (context.binding === 'certificate' || context.binding === 'other')
+  ) {
+    return UNCHECKABLE_BINDING[context.binding];
+  }
   if (code === 'ERR_ORG_SERVER_TOKEN' && context.issuerOrigin !== undefined) {
     return {
       ...entry,

@@ -1,11 +1,12 @@
 /**
  * The checks `tokenward verify` reports, in the order core's access-token pipeline runs them
- * (cheapest first: shape, header, issuer, key, signature, claims, time, audience, type, DPoP
- * binding, scopes),
+ * (cheapest first: shape, header, issuer, key, signature, claims, time, audience, type, the
+ * token's binding, how it was presented (DPoP), scopes),
  * and which check a failure code stopped at. Checks before it passed; checks after it never ran.
  */
 import type { ErrorCode } from '@tokenward/core';
 import type { CheckStatus } from './output.js';
+import type { TokenBinding } from './token-binding.js';
 
 export type StageName =
   | 'format'
@@ -17,6 +18,7 @@ export type StageName =
   | 'time'
   | 'audience'
   | 'type'
+  | 'binding'
   | 'dpop'
   | 'scopes'
   | 'active';
@@ -37,6 +39,7 @@ const STAGES: readonly Stage[] = [
   { name: 'time', passed: 'within its lifetime (exp, nbf, iat)' },
   { name: 'audience', passed: 'aud names this API' },
   { name: 'type', passed: 'an access token, not an ID token' },
+  { name: 'binding', passed: 'cnf names no binding this API cannot check' },
   { name: 'dpop', passed: 'the DPoP proof fits this method, URL and token, signed by the cnf.jkt key' },
   { name: 'scopes', passed: 'every required scope granted' },
 ];
@@ -44,18 +47,41 @@ const STAGES: readonly Stage[] = [
 /** `--introspect`: the issuer vouched for the token (RFC 7662). */
 const ACTIVE: Stage = { name: 'active', passed: 'the issuer says the token is active (introspection)' };
 
-/** Checks only a JWT goes through: an opaque token has no header, key or signature. */
-const JWT_ONLY: ReadonlySet<StageName> = new Set(['header', 'key', 'signature']);
+/**
+ * Checks only a JWT goes through: an opaque token has no header, key or signature, and its
+ * binding is in the issuer's answer, which the verifier judges together with the proof (`dpop`).
+ */
+const JWT_ONLY: ReadonlySet<StageName> = new Set(['header', 'key', 'signature', 'binding']);
 
 /**
- * The checks in the order they run: a JWT's local checks, then (`--introspect`) the issuer's word;
- * an opaque token is introspected first, and the answer then held to the same claim checks.
+ * The checks in the order they run. A JWT's local checks end with its own binding; with
+ * `--introspect` the issuer is asked next, before how the token was presented and the scopes are
+ * judged (a revoked token is refused as such). An opaque token is introspected first, and the
+ * answer then held to the same claim checks.
  */
 function stagesFor(introspection: 'jwt' | 'opaque' | undefined): readonly Stage[] {
   if (introspection === undefined) return STAGES;
-  if (introspection === 'jwt') return [...STAGES, ACTIVE];
+  if (introspection === 'jwt') {
+    const asked = STAGES.findIndex((stage) => stage.name === 'binding') + 1;
+    return [...STAGES.slice(0, asked), ACTIVE, ...STAGES.slice(asked)];
+  }
   const [format, ...rest] = STAGES.filter((stage) => !JWT_ONLY.has(stage.name));
   return [{ ...format!, passed: 'an opaque token within the size limit' }, ACTIVE, ...rest];
+}
+
+/** What a passed `binding` check established, by what the token's `cnf` names. */
+const BINDING_PASSED: Partial<Record<TokenBinding, string>> = {
+  none: 'no cnf: bound to no key or certificate, a bearer token',
+  key: 'bound to a DPoP key (cnf.jkt): only a proof by that key admits it',
+};
+
+/**
+ * The check a refusal of the token's binding belongs to: a JWT bound by a method the verifier
+ * cannot check (a client certificate, RFC 8705 section 3) is refused with its own claims, before
+ * anything is asked; every other binding refusal is about how it was presented.
+ */
+function bindingStage(binding: TokenBinding | undefined): StageName {
+  return binding === 'certificate' || binding === 'other' ? 'binding' : 'dpop';
 }
 
 const STAGE_OF_CODE: Partial<Record<ErrorCode, StageName>> = {
@@ -94,9 +120,19 @@ export interface StageResult {
 }
 
 /**
+ * Where `name` is in `stages`. An opaque token has no key check: a failed discovery, which
+ * precedes its introspection, stopped it at `active`.
+ */
+function stageIndex(stages: readonly Stage[], name: StageName): number {
+  const index = stages.findIndex((stage) => stage.name === name);
+  return index === -1 ? stages.findIndex((stage) => stage.name === 'active') : index;
+}
+
+/**
  * Every check's outcome. `failure` is undefined for a valid token. `issMissing` tells a missing or
  * non-string `iss` (refused while routing to an issuer) from other claim failures; `introspection`
- * says whether the issuer was asked about a JWT or an opaque token.
+ * says whether the issuer was asked about a JWT or an opaque token; `binding` is what a JWT's
+ * `cnf` names.
  */
 export function stageResults(
   failure: { readonly code: ErrorCode; readonly message: string } | undefined,
@@ -105,6 +141,7 @@ export function stageResults(
     readonly scopesRequired: boolean;
     readonly introspection?: 'jwt' | 'opaque' | undefined;
     readonly dpopProof?: boolean;
+    readonly binding?: TokenBinding | undefined;
   },
 ): StageResult[] {
   const stages = stagesFor(options.introspection);
@@ -112,11 +149,18 @@ export function stageResults(
   if (failure !== undefined) {
     const claimCode = failure.code === 'ERR_CLAIM_MISSING' || failure.code === 'ERR_CLAIM_INVALID';
     const issMissing = options.issMissing && options.introspection !== 'opaque';
-    failed = claimCode && issMissing ? 'issuer' : (STAGE_OF_CODE[failure.code] ?? 'claims');
+    if (claimCode && issMissing) failed = 'issuer';
+    else if (failure.code === 'ERR_DPOP_BINDING_MISMATCH' && options.introspection !== 'opaque') {
+      failed = bindingStage(options.binding);
+    } else failed = STAGE_OF_CODE[failure.code] ?? 'claims';
   }
-  const failedAt = failed === undefined ? stages.length : stages.findIndex((stage) => stage.name === failed);
+  const failedAt = failed === undefined ? stages.length : stageIndex(stages, failed);
   return stages.map((stage, index) => {
     if (index < failedAt) {
+      const binding = options.binding === undefined ? undefined : BINDING_PASSED[options.binding];
+      if (stage.name === 'binding' && binding !== undefined) {
+        return { name: stage.name, status: 'pass', detail: binding };
+      }
       if (stage.name === 'dpop' && options.dpopProof !== true) {
         return {
           name: stage.name,

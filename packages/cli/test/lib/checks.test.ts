@@ -112,10 +112,84 @@ describe('stageResults', () => {
       'time:pass',
       'audience:fail',
       'type:skip',
+      'binding:skip',
       'dpop:skip',
       'scopes:skip',
     ]);
     expect(results[7]?.detail).toBe('expected aud');
+  });
+
+  const failedAt = (results: ReturnType<typeof stageResults>) =>
+    results.find((result) => result.status === 'fail')?.name;
+  const statusOf = (results: ReturnType<typeof stageResults>, name: string) =>
+    results.find((result) => result.name === name)?.status;
+  const bindingMismatch = { code: 'ERR_DPOP_BINDING_MISMATCH', message: 'refused' } as const;
+
+  it('DP-5: a JWT bound to a certificate or another method it cannot check fails at binding, before the issuer is asked', () => {
+    for (const binding of ['certificate', 'other'] as const) {
+      const results = stageResults(bindingMismatch, {
+        issMissing: false,
+        scopesRequired: false,
+        introspection: 'jwt',
+        binding,
+      });
+      expect(statuses(results).slice(-5)).toEqual([
+        'type:pass',
+        'binding:fail',
+        'active:skip',
+        'dpop:skip',
+        'scopes:skip',
+      ]);
+    }
+  });
+
+  it('DP-5: a DPoP-bound JWT sent as Bearer fails at dpop, after its binding passed and the issuer was asked', () => {
+    const results = stageResults(bindingMismatch, {
+      issMissing: false,
+      scopesRequired: false,
+      introspection: 'jwt',
+      binding: 'key',
+    });
+    expect(statuses(results).slice(-4)).toEqual(['binding:pass', 'active:pass', 'dpop:fail', 'scopes:skip']);
+    expect(results.find((result) => result.name === 'binding')?.detail).toMatch(
+      /^bound to a DPoP key \(cnf\.jkt\)/,
+    );
+  });
+
+  it('IN-5: a revoked DPoP-bound JWT stops at active: its proof and scopes were never judged', () => {
+    const results = stageResults(
+      { code: 'ERR_TOKEN_INACTIVE', message: 'not active' },
+      { issMissing: false, scopesRequired: true, introspection: 'jwt', binding: 'key' },
+    );
+    expect(failedAt(results)).toBe('active');
+    expect(statusOf(results, 'binding')).toBe('pass');
+    expect(statusOf(results, 'dpop')).toBe('skip');
+    expect(statusOf(results, 'scopes')).toBe('skip');
+  });
+
+  it('an unbound JWT passes binding and dpop without a proof, saying why', () => {
+    const results = stageResults(undefined, { issMissing: false, scopesRequired: false, binding: 'none' });
+    const detail = (name: string) => results.find((result) => result.name === name)?.detail;
+    expect(detail('binding')).toMatch(/^no cnf: bound to no key or certificate/);
+    expect(detail('dpop')).toBe('not DPoP-bound (no cnf.jkt), so no proof needed');
+  });
+
+  it("an opaque token's binding comes from the issuer's answer and is judged with the proof, at dpop", () => {
+    const results = stageResults(bindingMismatch, {
+      issMissing: false,
+      scopesRequired: false,
+      introspection: 'opaque',
+    });
+    expect(results.map((result) => result.name)).not.toContain('binding');
+    expect(failedAt(results)).toBe('dpop');
+  });
+
+  it('IN-1: an opaque token whose issuer cannot be discovered stops at active, where it would have been asked', () => {
+    const results = stageResults(
+      { code: 'ERR_DISCOVERY_FAILED', message: 'no answer' },
+      { issMissing: true, scopesRequired: false, introspection: 'opaque' },
+    );
+    expect(statuses(results).slice(0, 3)).toEqual(['format:pass', 'active:fail', 'issuer:skip']);
   });
 
   it('puts a missing iss at the issuer check, other claim failures after the signature', () => {

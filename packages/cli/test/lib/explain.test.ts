@@ -52,3 +52,27 @@ describe('explain', () => {
     ]);
   });
 });
+
+describe('explain ERR_DPOP_BINDING_MISMATCH by what the token is bound to', () => {
+  it('DP-5: a certificate-bound or otherwise uncheckable binding gets its own explanation, not advice to send a proof', () => {
+    expect(explain('ERR_DPOP_BINDING_MISMATCH', { binding: 'certificate' }).meaning).toMatch(
+      /^the token is bound to a client certificate \(cnf x5t#S256, mutual TLS, RFC 8705\)/,
+    );
+    expect(explain('ERR_DPOP_BINDING_MISMATCH', { binding: 'other' }).meaning).toMatch(
+      /^the token is bound by a confirmation method other than a DPoP key/,
+    );
+    for (const binding of ['certificate', 'other'] as const) {
+      expect(explain('ERR_DPOP_BINDING_MISMATCH', { binding }).action).toMatch(
+        /^get a token that is DPoP-bound/,
+      );
+    }
+  });
+
+  it('DP-5: a DPoP key or no binding keeps the explanation of how the token was sent', () => {
+    for (const binding of ['key', 'none', undefined] as const) {
+      expect(explain('ERR_DPOP_BINDING_MISMATCH', { binding }).meaning).toMatch(
+        /^the token and the way it was sent do not fit/,
+      );
+    }
+  });
+});
