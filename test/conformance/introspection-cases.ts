@@ -105,10 +105,25 @@ export const introspectionCases: readonly HttpCase[] = [
     },
   },
   {
-    name: 'DP-3, DP-5: an introspected token bound to a key (cnf.jkt) sent as a bearer token is 401 invalid_token',
+    name: 'IN-7, DP-3, DP-5: an introspected token bound to a key (cnf.jkt) sent as a bearer token is 401 invalid_token',
     path: '/introspected',
     headers: async (issuer) =>
       bearer(await opaque(issuer, {}, { dpopJkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' })),
+    expected: { status: 401, code: 'ERR_DPOP_BINDING_MISMATCH', challenge: invalidToken, introspections: 1 },
+  },
+  {
+    name: 'IN-7, DP-5, IN-4: an introspected token bound to a client certificate (cnf x5t#S256) is 401 invalid_token, and its cached answer refuses the retry without a call',
+    path: '/introspected',
+    headers: async (issuer) =>
+      bearer(await opaque(issuer, { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } })),
+    replay: { status: 401 },
+    expected: { status: 401, code: 'ERR_DPOP_BINDING_MISMATCH', challenge: invalidToken, introspections: 1 },
+  },
+  {
+    name: "IN-7, DP-5: mode 'always': a certificate-bound opaque token is 401 invalid_token too",
+    path: '/introspected-always',
+    headers: async (issuer) =>
+      bearer(await opaque(issuer, { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } })),
     expected: { status: 401, code: 'ERR_DPOP_BINDING_MISMATCH', challenge: invalidToken, introspections: 1 },
   },
   {
