@@ -77,12 +77,9 @@ export function authenticate(
   options: AuthenticateOptions = {},
 ): Promise<AccessTokenResult | Response | undefined> {
   try {
-    return authenticateFetch(
-      verifier,
-      request,
-      requirements,
-      validateRequestOptions(options, 'authenticate'),
-    ).then((outcome) => (outcome instanceof Response ? outcome : outcome.auth));
+    return authenticateFetch(verifier, request, requirements, fetchOptions(options, 'authenticate')).then(
+      (outcome) => (outcome instanceof Response ? outcome : outcome.auth),
+    );
   } catch (error) {
     return Promise.reject(error);
   }
@@ -138,7 +135,7 @@ function wrap<Rest extends unknown[]>(
   credentials: 'required' | 'optional',
 ): (request: Request, ...rest: Rest) => Promise<Response> {
   const where = credentials === 'optional' ? 'withOptionalAuth' : 'withAuth';
-  const given = validateRequestOptions(options, where);
+  const given = fetchOptions(options, where);
   if (given.credentials !== undefined) {
     throw configError(
       `${where}: \`credentials\` is not an option here (withAuth requires credentials, withOptionalAuth does not)`,
@@ -158,6 +155,20 @@ function wrap<Rest extends unknown[]>(
     for (const [name, value] of entries) if (!answer.headers.has(name)) answer.headers.set(name, value);
     return answer;
   };
+}
+
+/**
+ * The request options checked as every adapter checks them, but `corsPreflight`: with no next
+ * middleware to pass a preflight on to, a Fetch entry cannot honour it, so it is refused, not ignored.
+ */
+function fetchOptions(options: unknown, where: string): AuthenticateRequestOptions {
+  const checked = validateRequestOptions(options, where);
+  if (checked.corsPreflight !== undefined) {
+    throw configError(
+      `${where}: \`corsPreflight\` is not an option here (a CORS preflight is answered 204; answer CORS before this handler)`,
+    );
+  }
+  return checked;
 }
 
 /**

@@ -247,6 +247,26 @@ describe('the Fetch adapter with optional credentials', () => {
     );
   });
 
+  it('corsPreflight, which no Fetch handler can honour, is ERR_CONFIG rather than ignored', async () => {
+    const handler = () => new Response('ok');
+    const options = { corsPreflight: 'pass' } as never;
+    for (const [where, build] of [
+      ['withAuth', () => withAuth(verifier, handler, undefined, options)],
+      ['withOptionalAuth', () => withOptionalAuth(verifier, handler, undefined, options)],
+    ] as const) {
+      expect(build).toThrow(
+        expect.objectContaining({
+          code: 'ERR_CONFIG',
+          message: expect.stringMatching(new RegExp(`^tokenward: ${where}: \`corsPreflight\``)),
+        }),
+      );
+    }
+    await expect(authenticate(verifier, request(), undefined, options)).rejects.toMatchObject({
+      code: 'ERR_CONFIG',
+      message: expect.stringMatching(/^tokenward: authenticate: `corsPreflight`/),
+    });
+  });
+
   it('types: optional auth may be undefined; required auth may not', () => {
     withOptionalAuth(verifier, (_request, auth) => {
       expectTypeOf(auth).toEqualTypeOf<AccessTokenResult | undefined>();
