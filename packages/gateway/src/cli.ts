@@ -9,6 +9,7 @@ import { GatewayStartError } from './errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type Gateway, startGateway } from './gateway.js';
 import type { ReplayRedis } from './lib/replay/redis-connection.js';
 import { redisUrlProblem } from './lib/replay/redis-url.js';
+import { DEFAULT_MAX_HEADER_SIZE, MAX_HEADER_SIZE_RANGE, maxHeaderSizeProblem } from './lib/server/http.js';
 
 /** Exit codes of the command. */
 export const GATEWAY_EXIT = {
@@ -35,6 +36,9 @@ Options:
   --grpc-port <n>        also serve Envoy's gRPC Authorization/Check on this port
   --metrics-port <n>     also serve Prometheus metrics on this port
   --envoy-prefix <path>  path prefix of Envoy's HTTP ext_authz calls (default /envoy)
+  --max-header-size <bytes>
+                         request line and headers the HTTP port reads, above what the proxy in front
+                         accepts (default ${DEFAULT_MAX_HEADER_SIZE}; ${MAX_HEADER_SIZE_RANGE.min} to ${MAX_HEADER_SIZE_RANGE.max})
   --replay-redis <url>   remember DPoP proofs in this Redis, redis[s]://[[user]:password@]host[:port][/db],
                          so that every replica given it accepts a proof once (default: this process's
                          memory); while it is down DPoP requests are refused with 503. Or set
@@ -183,6 +187,7 @@ function parseFlags(argv: readonly string[], env: Readonly<Record<string, string
       'grpc-port': { type: 'string' },
       'metrics-port': { type: 'string' },
       'envoy-prefix': { type: 'string' },
+      'max-header-size': { type: 'string' },
       'replay-redis': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -211,12 +216,21 @@ function parseFlags(argv: readonly string[], env: Readonly<Record<string, string
     ...optional('grpcPort', port(values['grpc-port'], '--grpc-port')),
     ...optional('metricsPort', port(values['metrics-port'], '--metrics-port')),
     ...optional('envoyPathPrefix', prefix),
+    ...optional('maxHeaderSize', headerSize(values['max-header-size'])),
     ...optional('replayRedis', redisUrl === undefined ? undefined : { url: redisUrl, source }),
   };
 }
 
 function optional<Name extends string, Value>(name: Name, value: Value | undefined) {
   return (value === undefined ? {} : { [name]: value }) as Partial<Record<Name, Value>>;
+}
+
+function headerSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = /^\d{1,8}$/.test(value) ? Number(value) : Number.NaN;
+  const problem = maxHeaderSizeProblem(bytes);
+  if (problem !== undefined) throw new Error(`--max-header-size ${problem}; found "${value}"`);
+  return bytes;
 }
 
 function port(value: string | undefined, flag: string): number | undefined {

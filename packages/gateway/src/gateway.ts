@@ -5,7 +5,7 @@
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
-import { createMemoryStore, type ReplayStore, type TokenwardEvent } from '@tokenward/core';
+import { createMemoryStore, type ReplayStore, TokenwardError, type TokenwardEvent } from '@tokenward/core';
 import { GatewayStartError } from './errors.js';
 import { PolicyError } from './lib/policy/issues.js';
 import {
@@ -16,7 +16,7 @@ import {
 } from './lib/policy/load.js';
 import type { VerifierSlot } from './lib/policy/verifiers.js';
 import { bindCheckServer, createCheckServer } from './lib/server/grpc.js';
-import { createAuthorizerServer } from './lib/server/http.js';
+import { createAuthorizerServer, DEFAULT_MAX_HEADER_SIZE, maxHeaderSizeProblem } from './lib/server/http.js';
 import { closeGracefully, listen, listenFailure } from './lib/server/listen.js';
 import { createMetrics } from './lib/server/metrics.js';
 import type { AuthorizerState } from './lib/server/state.js';
@@ -28,6 +28,14 @@ export interface GatewayOptions {
   readonly port?: number;
   /** Address to listen on. Default `'127.0.0.1'`: only proxies on this machine can ask. */
   readonly host?: string;
+  /**
+   * Bytes of request line and headers the HTTP port reads; a larger request is answered 431.
+   * Keep it above what the proxy in front accepts plus what it adds (the recipes' NGINX and Caddy
+   * accept 32 KiB), or a request the proxy accepted is refused for its size (through NGINX as
+   * 431 with the recipe's mapping). From 16384 to 1048576. Default `65536` (64 KiB).
+   * @example maxHeaderSize: 128 * 1024 // behind `large_client_header_buffers 4 32k`
+   */
+  readonly maxHeaderSize?: number;
   /** Port of the gRPC `Check` service (Envoy); `0` picks a free one. Default: no gRPC service. */
   readonly grpcPort?: number;
   /** Port of the Prometheus metrics; `0` picks a free one. Default: no metrics listener. */
@@ -90,6 +98,10 @@ export const DEFAULT_HOST = '127.0.0.1';
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const host = options.host ?? DEFAULT_HOST;
+  const maxHeaderSize = options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE;
+  const sizeProblem = maxHeaderSizeProblem(maxHeaderSize);
+  if (sizeProblem !== undefined)
+    throw new TokenwardError('ERR_CONFIG', `maxHeaderSize ${sizeProblem}; found ${maxHeaderSize}`);
   const log = options.onLog ?? (() => {});
   const metrics = createMetrics();
   // Failures while starting or reloading are reported once, by the start or reload itself.
@@ -119,7 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const graceMs = (options.drainSeconds ?? 10) * 1000;
   const stopAll = () => Promise.all(started.map((stop) => stop())).then(() => undefined);
   try {
-    const http = createAuthorizerServer(state);
+    const http = createAuthorizerServer(state, maxHeaderSize);
     const port = await listen(http, host, options.port ?? DEFAULT_PORT, 'the HTTP port');
     started.push(() => closeGracefully(http, graceMs));
     const grpcAddress =

@@ -25,4 +25,11 @@ export type { RefusalBody } from './lib/decision/answer.js';
 export { PolicyError } from './lib/policy/issues.js';
 export type { PolicyInput } from './lib/policy/load.js';
 export type { IdentityHeaderNames } from './lib/policy/model.js';
-export { nginxConfig, type RecipeAddresses, type RecipeName, readRecipe, recipeFor } from './recipes.js';
+export {
+  caddyConfig,
+  nginxConfig,
+  type RecipeAddresses,
+  type RecipeName,
+  readRecipe,
+  recipeFor,
+} from './recipes.js';

@@ -36,6 +36,14 @@ export function recipeFor(name: RecipeName, addresses: RecipeAddresses): string 
 }
 
 /**
+ * The Caddy recipe as a whole Caddyfile for a Caddy whose state lives elsewhere: its global
+ * options with the admin endpoint and automatic HTTPS off.
+ */
+export function caddyConfig(addresses: RecipeAddresses): string {
+  return recipeFor('Caddyfile', addresses).replace('\n{\n', '\n{\n\tadmin off\n\tauto_https off\n');
+}
+
+/**
  * A whole `nginx.conf` around the NGINX recipe for a foreground NGINX whose every file (pid, logs,
  * temporary bodies) lives in `dir`: `nginx -p DIR -c DIR/nginx.conf -e DIR/error.log`.
  */

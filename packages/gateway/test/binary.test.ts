@@ -109,6 +109,11 @@ describe('tokenward-gateway', () => {
     ]);
     const badPort = await run(['--policy', policy, '--port', '99999']);
     expect(badPort.stderr).toContain('--port must be a port number from 0 to 65535; found "99999"');
+    const badSize = await run(['--policy', policy, '--max-header-size', '8k']);
+    expect([badSize.code, badSize.stderr.split('\n')[0]]).toEqual([
+      2,
+      'tokenward-gateway: --max-header-size must be a whole number of bytes from 16384 to 1048576; found "8k"',
+    ]);
   });
 
   it('exits 3 when an issuer cannot be reached at start', async () => {

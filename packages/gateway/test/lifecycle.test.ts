@@ -137,6 +137,15 @@ describe('failures to start', () => {
     );
   });
 
+  it('refuses a maxHeaderSize outside 16 KiB to 1 MiB before loading the policy, naming the option', async () => {
+    for (const maxHeaderSize of [8192, 2 * 1024 * 1024, 20_000.5]) {
+      await expect(startGateway({ policy: world.policyFile, port: 0, maxHeaderSize })).rejects.toMatchObject({
+        code: 'ERR_CONFIG',
+        message: `maxHeaderSize must be a whole number of bytes from 16384 to 1048576; found ${maxHeaderSize}`,
+      });
+    }
+  });
+
   it('reports a port in use', async () => {
     const squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));

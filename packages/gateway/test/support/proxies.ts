@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { nginxConfig, recipeFor } from '../../src/recipes.js';
+import { caddyConfig, nginxConfig } from '../../src/recipes.js';
 
 /** A port free right now on loopback (the proxies take a port number, not 0). */
 export async function freePort(): Promise<number> {
@@ -51,12 +51,11 @@ export async function startCaddy(
   ports: { gateway: number; upstream: number },
 ): Promise<RunningProxy> {
   const listen = await freePort();
-  const config = `{
-	admin off
-	auto_https off
-}
-
-${recipeFor('Caddyfile', { listen, gateway: `127.0.0.1:${ports.gateway}`, upstream: `127.0.0.1:${ports.upstream}` })}`;
+  const config = caddyConfig({
+    listen,
+    gateway: `127.0.0.1:${ports.gateway}`,
+    upstream: `127.0.0.1:${ports.upstream}`,
+  });
   writeFileSync(join(dir, 'Caddyfile'), config);
   const child = spawn('caddy', ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,8 +9,26 @@ import { headersEnvoyRemoves, unsetIdentityHeaders } from '../decision/identity.
 import { fromEnvoyHttp, fromForwardAuth } from '../request/original-request.js';
 import { type AuthorizerState, decideAndRecord } from './state.js';
 
-export function createAuthorizerServer(state: AuthorizerState): Server {
-  const server = createServer((request, response) => {
+/**
+ * Bytes of request line and headers the HTTP port reads by default. A proxy passes on the client's
+ * headers and adds its own: this is above what the recipes' proxies accept (NGINX's
+ * `large_client_header_buffers 4 8k`, Caddy's `max_header_size 32KiB`) plus what they add, so a
+ * request a proxy accepted is decided, not refused with a 431 that NGINX would turn into a 500.
+ */
+export const DEFAULT_MAX_HEADER_SIZE = 64 * 1024;
+
+/** The range of `maxHeaderSize`: Node's own default (16 KiB) to 1 MiB (Go's, so Traefik's and Caddy's). */
+export const MAX_HEADER_SIZE_RANGE = { min: 16 * 1024, max: 1024 * 1024 } as const;
+
+/** Why `bytes` cannot be the HTTP port's header limit, or `undefined` when it can. */
+export function maxHeaderSizeProblem(bytes: number): string | undefined {
+  const { min, max } = MAX_HEADER_SIZE_RANGE;
+  if (Number.isInteger(bytes) && bytes >= min && bytes <= max) return undefined;
+  return `must be a whole number of bytes from ${min} to ${max}`;
+}
+
+export function createAuthorizerServer(state: AuthorizerState, maxHeaderSize: number): Server {
+  const server = createServer({ maxHeaderSize }, (request, response) => {
     // A proxy may send the original body along (Envoy's with_request_body): it is not needed.
     request.resume();
     route(state, request, response).catch((error: unknown) => {
