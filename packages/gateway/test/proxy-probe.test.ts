@@ -130,16 +130,32 @@ describe.each([
     ]);
   });
 
-  it('refuses an HTTP/1.0 request without Host and with keep-alive as any other', async () => {
-    const { result, seen } = await reached(() =>
-      exchange(
-        proxy.port,
-        'GET /admin/x HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /admin/y HTTP/1.0\r\n\r\n',
-      ),
+  it('decides an HTTP/1.0 request without Host by the rules for any host, never a host’s own', async () => {
+    const http10 = (target: string, headers: readonly string[] = []) =>
+      `GET ${target} HTTP/1.0\r\n${headers.map((header) => `${header}\r\n`).join('')}\r\n`;
+    // With a Host the host's rule applies; without one only the rules for any host can match.
+    const hosted = await reached(() =>
+      exchange(proxy.port, http10('/public/page', ['Host: admin.example.com'])),
     );
-    expect(seen, 'reached the upstream').toEqual([]);
-    expect(result.statuses.length).toBeGreaterThan(0);
-    for (const status of result.statuses) expect([400, 401]).toContain(status);
+    expect([hosted.result.statuses, hosted.seen], proxy.logs()).toEqual([[401], []]);
+    const open = await reached(() => exchange(proxy.port, http10('/public/page')));
+    expect(open.result.statuses, proxy.logs()).toEqual([200]);
+    expect(open.seen.map((request) => request.url)).toEqual(['/public/page']);
+
+    const anonymous = await reached(() =>
+      exchange(proxy.port, http10('/admin/x', ['Connection: keep-alive']) + http10('/admin/y')),
+    );
+    expect(anonymous.seen, 'reached the upstream').toEqual([]);
+    // NGINX answers both; Caddy closes an HTTP/1.0 connection after its first answer.
+    expect(anonymous.result.statuses.length).toBeGreaterThan(0);
+    for (const status of anonymous.result.statuses) expect(status).toBe(401);
+    const identified = await reached(() =>
+      exchange(proxy.port, http10('/admin/x', [`Authorization: Bearer ${admin}`])),
+    );
+    expect(identified.result.statuses).toEqual([200]);
+    expect(identified.seen.map((request) => [request.url, request.headers['x-auth-subject']])).toEqual([
+      ['/admin/x', 'alice'],
+    ]);
   });
 
   it.each([

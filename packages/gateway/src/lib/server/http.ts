@@ -28,7 +28,12 @@ export function maxHeaderSizeProblem(bytes: number): string | undefined {
 }
 
 export function createAuthorizerServer(state: AuthorizerState, maxHeaderSize: number): Server {
-  const server = createServer({ maxHeaderSize }, (request, response) => {
+  // NGINX's subrequest for an HTTP/1.0 request without Host has no Host either (the recipe's
+  // `$host` is then empty, and NGINX drops an empty header). It is decided as a request without a
+  // host, which only rules for any host match, instead of getting Node's 400: RFC 9112 section 3.2
+  // asks for Host from HTTP/1.1 clients, and this one describes an HTTP/1.0 request.
+  const options = { maxHeaderSize, requireHostHeader: false };
+  const server = createServer(options, (request, response) => {
     // A proxy may send the original body along (Envoy's with_request_body): it is not needed.
     request.resume();
     route(state, request, response).catch((error: unknown) => {
