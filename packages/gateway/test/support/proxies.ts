@@ -95,7 +95,7 @@ async function running(
   };
 }
 
-/** Resolves once the proxy answers HTTP on `port` (bounded); rejects if it exits first. */
+/** Resolves once the proxy takes HTTP requests on `port` (bounded); rejects if it exits first. */
 async function waitUntilAnswering(port: number, exited: Promise<void>, logs: () => string): Promise<void> {
   let gone = false;
   void exited.then(() => {
@@ -119,6 +119,11 @@ function answers(port: number): Promise<boolean> {
       },
     );
     probe.on('error', () => resolve(false));
+    // Connected and holding the request: the proxy is up, waiting for a gateway that does not answer.
+    probe.setTimeout(1000, () => {
+      probe.destroy();
+      resolve(true);
+    });
     probe.end();
   });
 }
