@@ -2,9 +2,10 @@
  * DPoP server nonces through real proxies (RFC 9449 sections 8.2 and 9): a route whose issuer
  * entry has `dpop.nonceKeys` answers a proof without a nonce with 401 `use_dpop_nonce` and a
  * `DPoP-Nonce` the client must be able to read, and when the client's nonce is from the previous
- * step, the allowed answer offers a fresh one. NGINX's auth_request passes on only
- * `WWW-Authenticate` of a 401, so its recipe copies `DPoP-Nonce` itself, on refusals and successes;
- * Caddy relays a refusal as it is. The gateway runs on a clock the test moves.
+ * step, the allowed answer offers a fresh one, with `Cache-Control: no-store`. NGINX's auth_request
+ * passes on only `WWW-Authenticate` of a 401, so its recipe copies `DPoP-Nonce` itself, on refusals
+ * and successes; Caddy relays a refusal as it is, and its recipe puts a success's nonce on the API's
+ * answer. The gateway runs on a clock the test moves.
  */
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,9 +53,9 @@ afterAll(async () => {
 const proof = (nonce?: string) => client.proof({ htu: `${ORIGIN}/orders/42`, token, at: now, nonce });
 
 describe.each([
-  { name: 'NGINX auth_request', start: startNginx, relaysSuccessNonce: true },
-  { name: 'Caddy forward_auth', start: startCaddy, relaysSuccessNonce: false },
-])('DP-6: server nonces through $name', ({ start, relaysSuccessNonce }) => {
+  { name: 'NGINX auth_request', start: startNginx },
+  { name: 'Caddy forward_auth', start: startCaddy },
+])('DP-6: server nonces through $name', ({ start }) => {
   let upstream: EchoUpstream;
   let proxy: RunningProxy;
 
@@ -67,8 +68,12 @@ describe.each([
     await upstream?.close();
   });
 
-  const call = async (nonce?: string) =>
-    rawRequest(proxy.port, 'GET', '/orders/42', { Authorization: `DPoP ${token}`, DPoP: await proof(nonce) });
+  const call = async (nonce?: string, headers: Record<string, string> = {}) =>
+    rawRequest(proxy.port, 'GET', '/orders/42', {
+      Authorization: `DPoP ${token}`,
+      DPoP: await proof(nonce),
+      ...headers,
+    });
 
   it('a proof without a nonce gets 401 use_dpop_nonce with the DPoP-Nonce; the retry with it is served', async () => {
     const challenged = await call();
@@ -76,23 +81,27 @@ describe.each([
     expect(challenged.headers['www-authenticate']).toMatch(
       /^DPoP realm="api", algs="[^"]+", error="use_dpop_nonce"/,
     );
+    expect(challenged.headers['cache-control']).toBe('no-store');
     const nonce = challenged.headers['dpop-nonce'];
     expect(nonce, proxy.logs()).toMatch(/^[0-9a-z]+\.[\w-]{22}$/);
-    const served = await call(String(nonce));
+    // A client's own copy of the header the Caddy recipe carries the nonce in is not echoed.
+    const served = await call(String(nonce), { 'X-Tokenward-Dpop-Nonce': 'from-the-client' });
     expect(served.status, proxy.logs()).toBe(200);
     expect(served.headers['dpop-nonce']).toBeUndefined();
+    expect(served.headers['cache-control']).toBeUndefined();
   });
 
-  it('a nonce of the previous step is served, with a fresh DPoP-Nonce where the recipe relays it', async () => {
+  it('a nonce of the previous step is served, with a fresh DPoP-Nonce and no-store', async () => {
     const nonce = String((await call()).headers['dpop-nonce']);
     now += 60_000;
     try {
       const served = await call(nonce);
       expect(served.status, proxy.logs()).toBe(200);
-      if (relaysSuccessNonce) {
-        expect(served.headers['dpop-nonce']).toMatch(/^[0-9a-z]+\.[\w-]{22}$/);
-        expect(served.headers['dpop-nonce']).not.toBe(nonce);
-      }
+      expect(served.headers['dpop-nonce'], proxy.logs()).toMatch(/^[0-9a-z]+\.[\w-]{22}$/);
+      expect(served.headers['dpop-nonce']).not.toBe(nonce);
+      // RFC 9449 section 8.2: a nonce is for this client now; no cache may keep it for another.
+      expect(served.headers['cache-control']).toBe('no-store');
+      expect(upstream.seen.at(-1)?.headers['x-tokenward-dpop-nonce']).toBeUndefined();
     } finally {
       now -= 60_000;
     }

@@ -94,6 +94,8 @@ function send(state: AuthorizerState, response: ServerResponse, decision: Decisi
     // then drops the header), where an absent one would leave it, or, in Caddy 2.6, set the
     // unresolved placeholder text instead.
     for (const name of unsetIdentityHeaders(names, headers)) headers[name] = '';
+    // The same for the nonce the Caddy recipe copies: empty when there is no fresh one.
+    headers['DPoP-Nonce'] ??= '';
   }
   if (state.draining()) response.setHeader('Connection', 'close');
   response.writeHead(answer.status, headers);
