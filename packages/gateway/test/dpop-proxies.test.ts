@@ -5,13 +5,17 @@
  * step, the allowed answer offers a fresh one, with `Cache-Control: no-store`. NGINX's auth_request
  * passes on only `WWW-Authenticate` of a 401, so its recipe copies `DPoP-Nonce` itself, on refusals
  * and successes; Caddy relays a refusal as it is, and its recipe puts a success's nonce on the API's
- * answer. The gateway runs on a clock the test moves.
+ * answer. For Envoy, not run here, the gateway's answers are held to what the recipes pass to the
+ * client. The gateway runs on a clock the test moves.
  */
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { type Gateway, startGateway } from '../src/gateway.js';
+import { readRecipe } from '../src/recipes.js';
 import { createDpopClient, type DpopClient } from './support/dpop-client.js';
 import { type TempFiles, tempFiles } from './support/files.js';
+import { type CheckClient, connectCheckClient, headerMap } from './support/grpc-client.js';
 import { type RunningProxy, startCaddy, startNginx } from './support/proxies.js';
 import { rawRequest } from './support/raw-request.js';
 import { type EchoUpstream, startEchoUpstream } from './support/upstream.js';
@@ -39,7 +43,7 @@ routes:
     issuer: orders
 `,
   );
-  gateway = await startGateway({ policy, port: 0, onLog: () => {}, clock: () => now });
+  gateway = await startGateway({ policy, port: 0, grpcPort: 0, onLog: () => {}, clock: () => now });
   client = await createDpopClient();
   token = await issuer.server('default').mintAccessToken({ sub: 'alice' }, { dpopJkt: client.thumbprint });
 });
@@ -102,6 +106,87 @@ describe.each([
       // RFC 9449 section 8.2: a nonce is for this client now; no cache may keep it for another.
       expect(served.headers['cache-control']).toBe('no-store');
       expect(upstream.seen.at(-1)?.headers['x-tokenward-dpop-nonce']).toBeUndefined();
+    } finally {
+      now -= 60_000;
+    }
+  });
+});
+
+describe('DP-6: server nonces for Envoy (the recipes’ contract; Envoy is not run here)', () => {
+  const NONCE = /^[0-9a-z]+\.[\w-]{22}$/;
+  const { authorization_response: passes } = (
+    parse(readRecipe('envoy-http.yaml')) as {
+      http_filters: {
+        typed_config: {
+          http_service: {
+            authorization_response: Record<
+              'allowed_client_headers' | 'allowed_client_headers_on_success',
+              { patterns: { exact: string }[] }
+            >;
+          };
+        };
+      }[];
+    }
+  ).http_filters[0]!.typed_config.http_service;
+  const listed = (list: keyof typeof passes) => passes[list].patterns.map((pattern) => pattern.exact);
+  let check: CheckClient;
+  beforeAll(() => {
+    check = connectCheckClient(gateway.grpcAddress!);
+  });
+  afterAll(() => check?.close());
+
+  const overHttp = async (nonce?: string) =>
+    rawRequest(gateway.port, 'GET', '/envoy/orders/42', {
+      Authorization: `DPoP ${token}`,
+      DPoP: await proof(nonce),
+    });
+  const overGrpc = async (nonce?: string) =>
+    check.check({
+      method: 'GET',
+      path: '/orders/42',
+      host: 'api.example.com',
+      scheme: 'https',
+      headers: { authorization: `DPoP ${token}`, dpop: await proof(nonce) },
+    });
+
+  it('over HTTP: the nonce and no-store of a refusal and of a success are headers the recipe passes to the client', async () => {
+    const challenged = await overHttp();
+    expect(challenged.status).toBe(401);
+    for (const name of ['www-authenticate', 'dpop-nonce', 'cache-control']) {
+      expect(challenged.headers[name], name).toBeDefined();
+      expect(listed('allowed_client_headers'), name).toContain(name);
+    }
+    now += 60_000;
+    try {
+      const served = await overHttp(String(challenged.headers['dpop-nonce']));
+      expect(served.status).toBe(200);
+      expect([served.headers['dpop-nonce'], served.headers['cache-control']]).toEqual([
+        expect.stringMatching(NONCE),
+        'no-store',
+      ]);
+      expect(listed('allowed_client_headers_on_success')).toEqual(
+        expect.arrayContaining(['dpop-nonce', 'cache-control']),
+      );
+    } finally {
+      now -= 60_000;
+    }
+  });
+
+  it('over gRPC: a success’s fresh nonce and no-store go on the client’s answer, not the forwarded request', async () => {
+    const challenged = await overGrpc();
+    const nonce = headerMap(challenged.denied_response!.headers)['DPoP-Nonce'];
+    expect(nonce).toMatch(NONCE);
+    now += 60_000;
+    try {
+      const served = await overGrpc(nonce);
+      expect(served.status.code).toBe(0);
+      const { headers, response_headers_to_add: toClient } = served.ok_response!;
+      expect(headerMap(toClient)).toEqual({
+        'DPoP-Nonce': expect.stringMatching(NONCE),
+        'Cache-Control': 'no-store',
+      });
+      expect(Object.keys(headerMap(headers))).not.toContain('DPoP-Nonce');
+      expect(Object.keys(headerMap(headers))).not.toContain('Cache-Control');
     } finally {
       now -= 60_000;
     }

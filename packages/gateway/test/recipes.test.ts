@@ -84,6 +84,7 @@ describe('Envoy ext_authz over HTTP (what the filter sends)', () => {
           authorization_response: {
             allowed_upstream_headers: { patterns: { prefix: string }[] };
             allowed_client_headers: { patterns: { exact: string }[] };
+            allowed_client_headers_on_success: { patterns: { exact: string }[] };
           };
         };
         allowed_headers: { patterns: { exact: string }[] };
@@ -130,7 +131,7 @@ describe('Envoy ext_authz over HTTP (what the filter sends)', () => {
     });
     expect(response.status).toBe(403);
     const passed = service.authorization_response.allowed_client_headers.patterns.map((p) => p.exact);
-    for (const header of ['www-authenticate', 'content-type']) {
+    for (const header of ['www-authenticate', 'content-type', 'cache-control']) {
       expect(response.headers.get(header), header).not.toBeNull();
       expect(passed).toContain(header);
     }

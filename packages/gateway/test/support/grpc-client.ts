@@ -21,7 +21,11 @@ export interface CheckResponse {
   status: { code: number; message: string };
   dynamic_metadata?: { fields: Record<string, StructValue> } | null;
   http_response: 'ok_response' | 'denied_response';
-  ok_response?: { headers: HeaderOption[]; headers_to_remove: string[] };
+  ok_response?: {
+    headers: HeaderOption[];
+    headers_to_remove: string[];
+    response_headers_to_add: HeaderOption[];
+  };
   denied_response?: { status: { code: number }; headers: HeaderOption[]; body: string };
 }
 

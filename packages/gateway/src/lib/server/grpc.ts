@@ -114,9 +114,16 @@ function checkResponse(decision: Decision, state: AuthorizerState) {
     append_action: OVERWRITE_IF_EXISTS_OR_ADD,
   }));
   if (decision.allowed) {
+    // The identity goes onto the request Envoy forwards; a fresh DPoP nonce and its no-store are
+    // for the client (RFC 9449 section 8.2), on the answer: response_headers_to_add.
+    const forClient = new Set(Object.keys(decision.responseHeaders ?? {}));
     return {
       status: { code: 0, message: '' },
-      ok_response: { headers: options, headers_to_remove: headersEnvoyRemoves(names, answer.headers) },
+      ok_response: {
+        headers: options.filter((option) => !forClient.has(option.header.key)),
+        headers_to_remove: headersEnvoyRemoves(names, answer.headers),
+        response_headers_to_add: options.filter((option) => forClient.has(option.header.key)),
+      },
       ...(decision.token === undefined ? {} : { dynamic_metadata: identityMetadata(decision.token) }),
     };
   }
