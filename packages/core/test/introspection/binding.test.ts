@@ -9,7 +9,7 @@
  * changed, served once by the issuer's fault hook (its own endpoint copies a JWT's `cnf`).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AccessTokenVerifier } from '../../src/node.js';
+import { type AccessTokenVerifier, createIntrospectionVerifier } from '../../src/node.js';
 import {
   type ClientKey,
   clientKey,
@@ -50,9 +50,12 @@ async function withProof(token: string, signer: ClientKey) {
   return { dpop: { proof, method: 'GET', url: URL_PATH } };
 }
 
-/** What the issuer's introspection endpoint answers about `token`, asked as the verifier asks. */
-async function realAnswer(token: string): Promise<Record<string, unknown>> {
-  const response = await fetch(setup.issuer.server('default').introspectionEndpoint, {
+/** What an introspection endpoint of the issuer (default: `default`'s) answers about `token`, asked as the verifier asks. */
+async function realAnswer(
+  token: string,
+  endpoint = setup.issuer.server('default').introspectionEndpoint,
+): Promise<Record<string, unknown>> {
+  const response = await fetch(endpoint, {
     method: 'POST',
     headers: {
       authorization: `Basic ${btoa(`${CLIENT.clientId}:${CLIENT.clientSecret}`)}`,
@@ -220,5 +223,66 @@ describe('an opaque token is bound as its introspection answer says', () => {
     const refused = await refusalOf(verifier.verify(token));
     expect(refused).toMatchObject({ code: 'ERR_DPOP_BINDING_MISMATCH', status: 401 });
     expect(refused.message).toMatch(/token_type "DPoP" but no cnf\.jkt/);
+  });
+});
+
+describe('a JWT known only through introspection is bound by its own cnf as well as by the answer', () => {
+  const introspectionOnly = () =>
+    createIntrospectionVerifier({
+      issuer: setup.issuerUrl,
+      audience: 'api://default',
+      clock: clock.now,
+      dpop: { mode: 'allowed', origins: [ORIGIN] },
+      introspection: CLIENT,
+    });
+
+  it("IN-7, DP-5: a cnf.jkt JWT whose answer leaves cnf out is still refused as a bearer token, and admitted with its key's proof", async () => {
+    const verifier = introspectionOnly();
+    const token = await setup.bound(key);
+    await answerOnceWith(token, { cnf: undefined, token_type: 'Bearer' });
+    const refused = await refusalOf(verifier.verify(token));
+    expect(refused).toMatchObject({ code: 'ERR_DPOP_BINDING_MISMATCH', status: 401 });
+    expect(refused.message).toMatch(/DPoP-bound \(cnf\.jkt\) but was sent as a bearer token/);
+    // The cached answer, with a proof by the token's key.
+    const result = await verifier.verify(token, await withProof(token, key));
+    expect(result.dpop?.thumbprint).toBe(key.thumbprint);
+    expect(result.header).toBeUndefined();
+  });
+
+  it('IN-7, DP-5: a certificate-bound JWT is refused even when its answer is silent about the certificate', async () => {
+    const verifier = introspectionOnly();
+    const token = await setup.unbound({ cnf: { 'x5t#S256': CERT_THUMBPRINT } });
+    await answerOnceWith(token, { cnf: undefined, token_type: 'Bearer' });
+    const refused = await refusalOf(verifier.verify(token));
+    expect(refused).toMatchObject({ code: 'ERR_DPOP_BINDING_MISMATCH', status: 401 });
+    expect(refused.message).toMatch(/^the token is bound to a client certificate/);
+    expect(refused.message).not.toContain(CERT_THUMBPRINT);
+  });
+
+  it('IN-7, DP-3: an answer binding the JWT to another key is refused, as in mode always', async () => {
+    const verifier = introspectionOnly();
+    const token = await setup.bound(key);
+    await answerOnceWith(token, { cnf: { jkt: otherKey.thumbprint } });
+    const refused = await refusalOf(verifier.verify(token, await withProof(token, key)));
+    expect(refused.code).toBe('ERR_DPOP_BINDING_MISMATCH');
+    expect(refused.message).toMatch(/another DPoP key \(cnf\.jkt\) than the token's own/);
+  });
+
+  it("IN-7, IN-Okta: an org-server JWT bound to a key is refused as a bearer token when the org server's answer leaves cnf out", async () => {
+    const verifier = setup.verifier(
+      { mode: 'allowed', origins: [ORIGIN] },
+      { introspection: { mode: 'fallback', ...CLIENT, orgServer: CLIENT } },
+    );
+    const org = setup.issuer.orgServer;
+    const token = await org.mintAccessToken({ sub: 'alice' }, { dpopJkt: key.thumbprint });
+    const { cnf, ...silent } = await realAnswer(token, org.introspectionEndpoint);
+    expect({ active: silent.active, cnf }).toEqual({ active: true, cnf: { jkt: key.thumbprint } });
+    setup.issuer.setFault({
+      server: 'org',
+      endpoint: 'introspect',
+      body: JSON.stringify({ ...silent, token_type: 'Bearer' }),
+      times: 1,
+    });
+    expect((await refusalOf(verifier.verify(token))).code).toBe('ERR_DPOP_BINDING_MISMATCH');
   });
 });

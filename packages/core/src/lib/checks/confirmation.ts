@@ -79,6 +79,20 @@ export function checkIntrospectedBinding(tokenCnf: unknown, answeredCnf: unknown
   );
 }
 
+/**
+ * The `cnf` a JWT known only through introspection (an org-server token, an introspection-only
+ * verifier) is presented against. The server vouched for the whole token, so the token's own
+ * `cnf` binds it as well as the answer's: a binding of its own this SDK cannot check is refused,
+ * the answer may add none ({@link checkIntrospectedBinding}), and an answer that names no key
+ * leaves the token's own in force rather than letting a bound token pass as a bearer token.
+ * Reading an unverified payload here can only add a restriction, never lift one.
+ */
+export function introspectedJwtBinding(tokenCnf: unknown, answeredCnf: unknown): unknown {
+  confirmedThumbprint(tokenCnf);
+  checkIntrospectedBinding(tokenCnf, answeredCnf);
+  return confirmedThumbprint(answeredCnf, 'introspection') === undefined ? tokenCnf : answeredCnf;
+}
+
 function invalidConfirmation(source: BindingSource): TokenwardError {
   const what = source === 'token' ? 'claim "cnf"' : 'the introspection response\'s "cnf"';
   return new TokenwardError(

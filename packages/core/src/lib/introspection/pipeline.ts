@@ -10,7 +10,7 @@ import type { Runtime, Transport } from '../../runtime.js';
 import type { AccessTokenResult } from '../../types.js';
 import type { AccessTokenPipeline, ConfirmAtIssuer } from '../access-token/pipeline.js';
 import { applyCallChecks, type CallOptions } from '../checks/call-checks.js';
-import { checkIntrospectedBinding } from '../checks/confirmation.js';
+import { checkIntrospectedBinding, introspectedJwtBinding } from '../checks/confirmation.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
 import { challengeSchemes, createDpopBinding } from '../dpop/binding.js';
 import { KEY_DEFAULTS } from '../keys/issuer-keys-config.js';
@@ -23,7 +23,7 @@ import { recordToken, type VerifyTrace, verifyTrace } from '../tracing/verify.js
 import type { ResolvedIntrospection } from './options.js';
 import { introspectedResult } from './result.js';
 import { type IntrospectionServer, introspectionServers } from './servers.js';
-import { checkOpaqueToken, claimedIssuer, isJwtShaped, issuerOfJwt } from './token-shape.js';
+import { checkOpaqueToken, claimedIssuer, claimsOfJwt, isJwtShaped, issuerOfJwt } from './token-shape.js';
 import { createVerdictCache, type Verdict } from './verdict-cache.js';
 
 export interface IntrospectingPipelineDeps {
@@ -142,6 +142,19 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
   }
 
   /**
+   * `token` as `server` sees it, bound as a JWT's own `cnf` binds it too when `token` is one
+   * (checks/confirmation.ts).
+   */
+  async function introspectBound(token: string, server: IntrospectionServer): Promise<AccessTokenResult> {
+    const result = await introspect(token, server);
+    if (!isJwtShaped(token)) return result;
+    const answered = result.claims.cnf;
+    const cnf = introspectedJwtBinding(claimsOfJwt(token, deps.runtime.codec).cnf, answered);
+    if (cnf === answered) return result;
+    return Object.freeze({ ...result, claims: Object.freeze({ ...result.claims, cnf }) });
+  }
+
+  /**
    * `token` introspected at the server `pick` chooses (which may refuse to choose), then how it
    * was presented and this call's requirements; every failure reported.
    */
@@ -156,7 +169,7 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
       const server = pick();
       const checked = checkOpaqueToken(token, settings.maxTokenSize);
       issuer = server.issuer;
-      const result = await introspect(checked, server);
+      const result = await introspectBound(checked, server);
       return await binding.accept(result, call.dpop, (accepted) =>
         applyCallChecks(accepted, call.checks, settings),
       );

@@ -1,7 +1,8 @@
 /**
  * What introspection needs to know about a token before anything is sent: whether it is a JWT at
  * all (three segments) and, for org-server tokens, the issuer it names; and that a token about to
- * be sent to a server is one a client could have been given (RFC 6750 §2.1 `b64token`).
+ * be sent to a server is one a client could have been given (RFC 6750 §2.1 `b64token`). After the
+ * answer, a JWT's own `cnf` is read here too (its binding holds as well as the answer's).
  */
 import { TokenwardError } from '../../errors.js';
 import type { TokenCodec } from '../../runtime.js';
@@ -36,6 +37,14 @@ export function issuerOfJwt(token: string, codec: TokenCodec): string | undefine
  * verifying anything; `ERR_TOKEN_MALFORMED` when the payload is not a base64url JSON object.
  */
 export function claimedIssuer(token: string, codec: TokenCodec): unknown {
+  return claimsOfJwt(token, codec).iss;
+}
+
+/**
+ * A JWT's payload, read without verifying anything; `ERR_TOKEN_MALFORMED` when it is not a
+ * base64url JSON object.
+ */
+export function claimsOfJwt(token: string, codec: TokenCodec): Readonly<Record<string, unknown>> {
   const payload = codec.decodeBase64url(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')));
   let claims: unknown;
   try {
@@ -49,7 +58,7 @@ export function claimedIssuer(token: string, codec: TokenCodec): unknown {
       'token has the three segments of a JWT but its payload is not a base64url-encoded JSON object (RFC 7519 section 7.2)',
     );
   }
-  return (claims as { iss?: unknown }).iss;
+  return claims as Readonly<Record<string, unknown>>;
 }
 
 /** `token` if it may be sent to an introspection endpoint; else `ERR_TOKEN_MALFORMED` or `ERR_TOKEN_TOO_LARGE`. */
