@@ -89,7 +89,8 @@ export function authenticate(
  * Wraps a `(request, ...rest) => Response` handler so that it runs only for an authenticated
  * request, as `handler(request, auth, ...rest)`; every other request gets {@link authenticate}'s
  * answer. The extra arguments (Workers' `env` and `ctx`, a Next.js route's context) pass through.
- * Requirements and options are checked now: a bad one throws `ERR_CONFIG` here, not per request.
+ * The verifier, the handler, requirements and options are checked now: a bad one throws
+ * `ERR_CONFIG` here, not per request.
  *
  * @example
  * export default {
@@ -135,6 +136,15 @@ function wrap<Rest extends unknown[]>(
   credentials: 'required' | 'optional',
 ): (request: Request, ...rest: Rest) => Promise<Response> {
   const where = credentials === 'optional' ? 'withOptionalAuth' : 'withAuth';
+  // Checked now, or a wrong argument would surface as a 500 on the first request instead.
+  if (typeof (verifier as Partial<AccessTokenVerifier> | null)?.verify !== 'function') {
+    throw configError(
+      `${where}: expected a verifier (createAccessTokenVerifier) first; found ${describe(verifier)}`,
+    );
+  }
+  if (typeof handler !== 'function') {
+    throw configError(`${where}: expected the handler second, a function; found ${describe(handler)}`);
+  }
   const given = fetchOptions(options, where);
   if (given.credentials !== undefined) {
     throw configError(
@@ -264,4 +274,11 @@ export function resourceMetadataResponse(
   const answer = endpoint.answer(request.method);
   if (answer === undefined) return undefined;
   return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+}
+
+/** What a wrong argument is, for a message: never its value. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object without a verify method' : typeof value;
 }

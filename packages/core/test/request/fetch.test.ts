@@ -247,6 +247,33 @@ describe('the Fetch adapter with optional credentials', () => {
     );
   });
 
+  it('a missing verifier or handler is ERR_CONFIG when the handler is built, not a 500 per request', () => {
+    const handler = () => new Response('ok');
+    for (const [where, build] of [
+      ['withAuth', withAuth],
+      ['withOptionalAuth', withOptionalAuth],
+    ] as const) {
+      for (const [wrong, found] of [
+        [{}, 'an object without a verify method'],
+        [undefined, 'undefined'],
+        [null, 'null'],
+      ] as const) {
+        expect(() => build(wrong as never, handler)).toThrow(
+          expect.objectContaining({
+            code: 'ERR_CONFIG',
+            message: `tokenward: ${where}: expected a verifier (createAccessTokenVerifier) first; found ${found}`,
+          }),
+        );
+      }
+      expect(() => build(verifier, 'handler' as never)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_CONFIG',
+          message: `tokenward: ${where}: expected the handler second, a function; found string`,
+        }),
+      );
+    }
+  });
+
   it('corsPreflight, which no Fetch handler can honour, is ERR_CONFIG rather than ignored', async () => {
     const handler = () => new Response('ok');
     const options = { corsPreflight: 'pass' } as never;
