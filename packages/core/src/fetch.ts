@@ -5,7 +5,7 @@
  */
 import { authenticateRequest } from './authenticate-request.js';
 import { isTokenwardError, TokenwardError } from './errors.js';
-import { configError } from './lib/options/option-checks.js';
+import { configError, found } from './lib/options/option-checks.js';
 import type { ProtectedResourceMetadataEndpoint } from './protected-resource.js';
 import { type AuthenticateRequestOptions, validateRequestOptions } from './request-options.js';
 import { validateAuthRequirements } from './requirements.js';
@@ -139,11 +139,11 @@ function wrap<Rest extends unknown[]>(
   // Checked now, or a wrong argument would surface as a 500 on the first request instead.
   if (typeof (verifier as Partial<AccessTokenVerifier> | null)?.verify !== 'function') {
     throw configError(
-      `${where}: expected a verifier (createAccessTokenVerifier) first; found ${describe(verifier)}`,
+      `${where}: expected a verifier (createAccessTokenVerifier) first; found ${found(verifier)}`,
     );
   }
   if (typeof handler !== 'function') {
-    throw configError(`${where}: expected the handler second, a function; found ${describe(handler)}`);
+    throw configError(`${where}: expected the handler second, a function; found ${found(handler)}`);
   }
   const given = fetchOptions(options, where);
   if (given.credentials !== undefined) {
@@ -274,11 +274,4 @@ export function resourceMetadataResponse(
   const answer = endpoint.answer(request.method);
   if (answer === undefined) return undefined;
   return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
-}
-
-/** What a wrong argument is, for a message: never its value. */
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object without a verify method' : typeof value;
 }

@@ -254,8 +254,8 @@ describe('the Fetch adapter with optional credentials', () => {
       ['withOptionalAuth', withOptionalAuth],
     ] as const) {
       for (const [wrong, found] of [
-        [{}, 'an object without a verify method'],
-        [undefined, 'undefined'],
+        [{}, 'an object'],
+        [undefined, 'nothing'],
         [null, 'null'],
       ] as const) {
         expect(() => build(wrong as never, handler)).toThrow(
@@ -268,7 +268,7 @@ describe('the Fetch adapter with optional credentials', () => {
       expect(() => build(verifier, 'handler' as never)).toThrow(
         expect.objectContaining({
           code: 'ERR_CONFIG',
-          message: `tokenward: ${where}: expected the handler second, a function; found string`,
+          message: `tokenward: ${where}: expected the handler second, a function; found "handler"`,
         }),
       );
     }
