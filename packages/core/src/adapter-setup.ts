@@ -68,8 +68,7 @@ export function setUpAdapterAuth<Options extends AdapterAuthOptions>(
     );
   }
   const verifier = isVerifier ? (given as AccessTokenVerifier) : create(split.rest as Options);
-  const { resource, dpop } = verifier;
-  const challenge: RouteChallenge = { realm: split.request.realm ?? verifier.realm, resource, dpop };
+  const challenge = verifierChallenge(verifier, split.request.realm);
   const anonymous: RouteCheckState = Object.freeze({ challenge, result: undefined, preflight: false });
   const preflight: RouteCheckState = Object.freeze({ challenge, result: undefined, preflight: true });
   const stateOf = (outcome: RequestAuthentication): RouteCheckState =>
@@ -79,4 +78,14 @@ export function setUpAdapterAuth<Options extends AdapterAuthOptions>(
         ? preflight
         : anonymous;
   return { verifier, options: split.request, requirements: split.requirements, challenge, stateOf };
+}
+
+/**
+ * The challenge of checks made after `verifier` verified the token (route checks, an MCP tool's
+ * requirements): in `realm` (default the verifier's), naming its resource's metadata URL, and both
+ * schemes when the verifier takes DPoP, as its own refusals do (RFC 9449 section 7.1).
+ * @example checkAuthRequirements(request.auth, requirements, verifierChallenge(verifier));
+ */
+export function verifierChallenge(verifier: AccessTokenVerifier, realm = verifier.realm): RouteChallenge {
+  return { realm, resource: verifier.resource, dpop: verifier.dpop };
 }

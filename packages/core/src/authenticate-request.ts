@@ -205,7 +205,7 @@ export interface RouteChallenge {
  * global hook verified the token), throwing what `authenticateRequest` would, in `realm` (and
  * with `resource`, naming its metadata URL): no result (an anonymous request) is
  * `ERR_TOKEN_MISSING`. Requirements that `validateAuthRequirements` returned are not checked again.
- * @example checkAuthRequirements(request.auth, routeRequirements, { realm: verifier.realm, resource: verifier.resource })
+ * @example checkAuthRequirements(request.auth, routeRequirements, verifierChallenge(verifier))
  */
 export function checkAuthRequirements(
   result: AccessTokenResult | undefined,

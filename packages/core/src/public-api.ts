@@ -3,7 +3,7 @@
  * with its own runtime. Internals (`src/lib`) are never exported from here.
  */
 
-export { type AdapterAuthSetup, setUpAdapterAuth } from './adapter-setup.js';
+export { type AdapterAuthSetup, setUpAdapterAuth, verifierChallenge } from './adapter-setup.js';
 export {
   type AuthRequest,
   authenticateRequest,

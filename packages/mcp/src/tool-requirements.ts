@@ -9,6 +9,7 @@ import {
   type AuthRequirements,
   checkAuthRequirements,
   validateAuthRequirements,
+  verifierChallenge,
 } from '@tokenward/core';
 
 /**
@@ -24,7 +25,7 @@ export type ToolRequirementsCheck = (body: unknown, auth: AccessTokenResult | un
 /**
  * A check of one MCP HTTP request's JSON-RPC body (a message or a batch) against `tools`,
  * after the endpoint's own authentication. The requirements are checked here, once; the errors
- * carry the verifier's realm and metadata URL like the endpoint's own.
+ * carry the verifier's realm, metadata URL and DPoP challenge like the endpoint's own.
  *
  * @example
  * const checkTools = toolRequirementsCheck(verifier, { refund_order: { scopes: ['mcp:tools', 'orders:refund'] } });
@@ -43,7 +44,8 @@ export function toolRequirementsCheck(
       validateAuthRequirements(requirements, `toolRequirementsCheck: tool "${name}"`),
     ]),
   );
-  const challenge = { realm: verifier.realm, resource: verifier.resource };
+  // The endpoint's own challenge: with a verifier that takes DPoP, both schemes (RFC 9449 section 7.1).
+  const challenge = verifierChallenge(verifier);
   return (body, auth) => {
     for (const message of Array.isArray(body) ? body : [body]) {
       const requirements = checked.get(toolCalled(message) ?? '');

@@ -64,6 +64,30 @@ describe('toolRequirementsCheck', () => {
     expect(() => check(call('refund_order'), auth)).not.toThrow();
   });
 
+  it('DP-4, SU-1: with a verifier that takes DPoP, a tool refusal names both schemes, as the endpoint does', async () => {
+    const dpopVerifier = createAccessTokenVerifier({
+      issuer: org.server('default').issuer,
+      resource: RESOURCE,
+      dpop: { mode: 'allowed', origins: ['https://mcp.example.com'], algorithms: ['ES256'] },
+    });
+    const check = toolRequirementsCheck(dpopVerifier, {
+      ...tools,
+      wire_money: { acrValues: ['urn:tokenward:loa:2'] },
+    });
+    const token = await org.server('default').mintAccessToken({ aud: RESOURCE, scp: ['mcp:tools'] });
+    const auth = await dpopVerifier.verify(token);
+    const stepUp = refusalOf(() => check(call('wire_money'), auth));
+    expect(stepUp.status).toBe(401);
+    expect(stepUp.headers['WWW-Authenticate']).toMatch(
+      new RegExp(
+        `^Bearer realm="api", error="insufficient_user_authentication", .*acr_values="urn:tokenward:loa:2", resource_metadata="${METADATA}", DPoP realm="api", algs="ES256"$`,
+      ),
+    );
+    expect(refusalOf(() => check(call('refund_order'), auth)).headers['WWW-Authenticate']).toMatch(
+      /, DPoP realm="api", algs="ES256"$/,
+    );
+  });
+
   it('refuses malformed requirements at construction, naming the tool', () => {
     const error = refusalOf(() =>
       toolRequirementsCheck(verifier(), { refund_order: { scope: ['x'] } as never }),

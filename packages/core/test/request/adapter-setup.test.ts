@@ -11,6 +11,7 @@ import {
   routeClaimRequirements,
   routeScopeRequirements,
   setUpAdapterAuth,
+  verifierChallenge,
 } from '../../src/node.js';
 import { thrownBy } from './support.js';
 
@@ -154,6 +155,28 @@ describe('setUpAdapterAuth', () => {
     const verified = stateOf(outcome);
     expect(verified).toMatchObject({ challenge, preflight: false, result: { subject: 'alice' } });
     expect(stateOf(outcome)).not.toBe(verified);
+  });
+});
+
+describe('verifierChallenge', () => {
+  it("is the set-up's challenge for that verifier: its realm or the given one, its resource and its DPoP settings", () => {
+    const verifier = createAccessTokenVerifier({
+      issuer: server.issuer,
+      resource: 'https://mcp.example.com/mcp',
+      dpop: { mode: 'allowed', origins: ['https://mcp.example.com'], algorithms: ['ES256'] },
+    });
+    const challenge = { realm: 'api', resource: 'https://mcp.example.com/mcp', dpop: verifier.dpop };
+    expect(verifierChallenge(verifier)).toEqual(challenge);
+    expect(verifier.dpop).toEqual({ mode: 'allowed', algorithms: ['ES256'] });
+    expect(verifierChallenge(verifier, 'orders')).toEqual({ ...challenge, realm: 'orders' });
+    const setup = setUpAdapterAuth<Options>(
+      verifier,
+      { realm: 'orders' },
+      'requireAuth',
+      'required',
+      vi.fn(),
+    );
+    expect(setup.challenge).toEqual(verifierChallenge(verifier, 'orders'));
   });
 });
 

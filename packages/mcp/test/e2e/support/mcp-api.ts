@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { createAccessTokenVerifier } from '@tokenward/core';
+import { createAccessTokenVerifier, type DpopMode } from '@tokenward/core';
 import { authErrorHandler, requireAuth, resourceMetadataHandler } from '@tokenward/express';
 import express from 'express';
 import { z } from 'zod';
@@ -39,13 +39,18 @@ function ordersServer(): McpServer {
   return server;
 }
 
-export async function startMcpApi(issuer: string): Promise<McpApi> {
+/** Starts the server; with `dpop`, its verifier takes DPoP-bound tokens in that mode (RFC 9449). */
+export async function startMcpApi(issuer: string, dpop?: DpopMode): Promise<McpApi> {
   const app = express();
   const listener = app.listen(0, '127.0.0.1');
   await once(listener, 'listening');
   const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/mcp`;
 
-  const verifier = createAccessTokenVerifier({ issuer, resource: url });
+  const verifier = createAccessTokenVerifier({
+    issuer,
+    resource: url,
+    ...(dpop === undefined ? {} : { dpop: { mode: dpop, origins: [new URL(url).origin] } }),
+  });
   app.use(
     resourceMetadataHandler(verifier, {
       scopesSupported: ['mcp:tools', 'orders:refund'],
