@@ -1,15 +1,18 @@
 /**
  * Failing closed through real NGINX (auth_request) and real Caddy (forward_auth), configured with
  * the README's recipes: a request no policy rule admits is refused whatever its token and host, and
- * when the gateway cannot be reached, or takes the request and never answers, the proxy answers
- * 5xx and never passes the request on, not even to a public route or with a valid token.
+ * when the gateway cannot be reached (502) or takes the request and never answers (504), the proxy
+ * says so, not to be stored, and never passes the request on, not even to a public route or with a
+ * valid token. A gateway's own 500 stays a 500, and the API's own failures reach the client as
+ * they are.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TempFiles, tempFiles } from './support/files.js';
 import { useProxiedWorld } from './support/proxied-world.js';
 import { freePort, type RunningProxy, startCaddy, startNginx } from './support/proxies.js';
-import { rawRequest } from './support/raw-request.js';
+import { type RawResponse, rawRequest } from './support/raw-request.js';
 import { type EchoUpstream, startEchoUpstream } from './support/upstream.js';
 import type { World } from './support/world.js';
 
@@ -43,68 +46,144 @@ describe.each([
     }
   });
 
-  describe('with the gateway unreachable', () => {
-    let files: TempFiles;
-    let deadEnd: RunningProxy;
-    let api: EchoUpstream;
-    beforeAll(async () => {
-      files = tempFiles();
-      api = await startEchoUpstream();
-      // A port nothing listens on: the gateway is down (or not yet up) behind the recipe.
-      deadEnd = await start(files.dir, { gateway: await freePort(), upstream: api.port });
-    });
-    afterAll(async () => {
-      await deadEnd?.close();
-      await api?.close();
-      files?.remove();
-    });
+  it('passes an API’s own 500 to the client as the API sent it', async () => {
+    const response = await rawRequest(proxy.port, 'GET', '/health', { 'X-Echo-Status': '500' });
+    expect(response.status, proxy.logs()).toBe(500);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.headers['cache-control']).toBeUndefined();
+    expect(JSON.parse(response.body)).toMatchObject({ url: '/health' });
+  });
 
-    it('answers 5xx and passes nothing on, for a public route and for a valid token', async () => {
+  describe('with the gateway unreachable', () => {
+    // A port nothing listens on: the gateway is down (or not yet up) behind the recipe.
+    const unreachable = useProxyBefore(start, async () => ({
+      port: await freePort(),
+      close: async () => {},
+    }));
+
+    it('answers 502 “unavailable”, not stored, and passes nothing on, for a public route and a valid token', async () => {
+      const { proxy: deadEnd, api } = unreachable();
       const token = await world.token(['orders:read']);
       for (const [target, headers] of [
         ['/health', {}],
         ['/orders/1', { Authorization: `Bearer ${token}` }],
       ] as const) {
         const response = await rawRequest(deadEnd.port, 'GET', target, headers);
-        expect(response.status, `${target}: ${deadEnd.logs()}`).toBeGreaterThanOrEqual(500);
-        expect(response.headers['www-authenticate'], target).toBeUndefined();
+        expectProxyAnswer(response, 502, 'The authorization service is unavailable.', deadEnd.logs());
       }
       expect(api.seen).toEqual([]);
     });
   });
 
   describe('with a gateway that takes the request and never answers', () => {
-    let files: TempFiles;
-    let stuck: { port: number; close(): Promise<void> };
-    let hanging: RunningProxy;
-    let api: EchoUpstream;
-    beforeAll(async () => {
-      files = tempFiles();
-      api = await startEchoUpstream();
-      stuck = await startSilentServer();
-      hanging = await start(files.dir, { gateway: stuck.port, upstream: api.port });
-    });
-    afterAll(async () => {
-      await hanging?.close();
-      await stuck?.close();
-      await api?.close();
-      files?.remove();
-    });
+    const hanging = useProxyBefore(start, startSilentServer);
 
     // Without the recipe's timeouts NGINX waits 60 s and Caddy indefinitely: past the test's limit.
-    it('answers 5xx once the recipe’s 10 s timeout passes, and passes nothing on', async () => {
+    it('answers 504 “did not answer in time” once the recipe’s 10 s timeout passes, and passes nothing on', async () => {
+      const { proxy: stuck, api } = hanging();
       const token = await world.token(['orders:read']);
-      const response = await rawRequest(hanging.port, 'GET', '/orders/1', {
-        Authorization: `Bearer ${token}`,
-      });
-      expect(response.status, hanging.logs()).toBeGreaterThanOrEqual(500);
+      const response = await rawRequest(stuck.port, 'GET', '/orders/1', { Authorization: `Bearer ${token}` });
+      expectProxyAnswer(response, 504, 'The authorization service did not answer in time.', stuck.logs());
       expect(api.seen).toEqual([]);
+    });
+  });
+
+  describe('with a gateway that answers 500 itself', () => {
+    const failing = useProxyBefore(start, startFailingGateway);
+
+    it('answers 500, told apart from a gateway that could not be asked, and passes nothing on', async () => {
+      const { proxy: broken, api } = failing();
+      const response = await rawRequest(broken.port, 'GET', '/health');
+      expect(response.status, broken.logs()).toBe(500);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(api.seen).toEqual([]);
+    });
+  });
+
+  describe('with the API unreachable', () => {
+    const apiDown = useProxyBefore(
+      start,
+      async () => ({ port: Number(new URL(world.gateway.url).port), close: async () => {} }),
+      async () => ({ port: await freePort(), seen: [], close: async () => {} }),
+    );
+
+    it('answers the proxy’s own 502 without blaming the authorization service', async () => {
+      const { proxy: stranded } = apiDown();
+      const response = await rawRequest(stranded.port, 'GET', '/health');
+      expect(response.status, stranded.logs()).toBe(502);
+      expect(response.body).not.toContain('authorization service');
+      expect(response.headers['cache-control']).toBeUndefined();
     });
   });
 });
 
+/**
+ * What the proxy answers itself when it could not ask the gateway: this status, the recipe's body
+ * (nothing of the proxy's version or addresses), no challenge, and not to be stored.
+ */
+function expectProxyAnswer(response: RawResponse, status: number, body: string, logs: string): void {
+  expect(response.status, logs).toBe(status);
+  expect(response.body).toBe(body);
+  expect(response.headers['cache-control']).toBe('no-store');
+  expect(response.headers['www-authenticate']).toBeUndefined();
+}
+
+/** A server the proxy is pointed at, as the gateway. */
+interface Listener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Before a describe block's tests, the recipe's proxy starts, asking `gateway` in front of an API of
+ * its own (so that what reached it is this block's alone); all stop after them.
+ */
+function useProxyBefore(
+  start: typeof startNginx,
+  gateway: () => Promise<Listener>,
+  upstream: () => Promise<EchoUpstream> = startEchoUpstream,
+): () => { proxy: RunningProxy; api: EchoUpstream } {
+  let files: TempFiles | undefined;
+  let fake: Listener | undefined;
+  let api: EchoUpstream | undefined;
+  let proxy: RunningProxy | undefined;
+  beforeAll(async () => {
+    files = tempFiles();
+    api = await upstream();
+    fake = await gateway();
+    proxy = await start(files.dir, { gateway: fake.port, upstream: api.port });
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await fake?.close();
+    await api?.close();
+    files?.remove();
+  });
+  return () => {
+    if (proxy === undefined || api === undefined) throw new Error('the proxy is not running');
+    return { proxy, api };
+  };
+}
+
+/** A gateway that answers every question 500, as the real one does when the proxy describes no request. */
+async function startFailingGateway(): Promise<Listener> {
+  const server = createHttpServer((_request, response) => {
+    response.writeHead(500, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    response.end(JSON.stringify({ error: 'server_error', code: 'ERR_CONFIG' }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** A TCP server that accepts connections, reads what comes and never answers: a hung gateway. */
-async function startSilentServer(): Promise<{ port: number; close(): Promise<void> }> {
+async function startSilentServer(): Promise<Listener> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);

@@ -1,4 +1,7 @@
-/** The API behind the proxies in the tests: it echoes what reached it, and counts requests. */
+/**
+ * The API behind the proxies in the tests: it echoes what reached it, and counts requests. It
+ * answers 200, or the status a request names in `X-Echo-Status` (an API's own failure).
+ */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -31,7 +34,9 @@ export async function startEchoUpstream(): Promise<EchoUpstream> {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       seen.push(entry);
-      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.writeHead(Number(request.headers['x-echo-status'] ?? 200), {
+        'Content-Type': 'application/json',
+      });
       response.end(JSON.stringify(entry));
     });
   });
