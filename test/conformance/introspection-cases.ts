@@ -36,6 +36,12 @@ const revoked = async (issuer: ReferenceIssuer, token: Promise<string>) => {
   issuer.server('default').revokeToken(value);
   return bearer(value);
 };
+/** A JWT for alice with `orders:read` and `orders:write`, `scopes` of which the issuer then takes back. */
+const withdrawn = async (issuer: ReferenceIssuer, scopes: readonly string[]) => {
+  const value = await jwt(issuer, { scp: ['orders:read', 'orders:write'] });
+  issuer.server('default').withdrawScopes(value, scopes);
+  return bearer(value);
+};
 /** Revokes the token the headers carry, as the revocation endpoint would (RFC 7009). */
 const revokeSent = (issuer: ReferenceIssuer, headers: RequestHeaders) => {
   issuer.server('default').revokeToken(String(headers.authorization).slice('Bearer '.length));
@@ -149,6 +155,24 @@ export const introspectionCases: readonly HttpCase[] = [
     path: '/introspected-always',
     headers: (issuer) => revoked(issuer, jwt(issuer, { scp: ['profile'] })),
     expected: { ...INACTIVE, introspections: 1 },
+  },
+  {
+    name: "IN-8: mode 'always': a scope the issuer has since withdrawn from a JWT is gone from the result every adapter gives the route",
+    path: '/introspected-always',
+    headers: (issuer) => withdrawn(issuer, ['orders:write']),
+    expected: { ...ACTIVE, introspections: 1 },
+  },
+  {
+    name: "IN-8: mode 'always': a JWT whose route scope the issuer has since withdrawn is 403 insufficient_scope",
+    path: '/introspected-always',
+    headers: (issuer) => withdrawn(issuer, ['orders:read']),
+    expected: {
+      status: 403,
+      code: 'ERR_INSUFFICIENT_SCOPE',
+      challenge:
+        /^Bearer realm="conformance", error="insufficient_scope", error_description="[^"]+", scope="orders:read"$/,
+      introspections: 1,
+    },
   },
   {
     name: 'IN-3, IN-4: an active answer is cached (60 s by default): a repeat costs no call, even once the token is revoked',

@@ -52,6 +52,13 @@ describe.each(expressVersions)('introspection through requireAuth on $label', ({
         res.json({ subject: req.auth?.subject });
       },
     );
+    const always = { ...trust(server), introspection: { mode: 'always' as const, ...INTROSPECTION } };
+    routes.get('/ledger', requireAuth(always), (req, res) => {
+      res.json({ subject: req.auth?.subject, scopes: req.auth?.scopes, scp: req.auth?.claims.scp });
+    });
+    routes.get('/ledger/entries', requireAuth({ ...always, scopes: ['ledger:write'] }), (req, res) => {
+      res.json({ subject: req.auth?.subject });
+    });
     routes.use(authErrorHandler({ log: () => undefined }));
     app = await listen(routes);
   });
@@ -91,6 +98,41 @@ describe.each(expressVersions)('introspection through requireAuth on $label', ({
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm="api", error="invalid_token"/);
     expect(await refused.json()).toMatchObject({ code: 'ERR_TOKEN_INACTIVE', error: 'invalid_token' });
+  });
+
+  it('IN-8: mode always: a scope withdrawn at the issuer is gone from req.auth and fails the route that needs it', async () => {
+    const jwt = await server.mintAccessToken({ sub: 'erin', scp: ['ledger:read', 'ledger:write'] });
+    expect((await fetch(`${app.url}/ledger/entries`, { headers: bearer(jwt) })).status).toBe(200);
+    server.withdrawScopes(jwt, ['ledger:write']);
+    const narrowed = await fetch(`${app.url}/ledger`, { headers: bearer(jwt) });
+    expect(await narrowed.json()).toEqual({ subject: 'erin', scopes: ['ledger:read'], scp: ['ledger:read'] });
+    const refused = await fetch(`${app.url}/ledger/entries`, { headers: bearer(jwt) });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="api", error="insufficient_scope", .*scope="ledger:write"/,
+    );
+    expect(await refused.json()).toMatchObject({
+      code: 'ERR_INSUFFICIENT_SCOPE',
+      error: 'insufficient_scope',
+    });
+  });
+
+  it("IN-8: mode always: an answer naming another subject than the JWT's is 401 invalid_token", async () => {
+    const jwt = await server.mintAccessToken({ sub: 'frank' });
+    const answer = await fetch(server.introspectionEndpoint, {
+      method: 'POST',
+      headers: { authorization: `Basic ${btoa('test-client:test-secret')}` },
+      body: new URLSearchParams({ token: jwt }),
+    });
+    const body = JSON.stringify({ ...(await answer.json()), sub: 'mallory' });
+    issuer.setFault({ server: 'default', endpoint: 'introspect', body, times: 1 });
+    const refused = await fetch(`${app.url}/ledger`, { headers: bearer(jwt) });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm="api", error="invalid_token"/);
+    const error = await refused.json();
+    expect(error).toMatchObject({ code: 'ERR_CLAIM_INVALID', error: 'invalid_token' });
+    expect(error.error_description).toMatch(/subject "frank"; found "sub" "mallory"$/);
+    expect(JSON.stringify(error)).not.toContain(jwt);
   });
 
   it('IN-3: a throttled endpoint is 503 with its Retry-After and no internals in the body', async () => {

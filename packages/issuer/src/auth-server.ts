@@ -43,7 +43,7 @@ export class ReferenceAuthServer implements AuthServer {
   readonly introspectionEndpoint: string;
   readonly userinfoEndpoint: string;
   readonly revocationEndpoint: string;
-  /** Internal: opaque tokens and revoked `jti`s of this server. */
+  /** Internal: opaque tokens, revoked `jti`s and withdrawn scopes of this server. */
   readonly tokens = new TokenRegistry();
   /** Internal: the server's keys; not part of the public `AuthServer` interface. */
   readonly keyRing: KeyRing;
@@ -102,6 +102,14 @@ export class ReferenceAuthServer implements AuthServer {
     return active.format === 'opaque'
       ? this.tokens.revokeOpaque(token)
       : this.tokens.revokeJwt(active.claims, nowSeconds);
+  }
+
+  withdrawScopes(token: string, scopes: readonly string[]): boolean {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const active = resolveActiveToken(this, token, nowSeconds);
+    if (!active) return false;
+    this.tokens.withdrawScopes(token, active.claims, scopes, nowSeconds);
+    return true;
   }
 
   rotateKeys(): { kid: string } {

@@ -223,6 +223,12 @@ export interface AuthServer {
    * `active: false`. Returns `false` when the token is not one of this server's.
    */
   revokeToken(token: string): boolean;
+  /**
+   * Takes `scopes` back from a live token of this server, as when its user withdraws consent to
+   * them: the token stays live, and introspection answers its `scope` without them (a JWT itself
+   * is unchanged). Returns `false` when the token is not one of this server's live tokens.
+   */
+  withdrawScopes(token: string, scopes: readonly string[]): boolean;
   /** New active key of the default algorithm; the previous one stays published for `rotationOverlap`. */
   rotateKeys(): { kid: string };
   /** Removes the key from the JWKS. A retired active key keeps signing until the next rotation. */

@@ -117,6 +117,29 @@ describe('introspection (RFC 7662) at org and custom servers', () => {
     expect(await introspect(customToken, 'org')).toEqual({ active: false });
   });
 
+  it('withdrawScopes() takes scopes back from a live JWT or opaque token: its answer lists the rest (IN-8)', async () => {
+    const server = issuer.server('default');
+    const jwt = await server.mintAccessToken({ scp: ['orders:read', 'orders:write', 'openid'] });
+    const opaque = await server.mintAccessToken(
+      { scp: ['orders:read', 'orders:write'] },
+      { format: 'opaque' },
+    );
+    expect(issuer.server('payments').withdrawScopes(jwt, ['orders:write'])).toBe(false);
+    for (const token of [jwt, opaque]) {
+      expect(server.withdrawScopes(token, ['orders:write'])).toBe(true);
+      expect(await introspect(token)).toMatchObject({
+        active: true,
+        scope: expect.not.stringContaining('write'),
+      });
+    }
+    expect((await introspect(jwt)).scope).toBe('orders:read openid');
+    expect(server.withdrawScopes(jwt, ['openid'])).toBe(true);
+    expect((await introspect(jwt)).scope).toBe('orders:read');
+    expect((await introspect(opaque)).scope).toBe('orders:read');
+    server.revokeToken(jwt);
+    expect(server.withdrawScopes(jwt, ['orders:read'])).toBe(false);
+  });
+
   it('accepts token_type_hint of any kind and still finds the token (RFC 7662 §2.1)', async () => {
     const token = await issuer.server('default').mintAccessToken();
     for (const hint of ['access_token', 'refresh_token', 'id_token', 'something_else']) {

@@ -14,8 +14,9 @@ export interface ActiveToken {
 
 /**
  * The token as this server knows it, if it is live: an opaque token it issued, or a JWT signed
- * with one of its published keys naming it as `iss`; unexpired, already valid, and not revoked.
- * A sibling server's token is unknown here, so never active (RFC 7662 §2.2).
+ * with one of its published keys naming it as `iss`; unexpired, already valid, and not revoked;
+ * its scopes without those withdrawn from it since. A sibling server's token is unknown here, so
+ * never active (RFC 7662 §2.2).
  */
 export function resolveActiveToken(
   server: TokenIssuer,
@@ -26,9 +27,11 @@ export function resolveActiveToken(
   if (opaque) {
     const live = typeof opaque.exp !== 'number' || opaque.exp > nowSeconds;
     const started = typeof opaque.nbf !== 'number' || opaque.nbf <= nowSeconds;
-    return live && started ? { format: 'opaque', claims: opaque } : undefined;
+    return live && started
+      ? { format: 'opaque', claims: server.tokens.withoutWithdrawn(token, opaque) }
+      : undefined;
   }
   const claims = verifyOwnToken(server, token, nowSeconds);
   if (!claims || server.tokens.isRevoked(claims)) return undefined;
-  return { format: 'jwt', claims };
+  return { format: 'jwt', claims: server.tokens.withoutWithdrawn(token, claims) };
 }

@@ -11,15 +11,22 @@ function expiryOf(claims: Record<string, unknown>): number {
   return typeof claims.exp === 'number' ? claims.exp : Number.POSITIVE_INFINITY;
 }
 
+/** Scopes taken back from one live token, kept until the token's `exp` in epoch seconds. */
+interface Withdrawal {
+  readonly scopes: Set<string>;
+  readonly exp: number;
+}
+
 /**
  * What one server remembers about the access tokens it issued: the claims behind its opaque
- * tokens (kept by hash) and the `jti`s of revoked JWTs (RFC 7009 §2), each until the token
- * would have expired anyway.
+ * tokens (kept by hash), the `jti`s of revoked JWTs (RFC 7009 §2) and the scopes withdrawn from
+ * live tokens (by hash), each until the token would have expired anyway.
  */
 export class TokenRegistry {
   readonly #opaque = new Map<string, Record<string, unknown>>();
   /** Revoked `jti` → the token's `exp` in epoch seconds. */
   readonly #revoked = new Map<string, number>();
+  readonly #withdrawn = new Map<string, Withdrawal>();
 
   /** Issues an opaque token standing for these claims. */
   issueOpaque(claims: Record<string, unknown>, nowSeconds: number): string {
@@ -36,7 +43,33 @@ export class TokenRegistry {
 
   /** Forgets an opaque token; `true` when it was known. */
   revokeOpaque(token: string): boolean {
-    return this.#opaque.delete(digest(token));
+    const key = digest(token);
+    this.#withdrawn.delete(key);
+    return this.#opaque.delete(key);
+  }
+
+  /**
+   * Takes `scopes` back from a live token whose claims are `claims`, as a user withdrawing
+   * consent to them would: the token stays live, its introspection answer lists the rest.
+   */
+  withdrawScopes(
+    token: string,
+    claims: Record<string, unknown>,
+    scopes: readonly string[],
+    nowSeconds: number,
+  ): void {
+    this.#dropExpired(nowSeconds);
+    const key = digest(token);
+    const withdrawal = this.#withdrawn.get(key) ?? { scopes: new Set<string>(), exp: expiryOf(claims) };
+    for (const scope of scopes) withdrawal.scopes.add(scope);
+    this.#withdrawn.set(key, withdrawal);
+  }
+
+  /** `claims` of `token` without the scopes withdrawn from it (a copy when any were). */
+  withoutWithdrawn(token: string, claims: Record<string, unknown>): Record<string, unknown> {
+    const withdrawal = this.#withdrawn.get(digest(token));
+    if (withdrawal === undefined || !Array.isArray(claims.scp)) return claims;
+    return { ...claims, scp: claims.scp.filter((scope) => !withdrawal.scopes.has(scope)) };
   }
 
   /** Marks a JWT as revoked by its `jti` until its `exp`. */
@@ -57,6 +90,9 @@ export class TokenRegistry {
     }
     for (const [jti, exp] of this.#revoked) {
       if (exp <= nowSeconds) this.#revoked.delete(jti);
+    }
+    for (const [key, withdrawal] of this.#withdrawn) {
+      if (withdrawal.exp <= nowSeconds) this.#withdrawn.delete(key);
     }
   }
 }

@@ -59,9 +59,10 @@ export type AccessTokenPipeline = (
 /**
  * A check of a token that passed every local check, at its issuer (introspection's `'always'`
  * mode). It runs before how the token was presented and this call's requirements, so a token the
- * issuer no longer vouches for is refused as such (401) whatever the route requires.
+ * issuer no longer vouches for is refused as such (401) whatever the route requires. It answers
+ * the result as the issuer's answer narrows it, which is what the rest is judged on.
  */
-export type ConfirmAtIssuer = (result: AccessTokenResult) => Promise<void>;
+export type ConfirmAtIssuer = (result: AccessTokenResult) => Promise<AccessTokenResult>;
 
 /** A verifier's cache of verified tokens, shared by its pipeline and its request-step twin. */
 export type AccessTokenCache = ResultCache<AccessTokenResult>;
@@ -115,7 +116,8 @@ export function createAccessTokenPipeline(
   const finish =
     confirm === undefined
       ? present
-      : (result: AccessTokenResult, call: CallOptions) => confirm(result).then(() => present(result, call));
+      : (result: AccessTokenResult, call: CallOptions) =>
+          confirm(result).then((confirmed) => present(confirmed, call));
   /** A failure that comes later, reported as one that comes now is. */
   const settleLater = (
     outcome: Promise<AccessTokenResult>,

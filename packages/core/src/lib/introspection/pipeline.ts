@@ -10,7 +10,7 @@ import type { Runtime, Transport } from '../../runtime.js';
 import type { AccessTokenResult } from '../../types.js';
 import type { AccessTokenPipeline, ConfirmAtIssuer } from '../access-token/pipeline.js';
 import { applyCallChecks, type CallOptions } from '../checks/call-checks.js';
-import { checkIntrospectedBinding, introspectedJwtBinding } from '../checks/confirmation.js';
+import { introspectedJwtBinding } from '../checks/confirmation.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
 import { challengeSchemes, createDpopBinding } from '../dpop/binding.js';
 import { KEY_DEFAULTS } from '../keys/issuer-keys-config.js';
@@ -20,6 +20,7 @@ import type { ResolvedVerifierOptions } from '../options/resolve.js';
 import { isTraced, traceOperation } from '../tracing/channels.js';
 import { type IntrospectTrace, introspectTrace } from '../tracing/introspect.js';
 import { recordToken, type VerifyTrace, verifyTrace } from '../tracing/verify.js';
+import { heldToAnswer } from './answer-bounds.js';
 import type { ResolvedIntrospection } from './options.js';
 import { introspectedResult } from './result.js';
 import { type IntrospectionServer, introspectionServers } from './servers.js';
@@ -99,8 +100,11 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
     });
   }
 
-  /** `token` as `server` sees it: a result, or `ERR_TOKEN_INACTIVE`. */
-  async function introspect(token: string, server: IntrospectionServer): Promise<AccessTokenResult> {
+  /** What `server` answers about `token` when it is active, or `ERR_TOKEN_INACTIVE`. */
+  async function activeAnswer(
+    token: string,
+    server: IntrospectionServer,
+  ): Promise<Readonly<Record<string, unknown>>> {
     const verdict = await verdictOf(token, server);
     if (!verdict.active) {
       throw new TokenwardError(
@@ -108,8 +112,14 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
         'the authorization server says the token is not active (revoked, expired, or not one it issued)',
       );
     }
+    return verdict.response;
+  }
+
+  /** `token` as `server` sees it: a result, or `ERR_TOKEN_INACTIVE`. */
+  async function introspect(token: string, server: IntrospectionServer): Promise<AccessTokenResult> {
+    const response = await activeAnswer(token, server);
     // Checked on every use, not only when asked: a cached answer must still hold now (`exp` first).
-    return introspectedResult(token, verdict.response, server, policy, settings.clock());
+    return introspectedResult(token, response, server, policy, settings.clock());
   }
 
   const failed = (error: unknown, issuer: string | undefined, call: CallOptions) =>
@@ -180,12 +190,14 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
   }
 
   // `mode: 'always'`: a JWT that passed every local check must still be active at its issuer,
-  // asked before the route's requirements (a revoked token is 401, not 403 for a scope), and
-  // bound no more tightly by the issuer's answer than by its own `cnf` (checked on every use,
-  // cached answers included), before how it was presented is judged.
+  // asked before the route's requirements (a revoked token is 401, not 403 for a scope); the
+  // answer may only restrict it (answer-bounds.ts), checked on every use, cached answers
+  // included, and the route and the caller get the result as the answer narrows it.
   const confirmAtIssuer: ConfirmAtIssuer = async (result) => {
-    const answered = await introspect(result.token, servers.byIssuer.get(result.issuer)!);
-    checkIntrospectedBinding(result.claims.cnf, answered.claims.cnf);
+    const server = servers.byIssuer.get(result.issuer)!;
+    const response = await activeAnswer(result.token, server);
+    const answered = introspectedResult(result.token, response, server, policy, settings.clock());
+    return heldToAnswer(result, answered, response, server.audiences);
   };
   const local = deps.local(mode === 'always' ? confirmAtIssuer : undefined);
   const { codec } = deps.runtime;

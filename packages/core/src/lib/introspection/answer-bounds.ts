@@ -1,0 +1,101 @@
+/**
+ * What the issuer's answer about a JWT this API verified itself (`mode: 'always'`) may change:
+ * only restrictions. The answer is the issuer's word now (RFC 7662 §2.2), the JWT its word when
+ * it minted the token; the token allows what both allow. An answer that names another subject,
+ * client or audience is not about this token as this API accepted it and is refused; one that
+ * withdraws scopes or audiences, or ends the token sooner, narrows the result the route is
+ * checked against and the caller sees; nothing the answer adds widens it. Applied on every use,
+ * to cached answers as to fresh ones.
+ */
+import { TokenwardError } from '../../errors.js';
+import type { AccessTokenClaims, AccessTokenResult } from '../../types.js';
+import { buildResult } from '../access-token/result.js';
+import { checkIntrospectedBinding } from '../checks/confirmation.js';
+import { QUOTED_LENGTH, quote, quoteList } from '../quote.js';
+
+/**
+ * `result` (the JWT's) as `answer` (the issuer's active answer about it, already held to what
+ * any answer must show) leaves it: refused when they contradict each other, else narrowed to
+ * what both allow. `response` is the answer as sent, to tell a `sub` it states from the one
+ * filled in from `client_id`; `audiences` are the ones this API accepts from the issuer.
+ */
+export function heldToAnswer(
+  result: AccessTokenResult,
+  answer: AccessTokenResult,
+  response: Readonly<Record<string, unknown>>,
+  audiences: readonly string[],
+): AccessTokenResult {
+  if (response.sub !== undefined && answer.subject !== result.subject) {
+    throw new TokenwardError(
+      'ERR_CLAIM_INVALID',
+      `expected the authorization server's introspection response to name the token's subject ` +
+        `${quote(result.subject)}; found "sub" ${quote(answer.subject)}`,
+    );
+  }
+  checkSameClient(result, answer);
+  const audience = result.audience.filter((value) => answer.audience.includes(value));
+  if (!audience.some((value) => audiences.includes(value))) {
+    throw new TokenwardError(
+      'ERR_AUDIENCE_MISMATCH',
+      `expected the authorization server's introspection response to keep the token's audience for this API, ` +
+        `${quoteList(
+          result.audience.filter((value) => audiences.includes(value)),
+          ' or ',
+          QUOTED_LENGTH.configured,
+        )}; found aud ${quoteList(answer.audience, ', ')}`,
+    );
+  }
+  checkIntrospectedBinding(result.claims.cnf, answer.claims.cnf);
+  return narrowed(result, answer, audience);
+}
+
+/**
+ * The client the answer names (`client_id`, or the vendor's `cid`) must be the one the JWT was
+ * issued to: its `cid` or `client_id` (the same, when both), else its `azp`. A JWT that names
+ * no client cannot be contradicted, and the answer's client is not added to its result.
+ */
+function checkSameClient(result: AccessTokenResult, answer: AccessTokenResult): void {
+  const { cid, client_id } = result.claims;
+  // A non-empty string when present: checkClaimTypes typed it when the JWT was verified.
+  const azp = result.claims.azp as string | undefined;
+  const own = cid ?? client_id ?? azp;
+  if (answer.clientId === undefined || own === undefined || answer.clientId === own) return;
+  const name = cid !== undefined ? 'cid' : client_id !== undefined ? 'client_id' : 'azp';
+  const answered = answer.claims.client_id !== undefined ? 'client_id' : 'cid';
+  throw new TokenwardError(
+    'ERR_CLAIM_INVALID',
+    `expected the authorization server's introspection response to name the client the token was issued to, ` +
+      `its "${name}" ${quote(own)}; found "${answered}" ${quote(answer.clientId)}`,
+  );
+}
+
+/**
+ * `result` with only the scopes the answer still grants (when it states any: an answer silent
+ * about scopes withdraws none), the audiences `audience` keeps, and the earlier `exp`. The
+ * claims change with it (`scp`, `scope`, `aud`, `exp`), so a route's claim requirements see
+ * what its scope checks see. `result` itself when nothing narrows, as is usual.
+ */
+function narrowed(
+  result: AccessTokenResult,
+  answer: AccessTokenResult,
+  audience: readonly string[],
+): AccessTokenResult {
+  const { claims } = result;
+  const statesScopes = answer.claims.scope !== undefined || answer.claims.scp !== undefined;
+  const scopes = statesScopes
+    ? result.scopes.filter((scope) => answer.scopes.includes(scope))
+    : result.scopes;
+  const exp = Math.min(claims.exp, answer.claims.exp);
+  if (
+    scopes.length === result.scopes.length &&
+    audience.length === result.audience.length &&
+    exp === claims.exp
+  ) {
+    return result;
+  }
+  const narrowedClaims: Record<string, unknown> = { ...claims, exp };
+  if (claims.scp !== undefined) narrowedClaims.scp = scopes;
+  if (claims.scope !== undefined) narrowedClaims.scope = scopes.join(' ');
+  if (audience.length < result.audience.length) narrowedClaims.aud = audience;
+  return buildResult(result.token, result.header, narrowedClaims as AccessTokenClaims, audience, result);
+}
