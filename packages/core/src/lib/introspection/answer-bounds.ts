@@ -33,7 +33,7 @@ export function heldToAnswer(
     );
   }
   checkSameClient(result, answer);
-  const audience = result.audience.filter((value) => answer.audience.includes(value));
+  const audience = kept(result.audience, answer.audience);
   if (!audience.some((value) => audiences.includes(value))) {
     throw new TokenwardError(
       'ERR_AUDIENCE_MISMATCH',
@@ -82,20 +82,20 @@ function narrowed(
 ): AccessTokenResult {
   const { claims } = result;
   const statesScopes = answer.claims.scope !== undefined || answer.claims.scp !== undefined;
-  const scopes = statesScopes
-    ? result.scopes.filter((scope) => answer.scopes.includes(scope))
-    : result.scopes;
+  const scopes = statesScopes ? kept(result.scopes, answer.scopes) : result.scopes;
   const exp = Math.min(claims.exp, answer.claims.exp);
-  if (
-    scopes.length === result.scopes.length &&
-    audience.length === result.audience.length &&
-    exp === claims.exp
-  ) {
-    return result;
-  }
+  if (scopes === result.scopes && audience === result.audience && exp === claims.exp) return result;
   const narrowedClaims: Record<string, unknown> = { ...claims, exp };
   if (claims.scp !== undefined) narrowedClaims.scp = scopes;
   if (claims.scope !== undefined) narrowedClaims.scope = scopes.join(' ');
-  if (audience.length < result.audience.length) narrowedClaims.aud = audience;
+  if (audience !== result.audience) narrowedClaims.aud = audience;
   return buildResult(result.token, result.header, narrowedClaims as AccessTokenClaims, audience, result);
+}
+
+/** The members of `values` that `allowed` lists: `values` itself when that is all of them, as is usual. */
+function kept(values: readonly string[], allowed: readonly string[]): readonly string[] {
+  for (const value of values) {
+    if (!allowed.includes(value)) return values.filter((each) => allowed.includes(each));
+  }
+  return values;
 }
