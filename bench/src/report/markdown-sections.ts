@@ -9,6 +9,7 @@ import type { TracingResult } from '../tracing/run-tracing.js';
 import { formatBytes, formatMs, formatRate, formatRatio, formatSize, formatSummary } from './format.js';
 import { table } from './markdown-table.js';
 import type { ContenderInfo, TargetOutcome } from './results.js';
+import { roundsRatioOf } from './targets.js';
 
 export function environmentSection(environment: Environment): string {
   const rows = [
@@ -193,32 +194,26 @@ export function tracingSection(result: TracingResult): string {
   return `## Tracing\n\n${method}\n\n${table(['lane', 'CPU µs per verification', 'paired against the lane above'], rows)}`;
 }
 
-/** The distinct-token targets' pairing of tokenward (no cache) with node:crypto (paired-limit.ts). */
-export function limitPairingSection(result: ThroughputResult): string {
+/** The in-process targets' pairings (paired-lanes.ts): each pair of lanes measured a second way, after the rounds. */
+export function pairingSection(result: ThroughputResult): string {
   const microseconds = (value: number) => value.toFixed(2);
-  const rows = result.limitPairings.map((pairing) => {
+  const rows = result.pairings.map((pairing) => {
     const { value, low, high, q1, q3, pairs } = pairing.ratio;
-    const rates = result.rows.find(
-      (row) =>
-        row.cell.alg === pairing.alg &&
-        row.cell.workload === 'distinct' &&
-        row.cell.mode === 'serial' &&
-        row.contender === pairing.contender,
-    );
+    const rounds = roundsRatioOf(result, pairing);
     return [
-      `${pairing.alg}, ${pairing.contender}`,
-      microseconds(pairing.limitMicroseconds.median),
+      `${pairing.alg}: ${pairing.contender} ÷ ${pairing.reference}`,
+      microseconds(pairing.referenceMicroseconds.median),
       microseconds(pairing.contenderMicroseconds.median),
       `${value.toFixed(3)}× (95% interval ${low.toFixed(3)}–${high.toFixed(3)}; single pairs' middle half ${q1.toFixed(3)}–${q3.toFixed(3)}, ${pairs} pairs)`,
-      rates === undefined ? '—' : formatRatio(rates.ratioToLimit.median),
+      rounds === undefined ? '—' : formatRatio(rounds),
     ];
   });
-  const blocks = result.limitPairings[0]?.blockVerifications ?? 0;
+  const blocks = result.pairings[0]?.blockVerifications ?? 0;
   const method = [
-    'Distinct tokens, result cache off, awaited one at a time: the cells the ratio-to-limit targets judge, measured a second way after the rounds.',
-    `The limit and tokenward alternate in blocks of ${blocks} verifications of the same rotation, timed in CPU time, in back-to-back pairs in random order (as in the tracing section), so each pair's ratio compares two blocks milliseconds apart on the same machine.`,
+    'Distinct tokens, awaited one at a time: the cells the ratio-to-limit and cache-tax targets judge, measured a second way after the rounds.',
+    `The two lanes of each row alternate in blocks of ${blocks} verifications of the same rotation, timed in CPU time, in back-to-back pairs in random order (as in the tracing section), so each pair's ratio compares two blocks milliseconds apart on the same machine.`,
     "The targets take the median of the pairs' ratios; the rounds' rate ratio (samples of 120 ms seconds apart, in wall-clock time) is shown beside it.",
   ].join(' ');
-  const header = ['cell', 'limit CPU µs', 'tokenward CPU µs', 'tokenward ÷ limit, paired', "rounds' rates"];
-  return `### Paired with the limit\n\n${method}\n\n${table(header, rows)}`;
+  const header = ['lane ÷ reference', 'reference CPU µs', 'lane CPU µs', 'paired', "rounds' rates"];
+  return `### Paired lanes\n\n${method}\n\n${table(header, rows)}`;
 }

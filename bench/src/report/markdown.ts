@@ -4,8 +4,8 @@ import {
   environmentSection,
   headToHeadSection,
   httpSection,
-  limitPairingSection,
   memorySection,
+  pairingSection,
   targetsSection,
   throughputSection,
   tracingSection,
@@ -40,7 +40,7 @@ export function renderMarkdown(results: BenchResults, profiles: readonly Profile
   if (results.throughput) {
     sections.push(headToHeadSection(results.throughput, (own) => bestPeer(results.throughput!, own)));
     sections.push(throughputSection(results.throughput, options.distinctTokens));
-    sections.push(limitPairingSection(results.throughput));
+    sections.push(pairingSection(results.throughput));
   }
   if (results.tracing) sections.push(tracingSection(results.tracing));
   if (results.http) sections.push(httpSection(results.http, options.httpSeconds, options.httpConnections));

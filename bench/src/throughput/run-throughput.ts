@@ -1,10 +1,11 @@
+import { DEFAULTS } from '@tokenward/core';
 import type { Alg, BenchIssuer, TokenSet } from '../lib/fixture.js';
 import type { BenchOptions } from '../lib/options.js';
 import { collectGarbage, rotate, type Summary, summarize } from '../lib/stats.js';
-import type { BoundVerify, ContenderDefinition } from './contender.js';
+import type { BoundVerify, Contender, ContenderDefinition } from './contender.js';
 import { CONTENDERS, LIMIT, tokenwardOfCell } from './contenders/index.js';
 import { CALL_MODES, type CallMode, Cursor, measure } from './measure.js';
-import { type LimitPairing, pairWithLimit } from './paired-limit.js';
+import { type LanePairing, type PairedLanes, pairLanes } from './paired-lanes.js';
 import { type Proof, prove } from './proof.js';
 
 export type Workload = 'same' | 'distinct';
@@ -26,13 +27,18 @@ export interface ThroughputRow {
 
 export interface ThroughputResult {
   readonly rows: readonly ThroughputRow[];
-  /** Per algorithm, tokenward (no cache) paired with the limit on distinct tokens (paired-limit.ts). */
-  readonly limitPairings: readonly LimitPairing[];
+  /**
+   * Per algorithm, on distinct tokens awaited one at a time (paired-lanes.ts): tokenward (no cache)
+   * paired with the limit, and tokenward (defaults) paired with tokenward (no cache).
+   */
+  readonly pairings: readonly LanePairing[];
   readonly proofs: readonly Proof[];
 }
 
 interface Lane {
   readonly definition: ContenderDefinition;
+  /** The contender built for this algorithm, to bind to other token lists (the pairings). */
+  readonly contender: Contender;
   readonly verify: BoundVerify;
   readonly cursor: Cursor;
   readonly samples: number[];
@@ -62,7 +68,7 @@ async function prepareLanes(
       const cursor = new Cursor(tokens.length);
       for (const mode of CALL_MODES) {
         const key = cellKey({ alg: set.alg, workload, mode });
-        const lane = { definition, verify, cursor, samples: [] };
+        const lane = { definition, contender, verify, cursor, samples: [] };
         lanes.set(key, [...(lanes.get(key) ?? []), lane]);
       }
     }
@@ -119,23 +125,38 @@ export async function runThroughput(
     }
     log(`  round ${round + 1}/${options.rounds} done`);
   }
-  const limitPairings: LimitPairing[] = [];
+  const pairings: LanePairing[] = [];
+  const budgetMs = options.rounds * options.sampleMs * 4;
   for (const set of sets) {
     const lanes = lanesByCell.get(cellKey({ alg: set.alg, workload: 'distinct', mode: 'serial' }))!;
     const laneOf = (name: string) => lanes.find((lane) => lane.definition.name === name)!;
-    const contender = tokenwardOfCell('distinct');
-    const pairing = await pairWithLimit(
-      set.alg,
-      contender,
-      { limit: laneOf(LIMIT.name).verify, contender: laneOf(contender).verify, tokens: set.distinct.length },
-      options.rounds * options.sampleMs * 4,
-    );
-    log(`  ${set.alg} ${contender} paired with the limit: ${pairing.ratio.pairs} pairs`);
-    limitPairings.push(pairing);
+    const pair = async (reference: string, contender: string, verify: PairedLanes) => {
+      const pairing = await pairLanes(set.alg, { reference, contender }, verify, budgetMs);
+      log(`  ${set.alg} ${contender} paired with ${reference}: ${pairing.ratio.pairs} pairs`);
+      pairings.push(pairing);
+    };
+    const uncached = tokenwardOfCell('distinct');
+    const defaults = tokenwardOfCell('same');
+    await pair(LIMIT.name, uncached, {
+      reference: laneOf(LIMIT.name).verify,
+      contender: laneOf(uncached).verify,
+      tokens: set.distinct.length,
+    });
+    // A full cache admits a token only when it was verified before, so the first tokens the
+    // defaults verified stay cached and hit on every pass. The tax on one-shot tokens is measured
+    // on the rest of the rotation, which that cache does not hold (none, when the cache holds
+    // the whole rotation: then there is no one-shot token, and no cache-tax target).
+    const oneShot = set.distinct.slice(DEFAULTS.resultCacheMax);
+    if (oneShot.length === 0) continue;
+    await pair(uncached, defaults, {
+      reference: laneOf(uncached).contender.bind(oneShot),
+      contender: laneOf(defaults).contender.bind(oneShot),
+      tokens: oneShot.length,
+    });
   }
   return {
     rows: cells.flatMap((cell) => rowsOf(cell, lanesByCell.get(cellKey(cell))!)),
-    limitPairings,
+    pairings,
     proofs,
   };
 }
