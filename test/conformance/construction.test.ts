@@ -197,3 +197,26 @@ describe('every adapter refuses a misconfiguration where it is set up, with ERR_
     expect((error as Error).message).toMatch(new RegExp(`\\b${names}\\b`));
   });
 });
+
+// Beside a verifier only the adapter's options count: the message tells a verifier option there
+// (it would go unused) from a name that is no option at all (a typo, with the option it is close to).
+describe('beside a verifier, a verifier option goes unused and an unknown name is no option of the adapter', () => {
+  const messageOf = async (build: () => unknown) => ((await setUpError(build)) as Error).message;
+
+  it.each(
+    places.filter((place) => place.takes.includes('verifier')).map((place) => [place.name, place] as const),
+  )('%s', async (_, { takes, build }) => {
+    expect(await messageOf(() => build({ issuer: trust.issuer }))).toMatch(
+      /: verifier options beside a verifier would go unused \(issuer\); give them to createAccessTokenVerifier$/,
+    );
+    expect(await messageOf(() => build({ alowQuery: true }))).toMatch(
+      /: `alowQuery` is not an option of \S+; did you mean `allowQuery`\?$/,
+    );
+    expect(await messageOf(() => build({ colour: 'red' }))).toMatch(/: `colour` is not an option of \S+$/);
+    if (takes.includes('requirements')) {
+      expect(await messageOf(() => build({ scope: ['orders:read'] }))).toMatch(
+        /: `scope` is not an option of (requireAuth|optionalAuth); did you mean `scopes`\?$/,
+      );
+    }
+  });
+});

@@ -4,8 +4,10 @@
  * the verifier, and the challenge its route checks answer in.
  */
 import type { RequestAuthentication, RouteChallenge } from './authenticate-request.js';
-import { configError } from './lib/options/option-checks.js';
+import { closeName, configError } from './lib/options/option-checks.js';
+import { VERIFIER_OPTION_NAMES } from './lib/options/resolve.js';
 import {
+  ADAPTER_OPTION_NAMES,
   type AdapterAuthOptions,
   type AuthenticateRequestOptions,
   splitAuthOptions,
@@ -34,8 +36,9 @@ export interface AdapterAuthSetup {
  * them (the verifier is then built by `create`, the `createAccessTokenVerifier` of the adapter's
  * entry of core), or a verifier. `adapterOptions` adds the adapter's options to either, winning
  * over the same options in `given`: `requireAuth(shared, { scopes })` requires those scopes. Throws
- * `ERR_CONFIG` for anything else, for a bad option and for verifier options beside a verifier
- * (messages start with `where`).
+ * `ERR_CONFIG` for anything else, for a bad option, for verifier options beside a verifier (unused
+ * there) and for an unknown name beside one, with the adapter option it is close to (messages
+ * start with `where`).
  *
  * @example
  * const { verifier, options, requirements } = setUpAdapterAuth(given, extra, 'requireAuth', 'required', createAccessTokenVerifier);
@@ -58,13 +61,23 @@ export function setUpAdapterAuth<Options extends AdapterAuthOptions>(
     where,
     credentials,
   );
-  // Beside a verifier only the adapter's options count: verifier options there would go unused.
-  const unused = isVerifier
-    ? Object.entries(split.rest).filter(([name, value]) => name !== 'realm' && value !== undefined)
+  // Beside a verifier only the adapter's options count: verifier options there would go unused,
+  // and any other name is no option at all, most likely a misspelt one (`scope` for `scopes`).
+  const beside = isVerifier
+    ? Object.entries(split.rest).flatMap(([name, value]) =>
+        name === 'realm' || value === undefined ? [] : [name],
+      )
     : [];
-  if (unused.length > 0) {
+  const unknown = beside.find((name) => !VERIFIER_OPTION_NAMES.has(name));
+  if (unknown !== undefined) {
+    const close = closeName(unknown, ADAPTER_OPTION_NAMES);
     throw configError(
-      `${where}: a verifier was given with verifier options (${unused.map(([name]) => name).join(', ')})`,
+      `${where}: \`${unknown}\` is not an option of ${where}${close === undefined ? '' : `; did you mean \`${close}\`?`}`,
+    );
+  }
+  if (beside.length > 0) {
+    throw configError(
+      `${where}: verifier options beside a verifier would go unused (${beside.join(', ')}); give them to createAccessTokenVerifier`,
     );
   }
   const verifier = isVerifier ? (given as AccessTokenVerifier) : create(split.rest as Options);

@@ -5,7 +5,7 @@
  * every adapter.
  */
 import { configError, found } from './lib/options/option-checks.js';
-import { validateAuthRequirements } from './requirements.js';
+import { REQUIREMENT_NAMES, validateAuthRequirements } from './requirements.js';
 import type { AuthRequirements } from './types.js';
 
 /**
@@ -95,6 +95,12 @@ export function validateRequestOptions(value: unknown, where: string): Authentic
 export interface AdapterAuthOptions
   extends Omit<AuthenticateRequestOptions, 'credentials'>,
     AuthRequirements {}
+
+/** The names of {@link AdapterAuthOptions}. */
+export const ADAPTER_OPTION_NAMES: readonly string[] = [
+  ...[...OPTION_NAMES].filter((name) => name !== 'credentials'),
+  ...REQUIREMENT_NAMES,
+];
 
 /** What {@link splitAuthOptions} returns. */
 export interface SplitAuthOptions<Rest> {

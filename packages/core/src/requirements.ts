@@ -6,7 +6,7 @@
 import { configError, found } from './lib/options/option-checks.js';
 import type { AuthRequirements, ClaimRequirement, ClaimRequirements } from './types.js';
 
-const REQUIREMENT_NAMES: ReadonlySet<string> = new Set([
+export const REQUIREMENT_NAMES: ReadonlySet<string> = new Set([
   'scopes',
   'scopeMatch',
   'claims',

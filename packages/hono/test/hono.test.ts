@@ -190,7 +190,7 @@ describe('@tokenward/hono', () => {
     // Beside a verifier, verifier options would go unused: refused as in every adapter.
     const verifier = createAccessTokenVerifier(trust);
     expect(() => optionalAuth(verifier, { issuer: trust.issuer } as never)).toThrow(
-      /^tokenward: optionalAuth: a verifier was given with verifier options \(issuer\)$/,
+      /^tokenward: optionalAuth: verifier options beside a verifier would go unused \(issuer\); give them to createAccessTokenVerifier$/,
     );
     expect(() => requireAuth(undefined as never)).toThrow(TokenwardError);
     expect(() => requireScopes(undefined as never)).toThrow(/`scopes` is required/);

@@ -108,7 +108,7 @@ describe('setUpAdapterAuth', () => {
     );
     expect(error.code).toBe('ERR_CONFIG');
     expect(error.message).toBe(
-      'tokenward: requireAuth: a verifier was given with verifier options (issuer, clockTolerance)',
+      'tokenward: requireAuth: verifier options beside a verifier would go unused (issuer, clockTolerance); give them to createAccessTokenVerifier',
     );
     // The realm is the adapter's too, and an option set to undefined counts as absent.
     const realmOnly = { realm: 'orders', issuer: undefined } as AdapterAuthOptions;
@@ -116,6 +116,29 @@ describe('setUpAdapterAuth', () => {
       setUpAdapterAuth<Options>(verifier, realmOnly, 'requireAuth', 'required', createAccessTokenVerifier)
         .challenge.realm,
     ).toBe('orders');
+  });
+
+  it('refuses an unknown name beside a verifier as no option of the adapter, suggesting the close one', () => {
+    const verifier = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
+    const messageFor = (beside: Record<string, unknown>) =>
+      thrownBy(() =>
+        setUpAdapterAuth<Options>(
+          verifier,
+          beside as AdapterAuthOptions,
+          'requireAuth',
+          'required',
+          createAccessTokenVerifier,
+        ),
+      ).message;
+    expect(messageFor({ scope: ['admin'] })).toBe(
+      'tokenward: requireAuth: `scope` is not an option of requireAuth; did you mean `scopes`?',
+    );
+    // Case aside, at most two edits away; an unknown name is named before unused verifier options.
+    expect(messageFor({ issuer: server.issuer, maxage: 60 })).toMatch(/`maxage` .*did you mean `maxAge`\?$/);
+    expect(messageFor({ acr_values: ['phr'] })).toMatch(/did you mean `acrValues`\?$/);
+    expect(messageFor({ colour: 'red' })).toBe(
+      'tokenward: requireAuth: `colour` is not an option of requireAuth',
+    );
   });
 
   it('refuses a bad adapter option with ERR_CONFIG naming the middleware and the option', () => {

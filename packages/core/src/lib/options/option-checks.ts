@@ -43,6 +43,34 @@ export function rejectUnknownNames(
   }
 }
 
+/**
+ * The one of `names` that a misspelt `name` most likely meant (`scope` for `scopes`): at most two
+ * edits away, case aside, the nearest first; `undefined` when none is that close.
+ */
+export function closeName(name: string, names: Iterable<string>): string | undefined {
+  let closest: string | undefined;
+  let fewest = 3;
+  for (const candidate of names) {
+    const edits = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (edits < fewest) [closest, fewest] = [candidate, edits];
+  }
+  return closest;
+}
+
+/** Levenshtein distance: the fewest insertions, deletions and substitutions from `a` to `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(previous[j]! + 1, row[j - 1]! + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
 export function nonEmptyString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value === '') {
     throw configError(`\`${name}\` must be a non-empty string; found ${found(value)}`);

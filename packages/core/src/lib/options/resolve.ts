@@ -101,6 +101,8 @@ const SETTING_NAMES = [
 ] as const;
 const SINGLE_NAMES: ReadonlySet<string> = new Set([...ISSUER_OPTION_NAMES, ...SETTING_NAMES]);
 const MULTI_NAMES: ReadonlySet<string> = new Set(['issuers', ...SETTING_NAMES]);
+/** Every name `createAccessTokenVerifier` takes, with one issuer or several. */
+export const VERIFIER_OPTION_NAMES: ReadonlySet<string> = new Set([...SINGLE_NAMES, ...MULTI_NAMES]);
 // RFC 6750 §3: characters a quoted attribute value may hold.
 const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 
