@@ -14,13 +14,16 @@ import { useProxiedWorld } from './support/proxied-world.js';
 import { freePort, type RunningProxy, startCaddy, startNginx } from './support/proxies.js';
 import { type RawResponse, rawRequest } from './support/raw-request.js';
 import { type EchoUpstream, startEchoUpstream } from './support/upstream.js';
-import type { World } from './support/world.js';
+import { testPolicy, type World } from './support/world.js';
+
+/** How far ahead of the real time the gateway's clock runs (see the key-fetch test). */
+let skew = 0;
 
 describe.each([
   { name: 'NGINX auth_request', start: startNginx },
   { name: 'Caddy forward_auth', start: startCaddy },
 ])('$name', ({ start }) => {
-  const running = useProxiedWorld(start);
+  const running = useProxiedWorld(start, testPolicy, { clock: () => Date.now() + skew });
   let world: World;
   let upstream: EchoUpstream;
   let proxy: RunningProxy;
@@ -43,6 +46,26 @@ describe.each([
       });
       expect(upstream.seen.slice(before), `${method} ${target} reached the upstream`).toEqual([]);
       expect([400, 403], `${method} ${target}: ${response.status}`).toContain(response.status);
+    }
+  });
+
+  // Two hours on, discovery and the key set are both due and the last good keys are past
+  // staleIfError: the gateway waits for discovery, then the key set, then answers 503.
+  it('waits for the gateway’s longest fetch and passes on its 503 with Retry-After, not a timeout', async () => {
+    skew = 2 * 3600 * 1000;
+    const at = Math.floor((Date.now() + skew) / 1000);
+    const token = await world.token(['orders:read'], { iat: at, exp: at + 300 });
+    for (const endpoint of ['discovery', 'jwks'] as const)
+      world.issuer.setFault({ server: 'default', endpoint, delayMs: 'never' });
+    try {
+      const before = upstream.seen.length;
+      const response = await rawRequest(proxy.port, 'GET', '/orders/1', { Authorization: `Bearer ${token}` });
+      expect(response.status, proxy.logs()).toBe(503);
+      expect(response.headers['retry-after']).toMatch(/^\d+$/);
+      expect(upstream.seen.slice(before)).toEqual([]);
+    } finally {
+      world.issuer.clearFaults();
+      skew = 0;
     }
   });
 
@@ -79,7 +102,7 @@ describe.each([
     const hanging = useProxyBefore(start, startSilentServer);
 
     // Without the recipe's timeouts NGINX waits 60 s and Caddy indefinitely: past the test's limit.
-    it('answers 504 “did not answer in time” once the recipe’s 10 s timeout passes, and passes nothing on', async () => {
+    it('answers 504 “did not answer in time” once the recipe’s 15 s timeout passes, and passes nothing on', async () => {
       const { proxy: stuck, api } = hanging();
       const token = await world.token(['orders:read']);
       const response = await rawRequest(stuck.port, 'GET', '/orders/1', { Authorization: `Bearer ${token}` });

@@ -4,6 +4,7 @@
  * here, are held to the contract by sending what those proxies send, as their configuration says.
  */
 import { readFileSync } from 'node:fs';
+import { DEFAULTS } from '@tokenward/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readRecipe as recipe } from '../src/recipes.js';
@@ -26,6 +27,41 @@ describe('the README', () => {
       expect(README).toContain(recipe(name).trimEnd());
     },
   );
+});
+
+describe('how long each recipe waits for the gateway', () => {
+  // The longest the gateway fetches for one request, with the issuers' default httpTimeout: when
+  // an issuer's keys are due, discovery (its metadata older than discoveryCacheMaxAge), then the
+  // key set, each within httpTimeout. A recipe that gives up sooner turns the gateway's 503 and
+  // its Retry-After into the proxy's own timeout.
+  const fetchBudget = 2 * DEFAULTS.httpTimeout;
+  const envoyFilter = (name: 'envoy-http.yaml' | 'envoy-grpc.yaml') =>
+    (
+      parse(recipe(name)) as {
+        http_filters: {
+          typed_config: {
+            http_service?: { server_uri: { timeout: string } };
+            grpc_service?: { timeout: string };
+          };
+        }[];
+      }
+    ).http_filters[0]!.typed_config;
+
+  it.each([
+    ['nginx.conf', 'proxy_read_timeout', () => /proxy_read_timeout (\S+);/.exec(recipe('nginx.conf'))?.[1]],
+    [
+      'Caddyfile',
+      'response_header_timeout',
+      () => /response_header_timeout (\S+)/.exec(recipe('Caddyfile'))?.[1],
+    ],
+    ['envoy-http.yaml', 'timeout', () => envoyFilter('envoy-http.yaml').http_service?.server_uri.timeout],
+    ['envoy-grpc.yaml', 'timeout', () => envoyFilter('envoy-grpc.yaml').grpc_service?.timeout],
+  ])('%s waits (%s) longer than the gateway fetches for a request', (_name, _setting, wait) => {
+    const written = wait();
+    const seconds = /^(\d+)s$/.exec(written ?? '')?.[1];
+    expect(seconds, `${written}`).toBeDefined();
+    expect(Number(seconds)).toBeGreaterThan(fetchBudget);
+  });
 });
 
 describe('Traefik forwardAuth (the headers Traefik sends)', () => {
