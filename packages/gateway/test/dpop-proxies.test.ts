@@ -6,7 +6,8 @@
  * passes on only `WWW-Authenticate` of a 401, so its recipe copies `DPoP-Nonce` itself, on refusals
  * and successes; Caddy relays a refusal as it is, and its recipe puts a success's nonce on the API's
  * answer. For Envoy, not run here, the gateway's answers are held to what the recipes pass to the
- * client. The gateway runs on a clock the test moves.
+ * client; Traefik, not run here either, cannot pass a success's nonce on at all, and its client
+ * learns each new nonce from a 401. The gateway runs on a clock the test moves.
  */
 import { type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import { type TempFiles, tempFiles } from './support/files.js';
 import { type CheckClient, connectCheckClient, headerMap } from './support/grpc-client.js';
 import { type RunningProxy, startCaddy, startNginx } from './support/proxies.js';
 import { rawRequest } from './support/raw-request.js';
+import { askAsTraefik } from './support/traefik.js';
 import { type EchoUpstream, startEchoUpstream } from './support/upstream.js';
 
 const ORIGIN = 'https://api.example.com';
@@ -108,6 +110,59 @@ describe.each([
       expect(upstream.seen.at(-1)?.headers['x-tokenward-dpop-nonce']).toBeUndefined();
     } finally {
       now -= 60_000;
+    }
+  });
+});
+
+describe('DP-6: server nonces behind Traefik (the recipe’s contract; Traefik is not run here)', () => {
+  const NONCE = /^[0-9a-z]+\.[\w-]{22}$/;
+  const { forwardAuth } = (
+    parse(readRecipe('traefik.yml')) as {
+      http: {
+        middlewares: { tokenward: { forwardAuth: { address: string; authResponseHeaders: string[] } } };
+      };
+    }
+  ).http.middlewares.tokenward;
+  const traefik = async (nonce?: string) =>
+    askAsTraefik(
+      forwardAuth.address.replace('127.0.0.1:4180', `127.0.0.1:${gateway.port}`),
+      'GET',
+      '/orders/42',
+      {
+        Authorization: `DPoP ${token}`,
+        DPoP: await proof(nonce),
+      },
+    );
+
+  // forwardAuth copies a success's authResponseHeaders onto the forwarded request and nothing to the
+  // client but addAuthCookiesToResponse's cookies; a headers middleware cannot read the answer.
+  it('copies only the identity headers from a success, onto the request: a fresh nonce goes nowhere', () => {
+    expect(Object.keys(forwardAuth).sort()).toEqual(['address', 'authResponseHeaders', 'trustForwardHeader']);
+    expect(forwardAuth.authResponseHeaders).toEqual([
+      'X-Auth-Subject',
+      'X-Auth-Scopes',
+      'X-Auth-Client-Id',
+      'X-Auth-Issuer',
+    ]);
+  });
+
+  it('a client that never sees a success’s nonce learns the next one from the 401 use_dpop_nonce Traefik relays', async () => {
+    const nonce = String((await traefik()).headers.get('dpop-nonce'));
+    try {
+      now += 60_000;
+      // The nonce offered here stays with Traefik; the client goes on with its own.
+      const served = await traefik(nonce);
+      expect([served.status, served.headers.get('dpop-nonce')]).toEqual([200, expect.stringMatching(NONCE)]);
+      now += 60_000;
+      // A refusal reaches the client whole (status, headers, body): the nonce comes with it.
+      const refused = await traefik(nonce);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toContain('error="use_dpop_nonce"');
+      const fresh = refused.headers.get('dpop-nonce');
+      expect(fresh).toMatch(NONCE);
+      expect((await traefik(String(fresh))).status).toBe(200);
+    } finally {
+      now -= 120_000;
     }
   });
 });

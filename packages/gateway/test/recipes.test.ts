@@ -8,6 +8,7 @@ import { DEFAULTS } from '@tokenward/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { readRecipe as recipe } from '../src/recipes.js';
+import { askAsTraefik } from './support/traefik.js';
 import { startWorld, type World } from './support/world.js';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
@@ -70,18 +71,8 @@ describe('Traefik forwardAuth (the headers Traefik sends)', () => {
   };
   const { address, authResponseHeaders } = config.http.middlewares.tokenward.forwardAuth;
 
-  /** Traefik's request: GET to the address, the client's headers, and X-Forwarded-* describing the request. */
   const traefik = (method: string, uri: string, clientHeaders: Record<string, string>) =>
-    fetch(gatewayAddress(address), {
-      headers: {
-        ...clientHeaders,
-        'X-Forwarded-Method': method,
-        'X-Forwarded-Proto': 'https',
-        'X-Forwarded-Host': 'api.example.com',
-        'X-Forwarded-Uri': uri,
-        'X-Forwarded-For': '203.0.113.7',
-      },
-    });
+    askAsTraefik(gatewayAddress(address), method, uri, clientHeaders);
 
   it('strips the "_" spellings of those headers before asking', () => {
     const routers = parse(recipe('traefik.yml')).http as {
