@@ -61,21 +61,21 @@ export function setUpAdapterAuth<Options extends AdapterAuthOptions>(
     where,
     credentials,
   );
-  // Beside a verifier only the adapter's options count: verifier options there would go unused,
-  // and any other name is no option at all, most likely a misspelt one (`scope` for `scopes`).
-  const beside = isVerifier
-    ? Object.entries(split.rest).flatMap(([name, value]) =>
-        name === 'realm' || value === undefined ? [] : [name],
-      )
-    : [];
+  // What is neither the adapter's nor a verifier's is no option at all, most likely a misspelt one
+  // (`scope` for `scopes`), suggested from the options this call takes. Beside a verifier only the
+  // adapter's options count: verifier options there would go unused.
+  const beside = Object.entries(split.rest).flatMap(([name, value]) =>
+    name === 'realm' || value === undefined ? [] : [name],
+  );
   const unknown = beside.find((name) => !VERIFIER_OPTION_NAMES.has(name));
   if (unknown !== undefined) {
-    const close = closeName(unknown, ADAPTER_OPTION_NAMES);
+    const taken = isVerifier ? ADAPTER_OPTION_NAMES : [...ADAPTER_OPTION_NAMES, ...VERIFIER_OPTION_NAMES];
+    const close = closeName(unknown, taken);
     throw configError(
       `${where}: \`${unknown}\` is not an option of ${where}${close === undefined ? '' : `; did you mean \`${close}\`?`}`,
     );
   }
-  if (beside.length > 0) {
+  if (isVerifier && beside.length > 0) {
     throw configError(
       `${where}: verifier options beside a verifier would go unused (${beside.join(', ')}); give them to createAccessTokenVerifier`,
     );

@@ -3,7 +3,7 @@
  * `checkClaims` and both adapters, so every entry point refuses the same mistakes in the same words.
  */
 
-import { configError, found } from './lib/options/option-checks.js';
+import { configError, found, unknownOption } from './lib/options/option-checks.js';
 import type { AuthRequirements, ClaimRequirement, ClaimRequirements } from './types.js';
 
 export const REQUIREMENT_NAMES: ReadonlySet<string> = new Set([
@@ -42,9 +42,7 @@ export function validateAuthRequirements(value: unknown, where: string): AuthReq
   }
   for (const name of Object.keys(value)) {
     if (!REQUIREMENT_NAMES.has(name)) {
-      throw configError(
-        `${where}: unknown option \`${name}\`; known options: ${[...REQUIREMENT_NAMES].join(', ')}`,
-      );
+      throw configError(`${where}: ${unknownOption(name, REQUIREMENT_NAMES)}`);
     }
   }
   const { scopes, scopeMatch, claims, acrValues, maxAge } = value;

@@ -117,7 +117,7 @@ describe('configuration errors surface at registration (ERR_CONFIG), never as a 
         ok: true,
       })),
     ).toThrow(
-      /^tokenward: config\.auth of GET \/orders: unknown option `scope`; known options: scopes, scopeMatch, claims, acrValues, maxAge$/,
+      /^tokenward: config\.auth of GET \/orders: unknown option `scope`; did you mean `scopes`\? known options: scopes, scopeMatch, claims, acrValues, maxAge$/,
     );
   });
 

@@ -141,6 +141,27 @@ describe('setUpAdapterAuth', () => {
     );
   });
 
+  it('refuses a typo among verifier options as no option of the adapter, suggesting from both kinds', () => {
+    const messageFor = (given: Record<string, unknown>) =>
+      thrownBy(() =>
+        setUpAdapterAuth<Options>(
+          { issuer: server.issuer, audience: server.audience, ...given } as Options,
+          undefined,
+          'requireAuth',
+          'required',
+          createAccessTokenVerifier,
+        ),
+      ).message;
+    // A requirement's name and a verifier option's are both taken here.
+    expect(messageFor({ scope: ['admin'] })).toBe(
+      'tokenward: requireAuth: `scope` is not an option of requireAuth; did you mean `scopes`?',
+    );
+    expect(messageFor({ clockTolerence: 5 })).toMatch(/did you mean `clockTolerance`\?$/);
+    expect(messageFor({ colour: 'red' })).toBe(
+      'tokenward: requireAuth: `colour` is not an option of requireAuth',
+    );
+  });
+
   it('refuses a bad adapter option with ERR_CONFIG naming the middleware and the option', () => {
     const verifier = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
     const bad = { corsPreflight: 'sometimes' } as unknown as AdapterAuthOptions;

@@ -75,7 +75,7 @@ describe('validateAuthRequirements: one check of { scopes, scopeMatch, claims } 
 
   it('refuses unknown members, such as the typo scope', async () => {
     expect(await refusal({ scope: ['orders:read'] })).toBe(
-      'tokenward: config.auth of GET /orders: unknown option `scope`; known options: scopes, scopeMatch, claims, acrValues, maxAge',
+      'tokenward: config.auth of GET /orders: unknown option `scope`; did you mean `scopes`? known options: scopes, scopeMatch, claims, acrValues, maxAge',
     );
   });
 

@@ -127,6 +127,13 @@ describe('createAccessTokenVerifier options: each misconfiguration is ERR_CONFIG
   it('an unknown option name (a typo must not silently switch a check off)', () => {
     expect(configFailure({ ...base, audiences: ['x'] })).toMatch(/unknown option `audiences`/);
     expect(configFailure({ ...base, clockSkew: 5 })).toMatch(/unknown option `clockSkew`/);
+    // The close name it most likely meant comes before the list.
+    expect(configFailure({ ...base, audiance: 'x' })).toMatch(
+      /unknown option `audiance`; did you mean `audience`\? known options: /,
+    );
+    expect(configFailure({ ...base, resultCache: { maks: 5 } })).toMatch(
+      /`resultCache.maks`; did you mean `resultCache.max`\?/,
+    );
   });
 
   it('neither issuer nor issuers', () => {

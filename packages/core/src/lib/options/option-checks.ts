@@ -37,10 +37,20 @@ export function rejectUnknownNames(
   where: string,
 ): void {
   for (const name of Object.keys(value)) {
-    if (!known.has(name)) {
-      throw configError(`unknown option \`${where}${name}\`; known options: ${[...known].join(', ')}`);
-    }
+    if (!known.has(name)) throw configError(unknownOption(name, known, where));
   }
+}
+
+/**
+ * "unknown option `name`" (after `prefix`), the known name it most likely meant when one is close,
+ * then every known name: a misspelling is the usual cause, and the list alone hides the fix.
+ * @example unknownOption('scope', ['scopes', 'claims']) // unknown option `scope`; did you mean `scopes`? known options: scopes, claims
+ */
+export function unknownOption(name: string, known: Iterable<string>, prefix = ''): string {
+  const names = [...known];
+  const close = closeName(name, names);
+  const hint = close === undefined ? ';' : `; did you mean \`${prefix}${close}\`?`;
+  return `unknown option \`${prefix}${name}\`${hint} known options: ${names.join(', ')}`;
 }
 
 /**
