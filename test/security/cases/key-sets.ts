@@ -3,7 +3,7 @@
  * ruled out for a token makes the token's answer 401, never the server's 503 (RFC 7517 §4-5,
  * RFC 7518 §3.3, §6.3.1). Each row installs its own key set on the lab server.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import type { ErrorCode } from '@tokenward/core';
 import type { Forge } from '../forge.js';
 import { b64, json, labKey } from '../lab.js';
@@ -43,6 +43,32 @@ function forgedForExponentOne(forge: Forge): string {
   ]);
   const padding = Buffer.alloc(256 - 3 - digestInfo.length, 0xff);
   return `${input}.${b64(Buffer.concat([Buffer.from([0, 1]), padding, Buffer.from([0]), digestInfo]))}`;
+}
+
+/**
+ * Ed25519 public keys of small order (RFC 8032 §5.1.7 checks `[S]B = R + [k]A`): with R the
+ * identity and S = 0 the check holds whenever `[k]A` is the identity, always for the identity
+ * itself and for about one message in eight for a point of order 8. The forger tries `jti` values
+ * until Node's own Ed25519 takes the signature, which is all an attacker needs.
+ */
+const SMALL_ORDER_POINTS = [
+  ['the identity', `01${'00'.repeat(31)}`],
+  ['the identity with its sign bit set', `01${'00'.repeat(30)}80`],
+  ['a point of order 8', '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'],
+  ['the identity written non-canonically as p + 1', `ee${'ff'.repeat(30)}7f`],
+] as const;
+
+function forgedForSmallOrder(forge: Forge, x: string): string {
+  const key = createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: b64(Buffer.from(x, 'hex')) },
+    format: 'jwk',
+  });
+  const signature = Buffer.concat([Buffer.from([1]), Buffer.alloc(63)]);
+  const header = json(forge.header({ alg: 'EdDSA', kid: 'ed' }));
+  for (let attempt = 0; ; attempt += 1) {
+    const input = `${header}.${json(forge.claims({ sub: 'admin', jti: `forged-${attempt}` }))}`;
+    if (verify(null, Buffer.from(input), key, signature)) return `${input}.${b64(signature)}`;
+  }
 }
 
 const ruledOut: KeySetCase[] = [
@@ -139,6 +165,21 @@ const forged: KeySetCase[] = [
     jwks: (forge) => published(forge, { e: 'AQ' }),
     token: forgedForExponentOne,
   },
+  ...SMALL_ORDER_POINTS.map(
+    ([what, x]): KeySetCase => ({
+      name: `a signature forged without a private key against a published Ed25519 key that is ${what}`,
+      rfc: 'RFC 8032 §5.1.7, RFC 8725 §3.4',
+      req: 'BCP-6',
+      expect: 'ERR_KEY_NOT_FOUND',
+      options: { algorithms: ['EdDSA'] },
+      jwks: () => ({
+        keys: [
+          { kty: 'OKP', crv: 'Ed25519', x: b64(Buffer.from(x, 'hex')), kid: 'ed', alg: 'EdDSA', use: 'sig' },
+        ],
+      }),
+      token: (forge) => forgedForSmallOrder(forge, x),
+    }),
+  ),
 ];
 
 const notAKeySet: KeySetCase[] = [
@@ -187,6 +228,6 @@ const notAKeySet: KeySetCase[] = [
 
 export const keySetFamilies = {
   'key set: keys ruled out for the token (401)': ruledOut,
-  'key set: forged signature under e = 1': forged,
+  'key set: signatures forged under weak keys (e = 1, small-order Ed25519)': forged,
   'key set: not a key set, or not served (503)': notAKeySet,
 } satisfies Record<string, KeySetCase[]>;

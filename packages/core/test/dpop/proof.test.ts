@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DpopRequest } from '../../src/node.js';
 import {
+  athOf,
   type ClientKey,
   clientKey,
   type DpopSetup,
@@ -183,6 +184,27 @@ describe('refused proofs (RFC 9449 §4.3)', () => {
     expect((await refusal(mismatched)).message).toContain('is an RSA key, which cannot sign ES256');
     const none = await proofFor(key, clock.seconds(), { accessToken: token, header: { jwk: undefined } });
     expect((await refusal(none)).message).toContain('"jwk" object');
+  });
+
+  it('a proof by an Ed25519 key of small order, which anyone can sign for (RFC 9449 §4.3 check 7, BCP-6)', async () => {
+    // The identity point verifies R = identity, S = 0 for every message (RFC 8032 §5.1.7).
+    const { calculateJwkThumbprint } = await import('jose');
+    const jwk = {
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: Buffer.from([1, ...new Array(31).fill(0)]).toString('base64url'),
+    };
+    const weak = { alg: 'EdDSA', publicJwk: jwk, thumbprint: await calculateJwkThumbprint(jwk) };
+    const bound = await setup.bound(weak as ClientKey);
+    const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { jti: 'forged', htm: 'GET', htu: HTU, iat: clock.seconds(), ath: athOf(bound) };
+    const signature = Buffer.from([1, ...new Array(63).fill(0)]).toString('base64url');
+    const proof = `${segment({ alg: 'EdDSA', typ: 'dpop+jwt', jwk })}.${segment(claims)}.${signature}`;
+    const failure = await refusalOf(
+      verifier().verify(bound, { dpop: { proof, method: 'GET', url: URL_PATH } }),
+    );
+    expect(failure.code).toBe('ERR_DPOP_PROOF_INVALID');
+    expect(failure.message).toContain('an Ed25519 point of small order');
   });
 
   it('a signature by another key than the header names (RFC 9449 §4.3 check 6)', async () => {

@@ -5,6 +5,8 @@
 import { TokenwardError } from '../../errors.js';
 import type { JsonWebKeyLike } from '../../runtime.js';
 import { describeShape, shapeServes } from '../jose/algorithms.js';
+import { decodeBase64url } from '../jose/base64url.js';
+import { isSmallOrderEd25519 } from '../jose/ed25519.js';
 import { isPlainObject } from '../options/option-checks.js';
 
 /** Members holding private or symmetric key material (RFC 7518 section 6.2.2, section 6.3.2, section 6.4.1; RFC 8037 section 2). */
@@ -52,6 +54,12 @@ export function readProofKey(jwk: unknown, alg: string): ProofKey {
       throw invalidProof(`header "jwk" (${kty}) needs the member "${member}" as a non-empty string`);
     }
     reduced[member] = value;
+  }
+  // A small-order key verifies proofs nobody signed, so a proof by it shows no possession of anything.
+  if (kty === 'OKP' && isSmallOrderEd25519(decodeBase64url(reduced.x!) ?? new Uint8Array())) {
+    throw invalidProof(
+      'header "jwk" is an Ed25519 point of small order, which verifies signatures nobody made',
+    );
   }
   // Built in `members` order, so JSON.stringify writes them sorted, as RFC 7638 section 3.3 requires.
   return { jwk: Object.freeze(reduced), thumbprintInput: JSON.stringify(reduced) };

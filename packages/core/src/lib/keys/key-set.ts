@@ -14,6 +14,7 @@ import {
   shapeServes,
 } from '../jose/algorithms.js';
 import { decodeBase64url } from '../jose/base64url.js';
+import { isSmallOrderEd25519 } from '../jose/ed25519.js';
 import { quote } from '../quote.js';
 
 /** Members that only private or symmetric keys carry (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */
@@ -162,7 +163,12 @@ function publicMaterial(jwk: JsonWebKeyLike, kty: KeyType, crv: string | undefin
   const size = coordinateBytes(crv);
   if (size === undefined) return `has unsupported curve ${crv === undefined ? '(none)' : quote(crv)}`;
   if (!coordinateFits(jwk.x, size)) return `has a missing or malformed "x" for ${crv}`;
-  if (kty === 'OKP') return { kty, crv, x: jwk.x as string };
+  if (kty === 'OKP') {
+    if (isSmallOrderEd25519(decodeBase64url(jwk.x as string)!)) {
+      return 'is an Ed25519 point of small order, which verifies signatures nobody made';
+    }
+    return { kty, crv, x: jwk.x as string };
+  }
   if (!coordinateFits(jwk.y, size)) return `has a missing or malformed "y" for ${crv}`;
   return { kty, crv, x: jwk.x as string, y: jwk.y as string };
 }
