@@ -191,6 +191,19 @@ describe('extractBearerToken: one method only (BT-3)', () => {
     expect(await invalidRequest({ ...form, body: 'access_token=other' })).toMatch(/more than one way/);
   });
 
+  it('counts a method that is not allowed beside an allowed one: refused, not ignored', async () => {
+    const post = { method: 'POST', headers: { 'content-type': form } };
+    expect(
+      await invalidRequest({ ...post, query: 'access_token=a', body: 'access_token=b' }, { allowBody: true }),
+    ).toMatch(/more than one way/);
+    expect(
+      await invalidRequest(
+        { ...post, query: 'access_token=a', body: 'access_token=b' },
+        { allowQuery: true },
+      ),
+    ).toMatch(/more than one way/);
+  });
+
   it('does not read a method that is not allowed when it comes alone', () => {
     expect(extract({ headers: {}, query: { access_token: token } })).toBeUndefined();
   });

@@ -62,7 +62,8 @@ export type CredentialSearch =
  * Throws `ERR_INVALID_REQUEST` for a malformed or repeated `Authorization` header, a scheme
  * without a token, a repeated `access_token`, or a token sent in more than one way (RFC 6750
  * sections 2 and 3.1) — also when the other way is one the route does not accept: an
- * `access_token` beside the header is refused, not ignored. With `acceptDpop` (the verifier has a
+ * `access_token` beside the token the route reads (header, query or form) is refused, not
+ * ignored. With `acceptDpop` (the verifier has a
  * `dpop` option), `Authorization: DPoP <token>` counts too (RFC 9449 section 7.1).
  * `verifiedBefore` answers for a header token whether the verifier passed it before, which spares
  * scanning it for the b64token syntax.
@@ -74,17 +75,18 @@ export function findCredentials(
   verifiedBefore?: (token: string) => boolean,
 ): CredentialSearch {
   const header = fromAuthorization(request, acceptDpop, verifiedBefore);
-  const inQuery =
-    header.found !== undefined || policy.allowQuery === true ? parameterValues(queryOf(request)) : NO_VALUES;
-  const inForm =
-    (header.found !== undefined || policy.allowBody === true) && carriesForm(request)
-      ? parameterValues(request.form)
-      : NO_VALUES;
+  // Both other places are read whenever a token may be found, each one also where the route does
+  // not take tokens from it: a token there beside one the route reads is refused, not ignored.
+  const anyWay = header.found !== undefined || policy.allowQuery === true || policy.allowBody === true;
+  const inQuery = anyWay ? parameterValues(queryOf(request)) : NO_VALUES;
+  const inForm = anyWay && carriesForm(request) ? parameterValues(request.form) : NO_VALUES;
   // RFC 6750 section 2: a client MUST NOT use more than one method to send the token.
   if (header.found !== undefined && inQuery.length + inForm.length > 0) throw severalWays();
   const query = policy.allowQuery === true ? accessTokenParameter(inQuery, 'query') : undefined;
   const form = policy.allowBody === true ? accessTokenParameter(inForm, 'form body') : undefined;
-  if (query !== undefined && form !== undefined) throw severalWays();
+  if ((query !== undefined && inForm.length > 0) || (form !== undefined && inQuery.length > 0)) {
+    throw severalWays();
+  }
   if (query !== undefined) return { found: { scheme: 'Bearer', token: query, source: 'query' } };
   if (form !== undefined) return { found: { scheme: 'Bearer', token: form, source: 'form' } };
   return header;
