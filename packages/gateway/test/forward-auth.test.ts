@@ -43,6 +43,15 @@ describe('forward-auth contract (Traefik and Caddy headers)', () => {
     expect(await response.text()).toBe('');
   });
 
+  it('encodes a space inside one scope, so an upstream splitting X-Auth-Scopes finds only the scopes granted', async () => {
+    const token = await world.token(['orders:read', 'x orders:admin']);
+    const response = await traefik('GET', '/orders/42', bearer(token));
+    expect(response.status).toBe(200);
+    const scopes = response.headers.get('x-auth-scopes')!;
+    expect(scopes).toBe('orders:read x%20orders:admin');
+    expect(scopes.split(' ').map(decodeURIComponent)).toEqual(['orders:read', 'x orders:admin']);
+  });
+
   it('answers a request without a token 401 with a challenge without an error, naming the route scope (BT-7, PR-7)', async () => {
     const response = await traefik('GET', '/orders/42');
     expect(response.status).toBe(401);

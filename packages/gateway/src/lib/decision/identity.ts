@@ -5,7 +5,8 @@ import type { IdentityHeaderNames } from '../policy/model.js';
 /**
  * Header name → value for a verified token: subject, scopes (space-separated), client id (when the
  * token has one) and issuer. Claims are the issuer's text, so anything outside printable ASCII
- * (RFC 9110 §5.5 field values) is percent-encoded as UTF-8, as is `%` itself.
+ * (RFC 9110 §5.5 field values) is percent-encoded as UTF-8, as is `%` itself, and a space inside
+ * one scope.
  */
 export function identityHeaders(
   names: IdentityHeaderNames,
@@ -13,7 +14,7 @@ export function identityHeaders(
 ): Record<string, string> {
   const headers: Record<string, string> = {
     [names.subject]: fieldValue(result.subject),
-    [names.scopes]: fieldValue(result.scopes.join(' ')),
+    [names.scopes]: result.scopes.map(scopeValue).join(' '),
     [names.issuer]: fieldValue(result.issuer),
   };
   if (result.clientId !== undefined) headers[names.clientId] = fieldValue(result.clientId);
@@ -51,6 +52,16 @@ export function headersEnvoyRemoves(
 
 function fieldValue(text: string): string {
   return /^[\x20-\x24\x26-\x7e]*$/.test(text) ? text : text.replace(/[^\x20-\x24\x26-\x7e]/gu, percentEncode);
+}
+
+/**
+ * One scope of the space-separated list, with a space inside it encoded as well: no RFC 6749
+ * section 3.3 scope-token holds one, but a token's `scp` entry can, and an upstream splitting the
+ * list on spaces must find exactly the scopes the token grants, not a piece of one (`x admin`).
+ */
+function scopeValue(scope: string): string {
+  const value = fieldValue(scope);
+  return value.includes(' ') ? value.replaceAll(' ', '%20') : value;
 }
 
 function percentEncode(character: string): string {
