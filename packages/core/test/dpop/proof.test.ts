@@ -207,6 +207,33 @@ describe('refused proofs (RFC 9449 §4.3)', () => {
     expect(failure.message).toContain('an Ed25519 point of small order');
   });
 
+  it('a proof by an RSA key with exponent 1, whose signature anyone can write (RFC 8017 §8.2.2, BCP-6)', async () => {
+    // With e = 1 the signature is the PKCS #1 v1.5 encoding of the hash itself.
+    const { calculateJwkThumbprint } = await import('jose');
+    const { createHash, randomBytes } = await import('node:crypto');
+    const modulus = randomBytes(256);
+    modulus[0]! |= 0x80;
+    const jwk = { kty: 'RSA', n: modulus.toString('base64url'), e: 'AQ' };
+    const weak = { alg: 'RS256', publicJwk: jwk, thumbprint: await calculateJwkThumbprint(jwk) };
+    const bound = await setup.bound(weak as ClientKey);
+    const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { jti: 'forged', htm: 'GET', htu: HTU, iat: clock.seconds(), ath: athOf(bound) };
+    const input = `${segment({ alg: 'RS256', typ: 'dpop+jwt', jwk })}.${segment(claims)}`;
+    const digestInfo = Buffer.concat([
+      Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+      createHash('sha256').update(input).digest(),
+    ]);
+    const padding = Buffer.alloc(256 - 3 - digestInfo.length, 0xff);
+    const signature = Buffer.concat([Buffer.from([0, 1]), padding, Buffer.from([0]), digestInfo]);
+    const failure = await refusalOf(
+      verifier().verify(bound, {
+        dpop: { proof: `${input}.${signature.toString('base64url')}`, method: 'GET', url: URL_PATH },
+      }),
+    );
+    expect(failure.code).toBe('ERR_DPOP_PROOF_INVALID');
+    expect(failure.message).toContain('has an RSA exponent "e" that is even or below 3');
+  });
+
   it('a signature by another key than the header names (RFC 9449 §4.3 check 6)', async () => {
     const proof = await proofFor(key, clock.seconds(), { accessToken: token, signWith: otherKey });
     const failure = await refusal(proof);

@@ -4,7 +4,7 @@
  */
 import { TokenwardError } from '../../errors.js';
 import type { JsonWebKeyLike } from '../../runtime.js';
-import { describeShape, shapeServes } from '../jose/algorithms.js';
+import { describeShape, rsaExponentProblem, shapeServes } from '../jose/algorithms.js';
 import { decodeBase64url } from '../jose/base64url.js';
 import { isSmallOrderEd25519 } from '../jose/ed25519.js';
 import { isPlainObject } from '../options/option-checks.js';
@@ -55,14 +55,27 @@ export function readProofKey(jwk: unknown, alg: string): ProofKey {
     }
     reduced[member] = value;
   }
-  // A small-order key verifies proofs nobody signed, so a proof by it shows no possession of anything.
-  if (kty === 'OKP' && isSmallOrderEd25519(decodeBase64url(reduced.x!) ?? new Uint8Array())) {
-    throw invalidProof(
-      'header "jwk" is an Ed25519 point of small order, which verifies signatures nobody made',
-    );
-  }
+  const weakness = weakKeyProblem(kty, reduced);
+  if (weakness !== undefined) throw invalidProof(`header "jwk" ${weakness}`);
   // Built in `members` order, so JSON.stringify writes them sorted, as RFC 7638 section 3.3 requires.
   return { jwk: Object.freeze(reduced), thumbprintInput: JSON.stringify(reduced) };
+}
+
+/**
+ * Why a key would verify proofs nobody signed, or `undefined`: the key-set checks that the runtime
+ * import leaves out (it checks the RSA modulus length and EC points). A proof by such a key shows
+ * possession of nothing (RFC 8725 section 3.4).
+ */
+function weakKeyProblem(kty: string, jwk: Readonly<Record<string, string>>): string | undefined {
+  if (kty === 'RSA') {
+    // e = 1 makes the signature the padded hash itself, which anyone can write (RFC 8017 section 8.2.2).
+    const exponent = decodeBase64url(jwk.e!);
+    return exponent === undefined ? 'has a malformed RSA exponent "e"' : rsaExponentProblem(exponent);
+  }
+  if (kty === 'OKP' && isSmallOrderEd25519(decodeBase64url(jwk.x!) ?? new Uint8Array())) {
+    return 'is an Ed25519 point of small order, which verifies signatures nobody made';
+  }
+  return undefined;
 }
 
 export function invalidProof(message: string, cause?: unknown): TokenwardError {
