@@ -118,18 +118,21 @@ describe('setUpAdapterAuth', () => {
     ).toBe('orders');
   });
 
+  /** The message `requireAuth` set up from `given` (verifier options or a verifier) and `beside` fails with. */
+  const requireAuthFailure = (given: Options | AccessTokenVerifier, beside?: Record<string, unknown>) =>
+    thrownBy(() =>
+      setUpAdapterAuth<Options>(
+        given,
+        beside as AdapterAuthOptions | undefined,
+        'requireAuth',
+        'required',
+        createAccessTokenVerifier,
+      ),
+    ).message;
+
   it('refuses an unknown name beside a verifier as no option of the adapter, suggesting the close one', () => {
     const verifier = createAccessTokenVerifier({ issuer: server.issuer, audience: server.audience });
-    const messageFor = (beside: Record<string, unknown>) =>
-      thrownBy(() =>
-        setUpAdapterAuth<Options>(
-          verifier,
-          beside as AdapterAuthOptions,
-          'requireAuth',
-          'required',
-          createAccessTokenVerifier,
-        ),
-      ).message;
+    const messageFor = (beside: Record<string, unknown>) => requireAuthFailure(verifier, beside);
     expect(messageFor({ scope: ['admin'] })).toBe(
       'tokenward: requireAuth: `scope` is not an option of requireAuth; did you mean `scopes`?',
     );
@@ -143,15 +146,7 @@ describe('setUpAdapterAuth', () => {
 
   it('refuses a typo among verifier options as no option of the adapter, suggesting from both kinds', () => {
     const messageFor = (given: Record<string, unknown>) =>
-      thrownBy(() =>
-        setUpAdapterAuth<Options>(
-          { issuer: server.issuer, audience: server.audience, ...given } as Options,
-          undefined,
-          'requireAuth',
-          'required',
-          createAccessTokenVerifier,
-        ),
-      ).message;
+      requireAuthFailure({ issuer: server.issuer, audience: server.audience, ...given } as Options);
     // A requirement's name and a verifier option's are both taken here.
     expect(messageFor({ scope: ['admin'] })).toBe(
       'tokenward: requireAuth: `scope` is not an option of requireAuth; did you mean `scopes`?',
