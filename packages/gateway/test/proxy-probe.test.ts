@@ -247,6 +247,37 @@ describe.each([
     }
   });
 
+  it('gives the API the host the gateway decided on, never a client’s own description of the request', async () => {
+    // Each names the admin host or path: the gateway decides on Host and the target, and an API
+    // reading one of these instead would serve the admin site to a request decided as public.
+    const described = {
+      'X-Forwarded-Host': 'admin.example.com',
+      'X-Forwarded-Proto': 'https',
+      Forwarded: 'host=admin.example.com;proto=https',
+      'X-Original-URL': '/admin/x',
+      'X-Rewrite-URL': '/admin/x',
+    };
+    const { result, seen } = await reached(() =>
+      rawRequest(proxy.port, 'GET', '/public/page', { Host: 'www.example.com', ...described }),
+    );
+    expect(result.status, proxy.logs()).toBe(200);
+    const headers = seen[0]?.headers ?? {};
+    const forwarded = [
+      'x-forwarded-host',
+      'x-forwarded-proto',
+      'forwarded',
+      'x-original-url',
+      'x-rewrite-url',
+    ];
+    expect(forwarded.map((name) => headers[name])).toEqual([
+      'www.example.com',
+      'http',
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   it("never answers from the gateway's own endpoints: they are not routes of the API's proxy", async () => {
     for (const path of ['/_tokenward', '/auth', '/healthz', '/readyz', '/envoy/admin/x']) {
       const response = await rawRequest(proxy.port, 'GET', path, { Host: 'www.example.com' });

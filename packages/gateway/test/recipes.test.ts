@@ -79,10 +79,27 @@ describe('Traefik forwardAuth (the headers Traefik sends)', () => {
       routers: { orders: { middlewares: string[] } };
       middlewares: { 'tokenward-lookalikes': { headers: { customRequestHeaders: Record<string, string> } } };
     };
-    expect(routers.routers.orders.middlewares).toEqual(['tokenward-lookalikes', 'tokenward']);
+    expect(routers.routers.orders.middlewares).toEqual([
+      'tokenward-lookalikes',
+      'tokenward-descriptions',
+      'tokenward',
+    ]);
     expect(routers.middlewares['tokenward-lookalikes'].headers.customRequestHeaders).toEqual(
       Object.fromEntries(authResponseHeaders.map((name) => [name.replaceAll('-', '_'), ''])),
     );
+  });
+
+  it('drops a client’s Forwarded, X-Original-URL and X-Rewrite-URL, which an API may read instead of Host and the target', () => {
+    const http = parse(recipe('traefik.yml')).http as {
+      middlewares: {
+        'tokenward-descriptions': { headers: { customRequestHeaders: Record<string, string> } };
+      };
+    };
+    expect(http.middlewares['tokenward-descriptions'].headers.customRequestHeaders).toEqual({
+      Forwarded: '',
+      'X-Original-URL': '',
+      'X-Rewrite-URL': '',
+    });
   });
 
   it('gets every header authResponseHeaders copies when the request is allowed', async () => {
