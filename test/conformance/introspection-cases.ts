@@ -7,7 +7,7 @@
  * nothing cached; `/introspected-outage` trusts {@link INTROSPECTION_OUTAGE_SERVER}, whose
  * endpoint each of its cases makes fail in its own way.
  */
-import type { ReferenceIssuer } from '@tokenward/issuer';
+import type { IntrospectionReshape, ReferenceIssuer } from '@tokenward/issuer';
 import type { HttpCase, RequestHeaders } from './cases.js';
 
 /** The custom server of `/introspected-outage`: a case's `introspectionFault` is installed there. */
@@ -40,6 +40,12 @@ const revoked = async (issuer: ReferenceIssuer, token: Promise<string>) => {
 const withdrawn = async (issuer: ReferenceIssuer, scopes: readonly string[]) => {
   const value = await jwt(issuer, { scp: ['orders:read', 'orders:write'] });
   issuer.server('default').withdrawScopes(value, scopes);
+  return bearer(value);
+};
+/** `token`, whose introspection answer the issuer then reshapes (RFC 7662 section 2.2 requires only `active`). */
+const reshaped = async (issuer: ReferenceIssuer, token: Promise<string>, reshape: IntrospectionReshape) => {
+  const value = await token;
+  issuer.server('default').reshapeIntrospection(value, reshape);
   return bearer(value);
 };
 /** Revokes the token the headers carry, as the revocation endpoint would (RFC 7009). */
@@ -171,6 +177,24 @@ export const introspectionCases: readonly HttpCase[] = [
       code: 'ERR_INSUFFICIENT_SCOPE',
       challenge:
         /^Bearer realm="conformance", error="insufficient_scope", error_description="[^"]+", scope="orders:read"$/,
+      introspections: 1,
+    },
+  },
+  {
+    name: 'IN-2, IN-8: mode \'always\': a JWT its issuer confirms with a bare {"active": true} reaches the route as it verified',
+    path: '/introspected-always',
+    headers: (issuer) => reshaped(issuer, jwt(issuer), { omit: 'all' }),
+    expected: { ...ACTIVE, introspections: 1 },
+  },
+  {
+    name: 'IN-2: an active answer about an opaque token without aud is 401 invalid_token naming the member',
+    path: '/introspected',
+    headers: (issuer) => reshaped(issuer, opaque(issuer), { omit: ['aud'] }),
+    expected: {
+      status: 401,
+      code: 'ERR_CLAIM_MISSING',
+      challenge:
+        /^Bearer realm="conformance", error="invalid_token", error_description="the introspection response has no 'aud'; [^"]+", scope="orders:read"$/,
       introspections: 1,
     },
   },

@@ -6,6 +6,7 @@ import { TokenRegistry } from './lib/token-registry.js';
 import type {
   AuthServer,
   IdTokenMintOptions,
+  IntrospectionReshape,
   MintOptions,
   OrgServerLayout,
   PublishedJwk,
@@ -109,6 +110,14 @@ export class ReferenceAuthServer implements AuthServer {
     const active = resolveActiveToken(this, token, nowSeconds);
     if (!active) return false;
     this.tokens.withdrawScopes(token, active.claims, scopes, nowSeconds);
+    return true;
+  }
+
+  reshapeIntrospection(token: string, reshape: IntrospectionReshape): boolean {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const active = resolveActiveToken(this, token, nowSeconds);
+    if (!active) return false;
+    this.tokens.reshapeIntrospection(token, active.claims, reshape, nowSeconds);
     return true;
   }
 

@@ -15,6 +15,7 @@ export type {
   Endpoint,
   Fault,
   IdTokenMintOptions,
+  IntrospectionReshape,
   IssuerOptions,
   MintOptions,
   OrgServerLayout,

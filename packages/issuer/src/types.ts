@@ -192,6 +192,14 @@ export interface PublishedJwk {
   [member: string]: unknown;
 }
 
+/** How introspection answers about one token (`AuthServer.reshapeIntrospection`). */
+export interface IntrospectionReshape {
+  /** Members left out of the answer; `'all'` leaves only `{"active": true}`. */
+  readonly omit?: readonly string[] | 'all';
+  /** Members stated as given, after `omit` (`active` cannot be changed). */
+  readonly set?: Readonly<Record<string, unknown>>;
+}
+
 /** One authorization server: the org server or a custom one. */
 export interface AuthServer {
   readonly kind: 'org' | 'custom';
@@ -229,6 +237,15 @@ export interface AuthServer {
    * is unchanged). Returns `false` when the token is not one of this server's live tokens.
    */
   withdrawScopes(token: string, scopes: readonly string[]): boolean;
+  /**
+   * Makes introspection answer about a live token of this server as another authorization server
+   * might, within RFC 7662 section 2.2: with members left out (only `active` is required) or
+   * stated otherwise than the token says (an `acr` or `auth_time` of another sign-in). The token
+   * itself is unchanged, and once it is revoked or expired the answer is `{"active": false}` as
+   * usual. A later call replaces an earlier one. Returns `false` when the token is not one of this
+   * server's live tokens.
+   */
+  reshapeIntrospection(token: string, reshape: IntrospectionReshape): boolean;
   /** New active key of the default algorithm; the previous one stays published for `rotationOverlap`. */
   rotateKeys(): { kid: string };
   /** Removes the key from the JWKS. A retired active key keeps signing until the next rotation. */

@@ -140,6 +140,41 @@ describe('introspection (RFC 7662) at org and custom servers', () => {
     expect(server.withdrawScopes(jwt, ['orders:read'])).toBe(false);
   });
 
+  it('reshapeIntrospection() answers about a live token with members left out or stated otherwise, until it is revoked (IN-2)', async () => {
+    const server = issuer.server('default');
+    const jwt = await server.mintAccessToken({
+      scp: ['orders:read'],
+      acr: 'urn:mfa',
+      auth_time: 1_700_000_000,
+    });
+    const opaque = await server.mintAccessToken({ scp: ['orders:read'] }, { format: 'opaque' });
+    expect(issuer.server('payments').reshapeIntrospection(jwt, { omit: 'all' })).toBe(false);
+    for (const token of [jwt, opaque]) {
+      expect(server.reshapeIntrospection(token, { omit: 'all' })).toBe(true);
+      expect(await introspect(token)).toEqual({ active: true });
+    }
+    expect(
+      server.reshapeIntrospection(jwt, {
+        omit: ['sub', 'aud', 'active'],
+        set: { acr: 'urn:pwd', active: false },
+      }),
+    ).toBe(true);
+    const answer = await introspect(jwt);
+    expect(answer).toMatchObject({
+      active: true,
+      acr: 'urn:pwd',
+      auth_time: 1_700_000_000,
+      iss: server.issuer,
+    });
+    expect(answer).not.toHaveProperty('sub');
+    expect(answer).not.toHaveProperty('aud');
+    expect(await introspect(jwt, 'payments')).toEqual({ active: false });
+    server.revokeToken(jwt);
+    expect(await introspect(jwt)).toEqual({ active: false });
+    expect(server.reshapeIntrospection(jwt, { omit: 'all' })).toBe(false);
+    expect(await introspect(await server.mintAccessToken())).toHaveProperty('sub');
+  });
+
   it('accepts token_type_hint of any kind and still finds the token (RFC 7662 §2.1)', async () => {
     const token = await issuer.server('default').mintAccessToken();
     for (const hint of ['access_token', 'refresh_token', 'id_token', 'something_else']) {

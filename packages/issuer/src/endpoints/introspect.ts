@@ -27,5 +27,8 @@ export async function handleIntrospect(context: EndpointContext): Promise<void> 
   const token = form.params.get('token');
   if (token === undefined) return sendOAuthError(res, 400, 'invalid_request', 'token is required');
   const active = resolveActiveToken(server, token);
-  sendJson(res, 200, active ? introspectionResponse(active) : { active: false }, NO_STORE);
+  const answer = active
+    ? server.tokens.reshapedAnswer(token, introspectionResponse(active))
+    : { active: false };
+  sendJson(res, 200, answer, NO_STORE);
 }

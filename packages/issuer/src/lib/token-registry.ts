@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { IntrospectionReshape } from '../types.js';
 
 /** An opaque access token is this many random bytes, base64url: no dots, so never mistaken for a JWT. */
 const OPAQUE_TOKEN_BYTES = 32;
@@ -17,16 +18,23 @@ interface Withdrawal {
   readonly exp: number;
 }
 
+/** How introspection answers about one live token instead of the usual (see {@link IntrospectionReshape}). */
+interface Reshape extends IntrospectionReshape {
+  readonly exp: number;
+}
+
 /**
  * What one server remembers about the access tokens it issued: the claims behind its opaque
- * tokens (kept by hash), the `jti`s of revoked JWTs (RFC 7009 §2) and the scopes withdrawn from
- * live tokens (by hash), each until the token would have expired anyway.
+ * tokens (kept by hash), the `jti`s of revoked JWTs (RFC 7009 §2), the scopes withdrawn from
+ * live tokens and the introspection answers reshaped for them (by hash), each until the token
+ * would have expired anyway.
  */
 export class TokenRegistry {
   readonly #opaque = new Map<string, Record<string, unknown>>();
   /** Revoked `jti` → the token's `exp` in epoch seconds. */
   readonly #revoked = new Map<string, number>();
   readonly #withdrawn = new Map<string, Withdrawal>();
+  readonly #reshaped = new Map<string, Reshape>();
 
   /** Issues an opaque token standing for these claims. */
   issueOpaque(claims: Record<string, unknown>, nowSeconds: number): string {
@@ -45,6 +53,7 @@ export class TokenRegistry {
   revokeOpaque(token: string): boolean {
     const key = digest(token);
     this.#withdrawn.delete(key);
+    this.#reshaped.delete(key);
     return this.#opaque.delete(key);
   }
 
@@ -72,6 +81,34 @@ export class TokenRegistry {
     return { ...claims, scp: claims.scp.filter((scope) => !withdrawal.scopes.has(scope)) };
   }
 
+  /** From now on, introspection answers about a live token whose claims are `claims` as `reshape` says. */
+  reshapeIntrospection(
+    token: string,
+    claims: Record<string, unknown>,
+    reshape: IntrospectionReshape,
+    nowSeconds: number,
+  ): void {
+    this.#dropExpired(nowSeconds);
+    const { omit, set } = reshape;
+    this.#reshaped.set(digest(token), {
+      ...(omit === undefined ? {} : { omit: omit === 'all' ? omit : [...omit] }),
+      ...(set === undefined ? {} : { set: { ...set } }),
+      exp: expiryOf(claims),
+    });
+  }
+
+  /** `response`, an active answer about `token`, as reshaped for it (a copy when it was). */
+  reshapedAnswer(token: string, response: Record<string, unknown>): Record<string, unknown> {
+    const reshape = this.#reshaped.get(digest(token));
+    if (reshape === undefined) return response;
+    const { omit = [], set = {} } = reshape;
+    const kept =
+      omit === 'all'
+        ? { active: response.active }
+        : Object.fromEntries(Object.entries(response).filter(([name]) => !omit.includes(name)));
+    return { ...kept, ...set, active: response.active };
+  }
+
   /** Marks a JWT as revoked by its `jti` until its `exp`. */
   revokeJwt(claims: Record<string, unknown>, nowSeconds: number): boolean {
     if (typeof claims.jti !== 'string') return false;
@@ -93,6 +130,9 @@ export class TokenRegistry {
     }
     for (const [key, withdrawal] of this.#withdrawn) {
       if (withdrawal.exp <= nowSeconds) this.#withdrawn.delete(key);
+    }
+    for (const [key, reshape] of this.#reshaped) {
+      if (reshape.exp <= nowSeconds) this.#reshaped.delete(key);
     }
   }
 }

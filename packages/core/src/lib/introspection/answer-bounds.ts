@@ -4,14 +4,37 @@
  * it minted the token; the token allows what both allow. An answer that names another subject,
  * client or audience is not about this token as this API accepted it and is refused; one that
  * withdraws scopes or audiences, or ends the token sooner, narrows the result the route is
- * checked against and the caller sees; nothing the answer adds widens it. Applied on every use,
- * to cached answers as to fresh ones.
+ * checked against and the caller sees; nothing the answer adds widens it. A member it leaves out
+ * (RFC 7662 §2.2 requires only `active`) is the JWT's, which its signature already proved, so a
+ * bare `{"active": true}` confirms the JWT as it is. Applied on every use, to cached answers as to
+ * fresh ones.
  */
 import { TokenwardError } from '../../errors.js';
 import type { AccessTokenClaims, AccessTokenResult } from '../../types.js';
 import { buildResult } from '../access-token/result.js';
 import { checkIntrospectedBinding } from '../checks/confirmation.js';
 import { QUOTED_LENGTH, quote, quoteList } from '../quote.js';
+
+/** Members whose absence from an answer would stop it being checked (result.ts), and that a JWT always carries. */
+const STOOD_IN_FOR = ['iss', 'sub', 'aud', 'exp', 'iat'] as const;
+
+/**
+ * `response` with the verified JWT's `iss`, `sub`, `aud`, `exp` and `iat` (`claims`) in place of
+ * any it leaves out, to be checked as any answer is; `response` itself when it states them all.
+ * Those it states are its own, and held to the JWT's by {@link heldToAnswer}.
+ */
+export function answerAboutJwt(
+  response: Readonly<Record<string, unknown>>,
+  claims: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  let completed: Record<string, unknown> | undefined;
+  for (const name of STOOD_IN_FOR) {
+    if (response[name] !== undefined || claims[name] === undefined) continue;
+    completed ??= { ...response };
+    completed[name] = claims[name];
+  }
+  return completed ?? response;
+}
 
 /**
  * `result` (the JWT's) as `answer` (the issuer's active answer about it, already held to what

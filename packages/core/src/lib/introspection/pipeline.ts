@@ -20,7 +20,7 @@ import type { ResolvedVerifierOptions } from '../options/resolve.js';
 import { isTraced, traceOperation } from '../tracing/channels.js';
 import { type IntrospectTrace, introspectTrace } from '../tracing/introspect.js';
 import { recordToken, type VerifyTrace, verifyTrace } from '../tracing/verify.js';
-import { heldToAnswer } from './answer-bounds.js';
+import { answerAboutJwt, heldToAnswer } from './answer-bounds.js';
 import type { ResolvedIntrospection } from './options.js';
 import { introspectedResult } from './result.js';
 import { type IntrospectionServer, introspectionServers } from './servers.js';
@@ -65,6 +65,8 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
     maxTokenAge: settings.maxTokenAge,
     requiredClaims: settings.requiredClaims,
   };
+  // The JWT met `requiredClaims` in its local checks, and its claims, not the answer's, make the result.
+  const answerPolicy = { ...policy, requiredClaims: [] };
 
   /** The verdict of `server` on `token`, published on `tokenward:introspect` while traced. */
   function verdictOf(token: string, server: IntrospectionServer): Promise<Verdict> {
@@ -192,11 +194,13 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
   // `mode: 'always'`: a JWT that passed every local check must still be active at its issuer,
   // asked before the route's requirements (a revoked token is 401, not 403 for a scope); the
   // answer may only restrict it (answer-bounds.ts), checked on every use, cached answers
-  // included, and the route and the caller get the result as the answer narrows it.
+  // included, and the route and the caller get the result as the answer narrows it. What the
+  // answer leaves out is the JWT's (RFC 7662 section 2.2 requires only `active`).
   const confirmAtIssuer: ConfirmAtIssuer = async (result) => {
     const server = servers.byIssuer.get(result.issuer)!;
     const response = await activeAnswer(result.token, server);
-    const answered = introspectedResult(result.token, response, server, policy, settings.clock());
+    const completed = answerAboutJwt(response, result.claims);
+    const answered = introspectedResult(result.token, completed, server, answerPolicy, settings.clock());
     return heldToAnswer(result, answered, response, server.audiences);
   };
   const local = deps.local(mode === 'always' ? confirmAtIssuer : undefined);

@@ -1,13 +1,16 @@
 /**
  * An `active: true` introspection response (RFC 7662 §2.2) held to what a verified JWT must show:
  * the server asked is the token's issuer (a custom server must not vouch for a sibling's token),
- * it expires, it names this API, and its members have their registered types. The result has the
- * shape of a JWT's, without a header.
+ * it expires, it names this API and whom the token acts for, and its members have their
+ * registered types. §2.2 makes every member but `active` optional, so an answer about a JWT in
+ * `mode: 'always'` comes here with the JWT's own members in place of those it left out
+ * (answer-bounds.ts); an opaque token's answer must carry them itself. The result has the shape
+ * of a JWT's, without a header.
  */
 import { TokenwardError } from '../../errors.js';
 import type { AccessTokenResult, AuthorizationServerInfo } from '../../types.js';
 import { buildResult } from '../access-token/result.js';
-import { ALWAYS_REQUIRED, checkClaimTypes } from '../checks/claim-values.js';
+import { checkClaimTypes } from '../checks/claim-values.js';
 import {
   audienceList,
   checkAudience,
@@ -28,6 +31,20 @@ export interface ResponsePolicy extends TimePolicy {
   readonly requiredClaims: readonly string[];
 }
 
+/**
+ * The members an answer must carry (beside `iss`, checked first), each with the reason a
+ * refusal gives: without them the result would have no audience to hold to this API, no end, or
+ * no one it acts for.
+ */
+const NEEDED_MEMBERS: readonly (readonly [name: string, reason: string])[] = [
+  ['aud', 'a token is accepted only when it names this API as its audience'],
+  [
+    'exp',
+    'a token is accepted only with an expiry, which also bounds how long the answer is cached (RFC 7662 section 4)',
+  ],
+  ['sub', 'the answer must name whom the token acts for: "sub", or "client_id" for a client\'s own token'],
+];
+
 /** RFC 7662 §2.2 `token_type` values of an access token (RFC 6750, RFC 9449 §6.2), compared case-insensitively. */
 const ACCESS_TOKEN_TYPES = new Set(['bearer', 'dpop']);
 
@@ -42,7 +59,7 @@ export function introspectedResult(
   if (members.iss === undefined) {
     throw new TokenwardError(
       'ERR_CLAIM_MISSING',
-      'the introspection response has no "iss"; the server must name the issuer of the token it vouches for',
+      'the introspection response has no "iss"; a server vouches only for its own tokens, so it must name their issuer',
     );
   }
   if (members.iss !== target.issuer) {
@@ -56,7 +73,12 @@ export function introspectedResult(
   checkTokenType(members.token_type, members.cnf);
   // RFC 9068 §2.2: a token with no resource owner (client credentials) is the client's own.
   if (members.sub === undefined && members.client_id !== undefined) members.sub = members.client_id;
-  const claims = checkClaimTypes(members, ALWAYS_REQUIRED);
+  for (const [name, reason] of NEEDED_MEMBERS) {
+    if (members[name] === undefined) {
+      throw new TokenwardError('ERR_CLAIM_MISSING', `the introspection response has no "${name}"; ${reason}`);
+    }
+  }
+  const claims = checkClaimTypes(members, []);
   checkTimes(claims, now, policy);
   const audience = audienceList(claims);
   checkAudience(audience, target.audiences);

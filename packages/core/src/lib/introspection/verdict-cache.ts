@@ -112,10 +112,17 @@ export function createVerdictCache(settings: VerdictCacheSettings): VerdictCache
   }
 }
 
-/** Milliseconds to keep `verdict`: for an active token, the shorter of `maxCacheAge` and its time left. */
+/**
+ * Milliseconds to keep `verdict`: for an active token, the shorter of `maxCacheAge` and its time
+ * left. An answer without `exp` is kept for `maxCacheAge`: RFC 7662 §4 bounds caching by an `exp`
+ * the answer states, and without one the server's word is at most that old when used (a JWT's
+ * own `exp` is checked before its cached answer is looked at; an opaque token's answer is refused
+ * without one, and the refusal is kept like any). A malformed `exp` is not kept.
+ */
 function lifetimeMs(verdict: Verdict, settings: VerdictCacheSettings): number {
   if (!verdict.active) return Math.floor(settings.negativeCacheAge * 1000);
   const { exp } = verdict.response;
+  if (exp === undefined) return Math.floor(settings.maxCacheAge * 1000);
   if (typeof exp !== 'number') return 0;
   return Math.floor(Math.min(settings.maxCacheAge * 1000, exp * 1000 - settings.clock()));
 }
