@@ -1,4 +1,4 @@
-import { type AutocannonOptions, type AutocannonResult, autocannon } from '../lib/untyped-packages.js';
+import { loadWithKeepAlive } from './keep-alive-client.js';
 import { PROTECTED_PATH } from './server-config.js';
 
 /** `same`: every request carries one token; `distinct`: requests rotate through a token list. */
@@ -30,10 +30,6 @@ export class TokenRotation {
     this.#authorizations = tokens.map((token) => `Bearer ${token}`);
   }
 
-  get size(): number {
-    return this.#authorizations.length;
-  }
-
   next(): string {
     const authorization = this.#authorizations[this.#next]!;
     this.#next = this.#next + 1 === this.#authorizations.length ? 0 : this.#next + 1;
@@ -43,33 +39,9 @@ export class TokenRotation {
 
 export interface LoadPlan {
   readonly port: number;
-  /** One token (`same` traffic, sent as a fixed header) or the server's distinct rotation. */
+  /** One token (`same` traffic) or the server's distinct rotation. */
   readonly rotation: TokenRotation;
   readonly connections: number;
-}
-
-function requestShape(rotation: TokenRotation): Pick<AutocannonOptions, 'headers' | 'requests'> {
-  if (rotation.size === 1) return { headers: { authorization: rotation.next() } };
-  return {
-    requests: [
-      {
-        method: 'GET',
-        path: PROTECTED_PATH,
-        setupRequest: (request) => {
-          request.headers = { ...request.headers, authorization: rotation.next() };
-          return request;
-        },
-      },
-    ],
-  };
-}
-
-function assertAllSucceeded(result: AutocannonResult, label: string): void {
-  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0 || result['2xx'] === 0) {
-    throw new Error(
-      `${label}: ${result['2xx']} answers 2xx, ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts — every request must succeed`,
-    );
-  }
 }
 
 function percentile(sorted: Float64Array, fraction: number): number {
@@ -106,20 +78,25 @@ export async function runLoad(
   label: string,
   latencies = new LatencyLog(),
 ): Promise<LoadSample> {
-  const instance = autocannon({
-    url: `http://127.0.0.1:${plan.port}${PROTECTED_PATH}`,
+  const head = `GET ${PROTECTED_PATH} HTTP/1.1\r\nHost: 127.0.0.1:${plan.port}\r\nAuthorization: `;
+  const outcome = await loadWithKeepAlive({
+    port: plan.port,
     connections: plan.connections,
-    duration: seconds,
-    ...requestShape(plan.rotation),
+    durationMs: seconds * 1000,
+    nextRequest: () => `${head}${plan.rotation.next()}\r\n\r\n`,
+    onAnswer: (_status, milliseconds) => latencies.record(milliseconds),
   });
-  instance.on('response', (_client, _status, _bytes, responseTime) => latencies.record(responseTime));
-  const result = await instance;
-  assertAllSucceeded(result, label);
+  if (outcome.successful !== outcome.answered || outcome.answered === 0) {
+    throw new Error(
+      `${label}: ${outcome.successful} of ${outcome.answered} answers 2xx — every request must succeed`,
+    );
+  }
   const sorted = latencies.sorted();
+  const elapsed = outcome.milliseconds / 1000;
   return {
-    requests: result.requests.total,
-    seconds: result.duration,
-    requestsPerSecond: result.requests.total / result.duration,
+    requests: outcome.answered,
+    seconds: elapsed,
+    requestsPerSecond: outcome.answered / elapsed,
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
   };

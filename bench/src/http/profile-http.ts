@@ -1,8 +1,8 @@
 /**
  * A CPU profile of one HTTP server of the bench under load: `pnpm --filter @tokenward/bench
  * profile:http [express|fastify] [tokenward|peer|none] [same|distinct] [seconds]`. The server runs
- * in its own child process under `node --cpu-prof`, autocannon loads it from this process as in
- * the HTTP phase, and profile-summary.ts then lists where the server's time went.
+ * in its own child process under `node --cpu-prof`, the HTTP phase's load generator loads it from
+ * this process, and profile-summary.ts then lists where the server's time went.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

@@ -110,7 +110,7 @@ export function httpSection(result: HttpResult, seconds: number, connections: nu
   const proofs = result.proofs.map((proof) => `- ${proof.server}: ${proof.checked.join(', ')}`).join('\n');
   return [
     '## HTTP',
-    `autocannon in the parent process, ${connections} connections, ${seconds} s per cell and round, server in its own child process on loopback (RS256 tokens). Latencies are medians over the rounds of each round's percentile; server CPU is the server process's user + system time over the requests it answered, median over the rounds. Ratios are to the same framework without auth under the same traffic, in the same round. Every request had to be answered 2xx.`,
+    `A keep-alive load generator in the parent process (each request written whole, each answer framed by its Content-Length), ${connections} connections, ${seconds} s per cell and round, server in its own child process on loopback (RS256 tokens). Latencies are medians over the rounds of each round's percentile; server CPU is the server process's user + system time over the requests it answered, median over the rounds. Ratios are to the same framework without auth under the same traffic, in the same round. Every request had to be answered 2xx.`,
     table(header, rows),
     `Each server was checked before timing:\n\n${proofs}`,
   ].join('\n\n');
