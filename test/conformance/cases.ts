@@ -11,6 +11,8 @@ export interface HttpCase {
   readonly name: string;
   readonly method?: string;
   readonly path: string;
+  /** A form-encoded body to send (`application/x-www-form-urlencoded`, RFC 6750 section 2.2). */
+  readonly form?: Readonly<Record<string, string>>;
   /** Headers to send; a list sends the field once per value (separate lines). */
   headers(issuer: ReferenceIssuer): Promise<RequestHeaders>;
   /**
@@ -127,6 +129,28 @@ export const cases: readonly HttpCase[] = [
     path: '/orders?access_token=x.y.z',
     headers: async (issuer) => bearer(await mintDefault(issuer)),
     expected: { status: 400, code: 'ERR_INVALID_REQUEST', challenge: /error="invalid_request"/ },
+  },
+  {
+    name: 'BT-3: the header and an access_token form field the route does not read',
+    method: 'POST',
+    path: '/orders',
+    form: { access_token: 'x.y.z', note: 'hello' },
+    headers: async (issuer) => bearer(await mintDefault(issuer)),
+    requires: 'form-body',
+    expected: {
+      status: 400,
+      code: 'ERR_INVALID_REQUEST',
+      challenge: /^Bearer realm="conformance", error="invalid_request", error_description="[^"]+"$/,
+    },
+  },
+  {
+    name: 'a form POST with the header token and no access_token field is served',
+    method: 'POST',
+    path: '/orders',
+    form: { note: 'hello' },
+    headers: async (issuer) => bearer(await mintDefault(issuer)),
+    requires: 'form-body',
+    expected: { status: 200, subject: 'alice' },
   },
   {
     name: 'a token that is not a JWT',

@@ -121,16 +121,16 @@ describe('every adapter gives every HTTP case the same answer', () => {
       const asked = issuer.requestCount({ endpoint: 'introspect' });
       if (httpCase.replay !== undefined) {
         const { status = 200, between } = httpCase.replay === true ? {} : httpCase.replay;
-        expect((await send(url, method, headers)).status, name).toBe(status);
+        expect((await send(url, method, headers, httpCase.form)).status, name).toBe(status);
         between?.(issuer, headers);
       }
       if (httpCase.nonceRetry) {
-        const challenged = await send(url, method, headers);
+        const challenged = await send(url, method, headers, httpCase.form);
         expect(challenged.challenge, name).toMatch(/^DPoP [^,]+, algs="[^"]+", error="use_dpop_nonce"/);
         expect(challenged.dpopNonce, name).toEqual(expect.any(String));
         headers = await headersWith(challenged.dpopNonce);
       }
-      const answer = await send(url, method, headers);
+      const answer = await send(url, method, headers, httpCase.form);
       answers.set(name, {
         ...answer,
         introspections: issuer.requestCount({ endpoint: 'introspect' }) - asked,
@@ -173,11 +173,20 @@ describe('every adapter gives every HTTP case the same answer', () => {
 /**
  * Sends through node:http, which (unlike fetch) sends a list header value as separate field
  * lines. The body is reduced to the OAuth error fields (or the route's answer), since each
- * framework may add its conventional extras (Fastify's `statusCode` and `message`).
+ * framework may add its conventional extras (Fastify's `statusCode` and `message`). A `form` goes
+ * as an `application/x-www-form-urlencoded` body.
  */
-function send(url: string, method: string, headers: RequestHeaders): Promise<Answer> {
+function send(
+  url: string,
+  method: string,
+  headers: RequestHeaders,
+  form?: Readonly<Record<string, string>>,
+): Promise<Answer> {
+  const body = form === undefined ? undefined : new URLSearchParams(form).toString();
+  const sent =
+    body === undefined ? headers : { ...headers, 'content-type': 'application/x-www-form-urlencoded' };
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method, headers, agent: false }, (incoming) => {
+    const outgoing = request(url, { method, headers: sent, agent: false }, (incoming) => {
       let text = '';
       incoming.setEncoding('utf8');
       incoming.on('data', (chunk: string) => {
@@ -214,6 +223,6 @@ function send(url: string, method: string, headers: RequestHeaders): Promise<Ans
       incoming.on('error', reject);
     });
     outgoing.on('error', reject);
-    outgoing.end();
+    outgoing.end(body);
   });
 }

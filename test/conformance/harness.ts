@@ -120,7 +120,9 @@ export type Feature =
   /** Credentials may be left out (`optionalAuth`): the route runs without `auth`. */
   | 'optional-credentials'
   /** A route's verifier can have a clock of its own (one adapter process, two clocks). */
-  | 'clock-per-route';
+  | 'clock-per-route'
+  /** The request's body is seen (the gateway is asked with the headers alone). */
+  | 'form-body';
 
 export interface AdapterHarness {
   readonly name: string;

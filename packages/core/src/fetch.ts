@@ -6,6 +6,7 @@
 import { authenticateRequest } from './authenticate-request.js';
 import { isTokenwardError, TokenwardError } from './errors.js';
 import { configError, found } from './lib/options/option-checks.js';
+import { needsFormBody } from './lib/request/credentials.js';
 import type { ProtectedResourceMetadataEndpoint } from './protected-resource.js';
 import { type AuthenticateRequestOptions, validateRequestOptions } from './request-options.js';
 import { validateAuthRequirements } from './requirements.js';
@@ -41,7 +42,6 @@ export type OptionallyAuthenticatedHandler<Rest extends unknown[]> = (
   ...rest: Rest
 ) => Response | Promise<Response>;
 
-const FORM_CONTENT_TYPE = /^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i;
 /** A form body read for its `access_token` is read up to here (a token is at most 8 KiB by default). */
 const MAX_FORM_BYTES = 64 * 1024;
 
@@ -209,8 +209,9 @@ async function authenticateFetch(
 ): Promise<Admitted | Response> {
   try {
     const { method, url, headers } = request;
-    const form =
-      options.allowBody === true ? await formBody(request, options.realm ?? verifier.realm) : undefined;
+    const form = needsFormBody(request, options)
+      ? await readFormBody(request, { realm: options.realm ?? verifier.realm, allowBody: options.allowBody })
+      : undefined;
     const outcome = await authenticateRequest(
       verifier,
       { method, url, headers, form },
@@ -226,12 +227,20 @@ async function authenticateFetch(
 }
 
 /**
- * The body of a form-encoded POST (RFC 6750 section 2.2), read from a clone so that the handler
- * still has it; `undefined` for any other request.
+ * The body of a form-encoded POST (RFC 6750 section 2.2) for core's request step, read from a
+ * clone so that the handler still has it: for the token of a route with `allowBody`, else for an
+ * `access_token` field beside the `Authorization` header, which the step refuses. Call it only
+ * when `needsFormBody` says so. A body over 64 KiB is refused (`ERR_INVALID_REQUEST`, 400 in
+ * `realm`) rather than read whole.
+ *
+ * @example
+ * const form = needsFormBody(request, options) ? await readFormBody(request, { realm, ...options }) : undefined;
  */
-async function formBody(request: Request, realm: string): Promise<string | undefined> {
-  if (request.method !== 'POST' || request.body === null) return undefined;
-  if (!FORM_CONTENT_TYPE.test(request.headers.get('content-type') ?? '')) return undefined;
+export async function readFormBody(
+  request: Request,
+  options: { readonly realm: string; readonly allowBody?: boolean | undefined },
+): Promise<string | undefined> {
+  if (request.body === null) return undefined;
   const reader = request.clone().body!.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -240,10 +249,13 @@ async function formBody(request: Request, realm: string): Promise<string | undef
     if (size > MAX_FORM_BYTES) {
       // Not awaited: cancelling one branch of a teed body settles only when the other is cancelled too.
       reader.cancel().catch(() => undefined);
+      const advice = options.allowBody
+        ? 'send the token in the Authorization header'
+        : 'with a bearer token in the Authorization header, send a larger form as multipart/form-data';
       throw new TokenwardError(
         'ERR_INVALID_REQUEST',
-        `expected a form body of at most ${MAX_FORM_BYTES} bytes to read access_token from; found more (send the token in the Authorization header)`,
-        { realm },
+        `expected a form body of at most ${MAX_FORM_BYTES} bytes to read access_token from; found more (${advice})`,
+        { realm: options.realm },
       );
     }
     chunks.push(read.value);

@@ -48,6 +48,7 @@ export {
   errorResponse,
   type FetchAuthOptions,
   type OptionallyAuthenticatedHandler,
+  readFormBody,
   resourceMetadataResponse,
   withAuth,
   withOptionalAuth,
@@ -98,6 +99,7 @@ export {
   type ExtractBearerOptions,
   extractBearerToken,
   isCorsPreflight,
+  needsFormBody,
 } from './request.js';
 export {
   type AdapterAuthOptions,

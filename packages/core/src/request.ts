@@ -2,7 +2,8 @@
  * Token extraction on its own, for callers that run the rest of the request sequence themselves.
  * Adapters use `authenticateRequest`, which does extraction, preflight, verification and errors.
  */
-import { extractCredentials } from './lib/request/credentials.js';
+import { extractCredentials, needsFormBody as needsForm } from './lib/request/credentials.js';
+import type { HeaderGetter, HeaderRecord } from './lib/request/headers.js';
 import { isPreflight } from './lib/request/preflight.js';
 
 /**
@@ -57,6 +58,23 @@ export function extractBearerToken(
 ): string | undefined {
   const { method, headers, rawHeaders, query, body, contentType } = request;
   return extractCredentials({ method, headers, rawHeaders, query, form: body, contentType }, options)?.token;
+}
+
+/**
+ * Whether the request step must be given this request's form body (`form`): a form-encoded `POST`
+ * on a route with `allowBody`, or beside an `Authorization` header, where an `access_token` field
+ * is a second credential, refused with `ERR_INVALID_REQUEST` (RFC 6750 section 2). For adapters
+ * that see the body late or must read it themselves: they read it only when this is true. A
+ * request of another method costs one comparison; the body is never read here.
+ *
+ * @example
+ * const form = needsFormBody(request, options) ? await request.clone().text() : undefined;
+ */
+export function needsFormBody(
+  request: { readonly method?: string; readonly headers: HeaderRecord | HeaderGetter },
+  options: ExtractBearerOptions = {},
+): boolean {
+  return needsForm(request, options);
 }
 
 /** A CORS preflight (`OPTIONS` with `Origin` and `Access-Control-Request-Method`) carries no credentials. */

@@ -4,6 +4,7 @@ import {
   authenticateRequestNow,
   checkAuthRequirements,
   isTokenwardError,
+  needsFormBody,
   type RequestAuthentication,
   type TokenwardError,
   validateAuthRequirements,
@@ -55,21 +56,23 @@ export function createAuthenticate({ verifier, options, challenge }: AdapterAuth
   };
 }
 
-type Authenticate = ReturnType<typeof createAuthenticate>;
-
 /**
- * The hook of the registering context: enforces a route's `config.auth` (`'optional'` as
- * `optionalAuth()`), and with `global` authenticates every route of the context but those with `false`.
- * A request decided at once goes on through `done`, without a promise.
+ * A hook of the registering context: enforces `config.auth` (`'optional'` as `optionalAuth()`; with `global`,
+ * every route but `false`). A form POST whose body core must see (RFC 6750 section 2) waits for the
+ * `preValidation` hook (`bodyParsed`); `onRequest` decides the rest, through `done` when decided at once.
  */
-export function createRouteHook(required: Authenticate, optional: Authenticate, global: boolean) {
+export function createRouteHook(required: Authenticate, optional: Authenticate, stage: HookStage) {
   return function tokenwardRouteAuth(request: FastifyRequest, reply: FastifyReply, done: () => void) {
     const routeAuth = request.routeOptions.config.auth;
-    if (routeAuth === false || (routeAuth === undefined && !global)) return done();
+    if (routeAuth === false || (routeAuth === undefined && !stage.global)) return done();
+    if (needsFormBody(request, stage.options) !== stage.bodyParsed) return done();
     if (routeAuth === 'optional') return optional(request, reply, NO_REQUIREMENTS) ?? done();
     return required(request, reply, routeAuth ?? NO_REQUIREMENTS) ?? done();
   };
 }
+
+type Authenticate = ReturnType<typeof createAuthenticate>;
+type HookStage = { global: boolean; bodyParsed: boolean; options: AdapterAuthSetup['options'] };
 
 /**
  * Gives the answers to errors this plugin raised core's JSON body (`{ error, error_description,

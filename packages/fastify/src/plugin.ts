@@ -22,7 +22,7 @@ export interface AdapterOptions extends Omit<AuthenticateRequestOptions, 'creden
   /**
    * Authenticate every route of the registering context and its children but those with
    * `config: { auth: false }`. Default `false`: only routes with `config.auth` or a `requireAuth()`
-   * or `optionalAuth()` hook. With `allowBody` the hook runs at `preValidation`, after body parsing.
+   * or `optionalAuth()` hook. A form POST core must read the body of is decided at `preValidation`.
    */
   global?: boolean;
 }
@@ -72,10 +72,10 @@ async function tokenward(fastify: FastifyInstance, pluginOptions: TokenwardOptio
       route.config = { ...route.config, auth: validateAuthRequirements(auth, where) };
   });
   guardRoot(fastify);
-  // On the registering context only: `global` protects it and its children, never siblings or
-  // parents. A body token is only visible once the body is parsed.
-  const routeHook = createRouteHook(required, optional, global);
-  fastify.addHook(setup.options.allowBody ? 'preValidation' : 'onRequest', routeHook);
+  // On the registering context only: `global` protects it and its children, never siblings or parents.
+  const stage = { global, options: setup.options };
+  fastify.addHook('onRequest', createRouteHook(required, optional, { ...stage, bodyParsed: false }));
+  fastify.addHook('preValidation', createRouteHook(required, optional, { ...stage, bodyParsed: true }));
   fastify.addHook('onSend', errorBodyHook);
 }
 

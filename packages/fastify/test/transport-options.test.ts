@@ -1,6 +1,7 @@
 import type { ReferenceIssuer } from '@tokenward/issuer';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import tokenward from '../src/index.js';
 import { bearer, buildApp, defaultServerOptions, startTestIssuer } from './support.js';
 
 let issuer: ReferenceIssuer;
@@ -94,6 +95,51 @@ describe('form body tokens (allowBody, RFC 6750 §2.2)', () => {
 
     expect(response.statusCode).toBe(200);
   });
+});
+
+describe('a form field beside the header token (RFC 6750 §2), without allowBody', () => {
+  /** A listening app whose `/notes` is protected by `config.auth` (or by `global`), echoing its form's `note`. */
+  async function listening(global: boolean): Promise<string> {
+    const app = Fastify();
+    apps.push(app);
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    await app.register(tokenward, { ...defaultServerOptions(issuer), global });
+    app.post('/notes', { config: global ? {} : { auth: {} } }, async (request) => ({
+      subject: request.auth?.subject,
+      note: (request.body as { note?: string }).note,
+    }));
+    return app.listen({ port: 0, host: '127.0.0.1' });
+  }
+  const post = (url: string, body: string, token?: string) =>
+    fetch(`${url}/notes`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(token === undefined ? {} : bearer(token)),
+      },
+      body,
+    });
+
+  it.each([false, true])(
+    'BT-3: is refused with 400 invalid_request at preValidation (global %s)',
+    async (global) => {
+      const url = await listening(global);
+      const token = await mint();
+      const refused = await post(url, `note=hi&access_token=${token}`, token);
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('www-authenticate')).toMatch(
+        /^Bearer realm="orders-api", error="invalid_request"/,
+      );
+      const text = await refused.text();
+      expect(JSON.parse(text)).toMatchObject({ code: 'ERR_INVALID_REQUEST', error: 'invalid_request' });
+      expect(text).not.toContain(token);
+      const served = await post(url, 'note=hi', token);
+      expect(await served.json()).toEqual({ subject: 'alice', note: 'hi' });
+      expect((await post(url, 'note=hi')).status).toBe(401);
+    },
+  );
 });
 
 describe('key set unavailable', () => {

@@ -4,8 +4,10 @@ import {
   type AdapterAuthOptions,
   authenticateRequest,
   createAccessTokenVerifier,
+  needsFormBody,
   type RequestAuthentication,
   type RouteChallenge,
+  readFormBody,
   setUpAdapterAuth,
 } from '@tokenward/core';
 import type { MiddlewareHandler } from 'hono';
@@ -29,8 +31,6 @@ export interface HonoAuthOptions extends AdapterAuthOptions {
 
 /** Everything `requireAuth(options)` takes: the verifier's options plus the middleware's. */
 export type RequireAuthOptions = AccessTokenVerifierOptions & HonoAuthOptions;
-
-const FORM = /^application\/x-www-form-urlencoded[ \t]*(?:;|$)/i;
 
 /**
  * What the middleware decided, for `requireScopes`/`requireClaims` after it; keyed by the Fetch
@@ -87,11 +87,13 @@ function authMiddleware(
     let outcome: RequestAuthentication;
     try {
       const { method, url, headers } = c.req.raw;
-      // Hono caches the parsed body, so the handler still has it (cap it with Hono's bodyLimit).
-      const form =
-        options.allowBody === true && method === 'POST' && FORM.test(headers.get('content-type') ?? '')
+      // For a body token, Hono's parse, which it caches for the handler (cap it with bodyLimit);
+      // beside a header token, core reads a clone to refuse an access_token field (RFC 6750 section 2).
+      const form = !needsFormBody(c.req.raw, options)
+        ? undefined
+        : options.allowBody === true
           ? await c.req.parseBody({ all: true })
-          : undefined;
+          : await readFormBody(c.req.raw, { realm: options.realm ?? verifier.realm });
       outcome = await authenticateRequest(verifier, { method, url, headers, form }, requirements, options);
     } catch (error) {
       return answerError(error, errors);

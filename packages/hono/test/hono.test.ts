@@ -152,6 +152,25 @@ describe('@tokenward/hono', () => {
     expect((await get(app, '/header-only', undefined, form())).status).toBe(401);
   });
 
+  it('BT-3: an access_token form field beside the header token is refused without allowBody; the handler keeps its body', async () => {
+    const token = await server.mintAccessToken({ sub: 'alice' });
+    const app = new Hono<TokenwardEnv>();
+    // The raw request's own body: the middleware must not have consumed it.
+    app.post('/notes', requireAuth(trust, { realm: 'notes' }), async (c) => c.text(await c.req.raw.text()));
+    const post = (body: string) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    const refused = await get(app, '/notes', token, post(`note=hi&access_token=${token}`));
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer realm="notes", error="invalid_request"/);
+    const text = await refused.text();
+    expect(JSON.parse(text)).toMatchObject({ code: 'ERR_INVALID_REQUEST', error: 'invalid_request' });
+    expect(text).not.toContain(token);
+    expect(await (await get(app, '/notes', token, post('note=hi'))).text()).toBe('note=hi');
+  });
+
   it("a route check after optionalAuth challenges in the verifier's schemes, DPoP too (RFC 9449 section 7.1), as requireAuth does", async () => {
     const verifier = createAccessTokenVerifier({
       ...trust,

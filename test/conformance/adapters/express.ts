@@ -29,6 +29,8 @@ export const expressHarness: AdapterHarness = {
     const orders = requireAuth({ ...main, realm, scopes: ['orders:read'] });
     app.get('/orders', orders, subject);
     app.options('/orders', orders, subject);
+    // The form is parsed before requireAuth, which then sees an access_token field beside the header.
+    app.post('/orders', express.urlencoded({ extended: false }), orders, subject);
     app.get('/gold', requireAuth({ ...main, realm }), requireClaims({ tier: 'gold' }), subject);
     app.get('/outage', requireAuth({ ...outage, realm }), subject);
     app.get('/strong', requireAuth({ ...main, realm, ...STEP_UP }), subject);

@@ -17,9 +17,13 @@ export const fastifyHarness: AdapterHarness = {
     });
     await app.register(async (api) => {
       await api.register(tokenward, { ...main, realm });
+      api.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_, body, done) =>
+        done(null, new URLSearchParams(String(body))),
+      );
       const orders = { config: { auth: { scopes: ['orders:read'] } } };
       api.get('/orders', orders, async (request) => ({ subject: request.auth?.subject }));
       api.options('/orders', orders, async (request) => ({ subject: request.auth?.subject }));
+      api.post('/orders', orders, async (request) => ({ subject: request.auth?.subject }));
       api.get('/strong', { config: { auth: STEP_UP } }, async (request) => ({
         subject: request.auth?.subject,
       }));

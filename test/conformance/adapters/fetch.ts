@@ -23,6 +23,7 @@ export const fetchHarness: AdapterHarness = {
     const routes: Record<string, (request: Request) => Promise<Response>> = {
       'GET /orders': orders,
       'OPTIONS /orders': orders,
+      'POST /orders': orders,
       'GET /gold': withAuth(verifier, subject, { claims: { tier: 'gold' } }),
       'GET /strong': withAuth(verifier, subject, STEP_UP),
       'GET /outage': withAuth(createAccessTokenVerifier({ ...outage, realm }), subject),

@@ -54,7 +54,7 @@ async function startApi(resource: ResourceTrustSettings) {
 export const gatewayHarness: AdapterHarness = {
   name: 'gateway',
   // A policy rule takes a token or none (`auth: 'none'`), and one clock serves every issuer.
-  lacks: ['optional-credentials', 'clock-per-route'],
+  lacks: ['optional-credentials', 'clock-per-route', 'form-body'],
   async start({ realm, main, outage, resource, dpop, introspection }) {
     const dir = mkdtempSync(join(tmpdir(), 'tokenward-conformance-gateway-'));
     const api = await startApi(resource);

@@ -23,7 +23,12 @@ export const honoHarness: AdapterHarness = {
     app.use(resourceMetadata(mcp, RESOURCE_METADATA));
     app.get('/mcp', requireAuth(mcp, { scopes: ['mcp:tools'] }), subject);
     // The scopes on requireAuth itself: its challenges then name them, as the other adapters' do.
-    app.on(['GET', 'OPTIONS'], '/orders', requireAuth(verifier, { scopes: ['orders:read'] }), subject);
+    app.on(
+      ['GET', 'OPTIONS', 'POST'],
+      '/orders',
+      requireAuth(verifier, { scopes: ['orders:read'] }),
+      subject,
+    );
     app.get('/gold', requireAuth(verifier), requireClaims({ tier: 'gold' }), subject);
     app.get('/strong', requireAuth(verifier, STEP_UP), subject);
     app.get('/outage', requireAuth({ ...outage, realm }), subject);

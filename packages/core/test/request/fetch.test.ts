@@ -123,6 +123,66 @@ describe('the Fetch adapter (default entry: fetch and WebCrypto)', () => {
     expect(await answer.json()).toMatchObject({ code: 'ERR_INVALID_REQUEST' });
   });
 
+  it('BT-3: refuses an access_token form field beside the header token without allowBody, leaving other forms to the handler', async () => {
+    const token = await server.mintAccessToken({ sub: 'alice' });
+    const handler = withAuth(verifier, async (req) => new Response(await req.text()));
+    const post = (body: string) =>
+      request(
+        {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+        },
+        { method: 'POST', body },
+      );
+    const refused = await handler(post(`note=hi&access_token=${token}`));
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('www-authenticate')).toMatch(
+      /^Bearer realm="orders", error="invalid_request"/,
+    );
+    const text = await refused.text();
+    expect(JSON.parse(text)).toMatchObject({ code: 'ERR_INVALID_REQUEST', error: 'invalid_request' });
+    expect(text).not.toContain(token);
+    expect(await (await handler(post('note=hi'))).text()).toBe('note=hi');
+  });
+
+  it('BT-3: reads no body without a header token or of another type, and refuses a form over 64 KiB beside one', async () => {
+    const token = await server.mintAccessToken({ sub: 'alice' });
+    let pulls = 0;
+    // Counts every read of the body: the adapter must not read what it cannot find a token in.
+    const watched = (contentType: string, headers: Record<string, string> = {}) =>
+      request({ 'content-type': contentType, ...headers }, {
+        method: 'POST',
+        body: new ReadableStream(
+          {
+            pull(controller) {
+              pulls += 1;
+              controller.close();
+            },
+          },
+          { highWaterMark: 0 },
+        ),
+        duplex: 'half',
+      } as RequestInit);
+    const handler = withAuth(verifier, () => new Response('ok'));
+    expect((await handler(watched('application/x-www-form-urlencoded'))).status).toBe(401);
+    expect((await handler(watched('application/json', { authorization: `Bearer ${token}` }))).status).toBe(
+      200,
+    );
+    expect(pulls).toBe(0);
+    const body = `padding=${'x'.repeat(70 * 1024)}&access_token=x`;
+    const answer = await handler(
+      request(
+        { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+        { method: 'POST', body },
+      ),
+    );
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({
+      code: 'ERR_INVALID_REQUEST',
+      error_description: expect.stringMatching(/at most 65536 bytes.*found more.*multipart\/form-data/),
+    });
+  });
+
   it('BT-9: Authorization lines that Headers joined are refused as several credentials (400)', async () => {
     const token = await server.mintAccessToken({ sub: 'alice' });
     const headers = new Headers();

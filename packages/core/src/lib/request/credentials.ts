@@ -189,6 +189,16 @@ function queryOf(request: CredentialRequest): unknown {
   return start === -1 ? undefined : url!.slice(start + 1);
 }
 
+/**
+ * Whether the request step must see the form body: a form-encoded POST on a route that takes body
+ * tokens, or beside an `Authorization` header, where an `access_token` field would be a second
+ * credential to refuse (RFC 6750 section 2). A request of another method costs one comparison.
+ */
+export function needsFormBody(request: CredentialRequest, policy: CredentialPolicy): boolean {
+  if (!carriesForm(request)) return false;
+  return policy.allowBody === true || headerField(request, 'authorization') !== undefined;
+}
+
 /** RFC 6750 section 2.2: a form body only with a method that has body semantics ("GET MUST NOT be used"). */
 function carriesForm(request: CredentialRequest): boolean {
   if (!isMethod(request.method, 'POST')) return false;
