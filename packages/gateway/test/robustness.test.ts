@@ -114,6 +114,22 @@ describe('the HTTP port', () => {
     await stillDeciding();
   });
 
+  it('reads every header line, however many: a method override after 2,000 others still decides', async () => {
+    // Node keeps only the first 2,000 lines by default and drops the rest without a word, while
+    // the proxy passes them all to the API, which would run this GET as the POST it names.
+    const token = await world.token(['orders:read']);
+    const padding = Array.from({ length: 2000 }, (_, index) => `X-Pad-${index}: 1\r\n`).join('');
+    const answer = await sendBytes(
+      port,
+      Buffer.from(
+        `GET /auth HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Forwarded-Method: GET\r\nX-Forwarded-Uri: /orders/1\r\nAuthorization: Bearer ${token}\r\n${padding}X-HTTP-Method-Override: POST\r\n\r\n`,
+      ),
+    );
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('its rule depends on a method override');
+    await stillDeciding();
+  });
+
   it('refuses two credentials Envoy merged into one Authorization value, over HTTP and gRPC', async () => {
     const token = await world.token(['orders:read']);
     const merged = `Bearer ${token}, Bearer ${token}`;

@@ -43,6 +43,10 @@ export function createAuthorizerServer(state: AuthorizerState, maxHeaderSize: nu
       else plain(response, 500, 'the authorizer could not answer\n');
     });
   });
+  // Every header line is read: Node keeps only the first 2,000 by default and drops the rest
+  // silently, while the proxy passes them all to the API, so a method override or a second
+  // credential past that count would reach the API undecided. maxHeaderSize still bounds the bytes.
+  server.maxHeadersCount = 0;
   // Proxies keep connections to the authorizer open; a slow or stuck one must not pin sockets forever.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
