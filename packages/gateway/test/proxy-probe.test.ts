@@ -53,6 +53,8 @@ describe.each([
     { name: 'X-HTTP-Method', target: '/settings', headers: { 'X-HTTP-Method': 'put' } },
     { name: 'X-Method-Override', target: '/settings', headers: { 'X-Method-Override': 'PUT' } },
     { name: 'a _method query parameter', target: '/settings?_method=PUT', headers: {} },
+    // Two lines reach the API joined by a comma; method-override and Symfony take the first.
+    { name: 'an override list', target: '/settings', headers: { 'X-HTTP-Method-Override': 'PUT, GET' } },
   ])(
     'refuses a POST that $name turns into a protected PUT with 400 invalid_request, never reaching the API (BT-7)',
     async ({ target, headers }) => {

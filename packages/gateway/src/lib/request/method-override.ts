@@ -17,8 +17,9 @@ export function methodOverrides(headers: IncomingHttpHeaders, target: string): s
   const named: string[] = [];
   for (const name of HEADERS) {
     const value = headers[name];
-    // Node joins repeated lines of an unknown header with ", "; the joined text is read as it is.
-    if (typeof value === 'string') named.push(value);
+    // Node joins repeated lines of an unknown header with ", ", as the API's server does, and
+    // frameworks read one element of the list (method-override and Symfony the first): each counts.
+    if (typeof value === 'string') named.push(...value.split(','));
   }
   const query = target.indexOf('?');
   // Parsed only when it may be there: a name that decodes to `_method` holds a `_` or, encoded
