@@ -40,7 +40,9 @@ export type UpstreamCode =
   | 'ERR_KEY_NOT_CACHED'
   /** The introspection endpoint could not answer, or refused this API's client credentials. */
   | 'ERR_INTROSPECTION_FAILED'
-  | 'ERR_REPLAY_STORE_UNAVAILABLE';
+  | 'ERR_REPLAY_STORE_UNAVAILABLE'
+  /** `@tokenward/gateway`: what a decision waited for did not answer within its `decisionTimeout`. */
+  | 'ERR_DECISION_TIMEOUT';
 
 export type ErrorCode =
   | 'ERR_TOKEN_MISSING'
@@ -118,6 +120,7 @@ const MEANINGS: Record<ErrorCode, HttpMeaning> = {
   // misconfiguration, and a 401 would tell the caller to throw away a token that may be fine.
   ERR_INTROSPECTION_FAILED: UPSTREAM,
   ERR_REPLAY_STORE_UNAVAILABLE: UPSTREAM,
+  ERR_DECISION_TIMEOUT: UPSTREAM,
   // A misconfiguration is the server's fault, never the client's: if one ever reaches a request
   // it must not look like a 401.
   ERR_CONFIG: { status: 500, oauthError: undefined },

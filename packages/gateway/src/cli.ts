@@ -7,6 +7,11 @@ import { parseArgs } from 'node:util';
 import { logVerbosity, setLogVerbosity } from '@grpc/grpc-js';
 import { GatewayStartError } from './errors.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type Gateway, startGateway } from './gateway.js';
+import {
+  DECISION_TIMEOUT_RANGE,
+  DEFAULT_DECISION_TIMEOUT,
+  decisionTimeoutProblem,
+} from './lib/decision/deadline.js';
 import type { ReplayRedis } from './lib/replay/redis-connection.js';
 import { redisUrlProblem } from './lib/replay/redis-url.js';
 import { DEFAULT_MAX_HEADER_SIZE, MAX_HEADER_SIZE_RANGE, maxHeaderSizeProblem } from './lib/server/http.js';
@@ -39,6 +44,9 @@ Options:
   --max-header-size <bytes>
                          request line and headers the HTTP port reads, above what the proxy in front
                          accepts (default ${DEFAULT_MAX_HEADER_SIZE}; ${MAX_HEADER_SIZE_RANGE.min} to ${MAX_HEADER_SIZE_RANGE.max})
+  --decision-timeout <seconds>
+                         longest a decision takes before it is answered 503 with Retry-After, under
+                         how long the proxy in front waits (default ${DEFAULT_DECISION_TIMEOUT}; more than ${DECISION_TIMEOUT_RANGE.min}, at most ${DECISION_TIMEOUT_RANGE.max})
   --replay-redis <url>   remember DPoP proofs in this Redis, redis[s]://[[user]:password@]host[:port][/db],
                          so that every replica given it accepts a proof once (default: this process's
                          memory); while it is down DPoP requests are refused with 503. Or set
@@ -188,6 +196,7 @@ function parseFlags(argv: readonly string[], env: Readonly<Record<string, string
       'metrics-port': { type: 'string' },
       'envoy-prefix': { type: 'string' },
       'max-header-size': { type: 'string' },
+      'decision-timeout': { type: 'string' },
       'replay-redis': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -217,6 +226,7 @@ function parseFlags(argv: readonly string[], env: Readonly<Record<string, string
     ...optional('metricsPort', port(values['metrics-port'], '--metrics-port')),
     ...optional('envoyPathPrefix', prefix),
     ...optional('maxHeaderSize', headerSize(values['max-header-size'])),
+    ...optional('decisionTimeout', decisionTimeout(values['decision-timeout'])),
     ...optional('replayRedis', redisUrl === undefined ? undefined : { url: redisUrl, source }),
   };
 }
@@ -231,6 +241,14 @@ function headerSize(value: string | undefined): number | undefined {
   const problem = maxHeaderSizeProblem(bytes);
   if (problem !== undefined) throw new Error(`--max-header-size ${problem}; found "${value}"`);
   return bytes;
+}
+
+function decisionTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = /^\d{1,3}(\.\d{1,3})?$/.test(value) ? Number(value) : Number.NaN;
+  const problem = decisionTimeoutProblem(seconds);
+  if (problem !== undefined) throw new Error(`--decision-timeout ${problem}; found "${value}"`);
+  return seconds;
 }
 
 function port(value: string | undefined, flag: string): number | undefined {

@@ -7,6 +7,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
 import { createMemoryStore, type ReplayStore, TokenwardError, type TokenwardEvent } from '@tokenward/core';
 import { GatewayStartError } from './errors.js';
+import { DEFAULT_DECISION_TIMEOUT, decisionTimeoutProblem } from './lib/decision/deadline.js';
 import { PolicyError } from './lib/policy/issues.js';
 import {
   type LoadedPolicy,
@@ -44,6 +45,16 @@ export interface GatewayOptions {
   readonly envoyPathPrefix?: string;
   /** Seconds `close()` lets requests under way finish. Default `10`. */
   readonly drainSeconds?: number;
+  /**
+   * Seconds one decision may take: past it the gateway answers 503 `ERR_DECISION_TIMEOUT` with
+   * `Retry-After` (the token may be fine) and abandons what it was waiting for (discovery, the key
+   * set, introspection, the replay store). Keep it under how long the proxy in front waits for the
+   * gateway (the recipes wait 15 s), or the proxy answers its own timeout instead. More than 0, at
+   * most 60. Default `12`: above the longest fetch for one request with the issuers' default
+   * `httpTimeout` (discovery, then the key set, 5 s each).
+   * @example decisionTimeout: 2.5 // behind Envoy with `timeout: 3s`
+   */
+  readonly decisionTimeout?: number;
   /** Receives one line per notable event: warnings, reloads, key-set failures. Default: none. */
   readonly onLog?: (line: string) => void;
   /**
@@ -88,6 +99,22 @@ export interface Gateway {
 export const DEFAULT_PORT = 4180;
 export const DEFAULT_HOST = '127.0.0.1';
 
+/** Every option's name: another (a misspelt one) is refused, not silently left at its default. */
+const OPTION_NAMES: Readonly<Record<keyof GatewayOptions, true>> = {
+  policy: true,
+  port: true,
+  host: true,
+  maxHeaderSize: true,
+  grpcPort: true,
+  metricsPort: true,
+  envoyPathPrefix: true,
+  drainSeconds: true,
+  decisionTimeout: true,
+  onLog: true,
+  clock: true,
+  replayStore: true,
+};
+
 /**
  * Starts a gateway. Rejects with {@link GatewayStartError}: `policy` (with every problem and its
  * line), `issuer` (an issuer's keys could not be fetched) or `listen` (e.g. a port in use).
@@ -97,11 +124,22 @@ export const DEFAULT_HOST = '127.0.0.1';
  * // NGINX: auth_request /_auth;  location = /_auth { proxy_pass http://127.0.0.1:4180/auth; }
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const unknown = Object.keys(options).find((name) => !Object.hasOwn(OPTION_NAMES, name));
+  if (unknown !== undefined) {
+    const known = Object.keys(OPTION_NAMES).join(', ');
+    throw new TokenwardError('ERR_CONFIG', `unknown option \`${unknown}\`; known options: ${known}`);
+  }
   const host = options.host ?? DEFAULT_HOST;
   const maxHeaderSize = options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE;
   const sizeProblem = maxHeaderSizeProblem(maxHeaderSize);
   if (sizeProblem !== undefined)
     throw new TokenwardError('ERR_CONFIG', `maxHeaderSize ${sizeProblem}; found ${maxHeaderSize}`);
+  const decisionTimeout = options.decisionTimeout ?? DEFAULT_DECISION_TIMEOUT;
+  const timeoutProblem = decisionTimeoutProblem(decisionTimeout);
+  if (timeoutProblem !== undefined) {
+    const found = typeof decisionTimeout === 'string' ? `"${decisionTimeout}"` : String(decisionTimeout);
+    throw new TokenwardError('ERR_CONFIG', `decisionTimeout ${timeoutProblem}; found ${found}`);
+  }
   const log = options.onLog ?? (() => {});
   const metrics = createMetrics();
   // Failures while starting or reloading are reported once, by the start or reload itself.
@@ -122,6 +160,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     draining: () => draining,
     metrics,
     envoyPrefix: options.envoyPathPrefix ?? '/envoy',
+    decisionTimeout,
     log,
   };
   metrics.setReady(true);

@@ -114,6 +114,11 @@ describe('tokenward-gateway', () => {
       2,
       'tokenward-gateway: --max-header-size must be a whole number of bytes from 16384 to 1048576; found "8k"',
     ]);
+    const badDeadline = await run(['--policy', policy, '--decision-timeout', '15s']);
+    expect([badDeadline.code, badDeadline.stderr.split('\n')[0]]).toEqual([
+      2,
+      'tokenward-gateway: --decision-timeout must be a number of seconds greater than 0 and at most 60; found "15s"',
+    ]);
   });
 
   it('exits 3 when an issuer cannot be reached at start', async () => {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { startIssuer } from '@tokenward/issuer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayStartError } from '../src/errors.js';
-import { startGateway } from '../src/gateway.js';
+import { type GatewayOptions, startGateway } from '../src/gateway.js';
 import { tempFiles } from './support/files.js';
 import { startWorld, testPolicy, type World } from './support/world.js';
 
@@ -144,6 +144,31 @@ describe('failures to start', () => {
         message: `maxHeaderSize must be a whole number of bytes from 16384 to 1048576; found ${maxHeaderSize}`,
       });
     }
+  });
+
+  it('refuses a decisionTimeout outside more than 0 to 60 seconds, naming the option', async () => {
+    for (const [decisionTimeout, found] of [
+      [0, '0'],
+      [60.5, '60.5'],
+      [Number.NaN, 'NaN'],
+      ['12', '"12"'],
+    ] as const) {
+      const options = { policy: world.policyFile, port: 0, decisionTimeout } as GatewayOptions;
+      await expect(startGateway(options)).rejects.toMatchObject({
+        code: 'ERR_CONFIG',
+        message: `decisionTimeout must be a number of seconds greater than 0 and at most 60; found ${found}`,
+      });
+    }
+  });
+
+  it('refuses an option it does not know, such as a misspelt one, listing those it knows', async () => {
+    const options = { policy: world.policyFile, port: 0, decisionTimout: 5 } as GatewayOptions;
+    await expect(startGateway(options)).rejects.toMatchObject({
+      code: 'ERR_CONFIG',
+      message:
+        'unknown option `decisionTimout`; known options: policy, port, host, maxHeaderSize, grpcPort, ' +
+        'metricsPort, envoyPathPrefix, drainSeconds, decisionTimeout, onLog, clock, replayStore',
+    });
   });
 
   it('reports a port in use', async () => {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULTS } from '@tokenward/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEFAULT_DECISION_TIMEOUT } from '../src/lib/decision/deadline.js';
 import { readRecipe as recipe } from '../src/recipes.js';
 import { askAsTraefik } from './support/traefik.js';
 import { startWorld, type World } from './support/world.js';
@@ -31,11 +32,13 @@ describe('the README', () => {
 });
 
 describe('how long each recipe waits for the gateway', () => {
-  // The longest the gateway fetches for one request, with the issuers' default httpTimeout: when
-  // an issuer's keys are due, discovery (its metadata older than discoveryCacheMaxAge), then the
-  // key set, each within httpTimeout. A recipe that gives up sooner turns the gateway's 503 and
-  // its Retry-After into the proxy's own timeout.
-  const fetchBudget = 2 * DEFAULTS.httpTimeout;
+  // The longest one decision takes: past its deadline the gateway answers 503 with Retry-After.
+  // A recipe that gives up sooner turns that answer into the proxy's own timeout. The deadline
+  // itself is above the longest fetch with the issuers' default httpTimeout (discovery, then the
+  // key set), so a request whose keys are due still gets them.
+  it('has a default decision deadline above the longest fetch with the default httpTimeout', () => {
+    expect(DEFAULT_DECISION_TIMEOUT).toBeGreaterThan(2 * DEFAULTS.httpTimeout);
+  });
   const envoyFilter = (name: 'envoy-http.yaml' | 'envoy-grpc.yaml') =>
     (
       parse(recipe(name)) as {
@@ -57,11 +60,11 @@ describe('how long each recipe waits for the gateway', () => {
     ],
     ['envoy-http.yaml', 'timeout', () => envoyFilter('envoy-http.yaml').http_service?.server_uri.timeout],
     ['envoy-grpc.yaml', 'timeout', () => envoyFilter('envoy-grpc.yaml').grpc_service?.timeout],
-  ])('%s waits (%s) longer than the gateway fetches for a request', (_name, _setting, wait) => {
+  ])('%s waits (%s) longer than the gateway takes for a decision', (_name, _setting, wait) => {
     const written = wait();
     const seconds = /^(\d+)s$/.exec(written ?? '')?.[1];
     expect(seconds, `${written}`).toBeDefined();
-    expect(Number(seconds)).toBeGreaterThan(fetchBudget);
+    expect(Number(seconds)).toBeGreaterThan(DEFAULT_DECISION_TIMEOUT);
   });
 });
 

@@ -185,6 +185,12 @@ const EXPLANATIONS: Record<ErrorCode, Explanation> = {
     action:
       'the request may well be fine: retry after Retry-After; API operators should check the store (e.g. Redis)',
   },
+  ERR_DECISION_TIMEOUT: {
+    meaning:
+      "the gateway's decision took longer than its decisionTimeout: the issuer's discovery, key set or introspection, or the replay store, did not answer in time",
+    action:
+      'the token may well be fine: retry after Retry-After; gateway operators should check the issuer and the gateway log',
+  },
   ERR_CONFIG: {
     meaning: 'the verifier configuration is invalid',
     action: 'fix the flag or option named in the message',

@@ -1,6 +1,7 @@
 /**
  * One decision: normalise the path, find the first rule, and (unless the rule is public) check
- * the token through core. Everything a proxy needs to answer is in the returned value.
+ * the token through core, within the decision deadline. Everything a proxy needs to answer is in
+ * the returned value.
  */
 import { type AccessTokenResult, isCorsPreflight, isTokenwardError, TokenwardError } from '@tokenward/core';
 import type { LoadedPolicy, LoadedRule } from '../policy/load.js';
@@ -10,6 +11,7 @@ import { hostOfAuthority } from '../routing/host.js';
 import { normalizePath } from '../routing/path.js';
 import { ruleForEveryReading } from '../routing/readings.js';
 import { authenticate } from './authenticate.js';
+import { type Deadline, LATE, lateDecision, startDeadline } from './deadline.js';
 
 /** The outcome: allowed (with the verified token, when one was checked) or refused with its error. */
 export type Decision =
@@ -22,8 +24,15 @@ export type Decision =
     }
   | { readonly allowed: false; readonly rule: string | undefined; readonly error: TokenwardError };
 
-/** Decides on `request` under `policy`. Rejects only on a failure that is not a `TokenwardError`. */
-export async function decide(policy: LoadedPolicy, request: OriginalRequest): Promise<Decision> {
+/**
+ * Decides on `request` under `policy`, refusing with 503 when checking the token takes longer than
+ * `timeout` seconds. Rejects only on a failure that is not a `TokenwardError`.
+ */
+export async function decide(
+  policy: LoadedPolicy,
+  request: OriginalRequest,
+  timeout: number,
+): Promise<Decision> {
   const path = normalizePath(request.target);
   if (!path.ok) {
     const reason = `the request path is refused: ${path.reason}`;
@@ -50,15 +59,23 @@ export async function decide(policy: LoadedPolicy, request: OriginalRequest): Pr
     );
   }
   if (rule.access.kind === 'none') return { allowed: true, rule: rule.label, token: undefined };
-  return checkToken(rule, request);
+  const deadline = startDeadline(timeout);
+  try {
+    return await checkToken(rule, request, deadline);
+  } finally {
+    deadline.stop();
+  }
 }
 
-async function checkToken(rule: LoadedRule, request: OriginalRequest): Promise<Decision> {
+async function checkToken(rule: LoadedRule, request: OriginalRequest, deadline: Deadline): Promise<Decision> {
   if (rule.access.kind !== 'token') throw new Error('checkToken needs a token rule');
   const failures: TokenwardError[] = [];
   for (const [index, alternative] of rule.access.alternatives.entries()) {
+    const { verifier } = rule.verifiers[index]!;
     try {
-      const outcome = await authenticate(rule.verifiers[index]!.verifier, request, alternative.requirements);
+      const outcome = await deadline.race(authenticate(verifier, request, alternative.requirements));
+      // The rest of the decision is abandoned: the proxy gets the outage answer while it still waits.
+      if (outcome === LATE) return refuse(rule.label, lateDecision(verifier, deadline.seconds));
       // Credentials are required, so the outcome is a verified token or a preflight (no token).
       if (outcome.kind !== 'authenticated') return { allowed: true, rule: rule.label, token: undefined };
       return {

@@ -13,6 +13,8 @@ export interface AuthorizerState {
   readonly metrics: GatewayMetrics;
   /** Path prefix of Envoy's HTTP `ext_authz` calls, e.g. `/envoy`. */
   readonly envoyPrefix: string;
+  /** Seconds a decision may take before it is answered 503 (`decisionTimeout`). */
+  readonly decisionTimeout: number;
   log(line: string): void;
 }
 
@@ -31,7 +33,7 @@ export async function decideAndRecord(
   let decision: Decision;
   try {
     request = describe();
-    decision = await decide(state.policy(), request);
+    decision = await decide(state.policy(), request, state.decisionTimeout);
   } catch (error) {
     const refusal = isTokenwardError(error)
       ? error
