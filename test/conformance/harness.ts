@@ -100,8 +100,9 @@ export interface ConformanceConfig {
  * - `GET /maybe`: credentials optional (unless the adapter lacks `optional-credentials`): a valid
  *   token of `main` answers its subject, no credentials `{ "subject": "anonymous" }`;
  * - `GET /introspected` and `GET /introspected-always`: the scope `orders:read`, with
- *   `introspection.fallback` / `introspection.always`; `GET /introspected-outage`: any token of
- *   `introspection.outage`. These three answer `{ "subject": <sub>, "scopes": [<scope>...] }`.
+ *   `introspection.fallback` / `introspection.always`; `GET /introspected-strong`: {@link STEP_UP}
+ *   with `introspection.always`; `GET /introspected-outage`: any token of `introspection.outage`.
+ *   These four answer `{ "subject": <sub>, "scopes": [<scope>...] }`.
  */
 /** The step-up requirements of `GET /strong`: a sign-in at `urn:loa:2` within the last 300 s. */
 export const STEP_UP = Object.freeze({ acrValues: Object.freeze(['urn:loa:2']), maxAge: 300 });

@@ -4,8 +4,9 @@
  * answers, cost the same number of calls (each adapter keeps its own cache) and fail the same way
  * when the endpoint does. `/introspected` is `mode: 'fallback'` with core's default cache (60 s for
  * an active answer, none for an inactive one); `/introspected-always` is `mode: 'always'` with
- * nothing cached; `/introspected-outage` trusts {@link INTROSPECTION_OUTAGE_SERVER}, whose
- * endpoint each of its cases makes fail in its own way.
+ * nothing cached, and `/introspected-strong` the same with the step-up requirements of `/strong`;
+ * `/introspected-outage` trusts {@link INTROSPECTION_OUTAGE_SERVER}, whose endpoint each of its
+ * cases makes fail in its own way.
  */
 import type { IntrospectionReshape, ReferenceIssuer } from '@tokenward/issuer';
 import type { HttpCase, RequestHeaders } from './cases.js';
@@ -53,10 +54,19 @@ const revokeSent = (issuer: ReferenceIssuer, headers: RequestHeaders) => {
   issuer.server('default').revokeToken(String(headers.authorization).slice('Bearer '.length));
 };
 
+/** The claims of a sign-in at `urn:loa:2` 30 s ago: what `/introspected-strong` asks for. */
+const strongSignIn = () => ({ acr: 'urn:loa:2', auth_time: Math.floor(Date.now() / 1000) - 30 });
+
 const invalidToken =
   /^Bearer realm="conformance", error="invalid_token", error_description="[^"]+", scope="orders:read"$/;
 const ACTIVE = { status: 200, subject: 'alice', scopes: ['orders:read'] } as const;
 const INACTIVE = { status: 401, code: 'ERR_TOKEN_INACTIVE', challenge: invalidToken } as const;
+const STEP_UP_REFUSED = {
+  status: 401,
+  code: 'ERR_INSUFFICIENT_USER_AUTHENTICATION',
+  challenge:
+    /^Bearer realm="conformance", error="insufficient_user_authentication", error_description="[^"]+", acr_values="urn:loa:2", max_age="300"$/,
+} as const;
 // RFC 6750 defines no code for an authorization server that cannot answer: 503 with Retry-After
 // and a challenge without an error, so the client keeps a token that may well be fine.
 const UNAVAILABLE = {
@@ -185,6 +195,27 @@ export const introspectionCases: readonly HttpCase[] = [
     path: '/introspected-always',
     headers: (issuer) => reshaped(issuer, jwt(issuer), { omit: 'all' }),
     expected: { ...ACTIVE, introspections: 1 },
+  },
+  {
+    name: "SU-1, IN-8: mode 'always': a JWT of a strong, recent sign-in its issuer confirms reaches a step-up route",
+    path: '/introspected-strong',
+    headers: async (issuer) => bearer(await jwt(issuer, strongSignIn())),
+    expected: { ...ACTIVE, introspections: 1 },
+  },
+  {
+    name: "SU-1, IN-8: mode 'always': a JWT whose issuer now answers a weaker acr is 401 insufficient_user_authentication",
+    path: '/introspected-strong',
+    headers: (issuer) => reshaped(issuer, jwt(issuer, strongSignIn()), { set: { acr: 'urn:loa:1' } }),
+    expected: { ...STEP_UP_REFUSED, introspections: 1 },
+  },
+  {
+    name: "SU-2, IN-8: mode 'always': a JWT whose issuer now answers an older auth_time is 401 insufficient_user_authentication",
+    path: '/introspected-strong',
+    headers: (issuer) =>
+      reshaped(issuer, jwt(issuer, strongSignIn()), {
+        set: { auth_time: Math.floor(Date.now() / 1000) - 3600 },
+      }),
+    expected: { ...STEP_UP_REFUSED, introspections: 1 },
   },
   {
     name: 'IN-2: an active answer about an opaque token without aud is 401 invalid_token naming the member',

@@ -52,6 +52,7 @@ export const fastifyHarness: AdapterHarness = {
     for (const [path, trust, auth] of [
       ['/introspected', introspection.fallback, { scopes: ['orders:read'] }],
       ['/introspected-always', introspection.always, { scopes: ['orders:read'] }],
+      ['/introspected-strong', introspection.always, STEP_UP],
       ['/introspected-outage', introspection.outage, {}],
     ] as const) {
       await app.register(async (api) => {

@@ -44,6 +44,11 @@ export const fetchHarness: AdapterHarness = {
         subjectAndScopes,
         { scopes: ['orders:read'] },
       ),
+      'GET /introspected-strong': withAuth(
+        createAccessTokenVerifier({ ...introspection.always, realm }),
+        subjectAndScopes,
+        STEP_UP,
+      ),
       'GET /introspected-outage': withAuth(
         createAccessTokenVerifier({ ...introspection.outage, realm }),
         subjectAndScopes,

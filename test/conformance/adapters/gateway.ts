@@ -100,6 +100,11 @@ export const gatewayHarness: AdapterHarness = {
             issuer: 'introspectedAlways',
             scopes: ['orders:read'],
           },
+          {
+            match: { path: '/introspected-strong', methods: ['GET'] },
+            issuer: 'introspectedAlways',
+            stepUp: STEP_UP,
+          },
           { match: { path: '/introspected-outage', methods: ['GET'] }, issuer: 'introspectedOutage' },
         ],
       },

@@ -39,6 +39,11 @@ export const honoHarness: AdapterHarness = {
     const scoped = { realm, scopes: ['orders:read'] };
     app.get('/introspected', requireAuth({ ...introspection.fallback, ...scoped }), subjectAndScopes);
     app.get('/introspected-always', requireAuth({ ...introspection.always, ...scoped }), subjectAndScopes);
+    app.get(
+      '/introspected-strong',
+      requireAuth({ ...introspection.always, realm, ...STEP_UP }),
+      subjectAndScopes,
+    );
     app.get('/introspected-outage', requireAuth({ ...introspection.outage, realm }), subjectAndScopes);
     app.get('/maybe', optionalAuth(verifier), (c) =>
       c.json({ subject: c.get('auth')?.subject ?? 'anonymous' }),

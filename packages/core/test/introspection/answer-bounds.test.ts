@@ -207,3 +207,63 @@ describe("mode 'always': an answer that ends the token sooner (IN-8, IN-4)", () 
     expect(introspections()).toBe(before + 2);
   });
 });
+
+describe("mode 'always': an answer describing a weaker or older sign-in narrows step-up (IN-8, SU-1, SU-2)", () => {
+  const LEVELS = ['urn:loa:1', 'urn:loa:2'];
+  const stepUpRefusal = async (promise: Promise<unknown>) => {
+    const refused = await rejectionOf(promise);
+    expect(refused).toMatchObject({ code: 'ERR_INSUFFICIENT_USER_AUTHENTICATION', status: 401 });
+    expect(refused.headers['WWW-Authenticate']).toMatch(
+      /^Bearer realm="api", error="insufficient_user_authentication"/,
+    );
+    return refused;
+  };
+
+  it("IN-8, SU-1: with acrLevels, step-up sees the weaker of the JWT's acr and the answer's, whichever states it", async () => {
+    const { verifier } = verifierFor({}, { acrLevels: LEVELS } as Partial<AccessTokenVerifierOptions>);
+    const strong = await server.mintAccessToken({ acr: 'urn:loa:2' });
+    expect(server.reshapeIntrospection(strong, { set: { acr: 'urn:loa:1' } })).toBe(true);
+    const refused = await stepUpRefusal(verifier.verify(strong, { acrValues: ['urn:loa:2'] }));
+    expect(refused.message).toMatch(/the token's sign-in was at "urn:loa:1"$/);
+    expect(refused.headers['WWW-Authenticate']).toMatch(/acr_values="urn:loa:2"/);
+    expect((await verifier.verify(strong, { acrValues: ['urn:loa:1'] })).claims.acr).toBe('urn:loa:1');
+
+    const weak = await server.mintAccessToken({ acr: 'urn:loa:1' });
+    server.reshapeIntrospection(weak, { set: { acr: 'urn:loa:2' } });
+    await stepUpRefusal(verifier.verify(weak, { acrValues: ['urn:loa:2'] }));
+    expect((await verifier.verify(weak)).claims.acr).toBe('urn:loa:1');
+  });
+
+  it('IN-8, SU-1: without a ranking, acr values that differ leave the result without acr; one only the answer states is not added', async () => {
+    const { verifier } = verifierFor();
+    const jwt = await server.mintAccessToken({ acr: 'urn:loa:2' });
+    server.reshapeIntrospection(jwt, { set: { acr: 'urn:loa:1' } });
+    for (const acrValues of [['urn:loa:2'], ['urn:loa:1'], ['urn:loa:1', 'urn:loa:2']]) {
+      await stepUpRefusal(verifier.verify(jwt, { acrValues }));
+    }
+    const result = await verifier.verify(jwt);
+    expect(result.claims).not.toHaveProperty('acr');
+
+    const silent = await server.mintAccessToken();
+    server.reshapeIntrospection(silent, {
+      set: { acr: 'urn:loa:2', auth_time: Math.floor(Date.now() / 1000) },
+    });
+    await stepUpRefusal(verifier.verify(silent, { acrValues: ['urn:loa:2'] }));
+    await stepUpRefusal(verifier.verify(silent, { maxAge: 300 }));
+  });
+
+  it('IN-8, SU-2: maxAge sees the earlier of the two auth_time values, whichever states it', async () => {
+    const { verifier, clock } = verifierFor();
+    const now = clock.seconds();
+    const recent = await server.mintAccessToken({ auth_time: now - 10 }, { now });
+    server.reshapeIntrospection(recent, { set: { auth_time: now - 3600 } });
+    const refused = await stepUpRefusal(verifier.verify(recent, { maxAge: 300 }));
+    expect(refused.headers['WWW-Authenticate']).toMatch(/max_age="300"/);
+    expect((await verifier.verify(recent)).claims.auth_time).toBe(now - 3600);
+
+    const old = await server.mintAccessToken({ auth_time: now - 3600 }, { now });
+    server.reshapeIntrospection(old, { set: { auth_time: now - 10 } });
+    await stepUpRefusal(verifier.verify(old, { maxAge: 300 }));
+    expect((await verifier.verify(old)).claims.auth_time).toBe(now - 3600);
+  });
+});

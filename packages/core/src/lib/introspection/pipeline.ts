@@ -201,7 +201,7 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
     const response = await activeAnswer(result.token, server);
     const completed = answerAboutJwt(response, result.claims);
     const answered = introspectedResult(result.token, completed, server, answerPolicy, settings.clock());
-    return heldToAnswer(result, answered, response, server.audiences);
+    return heldToAnswer(result, answered, response, server.audiences, settings.acrLevels);
   };
   const local = deps.local(mode === 'always' ? confirmAtIssuer : undefined);
   const { codec } = deps.runtime;
