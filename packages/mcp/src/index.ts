@@ -4,5 +4,6 @@ export { type McpVerifierSource, mcpTokenVerifier } from './token-verifier.js';
 export {
   type ToolRequirements,
   type ToolRequirementsCheck,
+  type ToolRequirementsOptions,
   toolRequirementsCheck,
 } from './tool-requirements.js';

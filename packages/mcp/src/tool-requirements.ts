@@ -8,7 +8,9 @@ import {
   type AccessTokenVerifier,
   type AuthRequirements,
   checkAuthRequirements,
+  TokenwardError,
   validateAuthRequirements,
+  validateRequestOptions,
   verifierChallenge,
 } from '@tokenward/core';
 
@@ -19,13 +21,25 @@ import {
  */
 export type ToolRequirements = Readonly<Record<string, AuthRequirements>>;
 
+/** Options of {@link toolRequirementsCheck}. */
+export interface ToolRequirementsOptions {
+  /**
+   * `realm` of the challenges: give the endpoint's, when its `requireAuth` has a `realm` option of
+   * its own, so a tool's refusal names the realm every other answer of the endpoint names.
+   * Printable ASCII without `"` or `\`. Default: the verifier's `realm`.
+   * @example toolRequirementsCheck(verifier, tools, { realm: 'orders-mcp' })
+   */
+  readonly realm?: string;
+}
+
 /** Throws the `TokenwardError` a request's tool calls earn, or returns when they may run. */
 export type ToolRequirementsCheck = (body: unknown, auth: AccessTokenResult | undefined) => void;
 
 /**
  * A check of one MCP HTTP request's JSON-RPC body (a message or a batch) against `tools`,
- * after the endpoint's own authentication. The requirements are checked here, once; the errors
- * carry the verifier's realm, metadata URL and DPoP challenge like the endpoint's own.
+ * after the endpoint's own authentication. The requirements and options are checked here, once
+ * (`ERR_CONFIG`); the errors carry the endpoint's realm (`options.realm`, else the verifier's), the
+ * verifier's metadata URL and DPoP challenge like the endpoint's own.
  *
  * @example
  * const checkTools = toolRequirementsCheck(verifier, { refund_order: { scopes: ['mcp:tools', 'orders:refund'] } });
@@ -37,7 +51,16 @@ export type ToolRequirementsCheck = (body: unknown, auth: AccessTokenResult | un
 export function toolRequirementsCheck(
   verifier: AccessTokenVerifier,
   tools: ToolRequirements,
+  options: ToolRequirementsOptions = {},
 ): ToolRequirementsCheck {
+  const { realm, ...others } = validateRequestOptions(options, 'toolRequirementsCheck');
+  const [other] = Object.keys(others);
+  if (other !== undefined) {
+    throw new TokenwardError(
+      'ERR_CONFIG',
+      `tokenward: toolRequirementsCheck: \`${other}\` is not an option here; only \`realm\` is (the endpoint's requireAuth takes the others)`,
+    );
+  }
   const checked = new Map(
     Object.entries(tools).map(([name, requirements]) => [
       name,
@@ -45,7 +68,7 @@ export function toolRequirementsCheck(
     ]),
   );
   // The endpoint's own challenge: with a verifier that takes DPoP, both schemes (RFC 9449 section 7.1).
-  const challenge = verifierChallenge(verifier);
+  const challenge = verifierChallenge(verifier, realm);
   return (body, auth) => {
     for (const message of Array.isArray(body) ? body : [body]) {
       const requirements = checked.get(toolCalled(message) ?? '');

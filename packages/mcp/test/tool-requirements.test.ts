@@ -46,6 +46,23 @@ describe('toolRequirementsCheck', () => {
     );
   });
 
+  it("BT-6, PR-7: names the endpoint's realm when given, as its requireAuth's realm option would", async () => {
+    const check = toolRequirementsCheck(verifier(), tools, { realm: 'orders-mcp' });
+    const auth = await verified(['mcp:tools']);
+    expect(refusalOf(() => check(call('refund_order'), auth)).headers['WWW-Authenticate']).toMatch(
+      /^Bearer realm="orders-mcp", error="insufficient_scope", /,
+    );
+    expect(refusalOf(() => check(call('refund_order'), undefined)).headers['WWW-Authenticate']).toMatch(
+      /^Bearer realm="orders-mcp", scope=/,
+    );
+    expect(() => toolRequirementsCheck(verifier(), tools, { realm: 'a"b' })).toThrow(
+      /^tokenward: toolRequirementsCheck: `realm` must be printable ASCII/,
+    );
+    expect(() => toolRequirementsCheck(verifier(), tools, { allowQuery: true } as never)).toThrow(
+      /^tokenward: toolRequirementsCheck: `allowQuery` is not an option here/,
+    );
+  });
+
   it('checks every message of a batch, and lets other methods and unlisted tools through', async () => {
     const check = toolRequirementsCheck(verifier(), tools);
     const auth = await verified(['mcp:tools']);
