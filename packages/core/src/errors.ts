@@ -3,6 +3,8 @@
  * the HTTP answer an API should give (`status`/`statusCode`, `headers`), and the OAuth error
  * name, so Express's final handler and Fastify's default error handler already reply correctly.
  */
+
+import { challengeAttributeText } from './challenge-text.js';
 import { DEFAULTS, LIMITS } from './defaults.js';
 
 /** Codes answered with 401 and `error="invalid_token"` (RFC 6750 §3.1, RFC 9068 §4). */
@@ -426,5 +428,5 @@ function challenges(...schemes: (string[] | undefined)[]): string {
  * printable ASCII) are replaced rather than escaped.
  */
 function quote(value: string): string {
-  return `"${value.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, "'")}"`;
+  return `"${challengeAttributeText(value)}"`;
 }

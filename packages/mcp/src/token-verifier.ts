@@ -13,6 +13,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import {
   type AccessTokenVerifier,
   type AuthRequirements,
+  challengeAttributeText,
   isTokenwardError,
   validateAuthRequirements,
 } from '@tokenward/core';
@@ -46,24 +47,18 @@ export function mcpTokenVerifier(
   };
 }
 
-// RFC 6750 section 3: the characters an error_description may hold (printable ASCII but `"` and `\`).
-const NOT_DESCRIPTION = /[^\x20\x21\x23-\x5b\x5d-\x7e]/g;
-
 /**
  * The SDK's middleware writes the message into `error_description="..."` as it is. tokenward's
  * messages quote token values (`alg`, `kid`, `aud`) in JSON syntax, so a quote would end the
  * quoted-string early and a character outside Latin-1 would make Node refuse the header (a 500
- * with a stack trace for a token anyone can write). The same replacement as core's own challenges.
+ * with a stack trace for a token anyone can write): the message goes through core's replacement.
  */
-function description(message: string): string {
-  return message.replace(NOT_DESCRIPTION, "'");
-}
-
 function toSdkError(error: unknown): Error {
   if (!isTokenwardError(error)) return new ServerError('the token could not be verified');
-  if (error.status === 403) return new InsufficientScopeError(description(error.message));
+  const description = challengeAttributeText(error.message);
+  if (error.status === 403) return new InsufficientScopeError(description);
   if (error.status === 401 || error.status === 400) {
-    return new InvalidTokenError(description(error.message));
+    return new InvalidTokenError(description);
   }
   // 503 and friends: the message may name URLs or network errors, which clients must not see.
   return new ServerError('the token cannot be verified right now; try again later');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { challengeAttributeText, TokenwardError } from '../../src/index.js';
 import { createIssuerRouter } from '../../src/lib/checks/issuer-routing.js';
 import { LISTED_ITEMS, QUOTED_LENGTH, quote, quoteList } from '../../src/lib/quote.js';
 import { checkAlgorithm } from '../../src/lib/token/jwt.js';
@@ -47,5 +48,16 @@ describe('quote: the one way a value is shown in a message', () => {
     expect(() => checkAlgorithm({ alg: 'A'.repeat(5000) } as JwtHeader, ['RS256'])).toThrow(
       /^expected alg RS256; found "A{80}\.\.\."$/,
     );
+  });
+});
+
+describe('challengeAttributeText: a message made fit for a challenge attribute', () => {
+  it('BT-6: replaces what an RFC 6750 section 3 attribute value may not hold, as core writes its own challenges', () => {
+    expect(challengeAttributeText('alg "x" \\ \u00e9\u0000\u2028 ok!#[]~')).toBe("alg 'x' ' ''' ok!#[]~");
+    const error = new TokenwardError('ERR_TOKEN_MALFORMED', 'expected "RS256"; found "n\u00f6ne\\"');
+    expect(error.headers['WWW-Authenticate']).toContain(
+      `error_description="${challengeAttributeText(error.message)}"`,
+    );
+    expect(challengeAttributeText(error.message)).toBe("expected 'RS256'; found 'n'ne''");
   });
 });
