@@ -33,6 +33,11 @@ export interface HttpRow {
    * server, which the rate on a shared machine shows only through the noise of other processes.
    */
   readonly cpuPerRequest: Summary;
+  /**
+   * The load generator's CPU time per request (µs, this process): beside the server's, it shows
+   * which of the two ran out of CPU first on a 2-core machine.
+   */
+  readonly generatorCpuPerRequest: Summary;
   /** Requests per second over the same framework's no-auth rate with the same traffic, per round. */
   readonly ratioToBaseline: Summary;
 }
@@ -57,6 +62,8 @@ interface RunningServer {
 interface CellSample extends LoadSample {
   readonly cpuMicroseconds: number;
   readonly cpuPerRequest: number;
+  readonly generatorMicroseconds: number;
+  readonly generatorCpuPerRequest: number;
 }
 
 function labelOf(framework: Framework, auth: ServerAuth): string {
@@ -86,9 +93,18 @@ async function timedLoad(
   latencies: LatencyLog,
 ): Promise<CellSample> {
   const cpuBefore = await cpuOf(server);
+  const generatorBefore = process.cpuUsage();
   const sample = await runLoad(plan, seconds, label, latencies);
+  const generator = process.cpuUsage(generatorBefore);
   const cpuMicroseconds = (await cpuOf(server)) - cpuBefore;
-  return { ...sample, cpuMicroseconds, cpuPerRequest: cpuMicroseconds / sample.requests };
+  const generatorMicroseconds = generator.user + generator.system;
+  return {
+    ...sample,
+    cpuMicroseconds,
+    cpuPerRequest: cpuMicroseconds / sample.requests,
+    generatorMicroseconds,
+    generatorCpuPerRequest: generatorMicroseconds / sample.requests,
+  };
 }
 
 /** Two halves of one cell's load as one sample; both halves' responses are in the latter's log. */
@@ -96,6 +112,7 @@ function joined(first: CellSample, second: CellSample): CellSample {
   const requests = first.requests + second.requests;
   const seconds = first.seconds + second.seconds;
   const cpuMicroseconds = first.cpuMicroseconds + second.cpuMicroseconds;
+  const generatorMicroseconds = first.generatorMicroseconds + second.generatorMicroseconds;
   return {
     requests,
     seconds,
@@ -104,6 +121,8 @@ function joined(first: CellSample, second: CellSample): CellSample {
     p99: second.p99,
     cpuMicroseconds,
     cpuPerRequest: cpuMicroseconds / requests,
+    generatorMicroseconds,
+    generatorCpuPerRequest: generatorMicroseconds / requests,
   };
 }
 
@@ -193,6 +212,7 @@ function rowOf(cell: HttpCell, cells: readonly HttpCell[], samples: Map<HttpCell
     p50: summarize(own.map((sample) => sample.p50)),
     p99: summarize(own.map((sample) => sample.p99)),
     cpuPerRequest: summarize(own.map((sample) => sample.cpuPerRequest)),
+    generatorCpuPerRequest: summarize(own.map((sample) => sample.generatorCpuPerRequest)),
     ratioToBaseline: summarize(
       own.map((sample, round) => sample.requestsPerSecond / baseline[round]!.requestsPerSecond),
     ),

@@ -95,6 +95,7 @@ export function httpSection(result: HttpResult, seconds: number, connections: nu
     formatMs(row.p50.median),
     formatMs(row.p99.median),
     formatRate(row.cpuPerRequest.median),
+    formatRate(row.generatorCpuPerRequest.median),
     formatSummary(row.ratioToBaseline, formatRatio),
   ]);
   const header = [
@@ -105,12 +106,13 @@ export function httpSection(result: HttpResult, seconds: number, connections: nu
     'p50 ms',
     'p99 ms',
     'server CPU µs/req',
+    'generator CPU µs/req',
     '× no auth (min–max)',
   ];
   const proofs = result.proofs.map((proof) => `- ${proof.server}: ${proof.checked.join(', ')}`).join('\n');
   return [
     '## HTTP',
-    `A keep-alive load generator in the parent process (each request written whole, each answer framed by its Content-Length), ${connections} connections, ${seconds} s per cell and round, server in its own child process on loopback (RS256 tokens). Latencies are medians over the rounds of each round's percentile; server CPU is the server process's user + system time over the requests it answered, median over the rounds. Ratios are to the same framework without auth under the same traffic, in the same round. Every request had to be answered 2xx.`,
+    `A keep-alive load generator in the parent process (each request written whole, each answer framed by its Content-Length), ${connections} connections, ${seconds} s per cell and round, server in its own child process on loopback (RS256 tokens). Latencies are medians over the rounds of each round's percentile; server CPU is the server process's user + system time over the requests it answered, and generator CPU the load generator's (this process) over the same requests, medians over the rounds. Either times the rate is the share of a core that side used: the side nearer a whole core set the rate. Ratios are to the same framework without auth under the same traffic, in the same round. Every request had to be answered 2xx.`,
     table(header, rows),
     `Each server was checked before timing:\n\n${proofs}`,
   ].join('\n\n');
