@@ -18,6 +18,17 @@ describe('startDeadline', () => {
     vi.useRealTimers();
   });
 
+  it('sets its timer when the decision first waits, once', async () => {
+    const deadline = startDeadline(12);
+    expect(vi.getTimerCount()).toBe(0);
+    const first = deadline.race(Promise.resolve('keys'));
+    const second = deadline.race(Promise.resolve('introspection'));
+    expect(vi.getTimerCount()).toBe(1);
+    await expect(Promise.all([first, second])).resolves.toEqual(['keys', 'introspection']);
+    deadline.stop();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('gives the outcome of work done in time, and stop() leaves no timer', async () => {
     const deadline = startDeadline(12);
     const outcome = deadline.race(new Promise((resolve) => setTimeout(resolve, 11_000, 'decided')));

@@ -6,22 +6,24 @@
 import {
   type AccessTokenVerifier,
   type AuthRequirements,
-  authenticateRequest,
+  authenticateRequestNow,
   type RequestAuthentication,
 } from '@tokenward/core';
 import type { OriginalRequest } from '../request/original-request.js';
 
 /**
  * Authenticates the original request against `requirements`: a verified token, or a CORS
- * preflight (which the upstream answers). Rejects with the `TokenwardError` to answer with.
+ * preflight (which the upstream answers). Answered at once when core needs nothing from outside
+ * (a promise only when it must wait, for keys, introspection or the replay store); throws or
+ * rejects with the `TokenwardError` to answer with.
  */
 export function authenticate(
   verifier: AccessTokenVerifier,
   request: OriginalRequest,
   requirements: AuthRequirements,
-): Promise<RequestAuthentication> {
+): RequestAuthentication | Promise<RequestAuthentication> {
   const { method, target: url, headers, rawHeaders } = request;
-  return authenticateRequest(
+  return authenticateRequestNow(
     verifier,
     rawHeaders === undefined ? { method, url, headers } : { method, url, headers, rawHeaders },
     requirements,

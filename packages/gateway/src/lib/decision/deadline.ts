@@ -37,15 +37,22 @@ export interface Deadline {
   stop(): void;
 }
 
-/** Starts a deadline `seconds` from now. */
+/**
+ * A deadline `seconds` long from the first time the decision waits: its timer is set by the first
+ * {@link Deadline.race}, so a decision core answers at once (a token verified before, keys in
+ * memory) sets none. What runs before that first wait is synchronous and takes microseconds.
+ */
 export function startDeadline(seconds: number): Deadline {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const passed = new Promise<typeof LATE>((resolve) => {
-    timer = setTimeout(resolve, seconds * 1000, LATE);
-  });
+  let passed: Promise<typeof LATE> | undefined;
   return {
     seconds,
-    race: (work) => Promise.race([work, passed]),
+    race: (work) => {
+      passed ??= new Promise<typeof LATE>((resolve) => {
+        timer = setTimeout(resolve, seconds * 1000, LATE);
+      });
+      return Promise.race([work, passed]);
+    },
     stop: () => clearTimeout(timer),
   };
 }

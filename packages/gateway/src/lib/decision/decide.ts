@@ -73,7 +73,9 @@ async function checkToken(rule: LoadedRule, request: OriginalRequest, deadline: 
   for (const [index, alternative] of rule.access.alternatives.entries()) {
     const { verifier } = rule.verifiers[index]!;
     try {
-      const outcome = await deadline.race(authenticate(verifier, request, alternative.requirements));
+      const answer = authenticate(verifier, request, alternative.requirements);
+      // Only waiting can outlast the deadline: an answer ready now sets no timer.
+      const outcome = answer instanceof Promise ? await deadline.race(answer) : answer;
       // The rest of the decision is abandoned: the proxy gets the outage answer while it still waits.
       if (outcome === LATE) return refuse(rule.label, lateDecision(verifier, deadline.seconds));
       // Credentials are required, so the outcome is a verified token or a preflight (no token).
