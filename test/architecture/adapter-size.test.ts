@@ -49,8 +49,8 @@ describe("adapters serve protected resource metadata through core's endpoint", (
 describe("the gateway decides through core's request step", () => {
   const source = (file: string) => readFileSync(join(packages, 'gateway', 'src', file), 'utf8');
 
-  it('asks authenticateRequest, and reads no credentials of its own', () => {
-    expect(source('lib/decision/authenticate.ts')).toMatch(/\bauthenticateRequest\(/);
+  it('asks authenticateRequest (or its promise-free twin), and reads no credentials of its own', () => {
+    expect(source('lib/decision/authenticate.ts')).toMatch(/\bauthenticateRequest(?:Now)?\(/);
     for (const entry of readdirSync(join(packages, 'gateway', 'src'), {
       withFileTypes: true,
       recursive: true,
