@@ -13,6 +13,16 @@ async function listen(handle: (request: IncomingMessage, response: ServerRespons
   return (server.address() as AddressInfo).port;
 }
 
+/** A 50 ms load of plain GETs, answers ignored: for the failures a load must report. */
+const loadBriefly = (port: number, connections: number) =>
+  loadWithKeepAlive({
+    port,
+    connections,
+    durationMs: 50,
+    nextRequest: () => 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
+    onAnswer: () => undefined,
+  });
+
 afterEach(async () => {
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
@@ -85,27 +95,11 @@ describe('the HTTP phase load generator', () => {
       response.write('{');
       response.end('}');
     });
-    await expect(
-      loadWithKeepAlive({
-        port,
-        connections: 1,
-        durationMs: 50,
-        nextRequest: () => 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
-        onAnswer: () => undefined,
-      }),
-    ).rejects.toThrow(/expected an HTTP\/1.1 answer with a Content-Length/);
+    await expect(loadBriefly(port, 1)).rejects.toThrow(/expected an HTTP\/1.1 answer with a Content-Length/);
   });
 
   it('fails when the server closes a connection mid-load', async () => {
     const port = await listen((request) => request.socket.destroy());
-    await expect(
-      loadWithKeepAlive({
-        port,
-        connections: 2,
-        durationMs: 50,
-        nextRequest: () => 'GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
-        onAnswer: () => undefined,
-      }),
-    ).rejects.toThrow(/closed a keep-alive connection/);
+    await expect(loadBriefly(port, 2)).rejects.toThrow(/closed a keep-alive connection/);
   });
 });
