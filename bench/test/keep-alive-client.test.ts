@@ -1,17 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadWithKeepAlive } from '../src/http/keep-alive-client.js';
-import { runLoad, TokenRotation } from '../src/http/load.js';
-
-const servers: Server[] = [];
-
-async function listen(handle: (request: IncomingMessage, response: ServerResponse) => void): Promise<number> {
-  const server = createServer(handle);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
+import { bearerAuthorizations, runLoad, TokenRotation } from '../src/http/load.js';
+import { closeServers, listen } from './support/loopback-server.js';
 
 /** A 50 ms load of plain GETs, answers ignored: for the failures a load must report. */
 const loadBriefly = (port: number, connections: number) =>
@@ -23,12 +13,7 @@ const loadBriefly = (port: number, connections: number) =>
     onAnswer: () => undefined,
   });
 
-afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
+afterEach(closeServers);
 
 describe('the HTTP phase load generator', () => {
   it('keeps each connection alive and counts every answer, with its status', async () => {
@@ -66,7 +51,7 @@ describe('the HTTP phase load generator', () => {
       response.setHeader('Content-Length', 2);
       response.end('{}');
     });
-    const rotation = new TokenRotation(['a', 'b', 'c']);
+    const rotation = new TokenRotation(bearerAuthorizations(['a', 'b', 'c']));
     const plan = { port, rotation, connections: 1 };
     const first = await runLoad(plan, 0.05, 'first');
     await runLoad(plan, 0.05, 'second');
@@ -85,7 +70,7 @@ describe('the HTTP phase load generator', () => {
       response.setHeader('Content-Length', 2);
       response.end('{}');
     });
-    const plan = { port, rotation: new TokenRotation(['t']), connections: 1 };
+    const plan = { port, rotation: new TokenRotation(bearerAuthorizations(['t'])), connections: 1 };
     await expect(runLoad(plan, 0.05, 'refused')).rejects.toThrow(/refused: \d+ of \d+ answers 2xx/);
   });
 

@@ -6,9 +6,8 @@
  * request rebuilt per call through autocannon's `setupRequest` (the distinct-token traffic) costs
  * it more than a Fastify request costs the server. Profiled, the Fastify servers then used 0.4 to
  * 0.6 of a core: the rate measured autocannon. Here a request is one string written to the socket
- * and an answer is found by its `Content-Length`. That is cheaper per request in a small process;
- * inside the full bench, whose parent holds every phase's tokens, it still cost more than a
- * Fastify request, so the HTTP table reports the generator's CPU per request beside the server's.
+ * and an answer is found by its `Content-Length`. It runs in a process of its own (generator.ts),
+ * and the HTTP table reports its CPU per request beside the server's.
  */
 import { connect, type Socket } from 'node:net';
 

@@ -16,6 +16,15 @@ export interface LoadSample {
   readonly p99: number;
 }
 
+declare const bearer: unique symbol;
+
+/** `Authorization` values, one per token: made once, shared by every rotation through them. */
+export type BearerAuthorizations = readonly string[] & { readonly [bearer]: true };
+
+export function bearerAuthorizations(tokens: readonly string[]): BearerAuthorizations {
+  return tokens.map((token) => `Bearer ${token}`) as unknown as BearerAuthorizations;
+}
+
 /**
  * The `Authorization` values one server is sent, in order. A rotation keeps its place from one
  * load to the next (warm-ups, samples, rounds), so a server meets a token again only after every
@@ -25,9 +34,10 @@ export class TokenRotation {
   readonly #authorizations: readonly string[];
   #next = 0;
 
-  constructor(tokens: readonly string[]) {
-    if (tokens.length === 0) throw new Error('TokenRotation: no tokens');
-    this.#authorizations = tokens.map((token) => `Bearer ${token}`);
+  /** A walk of its own through `authorizations`, which several rotations may share. */
+  constructor(authorizations: BearerAuthorizations) {
+    if (authorizations.length === 0) throw new Error('TokenRotation: no tokens');
+    this.#authorizations = authorizations;
   }
 
   next(): string {

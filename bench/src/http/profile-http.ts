@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { exchange, forkModule, stopChild } from '../lib/child.js';
 import { mintTokenSet, startBenchIssuer } from '../lib/fixture.js';
-import { runLoad, TokenRotation, type Traffic } from './load.js';
+import { bearerAuthorizations, runLoad, TokenRotation, type Traffic } from './load.js';
 import { proveServer } from './proof.js';
 import type { Framework, ServerAuth, ServerConfig, ServerReady } from './server-config.js';
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     const { port } = await exchange<ServerReady>(child, config);
     const label = `${framework} + ${auth} (${traffic})`;
     await proveServer(port, auth, set, label);
-    const rotation = new TokenRotation(traffic === 'same' ? [set.same] : set.distinct);
+    const rotation = new TokenRotation(bearerAuthorizations(traffic === 'same' ? [set.same] : set.distinct));
     // The profile's clock is the monotonic one, in microseconds: only the load is summarised.
     const loadStart = process.hrtime.bigint() / 1000n;
     const sample = await runLoad({ port, rotation, connections: 10 }, seconds, label);

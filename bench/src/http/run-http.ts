@@ -3,7 +3,8 @@ import { exchange, forkModule, stopChild } from '../lib/child.js';
 import type { BenchIssuer, TokenSet } from '../lib/fixture.js';
 import type { BenchOptions } from '../lib/options.js';
 import { rotate, type Summary, summarize } from '../lib/stats.js';
-import { LatencyLog, type LoadPlan, type LoadSample, runLoad, TokenRotation, type Traffic } from './load.js';
+import { type GeneratorJob, type LoadGenerator, startLoadGenerator } from './generator.js';
+import type { LoadSample, Traffic } from './load.js';
 import { proveServer } from './proof.js';
 import {
   CPU_QUESTION,
@@ -34,7 +35,7 @@ export interface HttpRow {
    */
   readonly cpuPerRequest: Summary;
   /**
-   * The load generator's CPU time per request (µs, this process): beside the server's, it shows
+   * The load generator's CPU time per request (µs, its own process): beside the server's, it shows
    * which of the two ran out of CPU first on a 2-core machine.
    */
   readonly generatorCpuPerRequest: Summary;
@@ -54,8 +55,6 @@ const TRAFFICS: readonly Traffic[] = ['same', 'distinct'];
 interface RunningServer {
   readonly child: ChildProcess;
   readonly port: number;
-  /** This server's own walk through the distinct tokens, kept across warm-ups and rounds. */
-  readonly distinct: TokenRotation;
 }
 
 /** A cell's timed loads in one round, with the server's CPU time around them. */
@@ -75,10 +74,10 @@ function serverKey(framework: Framework, auth: ServerAuth): string {
   return `${framework}/${auth}`;
 }
 
-async function startServer(config: ServerConfig, distinctTokens: readonly string[]): Promise<RunningServer> {
+async function startServer(config: ServerConfig): Promise<RunningServer> {
   const child = forkModule(new URL('./server-child.js', import.meta.url));
   const ready = await exchange<ServerReady>(child, config);
-  return { child, port: ready.port, distinct: new TokenRotation(distinctTokens) };
+  return { child, port: ready.port };
 }
 
 async function cpuOf(server: RunningServer): Promise<number> {
@@ -86,18 +85,13 @@ async function cpuOf(server: RunningServer): Promise<number> {
 }
 
 async function timedLoad(
+  generator: LoadGenerator,
   server: RunningServer,
-  plan: LoadPlan,
-  seconds: number,
-  label: string,
-  latencies: LatencyLog,
+  job: GeneratorJob,
 ): Promise<CellSample> {
   const cpuBefore = await cpuOf(server);
-  const generatorBefore = process.cpuUsage();
-  const sample = await runLoad(plan, seconds, label, latencies);
-  const generator = process.cpuUsage(generatorBefore);
+  const { sample, cpuMicroseconds: generatorMicroseconds } = await generator.load(job);
   const cpuMicroseconds = (await cpuOf(server)) - cpuBefore;
-  const generatorMicroseconds = generator.user + generator.system;
   return {
     ...sample,
     cpuMicroseconds,
@@ -144,12 +138,17 @@ export async function runHttp(
   const target = bench.target('RS256');
   const servers = new Map<string, RunningServer>();
   const proofs: { server: string; checked: string[] }[] = [];
+  const generator = await startLoadGenerator({
+    same: set.same,
+    distinct: set.distinct,
+    connections: options.httpConnections,
+  });
   try {
     for (const framework of FRAMEWORKS) {
       for (const auth of AUTHS) {
         const { issuer, audience, publicKeyPem } = target;
         const config: ServerConfig = { framework, auth, issuer, audience, publicKeyPem };
-        const server = await startServer(config, set.distinct);
+        const server = await startServer(config);
         servers.set(serverKey(framework, auth), server);
         const name = `${framework} + ${labelOf(framework, auth)}`;
         proofs.push({ server: name, checked: await proveServer(server.port, auth, set, name) });
@@ -164,27 +163,24 @@ export async function runHttp(
       ),
     );
     const samples = new Map<HttpCell, CellSample[]>(cells.map((cell) => [cell, []]));
-    const same = new TokenRotation([set.same]);
-    const loadOf = (cell: HttpCell) => {
-      const server = servers.get(serverKey(cell.framework, cell.auth))!;
-      const plan: LoadPlan = {
-        port: server.port,
-        rotation: cell.traffic === 'same' ? same : server.distinct,
-        connections: options.httpConnections,
-      };
-      const label = `${cell.framework} + ${labelOf(cell.framework, cell.auth)} (${cell.traffic})`;
-      return { server, plan, label, latencies: new LatencyLog() };
-    };
+    const serverOf = (cell: HttpCell) => servers.get(serverKey(cell.framework, cell.auth))!;
+    const jobOf = (cell: HttpCell, seconds: number, latencies: GeneratorJob['latencies']): GeneratorJob => ({
+      port: serverOf(cell).port,
+      traffic: cell.traffic,
+      seconds,
+      cell: `${cell.framework} + ${labelOf(cell.framework, cell.auth)} (${cell.traffic})`,
+      latencies,
+    });
     for (let round = 0; round < options.httpRounds; round++) {
       const warmupSeconds = round === 0 ? Math.min(1, options.httpSeconds / 2) : options.httpSeconds / 10;
       for (const group of rotate(groups, round)) {
         const order = rotate(group, round);
-        const loads = new Map(order.map((cell) => [cell, loadOf(cell)]));
-        for (const { plan, label } of loads.values()) await runLoad(plan, warmupSeconds, label);
+        for (const cell of order) await generator.load(jobOf(cell, warmupSeconds, 'none'));
         const halves = new Map<HttpCell, CellSample[]>(order.map((cell) => [cell, []]));
         for (const cell of [...order, ...[...order].reverse()]) {
-          const { server, plan, label, latencies } = loads.get(cell)!;
-          halves.get(cell)!.push(await timedLoad(server, plan, options.httpSeconds / 2, label, latencies));
+          const latencies = halves.get(cell)!.length === 0 ? 'fresh' : 'continue';
+          const job = jobOf(cell, options.httpSeconds / 2, latencies);
+          halves.get(cell)!.push(await timedLoad(generator, serverOf(cell), job));
         }
         for (const cell of order) {
           const [first, second] = halves.get(cell)!;
@@ -195,7 +191,7 @@ export async function runHttp(
     }
     return { rows: cells.map((cell) => rowOf(cell, cells, samples)), proofs };
   } finally {
-    await Promise.all([...servers.values()].map((server) => stopChild(server.child)));
+    await Promise.all([generator.stop(), ...[...servers.values()].map((server) => stopChild(server.child))]);
   }
 }
 
