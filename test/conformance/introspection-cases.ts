@@ -218,6 +218,18 @@ export const introspectionCases: readonly HttpCase[] = [
     expected: { ...STEP_UP_REFUSED, introspections: 1 },
   },
   {
+    name: "IN-2: an active answer whose exp is a string is 503, the server's malformed answer, never a 401 blaming the token",
+    path: '/introspected',
+    headers: (issuer) => reshaped(issuer, opaque(issuer), { set: { exp: 'tomorrow' } }),
+    expected: { ...UNAVAILABLE, introspections: 1 },
+  },
+  {
+    name: "IN-2, IN-8: mode 'always': an answer with exp null is 503: null is refused, not read as absent and filled from the JWT",
+    path: '/introspected-always',
+    headers: (issuer) => reshaped(issuer, jwt(issuer), { omit: 'all', set: { exp: null } }),
+    expected: { ...UNAVAILABLE, introspections: 1 },
+  },
+  {
     name: 'IN-2: an active answer about an opaque token without aud is 401 invalid_token naming the member',
     path: '/introspected',
     headers: (issuer) => reshaped(issuer, opaque(issuer), { omit: ['aud'] }),
@@ -271,6 +283,13 @@ export const introspectionCases: readonly HttpCase[] = [
     name: 'IN-2: an introspection answer without a boolean active is 503, not a verdict on the token',
     path: '/introspected-outage',
     introspectionFault: { body: '{"scope":"orders:read","sub":"alice"}' },
+    headers: async (issuer) => bearer(await opaque(issuer, {}, { server: INTROSPECTION_OUTAGE_SERVER })),
+    expected: { ...UNAVAILABLE, introspections: 1 },
+  },
+  {
+    name: 'IN-2: an introspection answer that names active twice is 503: two parsers would read two verdicts',
+    path: '/introspected-outage',
+    introspectionFault: { body: '{"active":false,"active":true}' },
     headers: async (issuer) => bearer(await opaque(issuer, {}, { server: INTROSPECTION_OUTAGE_SERVER })),
     expected: { ...UNAVAILABLE, introspections: 1 },
   },

@@ -130,13 +130,15 @@ describe("mode 'always': the issuer's answer may not bind the token more tightly
     }
   });
 
-  it("IN-2: an answer whose cnf is no object is refused as malformed, naming the response's member", async () => {
+  it("IN-2: an answer whose cnf is no object is the server's malformed answer, 503 naming the member, not a verdict on the token", async () => {
     const verifier = verifierFor('always');
     const token = await setup.unbound();
     await answerOnceWith(token, { cnf: 'bound' });
     const refused = await refusalOf(verifier.verify(token));
-    expect(refused).toMatchObject({ code: 'ERR_CLAIM_INVALID', status: 401 });
-    expect(refused.message).toMatch(/^the introspection response's "cnf" must be an object/);
+    expect(refused).toMatchObject({ code: 'ERR_INTROSPECTION_FAILED', status: 503 });
+    expect(refused.message).toMatch(
+      /answered "active": true with a malformed "cnf": expected a JSON object; found string$/,
+    );
   });
 
   it('IN-7, DP-3: an answer that agrees (the issuer copies cnf.jkt) admits the proof by that key; a bearer presentation is still refused', async () => {

@@ -14,7 +14,23 @@ import type { AccessTokenClaims } from '../../types.js';
  */
 export const MAX_NUMERIC_DATE = 8_640_000_000_000;
 
-type ClaimType = 'NumericDate' | 'string' | 'non-empty string' | 'string or string array' | 'string array';
+/** The types registered members are held to, by their definitions (RFC 7519 §4.1, RFC 7662 §2.2). */
+export type ClaimType =
+  | 'NumericDate'
+  | 'string'
+  | 'non-empty string'
+  | 'string or string array'
+  | 'string array'
+  | 'JSON object';
+
+/** A member whose value has another type than its definition's, as a message words it. */
+export interface TypeProblem {
+  readonly name: string;
+  /** What it must be: `a NumericDate (seconds, 0 to 8640000000000)`, `a string array`, ... */
+  readonly expected: string;
+  /** What it is: `string`, `null`, `-5`, ... (a type, or a NumericDate's number; never a string's text). */
+  readonly found: string;
+}
 
 /** Claims every token must carry: `exp` (a token that never expires cannot be revoked by time), `sub`, `aud`. */
 export const ALWAYS_REQUIRED = Object.freeze(['exp', 'sub', 'aud']);
@@ -38,22 +54,14 @@ export function checkClaimTypes(
       );
     }
   }
-  // The registered claims this library reads, each with the type it must have, read by name
-  // (one property load each, where a loop over names would look every name up by key).
-  const { exp, nbf, iat, auth_time, iss, sub, aud, jti, scp, scope, cid, client_id, azp } = payload;
-  checkType('exp', exp, 'NumericDate');
-  checkType('nbf', nbf, 'NumericDate');
-  checkType('iat', iat, 'NumericDate');
-  checkType('auth_time', auth_time, 'NumericDate');
-  checkType('iss', iss, 'non-empty string');
-  checkType('sub', sub, 'non-empty string');
-  checkType('aud', aud, 'string or string array');
-  checkType('jti', jti, 'string');
-  checkType('scp', scp, 'string array');
-  checkType('scope', scope, 'string');
-  checkType('cid', cid, 'non-empty string');
-  checkType('client_id', client_id, 'non-empty string');
-  checkType('azp', azp, 'non-empty string');
+  const problem = registeredTypeProblem(payload);
+  if (problem !== undefined) {
+    throw new TokenwardError(
+      'ERR_CLAIM_INVALID',
+      `claim "${problem.name}" must be ${problem.expected}; found ${problem.found}`,
+    );
+  }
+  const { scp, scope, cid, client_id } = payload;
   if (scp !== undefined && scope !== undefined && !sameScopes(scp as string[], scope as string)) {
     throw new TokenwardError(
       'ERR_CLAIM_INVALID',
@@ -72,13 +80,34 @@ export function checkClaimTypes(
   return payload as AccessTokenClaims;
 }
 
-function checkType(name: string, value: unknown, type: ClaimType): void {
-  if (value !== undefined && !hasType(value, type)) {
-    throw new TokenwardError(
-      'ERR_CLAIM_INVALID',
-      `claim "${name}" must be ${article(type)}; found ${describe(value, type)}`,
-    );
-  }
+/**
+ * The first of the registered claims this library reads whose value has another type than its
+ * definition's, or `undefined` when all of them that are present have theirs.
+ */
+export function registeredTypeProblem(payload: Readonly<Record<string, unknown>>): TypeProblem | undefined {
+  // Read by name (one property load each, where a loop over names would look every name up by key).
+  const { exp, nbf, iat, auth_time, iss, sub, aud, jti, scp, scope, cid, client_id, azp } = payload;
+  return (
+    typeProblem('exp', exp, 'NumericDate') ??
+    typeProblem('nbf', nbf, 'NumericDate') ??
+    typeProblem('iat', iat, 'NumericDate') ??
+    typeProblem('auth_time', auth_time, 'NumericDate') ??
+    typeProblem('iss', iss, 'non-empty string') ??
+    typeProblem('sub', sub, 'non-empty string') ??
+    typeProblem('aud', aud, 'string or string array') ??
+    typeProblem('jti', jti, 'string') ??
+    typeProblem('scp', scp, 'string array') ??
+    typeProblem('scope', scope, 'string') ??
+    typeProblem('cid', cid, 'non-empty string') ??
+    typeProblem('client_id', client_id, 'non-empty string') ??
+    typeProblem('azp', azp, 'non-empty string')
+  );
+}
+
+/** What is wrong with member `name`'s `value` when it is present without `type`; `undefined` otherwise. */
+export function typeProblem(name: string, value: unknown, type: ClaimType): TypeProblem | undefined {
+  if (value === undefined || hasType(value, type)) return undefined;
+  return { name, expected: article(type), found: describe(value, type) };
 }
 
 function hasType(value: unknown, type: ClaimType): boolean {
@@ -94,6 +123,8 @@ function hasType(value: unknown, type: ClaimType): boolean {
       return isStringArray(value);
     case 'string or string array':
       return typeof value === 'string' || isStringArray(value);
+    case 'JSON object':
+      return typeof value === 'object' && value !== null && !Array.isArray(value);
   }
 }
 
@@ -115,7 +146,7 @@ function article(type: ClaimType): string {
 
 function describe(value: unknown, type: ClaimType): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array with other values';
+  if (Array.isArray(value)) return type === 'JSON object' ? 'an array' : 'an array with other values';
   if (value === '') return 'an empty string';
   if (type === 'NumericDate' && typeof value === 'number') return `${value}`.slice(0, 30);
   return typeof value;

@@ -2,8 +2,9 @@
  * One authorization server's introspection endpoint (RFC 7662 §2): found through discovery
  * (RFC 8414 `introspection_endpoint`), asked with a form POST that carries this API's client
  * credentials, with the same deadline and size cap as discovery and key sets. Every way it can
- * fail is a 503 `ERR_INTROSPECTION_FAILED` whose message (for logs; clients see a generic text)
- * says what happened, and an event.
+ * fail, an answer that is not an introspection response (answer-shape.ts) included, is a 503
+ * `ERR_INTROSPECTION_FAILED` whose message (for logs; clients see a generic text) says what
+ * happened, and an event.
  */
 import { LIMITS } from '../../defaults.js';
 import { TokenwardError } from '../../errors.js';
@@ -14,6 +15,7 @@ import { readJsonObject } from '../keys/json-document.js';
 import { fetchableUrlProblem, originOf, warnIfInsecure } from '../keys/origin.js';
 import { QUOTED_LENGTH, quote } from '../quote.js';
 import type { IntrospectTrace } from '../tracing/introspect.js';
+import { answerProblem } from './answer-shape.js';
 import type { ClientCredentials } from './client-auth.js';
 
 /** What the server said: not active (nothing more, RFC 7662 §2.2), or active with its members. */
@@ -108,14 +110,10 @@ export function createEndpointClient(config: EndpointConfig): AskEndpoint {
       const retryAfter = retryAfterOf(result.response?.header('retry-after'), status, config.clock());
       throw failed(url, status, `introspection endpoint ${url} ${result.problem}`, retryAfter);
     }
-    const { active } = result.value;
-    if (typeof active !== 'boolean') {
-      throw failed(
-        url,
-        200,
-        `introspection endpoint ${url} answered without a boolean "active" (RFC 7662 section 2.2)`,
-      );
-    }
+    const problem = answerProblem(result.text, result.value);
+    if (problem !== undefined) throw failed(url, 200, `introspection endpoint ${url} answered ${problem}`);
+    // A boolean: answerProblem refused any other.
+    const active = result.value.active as boolean;
     emit(onEvent, { type: 'introspected', issuer, url, active, durationMs: performance.now() - started });
     return active ? { active, response: result.value } : { active };
   };

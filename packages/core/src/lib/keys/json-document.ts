@@ -21,7 +21,13 @@ export type DocumentFailureKind =
   | 'unusable';
 
 export type DocumentResult =
-  | { readonly ok: true; readonly value: Record<string, unknown>; readonly response: TransportResponse }
+  | {
+      readonly ok: true;
+      readonly value: Record<string, unknown>;
+      /** The body as decoded, for a reader that holds it to more than JSON.parse does. */
+      readonly text: string;
+      readonly response: TransportResponse;
+    }
   | {
       readonly ok: false;
       readonly kind: DocumentFailureKind;
@@ -67,9 +73,11 @@ export async function readJsonObject(
       problem: `answered with content type ${contentType === undefined ? '(none)' : quote(contentType)}; a JSON media type is required`,
     };
   }
+  let text: string;
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(response.body));
+    text = utf8.decode(response.body);
+    value = JSON.parse(text);
   } catch (error) {
     return {
       ok: false,
@@ -82,7 +90,7 @@ export async function readJsonObject(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, kind: 'unusable', status, problem: 'answered with JSON that is not an object' };
   }
-  return { ok: true, value: value as Record<string, unknown>, response };
+  return { ok: true, value: value as Record<string, unknown>, text, response };
 }
 
 /** `application/json`, `application/jwk-set+json`, or any other `+json` type (RFC 6839 §3.1). */

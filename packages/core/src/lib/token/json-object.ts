@@ -42,10 +42,24 @@ export function parseJsonObject(text: string, part: 'header' | 'payload'): Recor
       `JWT ${part} must be a JSON object; found ${describe(value)}`,
     );
   }
-  if (isPlainlyWellFormed(text, value)) return value as Record<string, unknown>;
-  const problem = findStructuralProblem(text);
+  const problem = structuralProblem(text, value);
   if (problem !== undefined) throw new TokenwardError('ERR_TOKEN_MALFORMED', `JWT ${part} ${problem}`);
-  return deepFreeze(value as Record<string, unknown>);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * What in `text` (which JSON.parse read as `value`) could be read more than one way, a member
+ * name repeated at any level or a `__proto__` member, or nests deeper than {@link MAX_JSON_DEPTH},
+ * worded to follow the document's name (`repeats a member name`); `undefined` when nothing does,
+ * and `value` is then deeply frozen. Linear in the length of `text`. Any JSON another party sends
+ * to be read as claims is held to it (an introspection answer too), for the reasons
+ * {@link parseJsonObject} gives.
+ */
+export function structuralProblem(text: string, value: object): string | undefined {
+  if (isPlainlyWellFormed(text, value)) return undefined;
+  const problem = findStructuralProblem(text);
+  if (problem === undefined) deepFreeze(value);
+  return problem;
 }
 
 /**
