@@ -218,6 +218,17 @@ export const introspectionCases: readonly HttpCase[] = [
     expected: { ...STEP_UP_REFUSED, introspections: 1 },
   },
   {
+    name: "SU-1, IN-8: mode 'always': acr values of the JWT and its answer that no ranking orders are 401 insufficient_user_authentication naming both",
+    path: '/introspected-strong',
+    headers: (issuer) => reshaped(issuer, jwt(issuer, strongSignIn()), { set: { acr: 'urn:vendor:mfa' } }),
+    expected: {
+      ...STEP_UP_REFUSED,
+      challenge:
+        /^Bearer realm="conformance", error="insufficient_user_authentication", error_description="this route needs a sign-in at 'urn:loa:2'; the token's acr 'urn:loa:2' and its authorization server's introspection answer's acr 'urn:vendor:mfa' differ and no acrLevels ranks them, so neither stands for the sign-in", acr_values="urn:loa:2", max_age="300"$/,
+      introspections: 1,
+    },
+  },
+  {
     name: "IN-2: an active answer whose exp is a string is 503, the server's malformed answer, never a 401 blaming the token",
     path: '/introspected',
     headers: (issuer) => reshaped(issuer, opaque(issuer), { set: { exp: 'tomorrow' } }),

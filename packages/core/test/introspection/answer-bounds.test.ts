@@ -252,6 +252,34 @@ describe("mode 'always': an answer describing a weaker or older sign-in narrows 
     await stepUpRefusal(verifier.verify(silent, { maxAge: 300 }));
   });
 
+  it('IN-8, SU-1: a refusal for acr values no ranking orders names both, not a token without acr', async () => {
+    const { verifier } = verifierFor();
+    const jwt = await server.mintAccessToken({ acr: 'urn:loa:2' });
+    server.reshapeIntrospection(jwt, { set: { acr: 'urn:loa:1' } });
+    const unranked = await stepUpRefusal(verifier.verify(jwt, { acrValues: ['urn:loa:2'] }));
+    expect(unranked.message).toBe(
+      'this route needs a sign-in at "urn:loa:2"; the token\'s acr "urn:loa:2" and its authorization ' +
+        'server\'s introspection answer\'s acr "urn:loa:1" differ and no acrLevels ranks them, so neither ' +
+        'stands for the sign-in',
+    );
+    expect(unranked.message).not.toContain(jwt);
+
+    const ranked = verifierFor({}, { acrLevels: LEVELS } as Partial<AccessTokenVerifierOptions>).verifier;
+    server.reshapeIntrospection(jwt, { set: { acr: 'urn:vendor:mfa' } });
+    expect((await stepUpRefusal(ranked.verify(jwt, { acrValues: ['urn:loa:1'] }))).message).toMatch(
+      /; the token's acr "urn:loa:2" and its authorization server's introspection answer's acr "urn:vendor:mfa" differ and acrLevels does not rank both, so neither stands for the sign-in$/,
+    );
+
+    // The answer ends the token sooner, so the result is narrowed, and its acr is still not added.
+    const silent = await server.mintAccessToken();
+    server.reshapeIntrospection(silent, {
+      set: { acr: 'urn:loa:2', exp: Math.floor(Date.now() / 1000) + 120 },
+    });
+    expect((await stepUpRefusal(verifier.verify(silent, { acrValues: ['urn:loa:2'] }))).message).toMatch(
+      /; the token carries no acr claim$/,
+    );
+  });
+
   it('IN-8, SU-2: maxAge sees the earlier of the two auth_time values, whichever states it', async () => {
     const { verifier, clock } = verifierFor();
     const now = clock.seconds();

@@ -6,6 +6,19 @@
 import { TokenwardError } from '../../errors.js';
 import { quote } from '../quote.js';
 
+/**
+ * Claims whose `acr` was dropped because the JWT's and its issuer's introspection answer's
+ * differ and `acrLevels` does not rank both (introspection/answer-bounds.ts), with the two
+ * values, so that a refusal says so rather than that the token carries no `acr`. Keyed by the
+ * narrowed result's claims object, so a note lives as long as its result.
+ */
+const unrankedAcrs = new WeakMap<object, { readonly token: unknown; readonly answer: unknown }>();
+
+/** Notes that `claims` lost the `acr` the token (`token`) and its introspection answer (`answer`) disagree on. */
+export function noteUnrankedAcr(claims: object, token: unknown, answer: unknown): void {
+  unrankedAcrs.set(claims, { token, answer });
+}
+
 /** What a route asks of the sign-in behind the token. */
 export interface StepUpRequirement {
   /** Acceptable `acr` values (any one suffices), or with `acrLevels` the weakest acceptable level. */
@@ -39,7 +52,7 @@ export function checkStepUp(
     const acr = claims.acr;
     if (typeof acr !== 'string' || acr === '') {
       throw refuse(
-        `this route needs a sign-in at ${describeAcr(acrValues, acrLevels)}; the token carries no acr claim`,
+        `this route needs a sign-in at ${describeAcr(acrValues, acrLevels)}; ${withoutAcr(claims, acrLevels)}`,
       );
     }
     if (!acrSatisfies(acr, acrValues, acrLevels)) {
@@ -77,6 +90,21 @@ function acrSatisfies(
     ...acrValues.map((value) => acrLevels.indexOf(value)).filter((index) => index !== -1),
   );
   return Number.isFinite(weakest) && rank >= weakest;
+}
+
+/** Why `claims` has no `acr` a route could rely on. */
+function withoutAcr(claims: object, acrLevels: readonly string[] | undefined): string {
+  const unranked = unrankedAcrs.get(claims);
+  if (unranked === undefined) return 'the token carries no acr claim';
+  const ranking = acrLevels === undefined ? 'no acrLevels ranks them' : 'acrLevels does not rank both';
+  return (
+    `the token's acr ${describeValue(unranked.token)} and its authorization server's introspection ` +
+    `answer's acr ${describeValue(unranked.answer)} differ and ${ranking}, so neither stands for the sign-in`
+  );
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? quote(value) : `a ${typeof value}`;
 }
 
 function describeAcr(acrValues: readonly string[], acrLevels: readonly string[] | undefined): string {

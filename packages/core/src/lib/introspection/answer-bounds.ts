@@ -13,6 +13,7 @@ import { TokenwardError } from '../../errors.js';
 import type { AccessTokenClaims, AccessTokenResult } from '../../types.js';
 import { buildResult } from '../access-token/result.js';
 import { checkIntrospectedBinding } from '../checks/confirmation.js';
+import { noteUnrankedAcr } from '../checks/step-up.js';
 import { QUOTED_LENGTH, quote, quoteList } from '../quote.js';
 
 /** Members whose absence from an answer would stop it being checked (result.ts), and that a JWT always carries. */
@@ -130,8 +131,13 @@ function narrowed(
   if (claims.scp !== undefined) narrowedClaims.scp = scopes;
   if (claims.scope !== undefined) narrowedClaims.scope = scopes.join(' ');
   if (audience !== result.audience) narrowedClaims.aud = audience;
-  if (acr === undefined) delete narrowedClaims.acr;
-  else narrowedClaims.acr = acr;
+  if (acr === undefined) {
+    delete narrowedClaims.acr;
+    // The JWT's own acr dropped, not one it never had: a step-up refusal says why (checks/step-up.ts).
+    if (claims.acr !== undefined) noteUnrankedAcr(narrowedClaims, claims.acr, answer.claims.acr);
+  } else {
+    narrowedClaims.acr = acr;
+  }
   if (authTime !== undefined) narrowedClaims.auth_time = authTime;
   return buildResult(result.token, result.header, narrowedClaims as AccessTokenClaims, audience, result);
 }
@@ -142,7 +148,7 @@ function narrowed(
  * fixed at that sign-in), so when they differ the route gets only what both support: the weaker
  * of the two when `acrLevels` ranks both, else no `acr` at all (without a ranking neither value
  * can stand for the other, and a route with `acrValues` then refuses, as it does a token without
- * `acr`). An `acr` only the answer states is not added.
+ * `acr`, saying which two values it could not rank). An `acr` only the answer states is not added.
  */
 function weakerAcr(own: unknown, answered: unknown, acrLevels: readonly string[] | undefined): unknown {
   if (own === undefined || answered === undefined || own === answered) return own;
