@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from '../src/gateway.js';
 import { createDpopClient, type DpopClient } from './support/dpop-client.js';
 import { type TempFiles, tempFiles } from './support/files.js';
+import { rawRequest } from './support/raw-request.js';
 
 const ORIGIN = 'https://api.example.com';
 let issuer: ReferenceIssuer;
@@ -97,5 +98,47 @@ describe('DPoP through the gateway (DP-2, DP-4)', () => {
       /^Bearer realm="api", error="invalid_token", error_description="[^"]+", scope="orders:read", DPoP realm="api", algs="/,
     );
     expect(await response.json()).toMatchObject({ code: 'ERR_DPOP_BINDING_MISMATCH' });
+  });
+});
+
+describe('DPoP with trustForwardedHeaders: the origin the proxy described (DP-2)', () => {
+  let described: Gateway;
+  beforeAll(async () => {
+    const policy = files.write(
+      'forwarded-policy.yaml',
+      `issuers:
+  orders:
+    issuer: ${issuer.server('default').issuer}
+    audience: api://default
+    dpop: { mode: allowed, origins: [${ORIGIN}, https://admin.example.com], trustForwardedHeaders: true }
+routes:
+  - match: { path: /orders/** }
+    issuer: orders
+`,
+    );
+    described = await startGateway({ policy, port: 0, onLog: () => {} });
+  });
+  afterAll(() => described?.close());
+
+  /** What the NGINX recipe sends to `/auth` (fetch cannot set Host), with a client's own X-Forwarded-Host riding along. */
+  const asNginx = async (htu: string) =>
+    rawRequest(described.port, 'GET', '/auth', {
+      'X-Original-Method': 'GET',
+      'X-Original-URI': '/orders/42',
+      Host: 'api.example.com',
+      'X-Forwarded-Proto': 'https',
+      'X-Forwarded-Host': 'admin.example.com',
+      Authorization: `DPoP ${token}`,
+      DPoP: await proof(htu),
+    });
+
+  it('under NGINX’s convention takes the host from Host, as the rules do: a proof for it is accepted', async () => {
+    expect((await asNginx(`${ORIGIN}/orders/42`)).status).toBe(200);
+  });
+
+  it('under NGINX’s convention refuses a proof for the host of a client’s own X-Forwarded-Host', async () => {
+    const response = await asNginx('https://admin.example.com/orders/42');
+    expect(response.status).toBe(401);
+    expect(JSON.parse(response.body)).toMatchObject({ code: 'ERR_DPOP_PROOF_INVALID' });
   });
 });

@@ -125,6 +125,48 @@ routes:
     expect(found[2]).toMatch(/issuer\.yaml:8: issuers\.noaudience: .*audience/);
   });
 
+  it('DP-2: refuses dpop.trustForwardedHeaders without dpop.origins, and as a list of proxy addresses, at their lines', async () => {
+    const found = await problems(
+      'forwarded.yaml',
+      `issuers:
+  anyhost:
+    issuer: https://acme.okta.com/oauth2/default
+    audience: api://default
+    dpop: { mode: required, trustForwardedHeaders: true }
+  peers:
+    issuer: https://acme.okta.com/oauth2/default
+    audience: api://default
+    dpop:
+      mode: required
+      origins: [https://api.example.com]
+      trustForwardedHeaders: [10.0.0.5]
+routes:
+  - match: { path: /** }
+    issuer: anyhost
+`,
+    );
+    expect(found).toEqual([
+      expect.stringMatching(
+        /forwarded\.yaml:5: issuers\.anyhost\.dpop\.trustForwardedHeaders: .*Host header the client sent.* dpop\.origins/,
+      ),
+      expect.stringMatching(
+        /forwarded\.yaml:12: issuers\.peers\.dpop\.trustForwardedHeaders: .*true or false/,
+      ),
+    ]);
+  });
+
+  it("DP-2: loads the README's DPoP issuer entry as it is: trustForwardedHeaders beside origins", async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = /### DPoP\n[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (block === undefined) throw new Error('the README has no DPoP policy block');
+    const policy = await load(
+      'readme-dpop.yaml',
+      `${block}routes:\n  - match: { path: /** }\n    issuer: orders\n`,
+    );
+    expect([...policy.verifiers.values()].map((slot) => slot.verifier.dpop?.mode)).toEqual(['required']);
+    expect(block).toContain('trustForwardedHeaders: true');
+  });
+
   it('refuses options that only code can give, and a member given twice', async () => {
     expect(
       await problems(

@@ -18,6 +18,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** How a recipe is run: as the README shows it, or with one of the edits the README describes. */
+export interface RecipeVariant {
+  /**
+   * `'https'`: the README's edit for a proxy behind a load balancer that terminates TLS, where the
+   * proxy itself sees http: the scheme clients use is written into the recipe.
+   */
+  readonly publicScheme?: 'https';
+}
+
 export interface RunningProxy {
   readonly port: number;
   /** What the proxy wrote to its logs, for failure messages. */
@@ -29,15 +38,20 @@ export interface RunningProxy {
 export async function startNginx(
   dir: string,
   ports: { gateway: number; upstream: number },
+  variant: RecipeVariant = {},
 ): Promise<RunningProxy> {
   const listen = await freePort();
   for (const temp of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
     mkdirSync(join(dir, temp), { recursive: true });
-  const config = nginxConfig(dir, {
-    listen,
-    gateway: `127.0.0.1:${ports.gateway}`,
-    upstream: `127.0.0.1:${ports.upstream}`,
-  });
+  const config = withPublicScheme(
+    nginxConfig(dir, {
+      listen,
+      gateway: `127.0.0.1:${ports.gateway}`,
+      upstream: `127.0.0.1:${ports.upstream}`,
+    }),
+    variant,
+    ['    default $scheme;', '    default https;'],
+  );
   writeFileSync(join(dir, 'nginx.conf'), config);
   const child = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,13 +63,14 @@ export async function startNginx(
 export async function startCaddy(
   dir: string,
   ports: { gateway: number; upstream: number },
+  variant: RecipeVariant = {},
 ): Promise<RunningProxy> {
   const listen = await freePort();
-  const config = caddyConfig({
-    listen,
-    gateway: `127.0.0.1:${ports.gateway}`,
-    upstream: `127.0.0.1:${ports.upstream}`,
-  });
+  const config = withPublicScheme(
+    caddyConfig({ listen, gateway: `127.0.0.1:${ports.gateway}`, upstream: `127.0.0.1:${ports.upstream}` }),
+    variant,
+    ['vars tokenward_scheme {http.request.scheme}', 'vars tokenward_scheme https'],
+  );
   writeFileSync(join(dir, 'Caddyfile'), config);
   const child = spawn('caddy', ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +82,18 @@ export async function startCaddy(
     },
   });
   return running(child, listen, () => '', 'SIGTERM');
+}
+
+/** `config` with the README's public-scheme edit made when `variant` asks for it: one line, which must be there. */
+function withPublicScheme(
+  config: string,
+  variant: RecipeVariant,
+  [line, edited]: readonly [string, string],
+): string {
+  if (variant.publicScheme === undefined) return config;
+  if (config.split(line).length !== 2)
+    throw new Error(`the recipe has no single line "${line.trim()}" to edit`);
+  return config.replace(line, edited);
 }
 
 async function running(

@@ -7,6 +7,7 @@ import {
   type AccessTokenVerifier,
   type AuthRequirements,
   authenticateRequestNow,
+  type HeaderGetter,
   type RequestAuthentication,
 } from '@tokenward/core';
 import type { OriginalRequest } from '../request/original-request.js';
@@ -22,10 +23,31 @@ export function authenticate(
   request: OriginalRequest,
   requirements: AuthRequirements,
 ): RequestAuthentication | Promise<RequestAuthentication> {
-  const { method, target: url, headers, rawHeaders } = request;
+  const { method, target: url, rawHeaders } = request;
+  const headers = describedHeaders(request);
   return authenticateRequestNow(
     verifier,
     rawHeaders === undefined ? { method, url, headers } : { method, url, headers, rawHeaders },
     requirements,
   );
+}
+
+/**
+ * The original request's headers as core reads them, with `X-Forwarded-Proto` and
+ * `X-Forwarded-Host` standing for the scheme and host the proxy described. Core reads those two
+ * only for the origin of a DPoP proof under `dpop.trustForwardedHeaders` (RFC 9449 section 4.3
+ * check 9), and the call to `/auth` carries them as each proxy's convention has it: NGINX names
+ * the host in `Host` and sends no `X-Forwarded-Host`, Envoy names it in `Host` too. So the proof is
+ * checked against the host the request was routed on, under every convention.
+ */
+function describedHeaders({ headers, scheme, authority }: OriginalRequest): HeaderGetter {
+  return {
+    get(name) {
+      const lowerCaseName = name.toLowerCase();
+      if (lowerCaseName === 'x-forwarded-proto') return scheme;
+      if (lowerCaseName === 'x-forwarded-host') return authority ?? null;
+      const value = headers[lowerCaseName];
+      return value === undefined ? null : typeof value === 'string' ? value : value.join(', ');
+    },
+  };
 }

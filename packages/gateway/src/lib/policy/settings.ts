@@ -2,6 +2,7 @@
  * The parts every policy format shares: the trusted issuers (name → core verifier options), the
  * challenge `realm` and the identity header names.
  */
+import { checkDpopOrigin } from './dpop-origin.js';
 import { checkKnownMembers, describeValue, isRecord, optionalString, type PlainRecord } from './fields.js';
 import type { FieldPath, IssueList } from './issues.js';
 import { DEFAULT_IDENTITY_HEADERS, type IdentityHeaderNames, type IssuerEntry } from './model.js';
@@ -54,6 +55,7 @@ function readIssuers(value: unknown, at: FieldPath, issues: IssueList): Map<stri
         'cannot be set in a policy file (one issuer per name; the gateway sets the rest)',
       );
     }
+    checkDpopOrigin(options, entryAt, issues);
     if (unsupported.length === 0) issuers.set(name, { options, at: entryAt });
   }
   return issuers;
