@@ -142,6 +142,7 @@ export const dpopInteropCases: readonly HttpCase[] = [
       },
     },
   }),
+  accepted('htu with dot segments (RFC 3986 section 6.2.2.3)', { htu: `${DPOP_ORIGIN}/v1/../dpop` }),
   accepted('a proof made 50 s ago', { age: -50 }),
   accepted('a proof made 4 s ahead of the server clock', { age: 4 }),
   {
@@ -153,6 +154,21 @@ export const dpopInteropCases: readonly HttpCase[] = [
   refused('htu with another host', { htu: 'https://api.other.example/dpop' }),
   refused('htu with a trailing slash', { htu: `${DPOP_ORIGIN}/dpop/` }),
   refused('htu with the path in another case', { htu: `${DPOP_ORIGIN}/DPOP` }),
+  refused('htu with a backslash for a slash, which WHATWG URL would read as "/" (RFC 3986 section 2)', {
+    htu: `${DPOP_ORIGIN}\\dpop`,
+  }),
+  refused('htu with a tab in its path, which WHATWG URL would drop (RFC 3986 section 2)', {
+    htu: `${DPOP_ORIGIN}/dp\top`,
+  }),
+  refused('htu without "//" before its host, which WHATWG URL would supply (RFC 3986 section 3)', {
+    htu: `https:${HOST}/dpop`,
+  }),
+  refused('a jwk marked use "enc" (JOSE-11, RFC 7517 section 4.2)', {
+    changes: { header: { jwk: { ...keys.ES256.publicJwk, use: 'enc' } } },
+  }),
+  refused('a jwk whose key_ops lack "verify" (JOSE-11, RFC 7517 section 4.3)', {
+    changes: { header: { jwk: { ...keys.ES256.publicJwk, key_ops: ['encrypt'] } } },
+  }),
   refused('htm in lower case (methods are case-sensitive, RFC 9110 section 9.1)', { htm: 'get' }),
   refused('a proof made 120 s ago', { age: -120 }),
   refused('a proof made 30 s ahead of the server clock', { age: 30 }),

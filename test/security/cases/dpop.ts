@@ -112,6 +112,16 @@ export const dpopFamilies = {
       request: dpop(async (lab) => lab.proof({ header: { jwk: await exportJWK(lab.key.privateKey) } })),
       expect: INVALID_PROOF,
     }),
+    row('RFC 7517 section 4.2', 'JOSE-11', {
+      name: 'a proof header jwk marked use "enc", a key not for signatures',
+      request: dpop((lab) => lab.proof({ header: { jwk: { ...lab.key.publicJwk, use: 'enc' } } })),
+      expect: INVALID_PROOF,
+    }),
+    row('RFC 7517 section 4.3', 'JOSE-11', {
+      name: 'a proof header jwk whose key_ops lack "verify"',
+      request: dpop((lab) => lab.proof({ header: { jwk: { ...lab.key.publicJwk, key_ops: ['encrypt'] } } })),
+      expect: INVALID_PROOF,
+    }),
     row('RFC 9449 section 4.3', 'DP-1', {
       name: 'a proof typed JWT instead of dpop+jwt',
       request: dpop((lab) => lab.proof({ header: { typ: 'JWT' } })),
@@ -127,6 +137,16 @@ export const dpopFamilies = {
     row('RFC 9449 section 4.3', 'DP-2', {
       name: 'a proof for another host (htu)',
       request: dpop((lab) => lab.proof({ htu: `http://localhost:${new URL(lab.origin).port}/orders` })),
+      expect: INVALID_PROOF,
+    }),
+    row('RFC 9449 section 4.3', 'DP-2', {
+      name: 'a proof whose htu has a backslash for its first slash, which WHATWG URL reads as "/"',
+      request: dpop((lab) => lab.proof({ htu: `${lab.origin}\\orders` })),
+      expect: INVALID_PROOF,
+    }),
+    row('RFC 9449 section 4.3', 'DP-2', {
+      name: 'a proof whose htu names the host as the number WHATWG URL reads as 127.0.0.1',
+      request: dpop((lab) => lab.proof({ htu: `http://2130706433:${new URL(lab.origin).port}/orders` })),
       expect: INVALID_PROOF,
     }),
     row('RFC 9449 section 4.3', 'DP-2', {

@@ -37,7 +37,7 @@ describe('readProofKey', () => {
     }
   });
 
-  it('refuses private members, keys of the wrong shape, and missing members (DP-1)', () => {
+  it('refuses private members, keys of the wrong shape, and missing members (DP-1, RFC 9449 §4.3 check 7)', () => {
     for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) {
       expect(() => readProofKey({ ...RFC_7638_KEY, [member]: 'x' }, 'RS256')).toThrow(
         `private key material (${member})`,
@@ -50,5 +50,30 @@ describe('readProofKey', () => {
     expect(() => readProofKey({ kty: 'RSA', n: RFC_7638_KEY.n }, 'RS256')).toThrow('needs the member "e"');
     expect(() => readProofKey('jwk', 'RS256')).toThrow('"jwk" object');
     expect(() => readProofKey({ kty: 7 }, 'RS256')).toThrow('string "kty"');
+  });
+
+  it('refuses a key whose use or key_ops keep it from verifying signatures (JOSE-11, RFC 7517 §4.2, §4.3)', () => {
+    for (const [members, found] of [
+      [{ use: 'enc' }, 'has "use" "enc", not "sig" (RFC 7517 section 4.2)'],
+      [{ use: 7 }, 'has "use" that is not a string, not "sig"'],
+      [{ key_ops: ['encrypt', 'wrapKey'] }, 'has "key_ops" ["encrypt", "wrapKey"], without "verify"'],
+      [{ key_ops: ['sign'] }, 'has "key_ops" ["sign"], without "verify" (RFC 7517 section 4.3)'],
+      [{ key_ops: { verify: true } }, 'has "key_ops" that is not an array'],
+    ] as const) {
+      expect(() => readProofKey({ ...RFC_7638_KEY, ...members }, 'RS256')).toThrow(
+        `DPoP proof header "jwk" ${found}`,
+      );
+    }
+    for (const members of [
+      { use: 'sig' },
+      { key_ops: ['verify'] },
+      { use: 'sig', key_ops: ['sign', 'verify'] },
+    ]) {
+      expect(readProofKey({ ...RFC_7638_KEY, ...members }, 'RS256').jwk).toEqual({
+        e: 'AQAB',
+        kty: 'RSA',
+        n: RFC_7638_KEY.n,
+      });
+    }
   });
 });

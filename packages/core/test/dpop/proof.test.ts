@@ -289,6 +289,92 @@ describe('refused proofs (RFC 9449 §4.3)', () => {
     expect((await refusal(otherPath)).message).toContain('"htu" names the path "/admin"');
   });
 
+  it('DP-2: an htu that is not an RFC 3986 absolute URI is refused, not repaired as WHATWG URL would (RFC 9449 §4.3 check 9)', async () => {
+    // Each of these parses with `new URL` into https://api.example.com/orders.
+    for (const [htu, found] of [
+      ['https://api.example.com\\orders', 'U+005C at index 23'],
+      ['https:\\\\api.example.com/orders', 'U+005C at index 6'],
+      ['https://api.example.com/ord\ters', 'U+0009 at index 27'],
+      ['https://api.example.com/ord\ners', 'U+000A at index 27'],
+      ['https://api.example.com/orders\r', 'U+000D at index 30'],
+      [' https://api.example.com/orders', 'U+0020 at index 0'],
+      ['https://api.example.com/orders ', 'U+0020 at index 30'],
+      ['\u0000https://api.example.com/orders', 'U+0000 at index 0'],
+      ['https://api.example.com/orders\u001f', 'U+001F at index 30'],
+      ['https://\uff41pi.example.com/orders', 'U+FF41 at index 8'],
+      ['https://api.example.com/orders?id=1 2', 'U+0020 at index 35'],
+      ['https://api.example.com/orders%zz', '"%" at index 30'],
+    ]) {
+      const proof = await proofFor(key, clock.seconds(), { accessToken: token, htu });
+      const failure = await refusal(proof);
+      expect(failure.code, htu).toBe('ERR_DPOP_PROOF_INVALID');
+      expect(failure.message, htu).toContain(`"htu" is not an absolute URI (RFC 3986 section 4.3): ${found}`);
+    }
+    for (const htu of [
+      'https:api.example.com/orders',
+      'https:/api.example.com/orders',
+      'https:///api.example.com/orders',
+    ]) {
+      const proof = await proofFor(key, clock.seconds(), { accessToken: token, htu });
+      expect((await refusal(proof)).message, htu).toContain('"htu" must be an http(s) URI with a host');
+    }
+  });
+
+  it('DP-2: an htu host or port is compared as RFC 3986 writes it, never read as WHATWG URL reads it', async () => {
+    const verifier = setup.verifier({ mode: 'required', origins: ['http://127.0.0.1:3000', ORIGIN] });
+    // WHATWG URL reads these hosts as 127.0.0.1 and the port 0443 as the default one.
+    for (const [htu, origin] of [
+      ['http://2130706433:3000/orders', 'http://2130706433:3000'],
+      ['http://0x7f.1:3000/orders', 'http://0x7f.1:3000'],
+      ['https://api.example.com:0443/orders', 'https://api.example.com:0443'],
+    ]) {
+      const proof = await proofFor(key, clock.seconds(), { accessToken: token, htu });
+      const failure = await refusalOf(verifier.verify(token, { dpop: request(proof) }));
+      expect(failure.message, htu).toContain(`"htu" names the origin "${origin}"`);
+    }
+  });
+
+  it('DP-2: htu spellings RFC 3986 §6.2.2 and §6.2.3 equate are accepted (RFC 9449 §4.3 check 9)', async () => {
+    for (const htu of [
+      'https://api.example.com/x/../orders',
+      'https://api.example.com/./orders/.',
+      'https://api.example.com/x/%2E%2e/%6Frders',
+      'https://api.example.com:/orders',
+      'https://%61pi.example.com/orders',
+    ]) {
+      const proof = await proofFor(key, clock.seconds(), { accessToken: token, htu });
+      const url = htu.endsWith('/.') ? '/orders/' : URL_PATH;
+      expect((await verifier().verify(token, { dpop: request(proof, { url }) })).dpop?.thumbprint, htu).toBe(
+        key.thumbprint,
+      );
+    }
+  });
+
+  it('JOSE-11, DP-2: a jwk whose use or key_ops keep it from verifying signatures (RFC 7517 §4.2, §4.3)', async () => {
+    for (const [members, found] of [
+      [{ use: 'enc' }, 'has "use" "enc", not "sig"'],
+      [{ use: 'sig', key_ops: ['encrypt'] }, 'has "key_ops" ["encrypt"], without "verify"'],
+      [{ key_ops: [] }, 'has "key_ops" [], without "verify"'],
+      [{ key_ops: 'verify' }, 'has "key_ops" that is not an array'],
+    ] as const) {
+      const proof = await proofFor(key, clock.seconds(), {
+        accessToken: token,
+        header: { jwk: { ...key.publicJwk, ...members } },
+      });
+      const failure = await refusal(proof);
+      expect(failure.code).toBe('ERR_DPOP_PROOF_INVALID');
+      expect(failure.message).toContain(`header "jwk" ${found}`);
+      expect(failure.headers['WWW-Authenticate']).toMatch(/error="invalid_dpop_proof"/);
+    }
+    const allowed = await proofFor(key, clock.seconds(), {
+      accessToken: token,
+      header: { jwk: { ...key.publicJwk, use: 'sig', key_ops: ['verify'] } },
+    });
+    expect((await verifier().verify(token, { dpop: request(allowed) })).dpop?.thumbprint).toBe(
+      key.thumbprint,
+    );
+  });
+
   it('a spoofed X-Forwarded-Host is ignored unless forwarded headers are trusted (RFC 9449 §4.3 check 9)', async () => {
     const proof = await proofFor(key, clock.seconds(), {
       accessToken: token,

@@ -40,8 +40,12 @@ describe('key selection (JOSE-11, JOSE-12, MD-6, §4.13 key requirements)', () =
 
   it.each([
     ['use "enc"', { ...rsa, use: 'enc' }, 'has "use" "enc", not "sig"'],
-    ['key_ops without verify', { ...rsa, key_ops: ['encrypt'] }, 'has "key_ops" without "verify"'],
-    ['key_ops that is not an array', { ...rsa, key_ops: 'verify' }, 'has "key_ops" without "verify"'],
+    [
+      'key_ops without verify',
+      { ...rsa, key_ops: ['encrypt'] },
+      'has "key_ops" ["encrypt"], without "verify"',
+    ],
+    ['key_ops that is not an array', { ...rsa, key_ops: 'verify' }, 'has "key_ops" that is not an array'],
     ['a symmetric key', { kty: 'oct', kid: 's', k: 'c2VjcmV0' }, 'is a symmetric ("oct") key'],
     ['private RSA members', { ...rsa, d: 'AQAB' }, 'contains private key members'],
     ['private EC members', { ...p256, d: 'AQAB' }, 'contains private key members'],

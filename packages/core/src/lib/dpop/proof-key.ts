@@ -1,16 +1,15 @@
 /**
- * The public key a DPoP proof carries in its `jwk` header: public members only, a shape that fits
- * the proof's `alg`, and its RFC 7638 thumbprint input, the value a bound token's `cnf.jkt` names.
+ * The public key a DPoP proof carries in its `jwk` header: public members only, a `use` and
+ * `key_ops` that let it verify signatures, a shape that fits the proof's `alg`, and its RFC 7638
+ * thumbprint input, the value a bound token's `cnf.jkt` names.
  */
 import { TokenwardError } from '../../errors.js';
 import type { JsonWebKeyLike } from '../../runtime.js';
 import { describeShape, rsaExponentProblem, shapeServes } from '../jose/algorithms.js';
 import { decodeBase64url } from '../jose/base64url.js';
 import { isSmallOrderEd25519 } from '../jose/ed25519.js';
+import { PRIVATE_MEMBERS, verifyUseProblem } from '../jose/key-use.js';
 import { isPlainObject } from '../options/option-checks.js';
-
-/** Members holding private or symmetric key material (RFC 7518 section 6.2.2, section 6.3.2, section 6.4.1; RFC 8037 section 2). */
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
 /** RFC 7638 section 3.2: the required members of each key type, in lexicographic order, `kty` among them. */
 const REQUIRED_MEMBERS: Readonly<Record<string, readonly string[]>> = {
@@ -37,6 +36,9 @@ export function readProofKey(jwk: unknown, alg: string): ProofKey {
       `header "jwk" holds private key material (${held.join(', ')}); only the public key may be sent (RFC 9449 section 4.3 check 7)`,
     );
   }
+  // A key its holder marked for encryption only must not verify this signature (check 6).
+  const useProblem = verifyUseProblem(jwk);
+  if (useProblem !== undefined) throw invalidProof(`header "jwk" ${useProblem}`);
   const { kty, crv } = jwk;
   if (typeof kty !== 'string' || (crv !== undefined && typeof crv !== 'string')) {
     throw invalidProof('header "jwk" needs a string "kty" (and "crv", when present, a string)');

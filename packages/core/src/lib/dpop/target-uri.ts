@@ -6,16 +6,10 @@
  */
 import type { DpopRequest } from '../../dpop.js';
 import { headerValues } from '../request/headers.js';
+import { normalisePercentEncoding, readHtu } from './htu.js';
 import { normaliseAddress, type ResolvedDpopOptions } from './options.js';
 import { invalidProof } from './proof-key.js';
 
-/** A URI reduced to what `htu` is compared on. */
-interface ComparableUri {
-  readonly origin: string;
-  readonly path: string;
-}
-
-const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 const HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
 
 /**
@@ -23,7 +17,9 @@ const HOST = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
  * normalised form (origin and path), the same for every spelling of it.
  */
 export function checkTargetUri(htu: string, request: DpopRequest, settings: ResolvedDpopOptions): string {
-  const claimed = parseHtu(htu);
+  // A query or fragment a client left in htu is ignored, as the request's own query is: check 9
+  // compares "ignoring any query and fragment parts" (RFC 9449 section 4.3).
+  const claimed = readHtu(htu);
   const path = requestPath(request.url);
   const origins = acceptableOrigins(request, settings);
   if (!origins.includes(claimed.origin)) {
@@ -39,23 +35,6 @@ export function checkTargetUri(htu: string, request: DpopRequest, settings: Reso
   return `${claimed.origin}${claimed.path}`;
 }
 
-function parseHtu(htu: string): ComparableUri {
-  let url: URL;
-  try {
-    url = new URL(htu);
-  } catch {
-    throw invalidProof('"htu" is not an absolute URI (RFC 9449 section 4.2)');
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '') {
-    throw invalidProof('"htu" must be an http(s) URI without user information');
-  }
-  // WHATWG URL parsing already lower-cases scheme and host, drops a default port, removes dot
-  // segments and turns an empty path into "/" (RFC 3986 section 6.2.2.1, section 6.2.2.3, section 6.2.3).
-  // A query or fragment a client left in htu is ignored, as the request's own query is: check 9
-  // compares "ignoring any query and fragment parts" (RFC 9449 section 4.3).
-  return { origin: url.origin, path: normalisePercentEncoding(url.pathname) };
-}
-
 /** The path of the request target (origin-form `/a/b?q`, or absolute-form, whose origin is ignored). */
 function requestPath(target: string): string {
   let url: URL;
@@ -67,15 +46,6 @@ function requestPath(target: string): string {
     );
   }
   return normalisePercentEncoding(url.pathname);
-}
-
-/** RFC 3986 section 6.2.2.1 and section 6.2.2.2: upper-case percent-encodings, and decode those of unreserved characters. */
-function normalisePercentEncoding(path: string): string {
-  if (!path.includes('%')) return path;
-  return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
-    const character = String.fromCharCode(Number.parseInt(hex, 16));
-    return UNRESERVED.test(character) ? character : `%${hex.toUpperCase()}`;
-  });
 }
 
 /** The origins `htu` may name for this request. */

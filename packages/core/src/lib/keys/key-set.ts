@@ -15,10 +15,8 @@ import {
 } from '../jose/algorithms.js';
 import { decodeBase64url } from '../jose/base64url.js';
 import { isSmallOrderEd25519 } from '../jose/ed25519.js';
+import { PRIVATE_MEMBERS, verifyUseProblem } from '../jose/key-use.js';
 import { quote } from '../quote.js';
-
-/** Members that only private or symmetric keys carry (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2). */
-const SECRET_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
 
 /** A published key that passed every check, reduced to its public members. */
 export interface UsableKey {
@@ -88,18 +86,14 @@ function checkKey(entry: unknown, allowed: readonly string[]): UsableKey | Skipp
   const skip = (reason: string): SkippedKey => ({ kid, reason, isJwk });
   // MD-6: a key set must never carry private or symmetric keys; one that does is mis-published.
   if (jwk.kty === 'oct') return skip('is a symmetric ("oct") key, which is never accepted');
-  if (SECRET_MEMBERS.some((member) => jwk[member] !== undefined)) {
+  if (PRIVATE_MEMBERS.some((member) => jwk[member] !== undefined)) {
     return skip('contains private key members');
   }
   if (jwk.kty !== 'RSA' && jwk.kty !== 'EC' && jwk.kty !== 'OKP') {
     return skip(`has unsupported "kty" ${quote(String(jwk.kty))}`);
   }
-  // JOSE-11: `use` and `key_ops` restrict what a key is for.
-  if (jwk.use !== undefined && jwk.use !== 'sig')
-    return skip(`has "use" ${quote(String(jwk.use))}, not "sig"`);
-  if (jwk.key_ops !== undefined && !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))) {
-    return skip('has "key_ops" without "verify"');
-  }
+  const useProblem = verifyUseProblem(jwk);
+  if (useProblem !== undefined) return skip(useProblem);
   if (jwk.crv !== undefined && typeof jwk.crv !== 'string') return skip('"crv" is not a string');
   const kty = jwk.kty;
   const crv = jwk.crv;
