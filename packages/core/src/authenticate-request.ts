@@ -5,15 +5,15 @@
  * and send an error.
  */
 import type { DpopSettings } from './dpop.js';
-import { type ChallengeChange, DEFAULT_REALM, isTokenwardError, TokenwardError } from './errors.js';
+import { type ChallengeChange, DEFAULT_REALM, TokenwardError } from './errors.js';
 import { applyCallChecks, readCallChecks } from './lib/checks/call-checks.js';
 import { quote } from './lib/quote.js';
 import { type CredentialScheme, type Credentials, findCredentials } from './lib/request/credentials.js';
 import { dpopRequestOf } from './lib/request/dpop-request.js';
 import type { HeaderGetter, HeaderRecord } from './lib/request/headers.js';
 import { isPreflight } from './lib/request/preflight.js';
+import { challengeFor, inChallenge, routeChallenge } from './lib/request/route-challenge.js';
 import { twinOf, verifyNow } from './lib/request/verify-now.js';
-import { protectedResourceMetadataUrl } from './lib/resource/canonical.js';
 import type { AuthenticateRequestOptions } from './request-options.js';
 import type { AccessTokenResult, AccessTokenVerifier, AuthRequirements } from './types.js';
 
@@ -170,22 +170,6 @@ function isPromise<Value>(value: Value | Promise<Value>): value is Promise<Value
   return typeof (value as Partial<Promise<Value>>).then === 'function';
 }
 
-/** The challenge of a request step's failure: the realm, the route's scopes, the resource, the schemes. */
-function routeChallenge(
-  verifier: AccessTokenVerifier,
-  requirements: AuthRequirements | undefined,
-  options: AuthenticateRequestOptions,
-  scheme?: CredentialScheme,
-): ChallengeChange {
-  return challengeFor(
-    options.realm ?? verifier.realm,
-    verifier.resource,
-    requirements,
-    verifier.dpop,
-    scheme,
-  );
-}
-
 function nonceHeaders(nonce: string): Readonly<Record<string, string>> {
   return Object.freeze({ 'DPoP-Nonce': nonce, 'Cache-Control': 'no-store' });
 }
@@ -226,31 +210,6 @@ export function checkAuthRequirements(
   }
 }
 
-/** What every challenge of one route says beside the error: realm, scopes, metadata URL. */
-function challengeFor(
-  realm: string,
-  resource: string | undefined,
-  requirements: AuthRequirements | undefined,
-  dpop?: DpopSettings,
-  used?: CredentialScheme,
-): ChallengeChange {
-  return {
-    realm,
-    ...(requirements?.scopes === undefined ? {} : { requiredScopes: requirements.scopes }),
-    ...(resource === undefined ? {} : { resourceMetadata: protectedResourceMetadataUrl(resource) }),
-    // A verifier that takes DPoP names both schemes, or DPoP alone when required (RFC 9449 section 7.1).
-    ...(dpop === undefined
-      ? {}
-      : {
-          challenges: {
-            bearer: dpop.mode === 'allowed',
-            dpopAlgorithms: dpop.algorithms,
-            ...(used === undefined ? {} : { used }),
-          },
-        }),
-  };
-}
-
 /**
  * RFC 6750 section 3.1: a request with no credentials gets a challenge without an error
  * attribute; credentials of another scheme (`Basic`, ...) are none for this API, and the message
@@ -269,18 +228,4 @@ function tokenMissing(
         ? 'Expected a bearer token in the Authorization header; the request carried none'
         : `Expected an access token with the ${expected} scheme in the Authorization header; the request carried none`;
   return new TokenwardError('ERR_TOKEN_MISSING', message, challenge);
-}
-
-/**
- * The error with the route's challenge. A scope error keeps its own list: it names the scopes
- * the check required (all of them for `scopeMatch: 'any'` too).
- */
-function inChallenge(error: unknown, challenge: ChallengeChange): unknown {
-  if (!isTokenwardError(error) || error.code === 'ERR_CONFIG') return error;
-  // The verifier's own errors already name its schemes, with the one the request used.
-  return error.withChallenge({
-    ...challenge,
-    ...(error.requiredScopes === undefined ? {} : { requiredScopes: undefined }),
-    ...(error.challenges === undefined ? {} : { challenges: undefined }),
-  });
 }

@@ -3,10 +3,9 @@
  * Next.js route handlers, `Deno.serve`, `Bun.serve`, Vercel's edge runtime), with the same
  * status, `WWW-Authenticate`, `Retry-After` and JSON error body as every other adapter.
  */
-import { authenticateRequest } from './authenticate-request.js';
-import { isTokenwardError, TokenwardError } from './errors.js';
+import { isTokenwardError, type TokenwardError } from './errors.js';
+import { authenticateFetchRequest } from './fetch-request.js';
 import { configError, found } from './lib/options/option-checks.js';
-import { needsFormBody } from './lib/request/credentials.js';
 import type { ProtectedResourceMetadataEndpoint } from './protected-resource.js';
 import { type AuthenticateRequestOptions, validateRequestOptions } from './request-options.js';
 import { validateAuthRequirements } from './requirements.js';
@@ -41,9 +40,6 @@ export type OptionallyAuthenticatedHandler<Rest extends unknown[]> = (
   auth: AccessTokenResult | undefined,
   ...rest: Rest
 ) => Response | Promise<Response>;
-
-/** A form body read for its `access_token` is read up to here (a token is at most 8 KiB by default). */
-const MAX_FORM_BYTES = 64 * 1024;
 
 /**
  * Authenticates a Fetch `Request`: resolves to the verified, frozen result, or to the `Response`
@@ -208,65 +204,13 @@ async function authenticateFetch(
   options: AuthenticateRequestOptions,
 ): Promise<Admitted | Response> {
   try {
-    const { method, url, headers } = request;
-    const form = needsFormBody(request, options)
-      ? await readFormBody(request, { realm: options.realm ?? verifier.realm, allowBody: options.allowBody })
-      : undefined;
-    const outcome = await authenticateRequest(
-      verifier,
-      { method, url, headers, form },
-      requirements,
-      options,
-    );
+    const outcome = await authenticateFetchRequest(verifier, request, requirements, options);
     if (outcome.kind === 'preflight') return new Response(null, { status: 204 });
     return outcome.kind === 'authenticated' ? outcome : ANONYMOUS;
   } catch (error) {
     if (!isTokenwardError(error) || error.code === 'ERR_CONFIG') throw error;
     return errorResponse(error);
   }
-}
-
-/**
- * The body of a form-encoded POST (RFC 6750 section 2.2) for core's request step, read from a
- * clone so that the handler still has it: for the token of a route with `allowBody`, else for an
- * `access_token` field beside the `Authorization` header, which the step refuses. Call it only
- * when `needsFormBody` says so. A body over 64 KiB is refused (`ERR_INVALID_REQUEST`, 400 in
- * `realm`) rather than read whole.
- *
- * @example
- * const form = needsFormBody(request, options) ? await readFormBody(request, { realm, ...options }) : undefined;
- */
-export async function readFormBody(
-  request: Request,
-  options: { readonly realm: string; readonly allowBody?: boolean | undefined },
-): Promise<string | undefined> {
-  if (request.body === null) return undefined;
-  const reader = request.clone().body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > MAX_FORM_BYTES) {
-      // Not awaited: cancelling one branch of a teed body settles only when the other is cancelled too.
-      reader.cancel().catch(() => undefined);
-      const advice = options.allowBody
-        ? 'send the token in the Authorization header'
-        : 'with a bearer token in the Authorization header, send a larger form as multipart/form-data';
-      throw new TokenwardError(
-        'ERR_INVALID_REQUEST',
-        `expected a form body of at most ${MAX_FORM_BYTES} bytes to read access_token from; found more (${advice})`,
-        { realm: options.realm },
-      );
-    }
-    chunks.push(read.value);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /**

@@ -49,11 +49,11 @@ export {
   errorResponse,
   type FetchAuthOptions,
   type OptionallyAuthenticatedHandler,
-  readFormBody,
   resourceMetadataResponse,
   withAuth,
   withOptionalAuth,
 } from './fetch.js';
+export { authenticateFetchRequest, readFormBody } from './fetch-request.js';
 export type {
   CreateIdTokenVerifier,
   IdTokenAddress,
