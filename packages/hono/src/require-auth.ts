@@ -2,12 +2,12 @@ import {
   type AccessTokenVerifier,
   type AccessTokenVerifierOptions,
   type AdapterAuthOptions,
+  authenticateFetchRequest,
   authenticateRequest,
   createAccessTokenVerifier,
   needsFormBody,
   type RequestAuthentication,
   type RouteChallenge,
-  readFormBody,
   setUpAdapterAuth,
 } from '@tokenward/core';
 import type { MiddlewareHandler } from 'hono';
@@ -86,15 +86,25 @@ function authMiddleware(
   return async function tokenwardAuth(c, next) {
     let outcome: RequestAuthentication;
     try {
-      const { method, url, headers } = c.req.raw;
-      // For a body token, Hono's parse, which it caches for the handler (cap it with bodyLimit);
-      // beside a header token, core reads a clone to refuse an access_token field (RFC 6750 section 2).
-      const form = !needsFormBody(c.req.raw, options)
-        ? undefined
-        : options.allowBody === true
-          ? await c.req.parseBody({ all: true })
-          : await readFormBody(c.req.raw, { realm: options.realm ?? verifier.realm });
-      outcome = await authenticateRequest(verifier, { method, url, headers, form }, requirements, options);
+      // A form body (a body token, or an access_token field beside the header's to refuse, RFC 6750
+      // section 2) is read by core from a clone of the raw request, not through Hono's body cache:
+      // `c.req.raw` keeps its stream, so every way of reading the body after this gets the bytes sent.
+      // Only a body a middleware before this one already read through Hono is taken from the cache.
+      const raw = c.req.raw;
+      outcome =
+        raw.bodyUsed && needsFormBody(raw, options)
+          ? await authenticateRequest(
+              verifier,
+              {
+                method: raw.method,
+                url: raw.url,
+                headers: raw.headers,
+                form: await c.req.parseBody({ all: true }),
+              },
+              requirements,
+              options,
+            )
+          : await authenticateFetchRequest(verifier, raw, requirements, options);
     } catch (error) {
       return answerError(error, errors);
     }
