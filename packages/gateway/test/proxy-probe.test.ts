@@ -258,6 +258,8 @@ describe.each([
       Forwarded: 'host=admin.example.com;proto=https',
       'X-Original-URL': '/admin/x',
       'X-Rewrite-URL': '/admin/x',
+      // Rack, Spring and Django (USE_X_FORWARDED_PORT) build the request's URL with this port.
+      'X-Forwarded-Port': '8443',
     };
     const { result, seen } = await reached(() =>
       rawRequest(proxy.port, 'GET', '/public/page', { Host: 'www.example.com', ...described }),
@@ -270,10 +272,12 @@ describe.each([
       'forwarded',
       'x-original-url',
       'x-rewrite-url',
+      'x-forwarded-port',
     ];
     expect(forwarded.map((name) => headers[name])).toEqual([
       'www.example.com',
       'http',
+      undefined,
       undefined,
       undefined,
       undefined,
