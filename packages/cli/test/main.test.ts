@@ -35,6 +35,15 @@ describe('main', () => {
     expect(output.stderr).toContain('tokenward inspect: missing the token');
   });
 
+  it('refuses a --scope value that is not one scope token, as core reads scope tokens', async () => {
+    const flags = ['--issuer', 'https://acme.okta.com/oauth2/default', '--audience', 'api://default'];
+    for (const scope of ['orders:read orders:write', 'orders"read', '']) {
+      const { io, output } = memoryIo();
+      expect(await main(['verify', TOKEN, ...flags, '--scope', scope], io), scope).toBe(EXIT.usage);
+      expect(output.stderr).toContain('--scope takes one scope token each');
+    }
+  });
+
   it('colours a terminal, but not with NO_COLOR set', async () => {
     const coloured = memoryIo({ isTTY: true });
     await main(['inspect', TOKEN], coloured.io);

@@ -3,10 +3,10 @@
  * (an MCP client, say) can find which authorization servers it trusts and which scopes exist.
  * It is built from the verifier itself, so the document and the checks cannot disagree.
  */
+import { isScopeToken } from './challenge-text.js';
 import type { DpopSettings } from './dpop.js';
 import { configError, found } from './lib/options/option-checks.js';
 import { canonicalResource, protectedResourceMetadataUrl } from './lib/resource/canonical.js';
-import { SCOPE_TOKEN } from './requirements.js';
 
 export { protectedResourceMetadataUrl };
 
@@ -86,7 +86,7 @@ export function protectedResourceMetadata(
 }
 
 function readScopes(value: unknown): string[] {
-  if (!Array.isArray(value) || value.some((scope) => typeof scope !== 'string' || !SCOPE_TOKEN.test(scope))) {
+  if (!Array.isArray(value) || value.some((scope) => typeof scope !== 'string' || !isScopeToken(scope))) {
     throw configError(
       `\`scopesSupported\` must be an array of scope tokens (RFC 6749 section 3.3); found ${found(value)}`,
     );

@@ -17,7 +17,7 @@ export {
   type RequestAuthentication,
   type RouteChallenge,
 } from './authenticate-request.js';
-export { challengeAttributeText } from './challenge-text.js';
+export { challengeAttributeText, isScopeToken } from './challenge-text.js';
 export { checkClaims } from './claim-requirements.js';
 export { DEFAULTS, LIMITS, type Range } from './defaults.js';
 export { discoveryUrls } from './discovery-urls.js';

@@ -4,6 +4,7 @@
  * and route requirements, so `requireAuth({ issuer, audience, realm, scopes })` means the same in
  * every adapter.
  */
+import { isChallengeAttributeText } from './challenge-text.js';
 import { configError, found } from './lib/options/option-checks.js';
 import { REQUIREMENT_NAMES, validateAuthRequirements } from './requirements.js';
 import type { AuthRequirements } from './types.js';
@@ -47,8 +48,6 @@ const OPTION_NAMES: ReadonlySet<string> = new Set([
   'credentials',
   'corsPreflight',
 ]);
-// RFC 6750 section 3: characters a quoted auth-param value may hold.
-const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /**
  * Checks {@link AuthenticateRequestOptions} once, when an adapter is set up, and returns a frozen
@@ -65,7 +64,7 @@ export function validateRequestOptions(value: unknown, where: string): Authentic
     if (!OPTION_NAMES.has(name)) throw configError(`${where}: unknown option \`${name}\``);
   }
   const { realm, allowQuery, allowBody, credentials, corsPreflight } = options;
-  if (realm !== undefined && (typeof realm !== 'string' || !REALM.test(realm))) {
+  if (realm !== undefined && (typeof realm !== 'string' || !isChallengeAttributeText(realm))) {
     throw configError(`${where}: \`realm\` must be printable ASCII without " or \\; found ${found(realm)}`);
   }
   for (const [name, flag] of [

@@ -3,6 +3,7 @@
  * `checkClaims` and both adapters, so every entry point refuses the same mistakes in the same words.
  */
 
+import { isScopeToken } from './challenge-text.js';
 import { configError, found, unknownOption } from './lib/options/option-checks.js';
 import type { AuthRequirements, ClaimRequirement, ClaimRequirements } from './types.js';
 
@@ -15,8 +16,6 @@ export const REQUIREMENT_NAMES: ReadonlySet<string> = new Set([
 ]);
 // Frozen results of this check: handed back (to `verify` on every request), they need no second look.
 const VALIDATED = new WeakSet<object>();
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ): visible ASCII but `"` and `\`.
-export const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /**
  * Checks route requirements and returns a frozen copy of them, so a later change to the caller's
@@ -87,7 +86,7 @@ export function acrValueList(value: unknown, label: string): readonly string[] {
   if (
     !Array.isArray(value) ||
     value.length === 0 ||
-    value.some((acr) => typeof acr !== 'string' || !SCOPE_TOKEN.test(acr))
+    value.some((acr) => typeof acr !== 'string' || !isScopeToken(acr))
   ) {
     throw configError(
       `${label} must be a non-empty array of acr values (visible ASCII without spaces, " or \\), e.g. ['phrh']; found ${found(value)}`,
@@ -115,7 +114,7 @@ function scopeList(value: unknown, where: string): readonly string[] {
   const scopes: string[] = [];
   for (let index = 0; index < value.length; index += 1) {
     const scope: unknown = value[index];
-    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+    if (typeof scope !== 'string' || !isScopeToken(scope)) {
       throw configError(
         `${where}: \`scopes[${index}]\` must be a scope token, visible ASCII without spaces, " or \\ (RFC 6749 section 3.3); found ${found(scope)}`,
       );

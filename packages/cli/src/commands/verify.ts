@@ -8,6 +8,7 @@ import {
   createAccessTokenVerifier,
   DEFAULTS,
   type DpopOptions,
+  isScopeToken,
   isTokenwardError,
   TokenwardError,
 } from '@tokenward/core';
@@ -94,8 +95,7 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<Exi
   if (audiences.length === 0)
     throw new UsageError('--audience is required (an API must check aud: RFC 8725 section 3.9)');
   const scopes = values.scope ?? [];
-  // RFC 6749 section 3.3: a scope token is visible ASCII except space, " and \.
-  if (scopes.some((scope) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
+  if (!scopes.every(isScopeToken)) {
     throw new UsageError('--scope takes one scope token each (visible ASCII without spaces, " or \\)');
   }
   const dpop = dpopFromFlags(values);

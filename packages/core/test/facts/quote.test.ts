@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { challengeAttributeText, TokenwardError } from '../../src/index.js';
+import { isChallengeAttributeText } from '../../src/challenge-text.js';
+import { challengeAttributeText, isScopeToken, TokenwardError } from '../../src/index.js';
 import { createIssuerRouter } from '../../src/lib/checks/issuer-routing.js';
 import { LISTED_ITEMS, QUOTED_LENGTH, quote, quoteList } from '../../src/lib/quote.js';
 import { checkAlgorithm } from '../../src/lib/token/jwt.js';
@@ -59,5 +60,25 @@ describe('challengeAttributeText: a message made fit for a challenge attribute',
       `error_description="${challengeAttributeText(error.message)}"`,
     );
     expect(challengeAttributeText(error.message)).toBe("expected 'RS256'; found 'n'ne''");
+  });
+});
+
+describe('scope tokens and challenge attribute text: one character class (RFC 6750 section 3)', () => {
+  it('BT-6: a scope token is visible ASCII but " and \\; attribute text also holds the space', () => {
+    for (let code = 0; code < 0x180; code += 1) {
+      const character = String.fromCharCode(code);
+      const visible = code >= 0x21 && code <= 0x7e && character !== '"' && character !== '\\';
+      expect(isScopeToken(character), `U+${code.toString(16)}`).toBe(visible);
+      expect(isChallengeAttributeText(character), `U+${code.toString(16)}`).toBe(visible || code === 0x20);
+      expect(challengeAttributeText(character)).toBe(visible || code === 0x20 ? character : "'");
+    }
+  });
+
+  it('BT-6: a scope token is one token, never empty; attribute text is never empty', () => {
+    expect(isScopeToken('orders:read')).toBe(true);
+    expect(isScopeToken('orders:read orders:write')).toBe(false);
+    expect(isScopeToken('')).toBe(false);
+    expect(isChallengeAttributeText('orders api')).toBe(true);
+    expect(isChallengeAttributeText('')).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
  * Turns `AccessTokenVerifierOptions` into a checked, normalised configuration, synchronously,
  * throwing `ERR_CONFIG` for the first problem (STYLE.md "Options": validation is eager).
  */
+import { isChallengeAttributeText } from '../../challenge-text.js';
 import { DEFAULTS, LIMITS } from '../../defaults.js';
 import type { EventHandler } from '../../events.js';
 import type { AccessTokenVerifierOptions } from '../../options.js';
@@ -103,8 +104,6 @@ const SINGLE_NAMES: ReadonlySet<string> = new Set([...ISSUER_OPTION_NAMES, ...SE
 const MULTI_NAMES: ReadonlySet<string> = new Set(['issuers', ...SETTING_NAMES]);
 /** Every name `createAccessTokenVerifier` takes, with one issuer or several. */
 export const VERIFIER_OPTION_NAMES: ReadonlySet<string> = new Set([...SINGLE_NAMES, ...MULTI_NAMES]);
-// RFC 6750 §3: characters a quoted attribute value may hold.
-const REALM = /^[\x20\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /**
  * @param introspectionOnly `createIntrospectionVerifier`: `introspection` is required and has no
@@ -179,7 +178,7 @@ export function resolveVerifierOptions(
       clock,
     }),
     realm: optional(options.realm, DEFAULTS.realm, (value) => {
-      if (typeof value !== 'string' || !REALM.test(value)) {
+      if (typeof value !== 'string' || !isChallengeAttributeText(value)) {
         throw configError(`\`realm\` must be printable ASCII without " or \\; found ${found(value)}`);
       }
       return value;
