@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../src/lib/stats.js';
 import { pairingSection } from '../src/report/markdown-sections.js';
-import { cacheTaxTarget, ratioToLimitTarget } from '../src/report/targets.js';
+import { aheadOfRivalsTarget, cacheTaxTarget, ratioToLimitTarget } from '../src/report/targets.js';
 import type { LanePairing } from '../src/throughput/paired-lanes.js';
 import type { ThroughputResult, ThroughputRow } from '../src/throughput/run-throughput.js';
 
@@ -10,19 +10,31 @@ const LIMIT = 'node:crypto (limit)';
 const UNCACHED = 'tokenward (no cache)';
 const DEFAULTS = 'tokenward';
 
-/** A distinct serial row whose rate in each round is given. */
-function row(alg: Alg, contender: string, rates: number[]): ThroughputRow {
+/** A row whose rate in each round is given (distinct tokens, serial, unless `cell` says otherwise). */
+function row(
+  alg: Alg,
+  contender: string,
+  rates: number[],
+  cell: Partial<ThroughputRow['cell']> = {},
+): ThroughputRow {
   return {
-    cell: { alg, workload: 'distinct', mode: 'serial' },
+    cell: { alg, workload: 'distinct', mode: 'serial', ...cell },
     contender,
     opsPerSecond: summarize(rates),
     ratioToLimit: summarize(rates.map(() => 0)),
   };
 }
 
-function pairing(alg: Alg, reference: string, contender: string, [low, value, high]: number[]): LanePairing {
+function pairing(
+  alg: Alg,
+  reference: string,
+  contender: string,
+  [low, value, high]: number[],
+  mode: LanePairing['mode'] = 'serial',
+): LanePairing {
   return {
     alg,
+    mode,
     reference,
     contender,
     ratio: { value: value!, low: low!, high: high!, q1: low!, q3: high!, pairs: 700 },
@@ -83,9 +95,63 @@ describe('in-process targets judged on paired CPU blocks (issue #18)', () => {
   it('lists every pairing in RESULTS.md with the rounds’ ratio beside it', () => {
     const section = pairingSection(throughput);
     expect(section).toContain(
-      '| RS256: tokenward ÷ tokenward (no cache) | 21.00 | 21.76 | 0.965× (95% interval',
+      '| RS256, serial: tokenward ÷ tokenward (no cache) | 21.00 | 21.76 | 0.965× (95% interval',
     );
     expect(section).toContain('0.92× |');
-    expect(section).toContain('| ES256: tokenward (no cache) ÷ node:crypto (limit) |');
+    expect(section).toContain('| ES256, serial: tokenward (no cache) ÷ node:crypto (limit) |');
+  });
+});
+
+describe('ahead of the rivals (issue #18)', () => {
+  const FAST_JWT = 'fast-jwt (no cache)';
+  const FAST_JWT_CACHE = 'fast-jwt (cache)';
+  /** RS256 only: a repeated token 12× fast-jwt's cache; distinct tokens 0.97× fast-jwt by the rounds' rates. */
+  const rounds = [
+    row('RS256', DEFAULTS, [4_000_000, 3_600_000, 4_400_000], { workload: 'same' }),
+    row('RS256', FAST_JWT_CACHE, [330_000, 300_000, 370_000], { workload: 'same' }),
+    ...(['serial', 'batch64'] as const).flatMap((mode) => [
+      row('RS256', UNCACHED, [35_000, 34_000, 36_000], { mode }),
+      row('RS256', FAST_JWT, [36_100, 35_000, 37_100], { mode }),
+    ]),
+  ];
+  const paired = (serial: number, batch: number): ThroughputResult => ({
+    rows: rounds,
+    pairings: [
+      pairing('RS256', FAST_JWT, UNCACHED, [serial - 0.004, serial, serial + 0.004]),
+      pairing('RS256', FAST_JWT, UNCACHED, [batch - 0.005, batch, batch + 0.005], 'batch64'),
+    ],
+    proofs: [],
+  });
+
+  it('judges distinct tokens on the pairings, not on rates seconds apart', () => {
+    expect(aheadOfRivalsTarget(paired(1.021, 1.012))).toEqual({
+      target: 'ahead of fast-jwt and aws-jwt-verify in every in-process cell',
+      measured:
+        '3 of 3 cells; smallest lead 1.012× (RS256 distinct batch64 vs fast-jwt (no cache); paired, 95% interval 1.007–1.017)',
+      met: true,
+    });
+  });
+
+  it('names the cell a rival leads by its pairing', () => {
+    const behind = aheadOfRivalsTarget(paired(1.021, 0.991));
+    expect(behind.met).toBe(false);
+    expect(behind.measured).toMatch(
+      /^2 of 3 cells; smallest lead 0\.991× \(RS256 distinct batch64 vs fast-jwt/,
+    );
+  });
+
+  it('judges a repeated token on the rounds and is not measured without a distinct cell’s pairing', () => {
+    const slowCache = row('RS256', DEFAULTS, [297_000, 270_000, 333_000], { workload: 'same' });
+    const repeated = { ...paired(1.1, 1.1), rows: [slowCache, ...rounds.slice(1)] };
+    expect(aheadOfRivalsTarget(repeated)).toEqual({
+      target: 'ahead of fast-jwt and aws-jwt-verify in every in-process cell',
+      measured: "2 of 3 cells; smallest lead 0.90× (RS256 same serial vs fast-jwt (cache); rounds' rates)",
+      met: false,
+    });
+    const unpaired = { ...paired(1.1, 1.1), pairings: [] };
+    expect(aheadOfRivalsTarget(unpaired)).toMatchObject({
+      measured: 'not measured in this run',
+      met: undefined,
+    });
   });
 });

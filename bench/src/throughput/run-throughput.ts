@@ -3,7 +3,7 @@ import type { Alg, BenchIssuer, TokenSet } from '../lib/fixture.js';
 import type { BenchOptions } from '../lib/options.js';
 import { collectGarbage, rotate, type Summary, summarize } from '../lib/stats.js';
 import type { BoundVerify, Contender, ContenderDefinition } from './contender.js';
-import { CONTENDERS, LIMIT, tokenwardOfCell } from './contenders/index.js';
+import { CONTENDERS, LIMIT, RIVALS, tokenwardOfCell } from './contenders/index.js';
 import { CALL_MODES, type CallMode, Cursor, measure } from './measure.js';
 import { type LanePairing, type PairedLanes, pairLanes } from './paired-lanes.js';
 import { type Proof, prove } from './proof.js';
@@ -28,8 +28,9 @@ export interface ThroughputRow {
 export interface ThroughputResult {
   readonly rows: readonly ThroughputRow[];
   /**
-   * Per algorithm, on distinct tokens awaited one at a time (paired-lanes.ts): tokenward (no cache)
-   * paired with the limit, and tokenward (defaults) paired with tokenward (no cache).
+   * Per algorithm, on distinct tokens (paired-lanes.ts): awaited one at a time, tokenward (no cache)
+   * paired with the limit and tokenward (defaults) with tokenward (no cache); in both call modes,
+   * tokenward (no cache) paired with each rival.
    */
   readonly pairings: readonly LanePairing[];
   readonly proofs: readonly Proof[];
@@ -132,16 +133,21 @@ export async function runThroughput(
     const laneOf = (name: string) => lanes.find((lane) => lane.definition.name === name)!;
     const pair = async (reference: string, contender: string, verify: PairedLanes) => {
       const pairing = await pairLanes(set.alg, { reference, contender }, verify, budgetMs);
-      log(`  ${set.alg} ${contender} paired with ${reference}: ${pairing.ratio.pairs} pairs`);
+      log(`  ${set.alg} ${verify.mode} ${contender} paired with ${reference}: ${pairing.ratio.pairs} pairs`);
       pairings.push(pairing);
     };
     const uncached = tokenwardOfCell('distinct');
     const defaults = tokenwardOfCell('same');
-    await pair(LIMIT.name, uncached, {
-      reference: laneOf(LIMIT.name).verify,
+    const against = (reference: string, mode: CallMode): PairedLanes => ({
+      reference: laneOf(reference).verify,
       contender: laneOf(uncached).verify,
       tokens: set.distinct.length,
+      mode,
     });
+    await pair(LIMIT.name, uncached, against(LIMIT.name, 'serial'));
+    for (const rival of RIVALS.filter((name) => lanes.some((lane) => lane.definition.name === name))) {
+      for (const mode of CALL_MODES) await pair(rival, uncached, against(rival, mode));
+    }
     // A full cache admits a token only when it was verified before, so the first tokens the
     // defaults verified stay cached and hit on every pass. The tax on one-shot tokens is measured
     // on the rest of the rotation, which that cache does not hold (none, when the cache holds
@@ -152,6 +158,7 @@ export async function runThroughput(
       reference: laneOf(uncached).contender.bind(oneShot),
       contender: laneOf(defaults).contender.bind(oneShot),
       tokens: oneShot.length,
+      mode: 'serial',
     });
   }
   return {

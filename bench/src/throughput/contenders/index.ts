@@ -21,6 +21,9 @@ export function tokenwardOfCell(workload: 'same' | 'distinct'): string {
   return workload === 'same' ? tokenwardDefaults.name : tokenwardUncached.name;
 }
 
+/** The peers issue #18 measures tokenward against, in the cells where they appear. */
+export const RIVALS: readonly string[] = [fastJwtCached.name, fastJwtUncached.name, awsJwtVerify.name];
+
 /** The signature-only reference every ratio is taken against. */
 export const LIMIT = rawCrypto;
 
