@@ -8,28 +8,16 @@
  * Contradicting answers are the issuer's real answer with one member changed, served once by its
  * fault hook: its own endpoint never contradicts a token it minted.
  */
-import { type AuthServer, type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type AccessTokenVerifierOptions,
   createAccessTokenVerifier,
   type IntrospectionOptions,
 } from '../../src/node.js';
 import { manualClock, rejectionOf } from '../integration/support.js';
+import { INTROSPECTION_CLIENT as CLIENT, useIntrospectingIssuer } from './support.js';
 
-const CLIENT = { clientId: 'test-client', clientSecret: 'test-secret' } as const;
-
-let issuer: ReferenceIssuer;
-let server: AuthServer;
-
-beforeAll(async () => {
-  issuer = await startIssuer({ port: 0, servers: ['default'] });
-  server = issuer.server('default');
-});
-afterEach(() => issuer.clearFaults());
-afterAll(() => issuer.close());
-
-const introspections = () => issuer.requestCount({ server: 'default', endpoint: 'introspect' });
+const reference = useIntrospectingIssuer();
 
 function verifierFor(
   introspection: Partial<IntrospectionOptions> = {},
@@ -37,8 +25,8 @@ function verifierFor(
 ) {
   const clock = manualClock();
   const verifier = createAccessTokenVerifier({
-    issuer: server.issuer,
-    audience: server.audience,
+    issuer: reference.server.issuer,
+    audience: reference.server.audience,
     clock: clock.now,
     introspection: { mode: 'always', ...CLIENT, maxCacheAge: 0, ...introspection },
     ...extra,
@@ -48,7 +36,7 @@ function verifierFor(
 
 /** The issuer's next answer about `token`: its real one with `changes` in it (`undefined` removes a member). */
 async function answerOnceWith(token: string, changes: Record<string, unknown>): Promise<void> {
-  const response = await fetch(server.introspectionEndpoint, {
+  const response = await fetch(reference.server.introspectionEndpoint, {
     method: 'POST',
     headers: {
       authorization: `Basic ${btoa(`${CLIENT.clientId}:${CLIENT.clientSecret}`)}`,
@@ -59,18 +47,23 @@ async function answerOnceWith(token: string, changes: Record<string, unknown>): 
   const answer: Record<string, unknown> = { ...((await response.json()) as object), ...changes };
   expect(answer.active).toBe(true);
   for (const [name, value] of Object.entries(answer)) if (value === undefined) delete answer[name];
-  issuer.setFault({ server: 'default', endpoint: 'introspect', body: JSON.stringify(answer), times: 1 });
+  reference.issuer.setFault({
+    server: 'default',
+    endpoint: 'introspect',
+    body: JSON.stringify(answer),
+    times: 1,
+  });
 }
 
 describe("mode 'always': scopes the issuer's answer withdrew are gone (IN-8)", () => {
   it('IN-8: a scope withdrawn at the issuer fails the route that needs it, by scope and by claim, and leaves the result', async () => {
     const { verifier } = verifierFor();
-    const jwt = await server.mintAccessToken({ scp: ['orders:read', 'orders:write'] });
+    const jwt = await reference.server.mintAccessToken({ scp: ['orders:read', 'orders:write'] });
     expect((await verifier.verify(jwt, { scopes: ['orders:write'] })).scopes).toEqual([
       'orders:read',
       'orders:write',
     ]);
-    expect(server.withdrawScopes(jwt, ['orders:write'])).toBe(true);
+    expect(reference.server.withdrawScopes(jwt, ['orders:write'])).toBe(true);
 
     const result = await verifier.verify(jwt, { scopes: ['orders:read'] });
     expect(result.scopes).toEqual(['orders:read']);
@@ -92,7 +85,7 @@ describe("mode 'always': scopes the issuer's answer withdrew are gone (IN-8)", (
 
   it("IN-8: an RFC 9068 token's scope string is narrowed to what both grant; scopes only the answer lists grant nothing", async () => {
     const { verifier } = verifierFor();
-    const jwt = await server.mintAccessToken(
+    const jwt = await reference.server.mintAccessToken(
       { scope: 'orders:read orders:write', client_id: 'test-client' },
       { omit: ['scp', 'cid'], typ: 'at+jwt' },
     );
@@ -109,16 +102,16 @@ describe("mode 'always': scopes the issuer's answer withdrew are gone (IN-8)", (
 
   it('IN-8, IN-4: a narrowed answer, cached, narrows every result it serves', async () => {
     const { verifier } = verifierFor({ maxCacheAge: 60 });
-    const jwt = await server.mintAccessToken({ scp: ['orders:read', 'orders:write'] });
-    server.withdrawScopes(jwt, ['orders:write']);
-    const before = introspections();
+    const jwt = await reference.server.mintAccessToken({ scp: ['orders:read', 'orders:write'] });
+    reference.server.withdrawScopes(jwt, ['orders:write']);
+    const before = reference.introspections();
     for (let use = 0; use < 3; use += 1) {
       expect((await verifier.verify(jwt)).scopes).toEqual(['orders:read']);
       await expect(verifier.verify(jwt, { scopes: ['orders:write'] })).rejects.toMatchObject({
         code: 'ERR_INSUFFICIENT_SCOPE',
       });
     }
-    expect(introspections()).toBe(before + 1);
+    expect(reference.introspections()).toBe(before + 1);
   });
 });
 
@@ -126,7 +119,7 @@ describe("mode 'always': an answer that contradicts the JWT is refused (IN-8)", 
   const contradictions = [
     {
       name: 'another subject',
-      mint: async () => server.mintAccessToken({ sub: 'alice@example.com' }),
+      mint: async () => reference.server.mintAccessToken({ sub: 'alice@example.com' }),
       changes: { sub: 'mallory@example.com' },
       code: 'ERR_CLAIM_INVALID',
       message:
@@ -134,7 +127,7 @@ describe("mode 'always': an answer that contradicts the JWT is refused (IN-8)", 
     },
     {
       name: 'another client than cid',
-      mint: async () => server.mintAccessToken({ cid: 'orders-app' }),
+      mint: async () => reference.server.mintAccessToken({ cid: 'orders-app' }),
       changes: { client_id: 'other-app' },
       code: 'ERR_CLAIM_INVALID',
       message:
@@ -142,14 +135,15 @@ describe("mode 'always': an answer that contradicts the JWT is refused (IN-8)", 
     },
     {
       name: 'another client than azp',
-      mint: async () => server.mintAccessToken({ azp: 'spa-app' }, { omit: ['cid'], typ: 'at+jwt' }),
+      mint: async () =>
+        reference.server.mintAccessToken({ azp: 'spa-app' }, { omit: ['cid'], typ: 'at+jwt' }),
       changes: { client_id: 'other-app' },
       code: 'ERR_CLAIM_INVALID',
       message: /its "azp" "spa-app"; found "client_id" "other-app"$/,
     },
     {
       name: "an audience list without the token's audience for this API",
-      mint: async () => server.mintAccessToken({}, { audience: 'api://default' }),
+      mint: async () => reference.server.mintAccessToken({}, { audience: 'api://default' }),
       changes: { aud: ['api://reports'] },
       code: 'ERR_AUDIENCE_MISMATCH',
       message:
@@ -162,11 +156,11 @@ describe("mode 'always': an answer that contradicts the JWT is refused (IN-8)", 
     async ({ mint, changes, code, message }) => {
       // Both audiences are this API's: the answer's alone would pass, but not for this token.
       const { verifier } = verifierFor({ maxCacheAge: 60 }, {
-        audience: [server.audience, 'api://reports'],
+        audience: [reference.server.audience, 'api://reports'],
       } as Partial<AccessTokenVerifierOptions>);
       const jwt = await mint();
       await answerOnceWith(jwt, changes);
-      const before = introspections();
+      const before = reference.introspections();
       for (let use = 0; use < 2; use += 1) {
         const refused = await rejectionOf(verifier.verify(jwt));
         expect(refused).toMatchObject({ code, status: 401 });
@@ -174,13 +168,13 @@ describe("mode 'always': an answer that contradicts the JWT is refused (IN-8)", 
         expect(refused.message).not.toContain(jwt);
         expect(refused.headers['WWW-Authenticate']).toMatch(/^Bearer realm="api", error="invalid_token"/);
       }
-      expect(introspections()).toBe(before + 1);
+      expect(reference.introspections()).toBe(before + 1);
     },
   );
 
   it('IN-8: only a subject the answer states is compared: one filled in from its client_id is no contradiction', async () => {
     const { verifier } = verifierFor();
-    const user = await server.mintAccessToken({ sub: 'alice@example.com' });
+    const user = await reference.server.mintAccessToken({ sub: 'alice@example.com' });
     await answerOnceWith(user, { sub: undefined, client_id: 'test-client' });
     expect((await verifier.verify(user)).subject).toBe('alice@example.com');
     await answerOnceWith(user, { sub: 'test-client', client_id: 'test-client' });
@@ -193,18 +187,18 @@ describe("mode 'always': an answer that contradicts the JWT is refused (IN-8)", 
 describe("mode 'always': an answer that ends the token sooner (IN-8, IN-4)", () => {
   it("IN-8: the result expires at the answer's exp, and the answer is not used past it", async () => {
     const { verifier, clock } = verifierFor({ maxCacheAge: 600 });
-    const jwt = await server.mintAccessToken({}, { expiresIn: 3600, now: clock.seconds() });
+    const jwt = await reference.server.mintAccessToken({}, { expiresIn: 3600, now: clock.seconds() });
     const soon = clock.seconds() + 120;
     await answerOnceWith(jwt, { exp: soon });
-    const before = introspections();
+    const before = reference.introspections();
     const result = await verifier.verify(jwt);
     expect(result.expiresAt.getTime()).toBe(soon * 1000);
     expect(result.claims.exp).toBe(soon);
     expect((await verifier.verify(jwt)).expiresAt.getTime()).toBe(soon * 1000);
-    expect(introspections()).toBe(before + 1);
+    expect(reference.introspections()).toBe(before + 1);
     clock.advance(121);
     expect((await verifier.verify(jwt)).expiresAt.getTime()).toBeGreaterThan(soon * 1000);
-    expect(introspections()).toBe(before + 2);
+    expect(reference.introspections()).toBe(before + 2);
   });
 });
 
@@ -221,31 +215,31 @@ describe("mode 'always': an answer describing a weaker or older sign-in narrows 
 
   it("IN-8, SU-1: with acrLevels, step-up sees the weaker of the JWT's acr and the answer's, whichever states it", async () => {
     const { verifier } = verifierFor({}, { acrLevels: LEVELS } as Partial<AccessTokenVerifierOptions>);
-    const strong = await server.mintAccessToken({ acr: 'urn:loa:2' });
-    expect(server.reshapeIntrospection(strong, { set: { acr: 'urn:loa:1' } })).toBe(true);
+    const strong = await reference.server.mintAccessToken({ acr: 'urn:loa:2' });
+    expect(reference.server.reshapeIntrospection(strong, { set: { acr: 'urn:loa:1' } })).toBe(true);
     const refused = await stepUpRefusal(verifier.verify(strong, { acrValues: ['urn:loa:2'] }));
     expect(refused.message).toMatch(/the token's sign-in was at "urn:loa:1"$/);
     expect(refused.headers['WWW-Authenticate']).toMatch(/acr_values="urn:loa:2"/);
     expect((await verifier.verify(strong, { acrValues: ['urn:loa:1'] })).claims.acr).toBe('urn:loa:1');
 
-    const weak = await server.mintAccessToken({ acr: 'urn:loa:1' });
-    server.reshapeIntrospection(weak, { set: { acr: 'urn:loa:2' } });
+    const weak = await reference.server.mintAccessToken({ acr: 'urn:loa:1' });
+    reference.server.reshapeIntrospection(weak, { set: { acr: 'urn:loa:2' } });
     await stepUpRefusal(verifier.verify(weak, { acrValues: ['urn:loa:2'] }));
     expect((await verifier.verify(weak)).claims.acr).toBe('urn:loa:1');
   });
 
   it('IN-8, SU-1: without a ranking, acr values that differ leave the result without acr; one only the answer states is not added', async () => {
     const { verifier } = verifierFor();
-    const jwt = await server.mintAccessToken({ acr: 'urn:loa:2' });
-    server.reshapeIntrospection(jwt, { set: { acr: 'urn:loa:1' } });
+    const jwt = await reference.server.mintAccessToken({ acr: 'urn:loa:2' });
+    reference.server.reshapeIntrospection(jwt, { set: { acr: 'urn:loa:1' } });
     for (const acrValues of [['urn:loa:2'], ['urn:loa:1'], ['urn:loa:1', 'urn:loa:2']]) {
       await stepUpRefusal(verifier.verify(jwt, { acrValues }));
     }
     const result = await verifier.verify(jwt);
     expect(result.claims).not.toHaveProperty('acr');
 
-    const silent = await server.mintAccessToken();
-    server.reshapeIntrospection(silent, {
+    const silent = await reference.server.mintAccessToken();
+    reference.server.reshapeIntrospection(silent, {
       set: { acr: 'urn:loa:2', auth_time: Math.floor(Date.now() / 1000) },
     });
     await stepUpRefusal(verifier.verify(silent, { acrValues: ['urn:loa:2'] }));
@@ -254,8 +248,8 @@ describe("mode 'always': an answer describing a weaker or older sign-in narrows 
 
   it('IN-8, SU-1: a refusal for acr values no ranking orders names both, not a token without acr', async () => {
     const { verifier } = verifierFor();
-    const jwt = await server.mintAccessToken({ acr: 'urn:loa:2' });
-    server.reshapeIntrospection(jwt, { set: { acr: 'urn:loa:1' } });
+    const jwt = await reference.server.mintAccessToken({ acr: 'urn:loa:2' });
+    reference.server.reshapeIntrospection(jwt, { set: { acr: 'urn:loa:1' } });
     const unranked = await stepUpRefusal(verifier.verify(jwt, { acrValues: ['urn:loa:2'] }));
     expect(unranked.message).toBe(
       'this route needs a sign-in at "urn:loa:2"; the token\'s acr "urn:loa:2" and its authorization ' +
@@ -265,14 +259,14 @@ describe("mode 'always': an answer describing a weaker or older sign-in narrows 
     expect(unranked.message).not.toContain(jwt);
 
     const ranked = verifierFor({}, { acrLevels: LEVELS } as Partial<AccessTokenVerifierOptions>).verifier;
-    server.reshapeIntrospection(jwt, { set: { acr: 'urn:vendor:mfa' } });
+    reference.server.reshapeIntrospection(jwt, { set: { acr: 'urn:vendor:mfa' } });
     expect((await stepUpRefusal(ranked.verify(jwt, { acrValues: ['urn:loa:1'] }))).message).toMatch(
       /; the token's acr "urn:loa:2" and its authorization server's introspection answer's acr "urn:vendor:mfa" differ and acrLevels does not rank both, so neither stands for the sign-in$/,
     );
 
     // The answer ends the token sooner, so the result is narrowed, and its acr is still not added.
-    const silent = await server.mintAccessToken();
-    server.reshapeIntrospection(silent, {
+    const silent = await reference.server.mintAccessToken();
+    reference.server.reshapeIntrospection(silent, {
       set: { acr: 'urn:loa:2', exp: Math.floor(Date.now() / 1000) + 120 },
     });
     expect((await stepUpRefusal(verifier.verify(silent, { acrValues: ['urn:loa:2'] }))).message).toMatch(
@@ -283,14 +277,14 @@ describe("mode 'always': an answer describing a weaker or older sign-in narrows 
   it('IN-8, SU-2: maxAge sees the earlier of the two auth_time values, whichever states it', async () => {
     const { verifier, clock } = verifierFor();
     const now = clock.seconds();
-    const recent = await server.mintAccessToken({ auth_time: now - 10 }, { now });
-    server.reshapeIntrospection(recent, { set: { auth_time: now - 3600 } });
+    const recent = await reference.server.mintAccessToken({ auth_time: now - 10 }, { now });
+    reference.server.reshapeIntrospection(recent, { set: { auth_time: now - 3600 } });
     const refused = await stepUpRefusal(verifier.verify(recent, { maxAge: 300 }));
     expect(refused.headers['WWW-Authenticate']).toMatch(/max_age="300"/);
     expect((await verifier.verify(recent)).claims.auth_time).toBe(now - 3600);
 
-    const old = await server.mintAccessToken({ auth_time: now - 3600 }, { now });
-    server.reshapeIntrospection(old, { set: { auth_time: now - 10 } });
+    const old = await reference.server.mintAccessToken({ auth_time: now - 3600 }, { now });
+    reference.server.reshapeIntrospection(old, { set: { auth_time: now - 10 } });
     await stepUpRefusal(verifier.verify(old, { maxAge: 300 }));
     expect((await verifier.verify(old)).claims.auth_time).toBe(now - 3600);
   });

@@ -6,35 +6,23 @@
  * issuer on loopback: members reshaped by its `reshapeIntrospection` hook, raw bodies (a member
  * named twice) served by its fault hook.
  */
-import { type AuthServer, type ReferenceIssuer, startIssuer } from '@tokenward/issuer';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type AccessTokenVerifierOptions,
   createAccessTokenVerifier,
   type TokenwardEvent,
 } from '../../src/node.js';
 import { manualClock, rejectionOf } from '../integration/support.js';
+import { INTROSPECTION_CLIENT as CLIENT, useIntrospectingIssuer } from './support.js';
 
-const CLIENT = { clientId: 'test-client', clientSecret: 'test-secret' } as const;
-
-let issuer: ReferenceIssuer;
-let server: AuthServer;
-
-beforeAll(async () => {
-  issuer = await startIssuer({ port: 0, servers: ['default'] });
-  server = issuer.server('default');
-});
-afterEach(() => issuer.clearFaults());
-afterAll(() => issuer.close());
-
-const introspections = () => issuer.requestCount({ server: 'default', endpoint: 'introspect' });
+const reference = useIntrospectingIssuer();
 
 /** A verifier that caches active answers for a minute, with the events it emits. */
 function verifierFor(mode: 'always' | 'fallback') {
   const events: TokenwardEvent[] = [];
   const verifier = createAccessTokenVerifier({
-    issuer: server.issuer,
-    audience: server.audience,
+    issuer: reference.server.issuer,
+    audience: reference.server.audience,
     clock: manualClock().now,
     introspection: { mode, ...CLIENT, maxCacheAge: 60 },
     onEvent: (event) => events.push(event),
@@ -42,8 +30,9 @@ function verifierFor(mode: 'always' | 'fallback') {
   return { verifier, events };
 }
 
-const opaque = () => server.mintAccessToken({ sub: 'alice', scp: ['orders:read'] }, { format: 'opaque' });
-const jwt = () => server.mintAccessToken({ sub: 'alice', scp: ['orders:read'] });
+const opaque = () =>
+  reference.server.mintAccessToken({ sub: 'alice', scp: ['orders:read'] }, { format: 'opaque' });
+const jwt = () => reference.server.mintAccessToken({ sub: 'alice', scp: ['orders:read'] });
 
 /**
  * `verify` refused as a server fault, asked twice (a malformed answer is never cached), with
@@ -53,7 +42,7 @@ async function serverFault(
   { verifier, events }: ReturnType<typeof verifierFor>,
   token: string,
 ): Promise<string> {
-  const before = introspections();
+  const before = reference.introspections();
   const refused = await rejectionOf(verifier.verify(token));
   expect(refused).toMatchObject({ code: 'ERR_INTROSPECTION_FAILED', status: 503 });
   expect(refused.headers).toEqual({ 'WWW-Authenticate': 'Bearer realm="api"', 'Retry-After': '30' });
@@ -62,20 +51,20 @@ async function serverFault(
   expect(failures).toEqual([
     {
       type: 'introspection_failed',
-      issuer: server.issuer,
-      url: server.introspectionEndpoint,
+      issuer: reference.server.issuer,
+      url: reference.server.introspectionEndpoint,
       status: 200,
       message: refused.message,
     },
   ]);
   await expect(verifier.verify(token)).rejects.toMatchObject({ code: 'ERR_INTROSPECTION_FAILED' });
-  expect(introspections()).toBe(before + 2);
+  expect(reference.introspections()).toBe(before + 2);
   return refused.message;
 }
 
 /** The issuer's real answer about `token`, as JSON text. */
 async function realAnswerText(token: string): Promise<string> {
-  const response = await fetch(server.introspectionEndpoint, {
+  const response = await fetch(reference.server.introspectionEndpoint, {
     method: 'POST',
     headers: { authorization: `Basic ${btoa(`${CLIENT.clientId}:${CLIENT.clientSecret}`)}` },
     body: new URLSearchParams({ token }),
@@ -111,7 +100,7 @@ describe('an active answer whose member has another type than RFC 7662 section 2
     async ({ member, value, expected, found }) => {
       const context = verifierFor('fallback');
       const token = await opaque();
-      server.reshapeIntrospection(token, { set: { [member]: value } });
+      reference.server.reshapeIntrospection(token, { set: { [member]: value } });
       const message = await serverFault(context, token);
       expect(message).toMatch(
         new RegExp(
@@ -124,13 +113,13 @@ describe('an active answer whose member has another type than RFC 7662 section 2
   it("IN-2, IN-8: mode 'always': a JWT whose issuer answers exp as a string is 503, not a 401 for the token", async () => {
     const context = verifierFor('always');
     const token = await jwt();
-    server.reshapeIntrospection(token, { set: { exp: 'soon' } });
+    reference.server.reshapeIntrospection(token, { set: { exp: 'soon' } });
     expect(await serverFault(context, token)).toMatch(/malformed "exp": .* found string$/);
   });
 
   it('IN-2: an inactive answer is read no further: junk beside active false is still 401 ERR_TOKEN_INACTIVE', async () => {
     const { verifier } = verifierFor('fallback');
-    issuer.setFault({
+    reference.issuer.setFault({
       server: 'default',
       endpoint: 'introspect',
       body: '{"active":false,"exp":"never","aud":7}',
@@ -149,7 +138,7 @@ describe('null is not absence: a member without a value is left out (IN-2)', () 
   it('IN-2: an opaque token whose answer has exp null is 503 saying null is refused, not read as absent', async () => {
     const context = verifierFor('fallback');
     const token = await opaque();
-    server.reshapeIntrospection(token, { set: { exp: null } });
+    reference.server.reshapeIntrospection(token, { set: { exp: null } });
     const message = await serverFault(context, token);
     expect(message).toMatch(/malformed "exp": expected a NumericDate/);
     expect(message).toMatch(NULL);
@@ -160,9 +149,9 @@ describe('null is not absence: a member without a value is left out (IN-2)', () 
     async (member) => {
       const context = verifierFor('always');
       const token = await jwt();
-      server.reshapeIntrospection(token, { omit: 'all', set: { [member]: null } });
+      reference.server.reshapeIntrospection(token, { omit: 'all', set: { [member]: null } });
       expect(await serverFault(context, token)).toMatch(NULL);
-      server.reshapeIntrospection(token, { omit: 'all' });
+      reference.server.reshapeIntrospection(token, { omit: 'all' });
       await expect(context.verifier.verify(token)).resolves.toMatchObject({ subject: 'alice' });
     },
   );
@@ -176,7 +165,11 @@ describe('an answer that names a member twice has two readings and is 503 (IN-2)
     const context = verifierFor('fallback');
     const token = await opaque();
     const real = await realAnswerText(token);
-    issuer.setFault({ server: 'default', endpoint: 'introspect', body: `{"active":false,${real.slice(1)}` });
+    reference.issuer.setFault({
+      server: 'default',
+      endpoint: 'introspect',
+      body: `{"active":false,${real.slice(1)}`,
+    });
     expect(await serverFault(context, token)).toMatch(REPEATS);
   });
 
@@ -193,7 +186,7 @@ describe('an answer that names a member twice has two readings and is 503 (IN-2)
     const context = verifierFor('fallback');
     const token = await opaque();
     const real = await realAnswerText(token);
-    issuer.setFault({ server: 'default', endpoint: 'introspect', body: edit(real) });
+    reference.issuer.setFault({ server: 'default', endpoint: 'introspect', body: edit(real) });
     expect(await serverFault(context, token)).toMatch(REPEATS);
   });
 });
