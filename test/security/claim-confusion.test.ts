@@ -1,8 +1,9 @@
 /**
  * Claims that make one token mean two things, or another kind of token pass for an access token
- * or an ID token: two client ids, the `events` claim of security event and logout tokens, and
- * NumericDates that JSON.parse reads as infinities. Each row against a real verifier (of each
- * entry for access tokens), with keys and metadata served by the lab over loopback HTTP.
+ * or an ID token: two client ids (`cid`, `client_id`, `azp`), the `events` claim of security event
+ * and logout tokens, and NumericDates that JSON.parse reads as infinities. Each row against a real
+ * verifier (of each entry for access tokens), with keys and metadata served by the lab over
+ * loopback HTTP.
  */
 import { createIdTokenVerifier, createAccessTokenVerifier as createNodeVerifier } from '@tokenward/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,27 @@ const ROWS: readonly TokenCase[] = [
     req: 'AT-1',
     expect: 'accepted',
     token: (forge) => forge.withClaims({ client_id: CLIENT_ID }),
+  },
+  {
+    name: '"azp" names another client than "cid"',
+    rfc: 'RFC 9068 §2.2, OIDC Core §2, RFC 8725 §2.8',
+    req: 'AT-1, BCP-12',
+    expect: 'ERR_CLAIM_INVALID',
+    token: (forge) => forge.withClaims({ azp: 'another-client' }),
+  },
+  {
+    name: '"azp" names another client than "client_id"',
+    rfc: 'RFC 9068 §2.2, OIDC Core §2, RFC 8725 §2.8',
+    req: 'AT-1, BCP-12',
+    expect: 'ERR_CLAIM_INVALID',
+    token: (forge) => forge.withClaims({ cid: undefined, client_id: CLIENT_ID, azp: 'another-client' }),
+  },
+  {
+    name: '"azp" names the client of "cid" (control)',
+    rfc: 'RFC 9068 §2.2',
+    req: 'AT-1',
+    expect: 'accepted',
+    token: (forge) => forge.withClaims({ azp: CLIENT_ID }),
   },
   {
     name: 'an untyped logout token (events claim) naming this API and a client',

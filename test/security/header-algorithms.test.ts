@@ -2,8 +2,9 @@
  * The header's `alg` against the key it names, when the allow-list holds more than one family
  * (RS256, PS256, ES256, EdDSA): each published key serves only its own algorithm (RFC 8725 section
  * 3.1), ES256 signatures are R || S and not DER (RFC 7518 section 3.4), `crit` naming a registered
- * member, thumbprint members naming no key of ours, an RS256 token stripped of its signature, and
- * a nested JWT. Each row against a real verifier of each entry, keys served by the lab.
+ * member, thumbprint members naming no key of ours, an RS256 token stripped of its signature, a
+ * nested JWT, and a header saying `cty` "JWT" over plain claims. Each row against a real verifier
+ * of each entry, keys served by the lab.
  */
 import { sign } from 'node:crypto';
 import { createAccessTokenVerifier as createNodeVerifier } from '@tokenward/core';
@@ -115,6 +116,22 @@ const ROWS: readonly TokenCase[] = [
     'ERR_TOKEN_MALFORMED',
     'a nested JWT: cty "JWT" and a valid signed token as the payload',
     (forge) => forge.signRaw(json(forge.header({ cty: 'JWT' })), b64(forge.withClaims({}))),
+  ),
+  ...['JWT', 'application/jwt'].map((cty) =>
+    row(
+      'JOSE-16',
+      'RFC 7519 section 5.2, section 7.2 step 8',
+      'ERR_TOKEN_MALFORMED',
+      `cty ${JSON.stringify(cty)} over a claims payload: a nested JWT by its header, claims by its payload`,
+      (forge) => forge.withHeader({ cty }),
+    ),
+  ),
+  row(
+    'JOSE-16',
+    'RFC 7515 section 4.1.10',
+    'accepted',
+    'a cty that names no nested JWT is left to the application (control)',
+    (forge) => forge.withHeader({ cty: 'example+json' }),
   ),
 ];
 

@@ -96,6 +96,21 @@ describe('checkClaimTypes: presence and agreement (AT-1)', () => {
     );
     expect(() => checkClaimTypes(claims({ scp: ['a', 'b'], scope: 'b  a' }))).not.toThrow();
   });
+
+  it.each([
+    ['cid', { azp: 'other' }],
+    ['client_id', { cid: undefined, client_id: 'c', azp: 'other' }],
+  ])('refuses an azp naming another client than %s (AT-1, BCP-12)', async (name, extra) => {
+    expect(await failureOf(() => checkClaimTypes(claims(extra)))).toEqual({
+      code: 'ERR_CLAIM_INVALID',
+      message: `expected claim "azp", when present, to name the client of "${name}" ("c"); found "other"`,
+    });
+  });
+
+  it('accepts an azp naming the same client, or alone (AT-1)', () => {
+    expect(() => checkClaimTypes(claims({ azp: 'c' }))).not.toThrow();
+    expect(() => checkClaimTypes(claims({ cid: undefined, azp: 'c' }))).not.toThrow();
+  });
 });
 
 describe('checkLifetime (maxTokenLifetime)', () => {

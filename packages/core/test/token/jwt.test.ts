@@ -155,4 +155,18 @@ describe('checkHeaderPolicy', () => {
   ])('rejects %s (JOSE-5)', async (_name, value) => {
     expect((await check(value)).code).toBe('ERR_CRIT_UNSUPPORTED');
   });
+
+  it.each(['JWT', 'jwt', 'application/JWT'])(
+    'rejects cty %s, which says the payload is a nested JWT, not claims (JOSE-16)',
+    async (cty) => {
+      expect(await check({ alg: 'RS256', cty })).toEqual({
+        code: 'ERR_TOKEN_MALFORMED',
+        message: `expected claims as the JWT payload; found header cty "${cty}", which marks a nested JWT (RFC 7519 section 5.2), and nested JWTs are not accepted`,
+      });
+    },
+  );
+
+  it("ignores any other cty, which is the application's to read (RFC 7515 section 4.1.10)", () => {
+    expect(() => checkHeaderPolicy({ alg: 'RS256', cty: 'example+json' }, ['RS256'])).not.toThrow();
+  });
 });

@@ -6,6 +6,7 @@
  */
 import { TokenwardError } from '../../errors.js';
 import type { AccessTokenClaims } from '../../types.js';
+import { quote } from '../quote.js';
 
 /**
  * The largest NumericDate accepted, in seconds: the last instant an ECMAScript `Date` can hold
@@ -39,8 +40,8 @@ export const VENDOR_REQUIRED = Object.freeze([...ALWAYS_REQUIRED, 'iat']);
 
 /**
  * Presence of `required`, then the types of the registered claims, then that `scp` and `scope`,
- * when both are present, grant the same scopes, and `cid` and `client_id` name the same client
- * (two parsers reading different ones would authorize different things from one token).
+ * when both are present, grant the same scopes, and `cid`, `client_id` and `azp` name the same
+ * client (two parsers reading different ones would authorize different things from one token).
  */
 export function checkClaimTypes(
   payload: Record<string, unknown>,
@@ -61,7 +62,7 @@ export function checkClaimTypes(
       `claim "${problem.name}" must be ${problem.expected}; found ${problem.found}`,
     );
   }
-  const { scp, scope, cid, client_id } = payload;
+  const { scp, scope, cid, client_id, azp } = payload;
   if (scp !== undefined && scope !== undefined && !sameScopes(scp as string[], scope as string)) {
     throw new TokenwardError(
       'ERR_CLAIM_INVALID',
@@ -76,6 +77,17 @@ export function checkClaimTypes(
       'ERR_CLAIM_INVALID',
       'claims "cid" and "client_id" both name the client, and they differ; a token must name one client',
     );
+  }
+  // `azp` (OIDC Core §2) is the client claim of many servers' access tokens, and the one
+  // introspection falls back to: when it is present beside `cid`/`client_id`, it names that client.
+  if (azp !== undefined) {
+    const client = cid ?? client_id;
+    if (client !== undefined && azp !== client) {
+      throw new TokenwardError(
+        'ERR_CLAIM_INVALID',
+        `expected claim "azp", when present, to name the client of "${cid === undefined ? 'client_id' : 'cid'}" (${quote(client as string)}); found ${quote(azp as string)}`,
+      );
+    }
   }
   return payload as AccessTokenClaims;
 }

@@ -1,6 +1,7 @@
 import { TokenwardError } from '../../errors.js';
 import type { SignaturePrimitive, TokenCodec, VerificationKey } from '../../runtime.js';
 import type { JwtHeader } from '../../types.js';
+import { PLAIN_JWT } from '../checks/claims.js';
 import { QUOTED_LENGTH, quote } from '../quote.js';
 import { createHeaderMemo } from './header-memo.js';
 import { parseJsonObject } from './json-object.js';
@@ -145,7 +146,7 @@ function checkHeaderMembers(header: Record<string, unknown>): void {
 /**
  * Header checks that need the configuration, `alg` first (RFC 7515 §4.1.1): `alg` from the
  * allow-list, no JWE-only member (RFC 7516 §4.1), no `crit` or `b64` (RFC 7515 §4.1.11,
- * RFC 7797 §6).
+ * RFC 7797 §6), no `cty` naming a nested JWT (RFC 7519 §5.2).
  */
 export function checkHeaderPolicy(header: JwtHeader, algorithms: readonly string[]): void {
   checkAlgorithm(header, algorithms);
@@ -168,6 +169,15 @@ export function checkHeaderPolicy(header: JwtHeader, algorithms: readonly string
     throw new TokenwardError(
       'ERR_CRIT_UNSUPPORTED',
       'JWT header has "b64"; an unencoded payload is not allowed in a JWT (RFC 7797 section 7)',
+    );
+  }
+  const cty = header.cty;
+  if (typeof cty === 'string' && PLAIN_JWT.test(cty)) {
+    // RFC 7519 §5.2, §7.2 step 8: cty "JWT" makes the payload a nested JWT to be verified in turn.
+    // Read as claims instead, one token would say two things; nesting is not supported, so refuse.
+    throw new TokenwardError(
+      'ERR_TOKEN_MALFORMED',
+      `expected claims as the JWT payload; found header cty ${quote(cty)}, which marks a nested JWT (RFC 7519 section 5.2), and nested JWTs are not accepted`,
     );
   }
 }
