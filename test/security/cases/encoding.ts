@@ -176,6 +176,22 @@ const jsonStructure: TokenCase[] = (
         ),
     ],
     [
+      'claims with a lone high surrogate spelled as a \\u escape',
+      (forge) =>
+        forge.signRaw(
+          json(forge.header()),
+          b64(`${JSON.stringify(forge.claims()).slice(0, -1)},"x":"\\ud800"}`),
+        ),
+    ],
+    [
+      'claims whose "sub" ends in a lone low surrogate spelled as a \\u escape',
+      (forge) =>
+        forge.signRaw(
+          json(forge.header()),
+          b64(JSON.stringify(forge.claims({ sub: 'alice' })).replace('"alice"', '"alice\\udc00"')),
+        ),
+    ],
+    [
       'claims followed by trailing garbage',
       (forge) => forge.signRaw(json(forge.header()), b64(`${JSON.stringify(forge.claims())}x`)),
     ],
@@ -192,7 +208,7 @@ const jsonStructure: TokenCase[] = (
   ] as [string, TokenCase['token']][]
 ).map(([name, token]) => ({
   name: name as string,
-  rfc: 'RFC 7515 §4, RFC 7519 §4, §7.2, RFC 8259 §4, §8.1',
+  rfc: 'RFC 7515 §4, RFC 7519 §4, §7.2, RFC 8259 §4, §8.1, §8.2',
   req: 'JOSE-2, JOSE-3, BCP-7',
   expect: 'ERR_TOKEN_MALFORMED' as const,
   token: token as TokenCase['token'],

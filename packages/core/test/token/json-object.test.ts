@@ -100,6 +100,25 @@ describe('parseJsonObject (JOSE-2, JOSE-3, BCP-7)', () => {
     expect(() => parseJsonObject('{"a":"__proto__","x__proto__":1}', 'payload')).not.toThrow();
   });
 
+  it('rejects a \\u escape of a lone surrogate in a value or a name, which no UTF-8 text holds (BCP-7)', () => {
+    for (const text of [
+      '{"sub":"\\ud800"}',
+      '{"sub":"a\\uDBFFb"}',
+      '{"sub":"\\udc00x"}',
+      '{"a":["\\ud83d"]}',
+      '{"a":{"\\udfff":1}}',
+      '{"sub":"\\ude00\\ud83d"}',
+    ]) {
+      expect(failure(text).message, text).toBe(
+        'JWT payload holds a string with a lone UTF-16 surrogate (spelled by an escape); expected text that UTF-8 can encode (RFC 8259 section 8.2)',
+      );
+    }
+    // A pair spells one character; an escaped backslash before "ud800" is plain text.
+    for (const text of ['{"sub":"\\ud83d\\ude00"}', '{"sub":"\\\\ud800"}', '{"\\ud83d\\ude00":"\\u0041"}']) {
+      expect(parseJsonObject(text, 'payload'), text).toEqual(JSON.parse(text));
+    }
+  });
+
   it('rejects deep nesting hidden in a repeated member, reporting what comes first', () => {
     const deep = `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`;
     expect(failure(`{"a":${deep},"a":1}`).message).toBe(

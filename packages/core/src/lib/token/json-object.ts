@@ -13,6 +13,8 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 const COMMA = 0x2c;
 const PROTO = '__proto__';
+/** A UTF-16 surrogate without its other half (code units: the regular expression has no `u` flag). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Parses a JOSE header or JWT claims set, decoded from UTF-8 by the token codec: JSON whose top
@@ -49,7 +51,8 @@ export function parseJsonObject(text: string, part: 'header' | 'payload'): Recor
 
 /**
  * What in `text` (which JSON.parse read as `value`) could be read more than one way, a member
- * name repeated at any level or a `__proto__` member, or nests deeper than {@link MAX_JSON_DEPTH},
+ * name repeated at any level, a `__proto__` member or a `\u` escape of a lone surrogate, or nests
+ * deeper than {@link MAX_JSON_DEPTH},
  * worded to follow the document's name (`repeats a member name`); `undefined` when nothing does,
  * and `value` is then deeply frozen. Linear in the length of `text`. Any JSON another party sends
  * to be read as claims is held to it (an introspection answer too), for the reasons
@@ -64,8 +67,8 @@ export function structuralProblem(text: string, value: object): string | undefin
 
 /**
  * A cheap proof that `text` repeats no member name and nests no deeper than allowed, for the
- * usual token without escapes, which freezes what it walks; `false` means only that the exact
- * walk must decide.
+ * usual token without escapes (text decoded from UTF-8 holds no lone surrogate unless an escape
+ * spells one), which freezes what it walks; `false` means only that the exact walk must decide.
  *
  * JSON.parse drops the earlier of two same-named members with everything in it, so the parsed
  * value holds fewer member names than the text exactly when a name repeats (and then it nests as
@@ -148,11 +151,20 @@ function countValue(value: unknown, depth: number, values: boolean): number {
 function findStructuralProblem(text: string): string | undefined {
   const open: (Set<string> | null)[] = [];
   let expectName = false;
+  // Where the next `\u` is (the text's length when none is left): only strings holding one can
+  // spell a surrogate, so only they are decoded.
+  let unicodeEscape = nextEscape(text, 0);
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
     if (code === QUOTE) {
       let end = index + 1;
       while (text.charCodeAt(end) !== QUOTE) end += text.charCodeAt(end) === BACKSLASH ? 2 : 1;
+      if (unicodeEscape < index) unicodeEscape = nextEscape(text, index);
+      // RFC 8259 §8.2: a lone surrogate is no Unicode text; parsers keep it, refuse it or replace
+      // it with U+FFFD, so two readers would see two strings (and UTF-8 cannot carry it, BCP-7).
+      if (unicodeEscape < end && LONE_SURROGATE.test(JSON.parse(text.slice(index, end + 1)) as string)) {
+        return 'holds a string with a lone UTF-16 surrogate (spelled by an escape); expected text that UTF-8 can encode (RFC 8259 section 8.2)';
+      }
       const names = open[open.length - 1];
       if (expectName && names) {
         const literal = text.slice(index, end + 1);
@@ -174,6 +186,11 @@ function findStructuralProblem(text: string): string | undefined {
     }
   }
   return undefined;
+}
+
+function nextEscape(text: string, from: number): number {
+  const at = text.indexOf('\\u', from);
+  return at === -1 ? text.length : at;
 }
 
 function describe(value: unknown): string {
