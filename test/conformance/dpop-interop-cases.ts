@@ -169,6 +169,9 @@ export const dpopInteropCases: readonly HttpCase[] = [
   refused('a jwk whose key_ops lack "verify" (JOSE-11, RFC 7517 section 4.3)', {
     changes: { header: { jwk: { ...keys.ES256.publicJwk, key_ops: ['encrypt'] } } },
   }),
+  refused('an ES256 proof whose jwk names alg "ES384" (JOSE-11, RFC 7517 section 4.4)', {
+    changes: { header: { jwk: { ...keys.ES256.publicJwk, alg: 'ES384' } } },
+  }),
   refused('htm in lower case (methods are case-sensitive, RFC 9110 section 9.1)', { htm: 'get' }),
   refused('a proof made 120 s ago', { age: -120 }),
   refused('a proof made 30 s ahead of the server clock', { age: 30 }),

@@ -44,12 +44,28 @@ describe('readProofKey', () => {
       );
     }
     expect(() => readProofKey({ kty: 'oct', k: 'c2VjcmV0' }, 'HS256')).toThrow('private key material (k)');
-    expect(() => readProofKey({ ...RFC_7638_KEY }, 'ES256')).toThrow(
+    expect(() => readProofKey({ ...RFC_7638_KEY, alg: undefined }, 'ES256')).toThrow(
       'is an RSA key, which cannot sign ES256',
     );
     expect(() => readProofKey({ kty: 'RSA', n: RFC_7638_KEY.n }, 'RS256')).toThrow('needs the member "e"');
     expect(() => readProofKey('jwk', 'RS256')).toThrow('"jwk" object');
     expect(() => readProofKey({ kty: 7 }, 'RS256')).toThrow('string "kty"');
+  });
+
+  it('refuses a key whose own alg is not the proof alg, naming both (JOSE-11, RFC 7517 §4.4)', async () => {
+    expect(() => readProofKey(RFC_7638_KEY, 'PS256')).toThrow(
+      'DPoP proof header "jwk" has "alg" "RS256", so it may not verify "PS256" (RFC 7517 section 4.4)',
+    );
+    expect(() => readProofKey({ ...RFC_7638_KEY, alg: ['RS256'] }, 'RS256')).toThrow(
+      'DPoP proof header "jwk" has "alg" that is not a string, so it may not verify "RS256"',
+    );
+    const { publicKey } = await generateKeyPair('EdDSA');
+    const ed25519 = await exportJWK(publicKey);
+    expect(() => readProofKey({ ...ed25519, alg: 'Ed448' }, 'EdDSA')).toThrow(
+      'has "alg" "Ed448", so it may not verify "EdDSA"',
+    );
+    // RFC 9864 section 2.2: "Ed25519", as WebCrypto exports it, is the fully-specified EdDSA on Ed25519.
+    expect(readProofKey({ ...ed25519, alg: 'Ed25519' }, 'EdDSA').jwk).toEqual({ ...ed25519 });
   });
 
   it('refuses a key whose use or key_ops keep it from verifying signatures (JOSE-11, RFC 7517 §4.2, §4.3)', () => {

@@ -375,6 +375,27 @@ describe('refused proofs (RFC 9449 §4.3)', () => {
     );
   });
 
+  it('JOSE-11, DP-2: a jwk whose own alg is not the header alg, naming both and never the proof (RFC 7517 §4.4)', async () => {
+    for (const alg of ['ES384', 'RS256']) {
+      const proof = await proofFor(key, clock.seconds(), {
+        accessToken: token,
+        header: { jwk: { ...key.publicJwk, alg } },
+      });
+      const failure = await refusal(proof);
+      expect(failure.code).toBe('ERR_DPOP_PROOF_INVALID');
+      expect(failure.status).toBe(401);
+      expect(failure.message).toContain(`header "jwk" has "alg" "${alg}", so it may not verify "ES256"`);
+      expect(failure.message).not.toContain(proof.split('.')[0]);
+      expect(failure.message).not.toContain(token);
+      expect(failure.headers['WWW-Authenticate']).toMatch(/error="invalid_dpop_proof"/);
+    }
+    const same = await proofFor(key, clock.seconds(), {
+      accessToken: token,
+      header: { jwk: { ...key.publicJwk, alg: 'ES256' } },
+    });
+    expect((await verifier().verify(token, { dpop: request(same) })).dpop?.thumbprint).toBe(key.thumbprint);
+  });
+
   it('a spoofed X-Forwarded-Host is ignored unless forwarded headers are trusted (RFC 9449 §4.3 check 9)', async () => {
     const proof = await proofFor(key, clock.seconds(), {
       accessToken: token,

@@ -1,6 +1,6 @@
 /**
- * The public key a DPoP proof carries in its `jwk` header: public members only, a `use` and
- * `key_ops` that let it verify signatures, a shape that fits the proof's `alg`, and its RFC 7638
+ * The public key a DPoP proof carries in its `jwk` header: public members only, a `use`, `key_ops`
+ * and `alg` that let it verify the proof, a shape that fits the proof's `alg`, and its RFC 7638
  * thumbprint input, the value a bound token's `cnf.jkt` names.
  */
 import { TokenwardError } from '../../errors.js';
@@ -36,8 +36,9 @@ export function readProofKey(jwk: unknown, alg: string): ProofKey {
       `header "jwk" holds private key material (${held.join(', ')}); only the public key may be sent (RFC 9449 section 4.3 check 7)`,
     );
   }
-  // A key its holder marked for encryption only must not verify this signature (check 6).
-  const useProblem = verifyUseProblem(jwk);
+  // A key its holder marked for encryption only, or for another algorithm, must not verify this
+  // signature (check 6).
+  const useProblem = verifyUseProblem(jwk, alg);
   if (useProblem !== undefined) throw invalidProof(`header "jwk" ${useProblem}`);
   const { kty, crv } = jwk;
   if (typeof kty !== 'string' || (crv !== undefined && typeof crv !== 'string')) {

@@ -68,6 +68,18 @@ export function algorithmFacts(alg: string): AlgorithmFacts | undefined {
   return FACTS.get(alg);
 }
 
+/**
+ * Fully-specified names of a table algorithm (RFC 9864 section 2.2): "Ed25519" is EdDSA on the
+ * Ed25519 curve, the only EdDSA implemented here. WebCrypto writes it as the `alg` of every Ed25519
+ * key it exports, so a client's key carries it under proofs signed as "EdDSA".
+ */
+const FULLY_SPECIFIED: ReadonlyMap<string, SupportedAlgorithm> = new Map([['Ed25519', 'EdDSA']]);
+
+/** True when a JWK's own `alg` member names `alg`: the same name, or a fully-specified one for it. */
+export function keyAlgNames(keyAlg: string, alg: string): boolean {
+  return keyAlg === alg || FULLY_SPECIFIED.get(keyAlg) === alg;
+}
+
 /** True when a key of this type and curve can verify `alg`. */
 export function shapeServes(kty: string, crv: string | undefined, alg: string): boolean {
   const facts = FACTS.get(alg);
