@@ -1,6 +1,7 @@
 /**
  * The two APIs the DPoP end-to-end tests call: one Express app and one Fastify app, each
- * protecting `GET /orders` (scope `orders:read`) and `POST /orders` with tokenward, listening on
+ * protecting `GET /orders` (scope `orders:read`), `GET /orders/:id` (answering the `id` it was
+ * routed) and `POST /orders` with tokenward, listening on
  * loopback at a port chosen before they start, since the API's origin is part of its DPoP
  * configuration (`dpop.origins`, the base of every proof's `htu`).
  */
@@ -44,6 +45,9 @@ async function startExpress(options: AccessTokenVerifierOptions, port: number, o
   app.get('/orders', requireAuth(options), requireScopes(['orders:read']), (req, res) => {
     res.json({ subject: req.auth?.subject, thumbprint: req.auth?.dpop?.thumbprint });
   });
+  app.get('/orders/:id', requireAuth(options), (req, res) => {
+    res.json({ subject: req.auth?.subject, id: req.params.id });
+  });
   app.post('/orders', requireAuth(options), (req, res) => {
     res.status(201).json({ subject: req.auth?.subject });
   });
@@ -66,6 +70,10 @@ async function startFastify(options: AccessTokenVerifierOptions, port: number, o
   app.get('/orders', { config: { auth: { scopes: ['orders:read'] } } }, async (request) => ({
     subject: request.auth?.subject,
     thumbprint: request.auth?.dpop?.thumbprint,
+  }));
+  app.get<{ Params: { id: string } }>('/orders/:id', { config: { auth: {} } }, async (request) => ({
+    subject: request.auth?.subject,
+    id: request.params.id,
   }));
   app.post('/orders', { config: { auth: {} } }, async (request, reply) => {
     reply.code(201);

@@ -66,7 +66,8 @@ export interface DpopRequest {
   readonly method: string;
   /**
    * The request target as received: a path with optional query (`/orders?id=1`, e.g. Node's
-   * `req.url`) or an absolute URL. Only its path is used; the origin comes from `dpop.origins`.
+   * `req.url`) or an absolute URL. Only its path is used, read by RFC 3986 as `htu` is (a target
+   * WHATWG URL would repair, such as `/a\b`, is refused); the origin comes from `dpop.origins`.
    */
   readonly url: string;
   /**

@@ -396,6 +396,46 @@ describe('refused proofs (RFC 9449 §4.3)', () => {
     expect((await verifier().verify(token, { dpop: request(same) })).dpop?.thumbprint).toBe(key.thumbprint);
   });
 
+  it('DP-2: the request target is read as RFC 3986 reads it, never repaired as WHATWG URL would (RFC 9449 §4.3 check 9)', async () => {
+    // `new URL` reads each of these targets as the path of the proof's htu.
+    for (const [url, htuPath, found] of [
+      ['/a\\b', '/a/b', 'U+005C at index 2 is not a URI character'],
+      ['/or\tders', '/orders', 'U+0009 at index 3 is not a URI character'],
+      ['/orders\u001f', '/orders', 'U+001F at index 7 is not a URI character'],
+      ['/a\\..\\orders', '/orders', 'U+005C at index 2 is not a URI character'],
+      ['https://api.example.com\\orders', '/orders', 'U+005C at index 23 is not a URI character'],
+      ['/a%2', '/a', '"%" at index 2 starts no percent-encoding'],
+    ]) {
+      const proof = await proofFor(key, clock.seconds(), { accessToken: token, htu: `${ORIGIN}${htuPath}` });
+      const failure = await refusal(proof, { url });
+      expect(failure.code, url).toBe('ERR_DPOP_PROOF_INVALID');
+      expect(failure.status, url).toBe(401);
+      expect(failure.message, url).toContain(
+        `"htu" names the path ${JSON.stringify(htuPath)}; this request's target ${JSON.stringify(url)} is not an RFC 3986 path: ${found}`,
+      );
+    }
+    // "//host/path" is a path whose first segment is empty, not an authority (RFC 9112 §3.2.1).
+    const proof = await proofFor(key, clock.seconds(), { accessToken: token });
+    expect((await refusal(proof, { url: '//evil.example/orders' })).message).toContain(
+      '"htu" names the path "/orders"; this request is for "//evil.example/orders"',
+    );
+  });
+
+  it('DP-2: the request target is normalised as htu is, its query and fragment left out (RFC 3986 §6.2.2, RFC 9449 §4.3 check 9)', async () => {
+    for (const url of [
+      '/x/../orders',
+      '/x/%2E%2e/%6Frders',
+      '/orders?ids[]=1&filter={a|b}',
+      '/orders#top',
+      'http://api.example.com/./orders?page=2',
+    ]) {
+      const proof = await proofFor(key, clock.seconds(), { accessToken: token });
+      expect((await verifier().verify(token, { dpop: request(proof, { url }) })).dpop?.thumbprint, url).toBe(
+        key.thumbprint,
+      );
+    }
+  });
+
   it('a spoofed X-Forwarded-Host is ignored unless forwarded headers are trusted (RFC 9449 §4.3 check 9)', async () => {
     const proof = await proofFor(key, clock.seconds(), {
       accessToken: token,

@@ -1,11 +1,12 @@
 /**
- * A proof's `htu` read as RFC 3986 reads a URI, then normalised as its section 6.2.2
- * (syntax-based) and section 6.2.3 (scheme-based) say, which RFC 9449 section 4.3 asks for before
- * comparing it with the request. WHATWG URL parsing is not used: for http(s) it reads "\" as "/",
- * drops tabs and newlines anywhere, trims control characters and spaces at both ends, supplies
- * missing slashes after the scheme, reads hosts such as "2130706433" as IPv4 addresses and maps
- * Unicode hosts to ASCII. Each repair accepts a proof for a URI its signer never wrote, so an
- * `htu` that needs one is refused instead.
+ * A proof's `htu`, and the request's own target, read as RFC 3986 reads a URI, then normalised as
+ * its section 6.2.2 (syntax-based) and section 6.2.3 (scheme-based) say, which RFC 9449 section 4.3
+ * asks for before comparing the two. WHATWG URL parsing is not used: for http(s) it reads "\" as
+ * "/", drops tabs and newlines anywhere, trims control characters and spaces at both ends, supplies
+ * missing slashes after the scheme, reads "//host/path" after a base as another host, reads hosts
+ * such as "2130706433" as IPv4 addresses and maps Unicode hosts to ASCII. Each repair accepts a
+ * proof for a URI its signer never wrote, or for a request its signer never sent, so a URI that
+ * needs one is refused instead.
  */
 import { quote } from '../quote.js';
 import { invalidProof } from './proof-key.js';
@@ -34,35 +35,73 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '44
 
 /** `htu` as origin and path, or `ERR_DPOP_PROOF_INVALID` when it is no absolute http(s) URI. */
 export function readHtu(htu: string): ComparableUri {
-  const stray = NOT_URI_TEXT.exec(htu);
-  if (stray !== null) {
-    const what =
-      stray[0] === '%'
-        ? `"%" at index ${stray.index} starts no percent-encoding`
-        : `${codePoint(htu, stray.index)} at index ${stray.index} is not a URI character`;
-    throw invalidProof(`"htu" is not an absolute URI (RFC 3986 section 4.3): ${what}; found ${quote(htu)}`);
+  const stray = textProblem(htu);
+  if (stray !== undefined) {
+    throw invalidProof(`"htu" is not an absolute URI (RFC 3986 section 4.3): ${stray}; found ${quote(htu)}`);
   }
-  const [, scheme = '', authority = '', path = '', query = '', fragment = ''] =
-    HIERARCHICAL_URI.exec(htu) ?? [];
-  const lowerScheme = scheme.toLowerCase();
-  const host = AUTHORITY.exec(authority);
-  // "[" and "]" only enclose an IP literal, and "#" only starts the fragment (RFC 3986 section 3).
-  const misplaced = /[[\]]/.test(path + query + fragment) || fragment.includes('#', 1);
-  if ((lowerScheme !== 'https' && lowerScheme !== 'http') || host === null || misplaced) {
+  const uri = splitHttpUri(htu);
+  if (uri === undefined) {
     throw invalidProof(
       `"htu" must be an http(s) URI with a host and no user information, like "https://api.example.com/path"; found ${quote(htu)}`,
     );
   }
-  const port = host[2] ?? '';
-  const portSuffix = port === '' || port === DEFAULT_PORTS[lowerScheme] ? '' : `:${port}`;
-  return {
-    origin: `${lowerScheme}://${normaliseHost(host[1]!)}${portSuffix}`,
-    path: removeDotSegments(normalisePercentEncoding(path)),
-  };
+  const { scheme, host, port, path } = uri;
+  const portSuffix = port === '' || port === DEFAULT_PORTS[scheme] ? '' : `:${port}`;
+  return { origin: `${scheme}://${normaliseHost(host)}${portSuffix}`, path: normalisePath(path) };
+}
+
+/** The normalised path of a request target, or why RFC 3986 reads no path in it. */
+export type TargetPath = { readonly path: string } | { readonly problem: string };
+
+/**
+ * The path of a request target as received (RFC 9112 section 3.2: origin-form "/a/b?q", or
+ * absolute-form, whose origin is not used here), read and normalised as `htu`'s path is, so the
+ * two are equal exactly when RFC 3986 says they name the same path. Only what precedes the query
+ * is read: the query and fragment are left out of the comparison (RFC 9449 section 4.3 check 9),
+ * and WHATWG clients send characters such as "[" or "|" unencoded there.
+ */
+export function readTargetPath(target: string): TargetPath {
+  const end = target.search(/[?#]/);
+  const beforeQuery = end === -1 ? target : target.slice(0, end);
+  const stray = textProblem(beforeQuery);
+  if (stray !== undefined) return { problem: stray };
+  // RFC 9112 section 3.2.1: an origin-form target is a path, so "//a/b" has an empty first segment.
+  const path = beforeQuery.startsWith('/') ? beforeQuery : splitHttpUri(beforeQuery)?.path;
+  if (path === undefined) return { problem: 'it is neither a path nor an absolute http(s) URI' };
+  if (/[[\]]/.test(path)) return { problem: '"[" or "]" outside an IP literal' };
+  return { path: normalisePath(path) };
+}
+
+/** Why `text` is no URI text (RFC 3986 section 2), naming the first character that is none, or `undefined`. */
+function textProblem(text: string): string | undefined {
+  const stray = NOT_URI_TEXT.exec(text);
+  if (stray === null) return undefined;
+  return stray[0] === '%'
+    ? `"%" at index ${stray.index} starts no percent-encoding`
+    : `${codePoint(text, stray.index)} at index ${stray.index} is not a URI character`;
+}
+
+/** The parts of an http(s) URI with a host and no user information, the scheme in lower case, or `undefined`. */
+function splitHttpUri(
+  text: string,
+): { scheme: string; host: string; port: string; path: string } | undefined {
+  const [, scheme = '', authority = '', path = '', query = '', fragment = ''] =
+    HIERARCHICAL_URI.exec(text) ?? [];
+  const lowerScheme = scheme.toLowerCase();
+  const host = AUTHORITY.exec(authority);
+  // "[" and "]" only enclose an IP literal, and "#" only starts the fragment (RFC 3986 section 3).
+  const misplaced = /[[\]]/.test(path + query + fragment) || fragment.includes('#', 1);
+  if ((lowerScheme !== 'https' && lowerScheme !== 'http') || host === null || misplaced) return undefined;
+  return { scheme: lowerScheme, host: host[1]!, port: host[2] ?? '', path };
+}
+
+/** A path with its percent-encodings normalised, then its dot segments removed (RFC 3986 section 6.2.2). */
+function normalisePath(path: string): string {
+  return removeDotSegments(normalisePercentEncoding(path));
 }
 
 /** RFC 3986 section 6.2.2.1 and section 6.2.2.2: percent-encodings in upper case, unreserved characters decoded. */
-export function normalisePercentEncoding(text: string): string {
+function normalisePercentEncoding(text: string): string {
   if (!text.includes('%')) return text;
   return text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
     const character = String.fromCharCode(Number.parseInt(hex, 16));

@@ -6,7 +6,7 @@
  */
 import type { DpopRequest } from '../../dpop.js';
 import { headerValues } from '../request/headers.js';
-import { normalisePercentEncoding, readHtu } from './htu.js';
+import { readHtu, readTargetPath } from './htu.js';
 import { normaliseAddress, type ResolvedDpopOptions } from './options.js';
 import { invalidProof } from './proof-key.js';
 
@@ -20,32 +20,27 @@ export function checkTargetUri(htu: string, request: DpopRequest, settings: Reso
   // A query or fragment a client left in htu is ignored, as the request's own query is: check 9
   // compares "ignoring any query and fragment parts" (RFC 9449 section 4.3).
   const claimed = readHtu(htu);
-  const path = requestPath(request.url);
   const origins = acceptableOrigins(request, settings);
   if (!origins.includes(claimed.origin)) {
     throw invalidProof(
       `"htu" names the origin ${JSON.stringify(claimed.origin.slice(0, 100))}; expected ${origins.map((origin) => JSON.stringify(origin)).join(' or ')} (RFC 9449 section 4.3 check 9)`,
     );
   }
-  if (claimed.path !== path) {
+  // The request's own target is read by the same RFC 3986 rules, so a target that WHATWG URL
+  // would repair ("/a\b" into "/a/b") never matches the path its repair would give.
+  const target = readTargetPath(request.url);
+  const claimedPath = JSON.stringify(claimed.path.slice(0, 100));
+  if ('problem' in target) {
     throw invalidProof(
-      `"htu" names the path ${JSON.stringify(claimed.path.slice(0, 100))}; this request is for ${JSON.stringify(path.slice(0, 100))} (RFC 9449 section 4.3 check 9)`,
+      `"htu" names the path ${claimedPath}; this request's target ${JSON.stringify(request.url.slice(0, 100))} is not an RFC 3986 path: ${target.problem} (RFC 9449 section 4.3 check 9)`,
+    );
+  }
+  if (claimed.path !== target.path) {
+    throw invalidProof(
+      `"htu" names the path ${claimedPath}; this request is for ${JSON.stringify(target.path.slice(0, 100))} (RFC 9449 section 4.3 check 9)`,
     );
   }
   return `${claimed.origin}${claimed.path}`;
-}
-
-/** The path of the request target (origin-form `/a/b?q`, or absolute-form, whose origin is ignored). */
-function requestPath(target: string): string {
-  let url: URL;
-  try {
-    url = target.startsWith('/') ? new URL(target, 'http://request.invalid') : new URL(target);
-  } catch {
-    throw invalidProof(
-      `cannot be checked: the request target ${JSON.stringify(target.slice(0, 100))} is not a URI path`,
-    );
-  }
-  return normalisePercentEncoding(url.pathname);
 }
 
 /** The origins `htu` may name for this request. */
