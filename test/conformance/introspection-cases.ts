@@ -229,6 +229,37 @@ export const introspectionCases: readonly HttpCase[] = [
     },
   },
   {
+    name: "SU-1, IN-8: mode 'always': a JWT without acr whose answer states one is 401 insufficient_user_authentication saying the answer's acr was set aside",
+    path: '/introspected-strong',
+    headers: (issuer) =>
+      reshaped(issuer, jwt(issuer, { auth_time: strongSignIn().auth_time }), { set: { acr: 'urn:loa:2' } }),
+    expected: {
+      ...STEP_UP_REFUSED,
+      challenge:
+        /^Bearer realm="conformance", error="insufficient_user_authentication", error_description="this route needs a sign-in at 'urn:loa:2'; the token carries no acr claim, and its authorization server's introspection answer's acr 'urn:loa:2' is set aside: an answer can narrow the token's sign-in, not add one", acr_values="urn:loa:2", max_age="300"$/,
+      introspections: 1,
+    },
+  },
+  {
+    name: "IN-2, IN-7: an active answer whose cnf.jkt is a number is 503, the server's malformed answer, not a binding the request failed",
+    path: '/introspected',
+    headers: (issuer) => reshaped(issuer, opaque(issuer), { set: { cnf: { jkt: 7 } } }),
+    expected: { ...UNAVAILABLE, introspections: 1 },
+  },
+  {
+    name: 'IN-2: an active answer whose scope and scp grant different scopes is 503: the server contradicts itself',
+    path: '/introspected',
+    headers: (issuer) => reshaped(issuer, opaque(issuer), { set: { scp: ['orders:read', 'orders:refund'] } }),
+    expected: { ...UNAVAILABLE, introspections: 1 },
+  },
+  {
+    name: "IN-2, IN-8: mode 'always': an answer whose cid and client_id name different clients is 503, not a 401 for the token",
+    path: '/introspected-always',
+    headers: (issuer) =>
+      reshaped(issuer, jwt(issuer), { set: { client_id: 'orders-app', cid: 'other-app' } }),
+    expected: { ...UNAVAILABLE, introspections: 1 },
+  },
+  {
     name: "IN-2: an active answer whose exp is a string is 503, the server's malformed answer, never a 401 blaming the token",
     path: '/introspected',
     headers: (issuer) => reshaped(issuer, opaque(issuer), { set: { exp: 'tomorrow' } }),

@@ -81,7 +81,7 @@ describe('an active answer whose member has another type than RFC 7662 section 2
     { member: 'exp', value: -1, expected: NUMERIC_DATE, found: '-1' },
     { member: 'iat', value: '1700000000', expected: NUMERIC_DATE, found: 'string' },
     { member: 'nbf', value: true, expected: NUMERIC_DATE, found: 'boolean' },
-    { member: 'scope', value: ['orders:read'], expected: 'a string', found: 'an array with other values' },
+    { member: 'scope', value: ['orders:read'], expected: 'a string', found: 'an array' },
     { member: 'aud', value: [7], expected: 'a string or string array', found: 'an array with other values' },
     { member: 'aud', value: { id: 'api://default' }, expected: 'a string or string array', found: 'object' },
     { member: 'sub', value: 42, expected: 'a non-empty string', found: 'number' },
@@ -128,6 +128,102 @@ describe('an active answer whose member has another type than RFC 7662 section 2
       code: 'ERR_TOKEN_INACTIVE',
       status: 401,
     });
+  });
+});
+
+describe('an active answer whose cnf.jkt is no thumbprint is 503 (IN-2, IN-7)', () => {
+  const JKT = "a non-empty string \\(the key's JWK thumbprint, RFC 9449 section 6\\.2\\)";
+  const malformedJkt = [
+    { jkt: 7, found: 'number' },
+    { jkt: '', found: 'an empty string' },
+    { jkt: ['NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs'], found: 'an array' },
+    { jkt: null, found: 'null, which is refused rather than read as absent' },
+  ];
+
+  it.each(malformedJkt)(
+    'IN-2, IN-7: an opaque token whose answer has cnf.jkt $jkt is 503 naming cnf.jkt, not a verdict on the token',
+    async ({ jkt, found }) => {
+      const context = verifierFor('fallback');
+      const token = await opaque();
+      reference.server.reshapeIntrospection(token, { set: { cnf: { jkt } } });
+      expect(await serverFault(context, token)).toMatch(
+        new RegExp(`answered "active": true with a malformed "cnf\\.jkt": expected ${JKT}; found ${found}`),
+      );
+    },
+  );
+
+  it("IN-2, IN-7: mode 'always': a JWT whose issuer answers cnf.jkt as a number is 503, with or without token_type DPoP", async () => {
+    for (const tokenType of ['DPoP', undefined]) {
+      const context = verifierFor('always');
+      const token = await jwt();
+      reference.server.reshapeIntrospection(token, {
+        omit: ['token_type'],
+        set: { cnf: { jkt: 7 }, ...(tokenType === undefined ? {} : { token_type: tokenType }) },
+      });
+      expect(await serverFault(context, token)).toMatch(
+        new RegExp(`malformed "cnf\\.jkt": expected ${JKT}; found number$`),
+      );
+    }
+  });
+});
+
+describe('an active answer that contradicts itself is 503 (IN-2)', () => {
+  const contradictions = [
+    {
+      name: 'scope and scp granting different scopes',
+      set: { scope: 'orders:read orders:write', scp: ['orders:read'] },
+      message:
+        /answered "active": true with "scope" "orders:read orders:write" and "scp" \["orders:read"\], which grant different scopes; an answer must grant one set of scopes$/,
+    },
+    {
+      name: 'cid and client_id naming different clients',
+      set: { client_id: 'orders-app', cid: 'other-app' },
+      message:
+        /answered "active": true with "cid" "other-app" and "client_id" "orders-app", which name different clients; an answer must name one client$/,
+    },
+    {
+      name: 'azp naming another client than client_id',
+      set: { client_id: 'orders-app', azp: 'other-app' },
+      message:
+        /answered "active": true with "client_id" "orders-app" and "azp" "other-app", which name different clients; an answer must name one client$/,
+    },
+  ];
+
+  it.each(contradictions)(
+    'IN-2: an opaque token whose answer has $name is 503 naming both members and values',
+    async ({ set, message }) => {
+      const context = verifierFor('fallback');
+      const token = await opaque();
+      reference.server.reshapeIntrospection(token, { set });
+      expect(await serverFault(context, token)).toMatch(message);
+    },
+  );
+
+  it.each(contradictions)(
+    "IN-2, IN-8: mode 'always': a JWT whose issuer answers $name is 503, not a 401 for the token",
+    async ({ set, message }) => {
+      const context = verifierFor('always');
+      const token = await jwt();
+      reference.server.reshapeIntrospection(token, { set });
+      expect(await serverFault(context, token)).toMatch(message);
+    },
+  );
+
+  it('IN-2: scope and scp granting the same scopes in another order or with repeats, and one client named thrice, agree, as in a JWT (AT-1)', async () => {
+    const { verifier } = verifierFor('fallback');
+    const token = await opaque();
+    reference.server.reshapeIntrospection(token, {
+      set: {
+        scope: 'orders:write  orders:read orders:read',
+        scp: ['orders:read', 'orders:write'],
+        cid: 'test-app',
+        client_id: 'test-app',
+        azp: 'test-app',
+      },
+    });
+    const result = await verifier.verify(token);
+    expect([...result.scopes].sort()).toEqual(['orders:read', 'orders:write']);
+    expect(result.clientId).toBe('test-app');
   });
 });
 

@@ -39,9 +39,8 @@ export const ALWAYS_REQUIRED = Object.freeze(['exp', 'sub', 'aud']);
 export const VENDOR_REQUIRED = Object.freeze([...ALWAYS_REQUIRED, 'iat']);
 
 /**
- * Presence of `required`, then the types of the registered claims, then that `scp` and `scope`,
- * when both are present, grant the same scopes, and `cid`, `client_id` and `azp` name the same
- * client (two parsers reading different ones would authorize different things from one token).
+ * Presence of `required`, then the types of the registered claims, then that no two of them
+ * contradict each other ({@link contradiction}).
  */
 export function checkClaimTypes(
   payload: Record<string, unknown>,
@@ -62,34 +61,57 @@ export function checkClaimTypes(
       `claim "${problem.name}" must be ${problem.expected}; found ${problem.found}`,
     );
   }
-  const { scp, scope, cid, client_id, azp } = payload;
-  if (scp !== undefined && scope !== undefined && !sameScopes(scp as string[], scope as string)) {
-    throw new TokenwardError(
-      'ERR_CLAIM_INVALID',
-      'claims "scp" and "scope" both list scopes, and they differ; a token must grant one set of scopes',
-    );
-  }
-  // The same rule for the client: `clientId` reads `cid` first while a route's claim requirement
-  // or another consumer may read `client_id` (RFC 9068 §2.2), so two values would let one token
-  // stand for two clients.
-  if (cid !== undefined && client_id !== undefined && cid !== client_id) {
-    throw new TokenwardError(
-      'ERR_CLAIM_INVALID',
-      'claims "cid" and "client_id" both name the client, and they differ; a token must name one client',
-    );
-  }
-  // `azp` (OIDC Core §2) is the client claim of many servers' access tokens, and the one
-  // introspection falls back to: when it is present beside `cid`/`client_id`, it names that client.
-  if (azp !== undefined) {
-    const client = cid ?? client_id;
-    if (client !== undefined && azp !== client) {
-      throw new TokenwardError(
-        'ERR_CLAIM_INVALID',
-        `expected claim "azp", when present, to name the client of "${cid === undefined ? 'client_id' : 'cid'}" (${quote(client as string)}); found ${quote(azp as string)}`,
-      );
-    }
+  const contradicted = contradiction(payload);
+  if (contradicted !== undefined) {
+    throw new TokenwardError('ERR_CLAIM_INVALID', contradictionMessage(contradicted, payload));
   }
   return payload as AccessTokenClaims;
+}
+
+/** Two members that say one thing, by name: the scopes, or the client. */
+export type Contradiction =
+  | readonly ['scp', 'scope']
+  | readonly ['cid', 'client_id']
+  | readonly ['cid' | 'client_id', 'azp'];
+
+/**
+ * The first two members that say one thing and disagree, in claims (or an introspection answer)
+ * whose types were checked; `undefined` when none do. Two parsers reading different ones would
+ * authorize different things from one token:
+ *
+ * - `scp` and `scope` granting different sets of scopes (order and repeats do not count):
+ *   `scopes` merges both while a route's claim requirement or another consumer may read either.
+ * - `cid` and `client_id` naming different clients: `clientId` reads `cid` first while others
+ *   read `client_id` (RFC 9068 §2.2).
+ * - `azp` (OIDC Core §2), the client claim of many servers' access tokens and the one
+ *   introspection falls back to, naming another client than `cid`/`client_id` beside it.
+ */
+export function contradiction(payload: Readonly<Record<string, unknown>>): Contradiction | undefined {
+  const { scp, scope, cid, client_id, azp } = payload;
+  if (scp !== undefined && scope !== undefined && !sameScopes(scp as string[], scope as string)) {
+    return ['scp', 'scope'];
+  }
+  if (cid !== undefined && client_id !== undefined && cid !== client_id) return ['cid', 'client_id'];
+  if (azp === undefined) return undefined;
+  const client = cid ?? client_id;
+  if (client === undefined || azp === client) return undefined;
+  return [cid === undefined ? 'client_id' : 'cid', 'azp'];
+}
+
+/** A token's refusal for `contradicted` (already found in `payload`). */
+function contradictionMessage(
+  contradicted: Contradiction,
+  payload: Readonly<Record<string, unknown>>,
+): string {
+  const [first, second] = contradicted;
+  if (second === 'scope') {
+    return 'claims "scp" and "scope" both list scopes, and they differ; a token must grant one set of scopes';
+  }
+  if (second === 'client_id') {
+    return 'claims "cid" and "client_id" both name the client, and they differ; a token must name one client';
+  }
+  // Non-empty strings: their types were checked.
+  return `expected claim "azp", when present, to name the client of "${first}" (${quote(payload[first] as string)}); found ${quote(payload.azp as string)}`;
 }
 
 /**
@@ -152,13 +174,17 @@ function sameScopes(scp: readonly string[], scope: string): boolean {
   return fromScope.size === fromScp.size && [...fromScp].every((value) => fromScope.has(value));
 }
 
+function acceptsArrays(type: ClaimType): boolean {
+  return type === 'string array' || type === 'string or string array';
+}
+
 function article(type: ClaimType): string {
   return type === 'NumericDate' ? `a NumericDate (seconds, 0 to ${MAX_NUMERIC_DATE})` : `a ${type}`;
 }
 
 function describe(value: unknown, type: ClaimType): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return type === 'JSON object' ? 'an array' : 'an array with other values';
+  if (Array.isArray(value)) return acceptsArrays(type) ? 'an array with other values' : 'an array';
   if (value === '') return 'an empty string';
   if (type === 'NumericDate' && typeof value === 'number') return `${value}`.slice(0, 30);
   return typeof value;

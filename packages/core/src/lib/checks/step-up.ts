@@ -7,16 +7,33 @@ import { TokenwardError } from '../../errors.js';
 import { quote } from '../quote.js';
 
 /**
- * Claims whose `acr` was dropped because the JWT's and its issuer's introspection answer's
- * differ and `acrLevels` does not rank both (introspection/answer-bounds.ts), with the two
- * values, so that a refusal says so rather than that the token carries no `acr`. Keyed by the
- * narrowed result's claims object, so a note lives as long as its result.
+ * Where the `acr` of claims checked here came from, when not from the token alone, so that a
+ * refusal says exactly which value it compared (or why none):
+ *
+ * - `answer`: the token is known only through its issuer's introspection answer (an opaque token,
+ *   an org-server token, an introspection-only verifier), and the answer's `acr` is the one read;
+ *   a JWT's own claims are not (introspection/pipeline.ts).
+ * - `both`: `mode: 'always'`, where the JWT's `acr` (`token`) and the answer's (`answer`) differ
+ *   (introspection/answer-bounds.ts): the weaker one under `acrLevels` was kept, or neither when
+ *   they cannot be ranked, or the token's absence stands when only the answer states one.
+ *
+ * Keyed by the result's claims object, so a note lives as long as its result.
  */
-const unrankedAcrs = new WeakMap<object, { readonly token: unknown; readonly answer: unknown }>();
+type AcrSource =
+  | { readonly kind: 'answer' }
+  | { readonly kind: 'both'; readonly token: unknown; readonly answer: unknown };
 
-/** Notes that `claims` lost the `acr` the token (`token`) and its introspection answer (`answer`) disagree on. */
-export function noteUnrankedAcr(claims: object, token: unknown, answer: unknown): void {
-  unrankedAcrs.set(claims, { token, answer });
+const acrSources = new WeakMap<object, AcrSource>();
+const FROM_ANSWER: AcrSource = Object.freeze({ kind: 'answer' });
+
+/** Notes that `claims` are an introspection answer's, the only word on the token. */
+export function noteAcrFromAnswer(claims: object): void {
+  acrSources.set(claims, FROM_ANSWER);
+}
+
+/** Notes that `claims` hold what is left of the JWT's `acr` (`token`) and its introspection answer's (`answer`), which differ. */
+export function noteAcrFromBoth(claims: object, token: unknown, answer: unknown): void {
+  acrSources.set(claims, { kind: 'both', token, answer });
 }
 
 /** What a route asks of the sign-in behind the token. */
@@ -57,7 +74,7 @@ export function checkStepUp(
     }
     if (!acrSatisfies(acr, acrValues, acrLevels)) {
       throw refuse(
-        `this route needs a sign-in at ${describeAcr(acrValues, acrLevels)}; the token's sign-in was at ${quote(acr)}`,
+        `this route needs a sign-in at ${describeAcr(acrValues, acrLevels)}; ${withAcr(claims, acr)}`,
       );
     }
   }
@@ -92,14 +109,38 @@ function acrSatisfies(
   return Number.isFinite(weakest) && rank >= weakest;
 }
 
+/** Which `acr` of `claims` was compared, and whose it is. */
+function withAcr(claims: object, acr: string): string {
+  const source = acrSources.get(claims);
+  if (source === undefined) return `the token's sign-in was at ${quote(acr)}`;
+  if (source.kind === 'answer') {
+    return `its authorization server's introspection answer, the only word on the token, gives acr ${quote(acr)}`;
+  }
+  return `${bothAcrs(source)} differ, and the weaker of the two, ${quote(acr)}, was compared`;
+}
+
 /** Why `claims` has no `acr` a route could rely on. */
 function withoutAcr(claims: object, acrLevels: readonly string[] | undefined): string {
-  const unranked = unrankedAcrs.get(claims);
-  if (unranked === undefined) return 'the token carries no acr claim';
+  const source = acrSources.get(claims);
+  if (source === undefined) return 'the token carries no acr claim';
+  if (source.kind === 'answer') {
+    return "its authorization server's introspection answer, the only word on the token, gives no acr";
+  }
+  if (source.token === undefined) {
+    // RFC 7662 section 2.2: the answer about a JWT may narrow what the JWT says, never add to it.
+    return (
+      `the token carries no acr claim, and its authorization server's introspection answer's acr ` +
+      `${describeValue(source.answer)} is set aside: an answer can narrow the token's sign-in, not add one`
+    );
+  }
   const ranking = acrLevels === undefined ? 'no acrLevels ranks them' : 'acrLevels does not rank both';
+  return `${bothAcrs(source)} differ and ${ranking}, so neither stands for the sign-in`;
+}
+
+function bothAcrs(source: { readonly token: unknown; readonly answer: unknown }): string {
   return (
-    `the token's acr ${describeValue(unranked.token)} and its authorization server's introspection ` +
-    `answer's acr ${describeValue(unranked.answer)} differ and ${ranking}, so neither stands for the sign-in`
+    `the token's acr ${describeValue(source.token)} and its authorization server's introspection ` +
+    `answer's acr ${describeValue(source.answer)}`
   );
 }
 

@@ -13,7 +13,7 @@ import { TokenwardError } from '../../errors.js';
 import type { AccessTokenClaims, AccessTokenResult } from '../../types.js';
 import { buildResult } from '../access-token/result.js';
 import { checkIntrospectedBinding } from '../checks/confirmation.js';
-import { noteUnrankedAcr } from '../checks/step-up.js';
+import { noteAcrFromBoth } from '../checks/step-up.js';
 import { QUOTED_LENGTH, quote, quoteList } from '../quote.js';
 
 /** Members whose absence from an answer would stop it being checked (result.ts), and that a JWT always carries. */
@@ -100,7 +100,9 @@ function checkSameClient(result: AccessTokenResult, answer: AccessTokenResult): 
  * about scopes withdraws none), the audiences `audience` keeps, the earlier `exp`, and the sign-in
  * both describe ({@link weakerAcr}, {@link earlierAuthTime}). The claims change with it (`scp`,
  * `scope`, `aud`, `exp`, `acr`, `auth_time`), so a route's claim and step-up requirements see what
- * its scope checks see. `result` itself when nothing narrows, as is usual.
+ * its scope checks see. An answer whose `acr` differs from the JWT's is noted on the claims, so a
+ * step-up refusal can say which one it compared. `result` itself when nothing narrows and the
+ * answer's `acr` is the JWT's or absent, as is usual.
  */
 function narrowed(
   result: AccessTokenResult,
@@ -113,12 +115,16 @@ function narrowed(
   const scopes = statesScopes ? kept(result.scopes, answer.scopes) : result.scopes;
   const exp = Math.min(claims.exp, answer.claims.exp);
   const acr = weakerAcr(claims.acr, answer.claims.acr, acrLevels);
+  // The answer states an acr the JWT lacks or contradicts: whatever step-up then compares, a
+  // refusal says whose value it was and what became of the other (checks/step-up.ts).
+  const acrsDiffer = answer.claims.acr !== undefined && answer.claims.acr !== claims.acr;
   // NumericDates when present: checkClaimTypes typed both, the JWT's and the answer's.
   const authTime = earlierAuthTime(
     claims.auth_time as number | undefined,
     answer.claims.auth_time as number | undefined,
   );
   if (
+    !acrsDiffer &&
     scopes === result.scopes &&
     audience === result.audience &&
     exp === claims.exp &&
@@ -131,13 +137,9 @@ function narrowed(
   if (claims.scp !== undefined) narrowedClaims.scp = scopes;
   if (claims.scope !== undefined) narrowedClaims.scope = scopes.join(' ');
   if (audience !== result.audience) narrowedClaims.aud = audience;
-  if (acr === undefined) {
-    delete narrowedClaims.acr;
-    // The JWT's own acr dropped, not one it never had: a step-up refusal says why (checks/step-up.ts).
-    if (claims.acr !== undefined) noteUnrankedAcr(narrowedClaims, claims.acr, answer.claims.acr);
-  } else {
-    narrowedClaims.acr = acr;
-  }
+  if (acr === undefined) delete narrowedClaims.acr;
+  else narrowedClaims.acr = acr;
+  if (acrsDiffer) noteAcrFromBoth(narrowedClaims, claims.acr, answer.claims.acr);
   if (authTime !== undefined) narrowedClaims.auth_time = authTime;
   return buildResult(result.token, result.header, narrowedClaims as AccessTokenClaims, audience, result);
 }

@@ -12,6 +12,7 @@ import type { AccessTokenPipeline, ConfirmAtIssuer } from '../access-token/pipel
 import { applyCallChecks, type CallOptions } from '../checks/call-checks.js';
 import { introspectedJwtBinding } from '../checks/confirmation.js';
 import { createIssuerRouter } from '../checks/issuer-routing.js';
+import { noteAcrFromAnswer } from '../checks/step-up.js';
 import { challengeSchemes, createDpopBinding } from '../dpop/binding.js';
 import { KEY_DEFAULTS } from '../keys/issuer-keys-config.js';
 import { joinBoundMs } from '../keys/shared-flight.js';
@@ -155,11 +156,18 @@ export function createIntrospectingPipeline(deps: IntrospectingPipelineDeps): Ac
 
   /**
    * `token` as `server` sees it, bound as a JWT's own `cnf` binds it too when `token` is one
-   * (checks/confirmation.ts).
+   * (checks/confirmation.ts). The answer is the only word on the token, its `acr` the one a
+   * step-up route compares, and a refusal says so (checks/step-up.ts).
    */
   async function introspectBound(token: string, server: IntrospectionServer): Promise<AccessTokenResult> {
-    const result = await introspect(token, server);
-    if (!isJwtShaped(token)) return result;
+    const introspected = await introspect(token, server);
+    const result = isJwtShaped(token) ? boundAsJwt(token, introspected) : introspected;
+    noteAcrFromAnswer(result.claims);
+    return result;
+  }
+
+  /** `result`, the answer about the JWT `token`, with the `cnf` the token's own binding leaves it. */
+  function boundAsJwt(token: string, result: AccessTokenResult): AccessTokenResult {
     const answered = result.claims.cnf;
     const cnf = introspectedJwtBinding(claimsOfJwt(token, deps.runtime.codec).cnf, answered);
     if (cnf === answered) return result;
