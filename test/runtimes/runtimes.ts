@@ -1,17 +1,28 @@
 /**
  * Starts each runtime of the matrix once, serving the matrix API on a free loopback port: the
- * entries are bundled from source (as a deployment would bundle them) and run by the real
- * binaries the `workerd`, `deno`, `bun` and `edge-runtime` packages install.
+ * Workers and edge-runtime entries are bundled from source (as a deployment would bundle them),
+ * Deno's and Bun's run as their recipes say (`deno serve`, `bun run`: each runtime resolving
+ * packages by its own export conditions), by the real binaries the `workerd`, `deno`, `bun` and
+ * `edge-runtime` packages install.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serveFetch } from '../conformance/serve-fetch.js';
 import { bundle } from './bundle.js';
 import { type MatrixConfig, matrixRoutes } from './matrix-routes.js';
 import { binary, freePort, type RunningProcess, startProcess } from './processes.js';
 import worker, { type KeyValueNamespace } from './recipes/cloudflare-worker.js';
 import { SNAPSHOT_KEY, startWorkerd } from './workerd.js';
+
+const entry = (name: string) => join(dirname(fileURLToPath(import.meta.url)), 'entries', name);
+/**
+ * Deno and Bun add this to their own conditions, so that the workspace's packages resolve to
+ * their source; Deno also needs sloppy imports there, the source naming its `.ts` files `.js`.
+ */
+const SOURCE = ['--conditions', 'tokenward-source'];
+const DENO_SOURCE = [...SOURCE, '--unstable-sloppy-imports'];
 
 export const RUNTIMES = ['node', 'workerd', 'deno', 'bun', 'edge-runtime'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
@@ -54,10 +65,8 @@ export async function startRuntimes(
     MATRIX: JSON.stringify({ ...config, cold: coldFor(name), origin: `http://127.0.0.1:${ports[name]}` }),
   });
   const edge = environment('edge-runtime');
-  const [workerdBundle, denoBundle, bunBundle, edgeBundle] = await Promise.all([
+  const [workerdBundle, edgeBundle] = await Promise.all([
     bundle(directory, 'entries/workerd.ts', 'es'),
-    bundle(directory, 'entries/deno.ts', 'es'),
-    bundle(directory, 'entries/bun.ts', 'es'),
     bundle(directory, 'entries/edge-runtime.ts', 'iife', {
       'process.env.ISSUER': JSON.stringify(edge.ISSUER),
       'process.env.AUDIENCE': JSON.stringify(edge.AUDIENCE),
@@ -83,11 +92,21 @@ export async function startRuntimes(
     startWorkerd({ worker: workerdBundle, bindings: environment('workerd'), kv, port: workerdPort }),
     startProcess(
       binary('deno-runtime', 'deno'),
-      ['serve', '--allow-net', '--allow-env', '--host', '127.0.0.1', '--port', String(denoPort), denoBundle],
+      [
+        'serve',
+        '--allow-net',
+        '--allow-env',
+        ...DENO_SOURCE,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(denoPort),
+        entry('deno.ts'),
+      ],
       denoPort,
       { ...deno, DENO_NO_UPDATE_CHECK: '1' },
     ),
-    startProcess(binary('bun-runtime', 'bin/bun.exe'), ['run', bunBundle], bunPort, {
+    startProcess(binary('bun-runtime', 'bin/bun.exe'), ['run', ...SOURCE, entry('bun.ts')], bunPort, {
       ...environment('bun'),
       NODE_ENV: 'production',
       PORT: String(bunPort),
