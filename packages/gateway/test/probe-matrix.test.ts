@@ -127,6 +127,10 @@ const ROWS: readonly Row[] = [
   { name: 'a duplicate slash', target: '//admin/x', status: 400 },
   { name: 'a raw "#" before dot segments', target: '/public/page#/../../admin/x', status: 400 },
   { name: 'a trailing slash after a protected literal', target: '/settings/', status: 401 },
+  { name: 'a format suffix on a protected literal', target: '/admin.json', status: 400 },
+  { name: 'a format suffix and a trailing slash', target: '/settings.json/', status: 400 },
+  { name: 'two suffixes on a protected literal', target: '/admin.tar.gz', status: 400 },
+  { name: 'a format suffix under the catch-all only', target: '/public/page.html', status: 200 },
   { name: 'HEAD of a GET-only protected route', method: 'HEAD', target: '/orders/1', status: 401 },
   {
     name: 'a method override turning a public POST into a protected PUT',

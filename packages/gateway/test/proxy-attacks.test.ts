@@ -46,6 +46,8 @@ const ATTACKS: readonly Attack[] = [
   { name: 'dot segments out of a protected area', target: '/admin/x/../../public/page', status: 400 },
   { name: '";" path parameters', target: '/admin;jsessionid=1/x', status: 400 },
   { name: 'a trailing slash after a protected literal', target: '/settings/', status: 401 },
+  // Rails and Spring's suffix matching serve /admin.json from /admin's handler.
+  { name: 'a format suffix on a protected literal', target: '/admin.json', status: 400 },
   { name: 'HEAD of a GET-only route', method: 'HEAD', target: '/orders/1', status: 401 },
   { name: 'an absolute-form request line', target: 'http://www.example.com/admin/x', status: 401 },
   {

@@ -3,7 +3,8 @@
  * gateway cannot settle: Express and ASP.NET route `/ADMIN` to `/admin`'s handler while NGINX and
  * Go do not; Express routes the target as sent (`/%61dmin` is not `/admin`) while Go and Spring
  * decode it first (RFC 3986 §6.2.2.2 calls the two equal); Werkzeug upper-cases a `get` method;
- * frameworks with a method override run the request as the method it names.
+ * frameworks with a method override run the request as the method it names; Rails and Spring
+ * route `/admin.json` to `/admin`'s handler, Express and Go do not.
  * The request is looked up under every reading; when they land on different rules, no answer is
  * safe for every upstream, and the request is refused.
  */
@@ -40,7 +41,7 @@ export function ruleForEveryReading<Rule extends Matchable>(
 ): RuleLookup<Rule> {
   const { method, host, segments } = request;
   const rule = findRule(rules, { method, host, segments });
-  for (const reading of readings(request)) {
+  for (const reading of readings(request, rule)) {
     const other = findRule(rules, {
       method: reading.method,
       host,
@@ -57,7 +58,7 @@ export function ruleForEveryReading<Rule extends Matchable>(
   return { ok: true, rule };
 }
 
-function readings(request: ReadableRequest): Reading[] {
+function readings(request: ReadableRequest, rule: Matchable | undefined): Reading[] {
   const upper = request.method.toUpperCase();
   const list: Reading[] = [
     { method: request.method, segments: request.segments, ignoreCase: true, differs: 'letter case' },
@@ -79,7 +80,26 @@ function readings(request: ReadableRequest): Reading[] {
     const differs = 'a method override (X-HTTP-Method-Override or _method)';
     list.push({ method: override, segments: request.segments, ignoreCase: false, differs });
   }
+  for (const segments of withoutFormatSuffix(request.segments, rule)) {
+    list.push({ method: request.method, segments, ignoreCase: false, differs: 'a format suffix (".json")' });
+  }
   return list;
+}
+
+/**
+ * The path without a format suffix on its last segment: every Rails route ends in an optional
+ * `(.:format)` and Django REST framework's `format_suffix_patterns` take the suffix from the last
+ * dot, Spring's suffix pattern matching from the first. Only those two stems, so a segment of many
+ * dots costs two lookups. A rule naming the segment with its suffix (`/docs/openapi.json`) is
+ * taken as written.
+ */
+function withoutFormatSuffix(segments: readonly string[], rule: Matchable | undefined): string[][] {
+  const path = segments.at(-1) === '' ? segments.slice(0, -1) : segments;
+  const last = path.at(-1);
+  if (last === undefined || rule?.path.segments.at(-1) === last) return [];
+  // From index 1: a leading dot (`.well-known`) starts a name, not a suffix.
+  const dots = new Set([last.indexOf('.', 1), last.lastIndexOf('.')].filter((dot) => dot > 0));
+  return [...dots].map((dot) => [...path.slice(0, -1), last.slice(0, dot)]);
 }
 
 function sameSegments(a: readonly string[], b: readonly string[]): boolean {
