@@ -12,7 +12,7 @@ import { createAccessTokenVerifier, type DpopMode } from '@tokenward/core';
 import { authErrorHandler, requireAuth, resourceMetadataHandler } from '@tokenward/express';
 import express from 'express';
 import { z } from 'zod';
-import { toolRequirementsCheck, withAuthInfo } from '../../../src/index.js';
+import { mcpBodyErrorHandler, toolRequirementsCheck, withAuthInfo } from '../../../src/index.js';
 
 export interface McpApi {
   /** The MCP endpoint, which is also the resource: `http://127.0.0.1:PORT/mcp`. */
@@ -80,7 +80,7 @@ export async function startMcpApi(issuer: string, dpop?: DpopMode): Promise<McpA
   app.get('/mcp', mcpAuth, (_req, res) => {
     res.status(405).set('Allow', 'POST').end();
   });
-  app.use(authErrorHandler({ log: false }));
+  app.use(authErrorHandler({ log: false }), mcpBodyErrorHandler());
 
   return {
     url,
