@@ -71,7 +71,7 @@ export async function readFormBody(
       const advice =
         options.allowBody && !request.headers.has('authorization')
           ? 'send the token in the Authorization header'
-          : 'with a bearer token in the Authorization header, send a larger form as multipart/form-data';
+          : 'with the token in the Authorization header, send a larger form as multipart/form-data';
       throw new TokenwardError(
         'ERR_INVALID_REQUEST',
         `expected a form body of at most ${MAX_FORM_BYTES} bytes to read access_token from; found more (${advice})`,

@@ -63,8 +63,7 @@ describe('authenticateFetchRequest: the request step for a Fetch Request', () =>
   });
 
   const MOVE_TOKEN = '(send the token in the Authorization header)';
-  const MULTIPART =
-    '(with a bearer token in the Authorization header, send a larger form as multipart/form-data)';
+  const MULTIPART = '(with the token in the Authorization header, send a larger form as multipart/form-data)';
   it.each([
     ['a body token (allowBody)', { allowBody: true }, {}, MOVE_TOKEN],
     ['a form beside a header token', {}, { authorization: 'Bearer abc' }, MULTIPART],
