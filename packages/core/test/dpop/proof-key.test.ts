@@ -1,8 +1,9 @@
 /** RFC 7638 thumbprints and the public-key check of the proof header (RFC 9449 §4.3 check 7). */
+import { generateKeyPairSync } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { readProofKey } from '../../src/lib/dpop/proof-key.js';
-import { encodeBase64url } from '../../src/lib/jose/base64url.js';
+import { decodeBase64url, encodeBase64url } from '../../src/lib/jose/base64url.js';
 import { nodeDigests } from '../../src/lib/runtime/node/node-digests.js';
 import { webDigests } from '../../src/lib/runtime/portable/web-digests.js';
 
@@ -50,6 +51,19 @@ describe('readProofKey', () => {
     expect(() => readProofKey({ kty: 'RSA', n: RFC_7638_KEY.n }, 'RS256')).toThrow('needs the member "e"');
     expect(() => readProofKey('jwk', 'RS256')).toThrow('"jwk" object');
     expect(() => readProofKey({ kty: 7 }, 'RS256')).toThrow('string "kty"');
+  });
+
+  it('refuses an RSA key outside 2048 to 8192 bits, naming its size, as a key set does (JOSE-13, RFC 7518 §3.3)', () => {
+    const small = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });
+    expect(() => readProofKey(small, 'RS256')).toThrow(
+      'DPoP proof header "jwk" has a 1024-bit RSA modulus; 2048 to 8192 bits are accepted (RFC 7518 section 3.3)',
+    );
+    // A leading zero octet does not make a 2048-bit modulus longer.
+    const padded = encodeBase64url(new Uint8Array([0, ...decodeBase64url(RFC_7638_KEY.n)!]));
+    expect(readProofKey({ ...RFC_7638_KEY, n: padded }, 'RS256').jwk).toMatchObject({ n: padded });
+    expect(() => readProofKey({ ...RFC_7638_KEY, n: 'A' }, 'RS256')).toThrow(
+      'has a malformed RSA "n" or "e"',
+    );
   });
 
   it('refuses a key whose own alg is not the proof alg, naming both (JOSE-11, RFC 7517 §4.4)', async () => {

@@ -5,7 +5,7 @@
  */
 import { TokenwardError } from '../../errors.js';
 import type { JsonWebKeyLike } from '../../runtime.js';
-import { describeShape, rsaExponentProblem, shapeServes } from '../jose/algorithms.js';
+import { describeShape, rsaPublicKeyProblem, shapeServes } from '../jose/algorithms.js';
 import { decodeBase64url } from '../jose/base64url.js';
 import { isSmallOrderEd25519 } from '../jose/ed25519.js';
 import { PRIVATE_MEMBERS, verifyUseProblem } from '../jose/key-use.js';
@@ -65,15 +65,18 @@ export function readProofKey(jwk: unknown, alg: string): ProofKey {
 }
 
 /**
- * Why a key would verify proofs nobody signed, or `undefined`: the key-set checks that the runtime
- * import leaves out (it checks the RSA modulus length and EC points). A proof by such a key shows
- * possession of nothing (RFC 8725 section 3.4).
+ * Why a key would verify proofs nobody signed, or cost more than a key set's may, or `undefined`:
+ * the key-set checks, said here in their own words rather than as a failed import (the runtime's
+ * import checks EC points, and the RSA modulus again). A proof by such a key shows possession of
+ * nothing (RFC 8725 section 3.4).
  */
 function weakKeyProblem(kty: string, jwk: Readonly<Record<string, string>>): string | undefined {
   if (kty === 'RSA') {
     // e = 1 makes the signature the padded hash itself, which anyone can write (RFC 8017 section 8.2.2).
+    const modulus = decodeBase64url(jwk.n!);
     const exponent = decodeBase64url(jwk.e!);
-    return exponent === undefined ? 'has a malformed RSA exponent "e"' : rsaExponentProblem(exponent);
+    if (modulus === undefined || exponent === undefined) return 'has a malformed RSA "n" or "e"';
+    return rsaPublicKeyProblem(modulus, exponent);
   }
   if (kty === 'OKP' && isSmallOrderEd25519(decodeBase64url(jwk.x!) ?? new Uint8Array())) {
     return 'is an Ed25519 point of small order, which verifies signatures nobody made';

@@ -118,7 +118,7 @@ export const RSA_MODULUS_BITS = LIMITS.rsaModulusBits;
  * one below 3 RSA is no signature at all (with e = 1 the "signature" is the padded message
  * itself, which anyone can write); past 32 bits it only makes each verify slower.
  */
-export function rsaExponentProblem(exponent: Uint8Array): string | undefined {
+function rsaExponentProblem(exponent: Uint8Array): string | undefined {
   if (exponent.length === 0 || exponent[0] === 0) return 'has an RSA exponent "e" with leading zero octets';
   if (exponent.length > 4) return 'has an RSA exponent "e" longer than 32 bits';
   const value = exponent.reduce((sum, byte) => sum * 256 + byte, 0);
@@ -126,6 +126,22 @@ export function rsaExponentProblem(exponent: Uint8Array): string | undefined {
     return 'has an RSA exponent "e" that is even or below 3, which makes signatures forgeable';
   }
   return undefined;
+}
+
+/**
+ * Why an RSA public key (`n` and `e` as big-endian octets) is refused, or `undefined`: the one
+ * rule for an issuer's key set and a DPoP proof's key, modulus size first, then the exponent.
+ */
+export function rsaPublicKeyProblem(modulus: Uint8Array, exponent: Uint8Array): string | undefined {
+  return rsaModulusProblem(bitLength(modulus)) ?? rsaExponentProblem(exponent);
+}
+
+/** Bit length of an unsigned big-endian integer, ignoring leading zero bytes. */
+function bitLength(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length && bytes[index] === 0) index += 1;
+  if (index === bytes.length) return 0;
+  return (bytes.length - index - 1) * 8 + (32 - Math.clz32(bytes[index]!));
 }
 
 /** Why an RSA modulus of `bits` is refused, or `undefined` when it is within {@link RSA_MODULUS_BITS}. */

@@ -6,13 +6,7 @@
  */
 
 import type { JsonWebKeyLike } from '../../runtime.js';
-import {
-  coordinateBytes,
-  type KeyType,
-  rsaExponentProblem,
-  rsaModulusProblem,
-  shapeServes,
-} from '../jose/algorithms.js';
+import { coordinateBytes, type KeyType, rsaPublicKeyProblem, shapeServes } from '../jose/algorithms.js';
 import { decodeBase64url } from '../jose/base64url.js';
 import { isSmallOrderEd25519 } from '../jose/ed25519.js';
 import { PRIVATE_MEMBERS, verifyUseProblem } from '../jose/key-use.js';
@@ -149,7 +143,7 @@ function publicMaterial(jwk: JsonWebKeyLike, kty: KeyType, crv: string | undefin
     if (modulus === undefined || exponent === undefined || exponent.length === 0) {
       return 'has a missing or malformed "n" or "e"';
     }
-    const problem = rsaModulusProblem(bitLength(modulus)) ?? rsaExponentProblem(exponent);
+    const problem = rsaPublicKeyProblem(modulus, exponent);
     if (problem !== undefined) return problem;
     return { kty, n: jwk.n as string, e: jwk.e as string };
   }
@@ -169,12 +163,4 @@ function publicMaterial(jwk: JsonWebKeyLike, kty: KeyType, crv: string | undefin
 
 function coordinateFits(value: unknown, size: number): boolean {
   return typeof value === 'string' && decodeBase64url(value)?.length === size;
-}
-
-/** Bit length of an unsigned big-endian integer, ignoring leading zero bytes. */
-function bitLength(bytes: Uint8Array): number {
-  let index = 0;
-  while (index < bytes.length && bytes[index] === 0) index += 1;
-  if (index === bytes.length) return 0;
-  return (bytes.length - index - 1) * 8 + (32 - Math.clz32(bytes[index]!));
 }
