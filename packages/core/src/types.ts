@@ -48,8 +48,9 @@ export interface AccessTokenResult {
   /** The token exactly as verified. */
   readonly token: string;
   /**
-   * The JWT's protected header; `undefined` for an opaque token, which only introspection
-   * (RFC 7662) could vouch for.
+   * The JWT's protected header, from a signature this verifier checked; `undefined` when only
+   * the issuer's introspection answer (RFC 7662) vouches for the token: an opaque token, or a JWT
+   * the verifier does not check itself (an org-server token, an introspection-only verifier).
    */
   readonly header: JwtHeader | undefined;
   readonly claims: AccessTokenClaims;
